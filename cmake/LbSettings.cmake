@@ -1,0 +1,34 @@
+# One INTERFACE target that carries every project-wide compile setting; each of our targets
+# links it instead of repeating flags (as qBittorrent's CommonConfig does).
+add_library(lb_settings INTERFACE)
+add_library(LeadBridge::settings ALIAS lb_settings)
+
+target_compile_features(lb_settings INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+
+target_compile_options(lb_settings INTERFACE
+    -Wall -Wextra -Wpedantic -Werror
+    -Wno-error=deprecated-declarations)
+
+target_compile_definitions(lb_settings INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_CONTEXTLESS_CONNECT
+    QT_USE_QSTRINGBUILDER
+    QT_NO_URL_CAST_FROM_STRING
+    QT_DISABLE_DEPRECATED_BEFORE=0x060400)
+
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    include(CheckLinkerFlag)
+    check_linker_flag(CXX "-fuse-ld=lld" LB_HAVE_LLD)
+    if(LB_HAVE_LLD)
+        target_link_options(lb_settings INTERFACE -fuse-ld=lld)
+    endif()
+endif()
+
+if(LB_SANITIZE)
+    target_compile_options(lb_settings INTERFACE
+        -fsanitize=address,undefined -fno-sanitize-recover=undefined
+        -fno-omit-frame-pointer)
+    target_link_options(lb_settings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,257 @@
+#include "Database.h"
+
+#include "log/Logging.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QThread>
+
+#include <atomic>
+
+namespace lb {
+namespace {
+
+constexpr int BusyTimeoutMs = 15000;
+
+QString nextConnectionName(const QString &purpose)
+{
+    static std::atomic<quint64> counter {0};
+    return QStringLiteral("lb-%1-%2").arg(purpose).arg(++counter);
+}
+
+} // namespace
+
+Database::Database(QString name, SqlDialect dialect, StoreConfig config)
+    : m_name(std::move(name))
+    , m_dialect(dialect)
+    , m_config(std::move(config))
+{ }
+
+Result<std::unique_ptr<Database>> Database::open(const StoreConfig &config, const QString &purpose)
+{
+    const bool sqlite = config.backend == StoreConfig::Backend::Sqlite;
+    const QString driver = sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
+    if (!QSqlDatabase::isDriverAvailable(driver))
+        return makeError(
+            QStringLiteral("store_driver"),
+            QStringLiteral("The Qt SQL driver %1 is not installed (Debian package %2).")
+                .arg(driver,
+                     sqlite ? QStringLiteral("libqt6sql6-sqlite")
+                            : QStringLiteral("libqt6sql6-psql")));
+
+    const QString name = nextConnectionName(purpose);
+    std::unique_ptr<Database> db(
+        new Database(name, sqlite ? SqlDialect::Sqlite : SqlDialect::Postgres, config));
+    QSqlDatabase conn = QSqlDatabase::addDatabase(driver, name);
+    if (sqlite) {
+        const QFileInfo file(config.sqlitePath);
+        if (!QDir().mkpath(file.absolutePath()))
+            return makeError(QStringLiteral("store_open"),
+                             QStringLiteral("Cannot create the folder %1 for the store.")
+                                 .arg(file.absolutePath()));
+        conn.setDatabaseName(config.sqlitePath);
+        conn.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs));
+    } else {
+        conn.setHostName(config.host);
+        conn.setPort(config.port);
+        conn.setUserName(config.user);
+        conn.setDatabaseName(config.database);
+        if (!config.password.isEmpty())
+            conn.setPassword(config.password);
+        conn.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=leadbridge"));
+    }
+    if (!conn.open()) {
+        const Error error = errorFrom(
+            conn.lastError(), QStringLiteral("Cannot open the store %1").arg(config.displayUrl()));
+        return error;
+    }
+    if (sqlite) {
+        if (auto configured = db->configureSqlite(); !configured)
+            return configured.error();
+    }
+    qCDebug(lcStore) << "opened" << config.displayUrl() << "as" << name << "on thread"
+                     << QThread::currentThread();
+    return db;
+}
+
+Database::~Database()
+{
+    m_statements.clear();
+    {
+        QSqlDatabase conn = QSqlDatabase::database(m_name, false);
+        if (conn.isOpen()) {
+            if (m_inTransaction)
+                conn.rollback();
+            conn.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+Result<void> Database::configureSqlite()
+{
+    // WAL lets the console read while the worker writes; check it took effect, because
+    // SQLite silently keeps the old mode on some file systems (qBittorrent enableWALMode).
+    QSqlQuery q(QSqlDatabase::database(m_name, false));
+    if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.next())
+        return errorFrom(q.lastError(), QStringLiteral("Cannot switch the store to WAL mode"));
+    const QString mode = q.value(0).toString().toLower();
+    if (mode != QLatin1String("wal"))
+        return makeError(QStringLiteral("store_wal"),
+                         QStringLiteral("The store %1 could not use write-ahead logging (journal "
+                                        "mode stayed \"%2\"); put it on a local file system.")
+                             .arg(m_config.sqlitePath, mode));
+    q.finish();
+    for (const QString &pragma :
+         {QStringLiteral("PRAGMA synchronous=NORMAL"), QStringLiteral("PRAGMA foreign_keys=ON"),
+          QStringLiteral("PRAGMA busy_timeout=%1").arg(BusyTimeoutMs),
+          QStringLiteral("PRAGMA temp_store=MEMORY")}) {
+        if (auto r = execute(pragma); !r)
+            return r;
+    }
+    if (!q.exec(QStringLiteral("PRAGMA foreign_keys")) || !q.next() || q.value(0).toInt() != 1)
+        return makeError(QStringLiteral("store_pragma"),
+                         QStringLiteral("SQLite refused to enable foreign keys."));
+    q.finish();
+    return {};
+}
+
+bool Database::injectFailure()
+{
+    if (m_failCountdown <= 0)
+        return false;
+    return --m_failCountdown == 0;
+}
+
+Error Database::errorFrom(const QSqlError &error, const QString &what)
+{
+    QString detail = error.databaseText().trimmed();
+    if (detail.isEmpty())
+        detail = error.driverText().trimmed();
+    QString code = QStringLiteral("store_error");
+    const QString native = error.nativeErrorCode();
+    // SQLITE_BUSY / SQLITE_LOCKED, PostgreSQL serialization_failure / deadlock_detected.
+    if (native == QLatin1String("5") || native == QLatin1String("6")
+        || native == QLatin1String("40001") || native == QLatin1String("40P01"))
+        code = QStringLiteral("store_busy");
+    return makeError(code, what + QStringLiteral(": ") + detail);
+}
+
+QString Database::listPlaceholders(int count)
+{
+    QString out;
+    out.reserve(count * 3);
+    for (int i = 0; i < count; ++i)
+        out.append(i == 0 ? QLatin1String("?") : QLatin1String(", ?"));
+    return out;
+}
+
+QString Database::rowPlaceholders(int rows, int columns)
+{
+    const QString row = u'(' + listPlaceholders(columns) + u')';
+    QString out;
+    out.reserve(rows * (row.size() + 2));
+    for (int i = 0; i < rows; ++i) {
+        if (i > 0)
+            out.append(QLatin1String(", "));
+        out.append(row);
+    }
+    return out;
+}
+
+Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
+                                  std::initializer_list<QVariant> values)
+{
+    return run(key, sql, QVariantList(values));
+}
+
+Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
+                                  const QVariantList &values)
+{
+    auto it = m_statements.find(key);
+    if (it == m_statements.end()) {
+        auto q = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_name, false));
+        q->setForwardOnly(true);
+        if (!q->prepare(sql))
+            return errorFrom(q->lastError(),
+                             QStringLiteral("Cannot prepare statement %1").arg(key));
+        it = m_statements.emplace(key, std::move(q)).first;
+    }
+    QSqlQuery &q = *it->second;
+    q.finish();
+    for (int i = 0; i < values.size(); ++i)
+        q.bindValue(i, values.at(i));
+    if (injectFailure())
+        return makeError(QStringLiteral("store_error"),
+                         QStringLiteral("Statement %1 failed: injected failure").arg(key));
+    if (!q.exec())
+        return errorFrom(q.lastError(), QStringLiteral("Statement %1 failed").arg(key));
+    return &q;
+}
+
+Result<void> Database::execute(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_name, false));
+    if (injectFailure())
+        return makeError(QStringLiteral("store_error"), QStringLiteral("injected failure"));
+    if (!q.exec(sql))
+        return errorFrom(q.lastError(), QStringLiteral("Statement failed"));
+    return {};
+}
+
+Result<void> Database::begin()
+{
+    Q_ASSERT_X(!m_inTransaction, "Database::begin", "nested transactions are not supported");
+    Result<void> r = isSqlite() ? execute(QStringLiteral("BEGIN IMMEDIATE"))
+                                : execute(QStringLiteral("BEGIN"));
+    if (r)
+        m_inTransaction = true;
+    return r;
+}
+
+Result<void> Database::commit()
+{
+    for (auto &entry : m_statements)
+        entry.second->finish();
+    Result<void> r = execute(QStringLiteral("COMMIT"));
+    if (!r) {
+        rollback();
+        return r;
+    }
+    m_inTransaction = false;
+    return r;
+}
+
+void Database::rollback()
+{
+    if (!m_inTransaction)
+        return;
+    for (auto &entry : m_statements)
+        entry.second->finish();
+    QSqlQuery q(QSqlDatabase::database(m_name, false));
+    if (!q.exec(QStringLiteral("ROLLBACK")))
+        qCWarning(lcStore) << "rollback failed:" << q.lastError().text();
+    m_inTransaction = false;
+}
+
+Transaction::Transaction(Database &db)
+    : m_db(db)
+    , m_started(db.begin())
+{ }
+
+Transaction::~Transaction()
+{
+    if (m_started && !m_done)
+        m_db.rollback();
+}
+
+Result<void> Transaction::commit()
+{
+    if (!m_started)
+        return m_started;
+    m_done = true;
+    return m_db.commit();
+}
+
+} // namespace lb

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "StoreConfig.h"
+#include "util/Result.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <initializer_list>
+#include <memory>
+#include <unordered_map>
+
+namespace lb {
+
+enum class SqlDialect { Sqlite, Postgres };
+
+// One named QSqlDatabase connection, owned by the thread that opened it. Holds the prepared
+// statements of that connection, keyed by name and reused (Nextcloud's
+// PreparedSqlQueryManager), and knows the dialect so callers can pick the right statement.
+class Database
+{
+public:
+    static Result<std::unique_ptr<Database>> open(const StoreConfig &config,
+                                                  const QString &purpose);
+    ~Database();
+
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    SqlDialect dialect() const { return m_dialect; }
+    bool isSqlite() const { return m_dialect == SqlDialect::Sqlite; }
+    const QString &connectionName() const { return m_name; }
+    const StoreConfig &config() const { return m_config; }
+
+    // Prepares `sql` once under `key`, binds `values` by position and executes it. The
+    // returned query stays valid until the next run() with the same key.
+    Result<QSqlQuery *> run(const QString &key, const QString &sql,
+                            std::initializer_list<QVariant> values = {});
+    Result<QSqlQuery *> run(const QString &key, const QString &sql, const QVariantList &values);
+
+    // Statements without values: DDL, PRAGMA, transaction control.
+    Result<void> execute(const QString &sql);
+
+    // SQLite transactions start IMMEDIATE so that two writers never deadlock upgrading a
+    // read lock; the busy timeout then queues them.
+    Result<void> begin();
+    Result<void> commit();
+    void rollback();
+    bool inTransaction() const { return m_inTransaction; }
+
+    // Test hook: the n-th statement from now fails as if the database had refused it.
+    void failAfterStatements(int n) { m_failCountdown = n; }
+
+    // Placeholder lists for multi-row statements: "(?, ?), (?, ?)" and "?, ?, ?". Only the
+    // shape is generated; every value is still bound.
+    static QString rowPlaceholders(int rows, int columns);
+    static QString listPlaceholders(int count);
+    static constexpr int MaxRowsPerStatement = 100;
+
+    // Binds as '' rather than NULL, for optional filters written as (? = '' OR col = ?).
+    static QVariant filterText(const QString &s)
+    {
+        return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
+    }
+
+    static Error errorFrom(const QSqlError &error, const QString &what);
+
+private:
+    Database(QString name, SqlDialect dialect, StoreConfig config);
+    Result<void> configureSqlite();
+    bool injectFailure();
+
+    QString m_name;
+    SqlDialect m_dialect;
+    StoreConfig m_config;
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
+    bool m_inTransaction = false;
+    int m_failCountdown = 0;
+};
+
+// Commits on commit(), rolls back on scope exit otherwise.
+class Transaction
+{
+public:
+    explicit Transaction(Database &db);
+    ~Transaction();
+
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    const Result<void> &started() const { return m_started; }
+    Result<void> commit();
+
+private:
+    Database &m_db;
+    Result<void> m_started;
+    bool m_done = false;
+};
+
+} // namespace lb

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "AuditLog.h"
+#include "Database.h"
+#include "model/OutboxJob.h"
+#include "util/Clock.h"
+
+#include <QList>
+
+#include <climits>
+
+namespace lb {
+
+// Which due jobs a worker wants: one target only (e.g. while the other's breaker is open)
+// and/or only urgent work (while API usage is over the pause threshold).
+struct ClaimFilter
+{
+    QString target; // empty = any
+    int minPriority = INT_MIN;
+};
+
+// The durable queue between deciding a write and making it. Jobs are claimed with a lease:
+// a worker that dies gives its jobs back when the lease ends, and only the lease holder can
+// complete or fail a job, so a job is finished exactly once.
+class OutboxStore
+{
+public:
+    OutboxStore(Database &db, AuditLog &audit, const Clock &clock);
+
+    // A job whose idempotency key is already known is skipped, not an error.
+    Result<EnqueueResult> enqueue(const QList<NewJob> &jobs, const QString &actor);
+
+    // Claims up to `max` due jobs (and first returns any whose lease has run out).
+    Result<QList<OutboxJob>> claim(const QString &workerId, int max, qint64 leaseMs,
+                                   const ClaimFilter &filter = {});
+
+    // Each returns how many of the given jobs this worker still held and so changed.
+    Result<int> complete(const QList<qint64> &ids, const QString &workerId);
+    Result<int> failTransient(qint64 id, const QString &workerId, qint64 nextAttemptAt,
+                              const QString &code, const QString &message);
+    Result<int> failPermanent(qint64 id, const QString &workerId, const QString &errorClass,
+                              const QString &code, const QString &message);
+
+    Result<int> releaseExpiredLeases();
+    Result<int> cancel(qint64 id, const QString &actor);
+
+    Result<QueueStats> stats();
+    Result<QList<OutboxJob>> active(int limit = 500, int offset = 0); // pending + claimed
+    Result<OutboxJob> get(qint64 id);
+
+private:
+    Result<int> releaseExpiredInTransaction(qint64 now);
+    static OutboxJob readJob(const QSqlQuery &q);
+
+    Database &m_db;
+    AuditLog &m_audit;
+    const Clock &m_clock;
+};
+
+} // namespace lb

@@ -1,0 +1,27 @@
+#include "Store.h"
+
+#include "Migrations.h"
+
+namespace lb {
+
+Store::Store(std::unique_ptr<Database> db, const Clock &clock)
+    : m_db(std::move(db))
+    , m_clock(clock)
+    , m_audit(*m_db, clock)
+    , m_outbox(*m_db, m_audit, clock)
+    , m_inbox(*m_db, m_audit, clock)
+    , m_watermarks(*m_db, clock)
+{ }
+
+Result<std::unique_ptr<Store>> Store::open(const StoreConfig &config, const Clock &clock,
+                                           const QString &purpose)
+{
+    auto db = Database::open(config, purpose);
+    if (!db)
+        return db.error();
+    if (auto migrated = Migrations::migrate(**db); !migrated)
+        return migrated.error();
+    return std::unique_ptr<Store>(new Store(std::move(*db), clock));
+}
+
+} // namespace lb

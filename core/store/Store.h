@@ -1,0 +1,40 @@
+#pragma once
+
+#include "AuditLog.h"
+#include "Database.h"
+#include "InboxStore.h"
+#include "OutboxStore.h"
+#include "StoreConfig.h"
+#include "WatermarkStore.h"
+
+#include <memory>
+
+namespace lb {
+
+// Everything one thread needs from the store, over that thread's own connection. Open one
+// Store per thread (GUI, sync worker, each bench worker); never share one across threads.
+class Store
+{
+public:
+    static Result<std::unique_ptr<Store>> open(const StoreConfig &config, const Clock &clock,
+                                               const QString &purpose);
+
+    Database &database() { return *m_db; }
+    AuditLog &audit() { return m_audit; }
+    OutboxStore &outbox() { return m_outbox; }
+    InboxStore &inbox() { return m_inbox; }
+    WatermarkStore &watermarks() { return m_watermarks; }
+    const Clock &clock() const { return m_clock; }
+
+private:
+    Store(std::unique_ptr<Database> db, const Clock &clock);
+
+    std::unique_ptr<Database> m_db;
+    const Clock &m_clock;
+    AuditLog m_audit;
+    OutboxStore m_outbox;
+    InboxStore m_inbox;
+    WatermarkStore m_watermarks;
+};
+
+} // namespace lb
