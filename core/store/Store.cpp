@@ -11,6 +11,7 @@ Store::Store(std::unique_ptr<Database> db, const Clock &clock)
     , m_outbox(*m_db, m_audit, clock)
     , m_inbox(*m_db, m_audit, clock)
     , m_watermarks(*m_db, clock)
+    , m_events(*m_db, clock)
 { }
 
 Result<std::unique_ptr<Store>> Store::open(const StoreConfig &config, const Clock &clock,

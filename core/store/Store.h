@@ -2,6 +2,7 @@
 
 #include "AuditLog.h"
 #include "Database.h"
+#include "InboundEventStore.h"
 #include "InboxStore.h"
 #include "OutboxStore.h"
 #include "StoreConfig.h"
@@ -24,6 +25,7 @@ public:
     OutboxStore &outbox() { return m_outbox; }
     InboxStore &inbox() { return m_inbox; }
     WatermarkStore &watermarks() { return m_watermarks; }
+    InboundEventStore &events() { return m_events; }
     const Clock &clock() const { return m_clock; }
 
 private:
@@ -35,6 +37,7 @@ private:
     OutboxStore m_outbox;
     InboxStore m_inbox;
     WatermarkStore m_watermarks;
+    InboundEventStore m_events;
 };
 
 } // namespace lb

@@ -14,6 +14,8 @@ struct Error
 {
     QString code;
     QString message;
+    int httpStatus = 0; // when the error came from an HTTP answer
+    bool retryable = false; // a later attempt may succeed (network, 5xx, 429, lock, limits)
 
     QString toString() const
     {

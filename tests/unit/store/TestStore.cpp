@@ -496,6 +496,28 @@ private slots:
                  QStringLiteral("2|00Q"));
     }
 
+    void inboundEventsAreStoredOnce()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        InboundEvent e;
+        e.eventId = QStringLiteral("evt_1");
+        e.source = QStringLiteral("webhook");
+        e.type = QStringLiteral("lead.updated");
+        e.payload = QByteArrayLiteral(R"({"event_id":"evt_1"})");
+        QCOMPARE(*store->events().insert(e), true);
+        QCOMPARE(*store->events().insert(e), false);
+        QCOMPARE(*store->events().count(), 1);
+        auto pending = store->events().pending(10);
+        QVERIFY(pending.ok());
+        QCOMPARE(pending->size(), 1);
+        QCOMPARE(pending->first().payload, e.payload);
+        QVERIFY(store->events().markProcessed({pending->first().id}).ok());
+        QCOMPARE(store->events().pending(10)->size(), 0);
+        e.eventId.clear();
+        QVERIFY(!store->events().insert(e).ok());
+    }
+
     void enqueueRate()
     {
         // Reports the enqueue rate for 100,000 jobs in batches of 1,000 (no timing assertion;
