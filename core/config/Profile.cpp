@@ -1,0 +1,238 @@
+#include "Profile.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QStandardPaths>
+
+namespace lb {
+namespace {
+
+// Reads one JSON object and remembers which keys were consumed, so that unknown keys (usually
+// typos) are reported with their JSON path instead of being silently ignored.
+class ObjectReader
+{
+public:
+    ObjectReader(const QJsonObject &object, QString path, QString file)
+        : m_object(object)
+        , m_path(std::move(path))
+        , m_file(std::move(file))
+    { }
+
+    Error error(const QString &key, const QString &what) const
+    {
+        return makeError(QStringLiteral("profile"),
+                         QStringLiteral("%1: %2.%3 %4").arg(m_file, m_path, key, what));
+    }
+
+    std::optional<Error> string(const QString &key, QString &out, bool required = false)
+    {
+        m_seen.insert(key);
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return required ? std::optional(error(key, QStringLiteral("is required")))
+                            : std::nullopt;
+        if (!v.isString())
+            return error(key, QStringLiteral("must be a string"));
+        out = v.toString();
+        return std::nullopt;
+    }
+
+    std::optional<Error> url(const QString &key, QUrl &out, bool required = false)
+    {
+        QString text;
+        if (auto e = string(key, text, required))
+            return e;
+        if (text.isEmpty())
+            return std::nullopt;
+        const QUrl parsed(text, QUrl::StrictMode);
+        if (!parsed.isValid() || parsed.host().isEmpty()
+            || (parsed.scheme() != QLatin1String("https")
+                && parsed.scheme() != QLatin1String("http")))
+            return error(key, QStringLiteral("must be an http(s) URL (got \"%1\")").arg(text));
+        out = parsed;
+        return std::nullopt;
+    }
+
+    template<typename Number>
+    std::optional<Error> number(const QString &key, Number &out, double min, double max)
+    {
+        m_seen.insert(key);
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return std::nullopt;
+        if (!v.isDouble())
+            return error(key, QStringLiteral("must be a number"));
+        const double d = v.toDouble();
+        if (d < min || d > max)
+            return error(
+                key, QStringLiteral("must be between %1 and %2 (got %3)").arg(min).arg(max).arg(d));
+        if constexpr (std::is_integral_v<Number>) {
+            if (d != double(qint64(d)))
+                return error(key, QStringLiteral("must be a whole number"));
+        }
+        out = Number(d);
+        return std::nullopt;
+    }
+
+    std::optional<Error> object(const QString &key, QJsonObject &out)
+    {
+        m_seen.insert(key);
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return std::nullopt;
+        if (!v.isObject())
+            return error(key, QStringLiteral("must be an object"));
+        out = v.toObject();
+        return std::nullopt;
+    }
+
+    std::optional<Error> stringList(const QString &key, QStringList &out)
+    {
+        m_seen.insert(key);
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return std::nullopt;
+        if (!v.isArray())
+            return error(key, QStringLiteral("must be an array of strings"));
+        out.clear();
+        for (const QJsonValue &item : v.toArray()) {
+            if (!item.isString())
+                return error(key, QStringLiteral("must be an array of strings"));
+            out.append(item.toString());
+        }
+        return std::nullopt;
+    }
+
+    std::optional<Error> unknownKeys() const
+    {
+        for (auto it = m_object.begin(); it != m_object.end(); ++it) {
+            if (!m_seen.contains(it.key()))
+                return makeError(
+                    QStringLiteral("profile"),
+                    QStringLiteral("%1: unknown key %2.%3").arg(m_file, m_path, it.key()));
+        }
+        return std::nullopt;
+    }
+
+    const QString &path() const { return m_path; }
+
+private:
+    QJsonObject m_object;
+    QString m_path;
+    QString m_file;
+    QSet<QString> m_seen;
+};
+
+#define LB_TRY(expr)                                                                               \
+    if (auto lbErr = (expr))                                                                       \
+        return *lbErr;
+
+} // namespace
+
+const QStringList &Profile::authFlows()
+{
+    static const QStringList flows {
+        QStringLiteral("jwt_bearer"), QStringLiteral("refresh_token"), QStringLiteral("password"),
+        QStringLiteral("client_credentials"), QStringLiteral("authorization_code")};
+    return flows;
+}
+
+Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileName)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return makeError(QStringLiteral("profile"),
+                         QStringLiteral("%1: not valid JSON at offset %2: %3")
+                             .arg(fileName)
+                             .arg(parseError.offset)
+                             .arg(parseError.errorString()));
+    if (!doc.isObject())
+        return makeError(QStringLiteral("profile"),
+                         QStringLiteral("%1: the profile must be a JSON object").arg(fileName));
+
+    Profile p;
+    p.sourceFile = fileName;
+    ObjectReader root(doc.object(), QStringLiteral("$"), fileName);
+    LB_TRY(root.string(QStringLiteral("name"), p.name, true));
+    if (p.name.isEmpty() || p.name.contains(u'/'))
+        return root.error(QStringLiteral("name"),
+                          QStringLiteral("must be non-empty and contain no '/'"));
+    LB_TRY(root.string(QStringLiteral("store"), p.store));
+    LB_TRY(root.stringList(QStringLiteral("allowed_hosts"), p.allowedHosts));
+    LB_TRY(root.string(QStringLiteral("mapping"), p.mapping));
+
+    QJsonObject sf;
+    LB_TRY(root.object(QStringLiteral("salesforce"), sf));
+    ObjectReader s(sf, QStringLiteral("$.salesforce"), fileName);
+    LB_TRY(s.url(QStringLiteral("login_url"), p.salesforce.loginUrl));
+    LB_TRY(s.url(QStringLiteral("instance_url"), p.salesforce.instanceUrl));
+    LB_TRY(s.string(QStringLiteral("api_version"), p.salesforce.apiVersion));
+    LB_TRY(s.string(QStringLiteral("auth_flow"), p.salesforce.authFlow));
+    LB_TRY(s.string(QStringLiteral("client_id"), p.salesforce.clientId));
+    LB_TRY(s.string(QStringLiteral("username"), p.salesforce.username));
+    LB_TRY(s.string(QStringLiteral("call_options_client"), p.salesforce.callOptionsClient));
+    LB_TRY(s.url(QStringLiteral("redirect_uri"), p.salesforce.redirectUri));
+    LB_TRY(s.unknownKeys());
+    if (!authFlows().contains(p.salesforce.authFlow))
+        return s.error(QStringLiteral("auth_flow"),
+                       QStringLiteral("must be one of %1 (got \"%2\")")
+                           .arg(authFlows().join(QStringLiteral(", ")), p.salesforce.authFlow));
+    static const QRegularExpression version(QStringLiteral(R"(^\d{2}\.0$)"));
+    if (!version.match(p.salesforce.apiVersion).hasMatch())
+        return s.error(
+            QStringLiteral("api_version"),
+            QStringLiteral("must look like \"62.0\" (got \"%1\")").arg(p.salesforce.apiVersion));
+
+    QJsonObject pf;
+    LB_TRY(root.object(QStringLiteral("platform"), pf));
+    ObjectReader pr(pf, QStringLiteral("$.platform"), fileName);
+    LB_TRY(pr.url(QStringLiteral("base_url"), p.platform.baseUrl));
+    LB_TRY(pr.string(QStringLiteral("webhook_listen"), p.platform.webhookListen));
+    LB_TRY(pr.unknownKeys());
+
+    QJsonObject sy;
+    LB_TRY(root.object(QStringLiteral("sync"), sy));
+    ObjectReader y(sy, QStringLiteral("$.sync"), fileName);
+    LB_TRY(y.number(QStringLiteral("poll_interval_s"), p.sync.pollIntervalS, 1, 86400));
+    LB_TRY(
+        y.number(QStringLiteral("reconcile_interval_min"), p.sync.reconcileIntervalMin, 1, 10080));
+    LB_TRY(y.number(QStringLiteral("api_usage_pause_at"), p.sync.apiUsagePauseAt, 0.05, 1.0));
+    LB_TRY(y.number(QStringLiteral("bulk_threshold"), p.sync.bulkThreshold, 1, 100'000'000));
+    LB_TRY(y.number(QStringLiteral("high_value_threshold"), p.sync.highValueThreshold, 0, 1e15));
+    LB_TRY(y.number(QStringLiteral("retry_base_ms"), p.sync.retryBaseMs, 1, 3'600'000));
+    LB_TRY(y.number(QStringLiteral("retry_cap_ms"), p.sync.retryCapMs, 1, 86'400'000));
+    LB_TRY(y.number(QStringLiteral("max_attempts"), p.sync.maxAttempts, 1, 100));
+    LB_TRY(y.number(QStringLiteral("batch_size"), p.sync.batchSize, 1, 10'000));
+    LB_TRY(y.number(QStringLiteral("lease_s"), p.sync.leaseS, 5, 86'400));
+    LB_TRY(y.number(QStringLiteral("poll_overlap_s"), p.sync.pollOverlapS, 0, 86'400));
+    LB_TRY(y.unknownKeys());
+    LB_TRY(root.unknownKeys());
+    return p;
+}
+
+Result<Profile> Profile::load(const QString &fileName)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(
+            QStringLiteral("profile"),
+            QStringLiteral("Cannot read the profile %1: %2").arg(fileName, file.errorString()));
+    if (file.size() > 1024 * 1024)
+        return makeError(
+            QStringLiteral("profile"),
+            QStringLiteral("%1: a profile larger than 1 MiB is not plausible").arg(fileName));
+    return fromJson(file.readAll(), fileName);
+}
+
+QString Profile::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
+        + QStringLiteral("/profile.json");
+}
+
+} // namespace lb

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QStringList>
+#include <QUrl>
+
+namespace lb {
+
+// A LeadBridge profile (../shared/PROFILE.md): which systems to connect, where the store is,
+// which hosts may be contacted, and how the engine paces itself. It never holds secrets.
+struct Profile
+{
+    struct Salesforce
+    {
+        QUrl loginUrl {QStringLiteral("https://login.salesforce.com")};
+        QUrl instanceUrl; // My Domain; required for client_credentials
+        QString apiVersion = QStringLiteral("62.0");
+        QString authFlow = QStringLiteral("jwt_bearer");
+        QString clientId;
+        QString username;
+        QString callOptionsClient = QStringLiteral("LeadBridge");
+        QUrl redirectUri; // authorization_code: loopback redirect, e.g.
+                          // http://127.0.0.1:8788/callback
+    };
+    struct Platform
+    {
+        QUrl baseUrl;
+        QString webhookListen = QStringLiteral("127.0.0.1:8787");
+    };
+    struct Sync
+    {
+        int pollIntervalS = 30;
+        int reconcileIntervalMin = 60;
+        double apiUsagePauseAt = 0.9;
+        int bulkThreshold = 2000;
+        double highValueThreshold = 50000;
+        int retryBaseMs = 1000;
+        int retryCapMs = 5 * 60'000;
+        int maxAttempts = 8;
+        int batchSize = 1000; // outbox jobs claimed per pass (one Composite of 5 x 200)
+        int leaseS = 300;
+        int pollOverlapS = 120; // re-read window so late or tied writes are never skipped
+    };
+
+    QString name;
+    Salesforce salesforce;
+    Platform platform;
+    QString store;
+    QStringList allowedHosts;
+    QString mapping = QStringLiteral("default");
+    Sync sync;
+    QString sourceFile;
+
+    static Result<Profile> fromJson(const QByteArray &json, const QString &fileName);
+    static Result<Profile> load(const QString &fileName);
+    static QString defaultPath();
+
+    static const QStringList &authFlows();
+};
+
+} // namespace lb

@@ -1,0 +1,80 @@
+#include "config/Profile.h"
+
+#include <QFile>
+#include <QTest>
+
+using lb::Profile;
+
+// moc treats "//" inside raw string literals as a comment, so JSON with URLs lives in files
+// or in ordinary string literals here.
+static QByteArray example()
+{
+    QFile file(QFINDTESTDATA("profile-example.json"));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+class TestProfile : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void parsesTheDocumentedExample()
+    {
+        auto p = Profile::fromJson(example(), QStringLiteral("profile.json"));
+        QVERIFY2(p.ok(), p ? "" : qPrintable(p.error().message));
+        QCOMPARE(p->name, QStringLiteral("production"));
+        QCOMPARE(p->salesforce.authFlow, QStringLiteral("jwt_bearer"));
+        QCOMPARE(p->salesforce.loginUrl, QUrl(QStringLiteral("https://login.salesforce.com")));
+        QCOMPARE(p->platform.webhookListen, QStringLiteral("127.0.0.1:8787"));
+        QCOMPARE(p->allowedHosts.size(), 3);
+        QCOMPARE(p->sync.pollIntervalS, 30);
+        QCOMPARE(p->sync.apiUsagePauseAt, 0.9);
+        QCOMPARE(p->sync.highValueThreshold, 50000.0);
+    }
+
+    void reportsErrorsWithFileAndPath_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not json") << QByteArray("{") << QStringLiteral("p.json: not valid JSON");
+        QTest::newRow("array") << QByteArray("[]") << QStringLiteral("must be a JSON object");
+        QTest::newRow("no name") << QByteArray("{}")
+                                 << QStringLiteral("p.json: $.name is required");
+        QTest::newRow("unknown top key") << QByteArray("{\"name\":\"x\",\"stroe\":\"sqlite:///x\"}")
+                                         << QStringLiteral("unknown key $.stroe");
+        QTest::newRow("unknown nested key")
+            << QByteArray(R"({"name":"x","salesforce":{"client_secret":"s"}})")
+            << QStringLiteral("unknown key $.salesforce.client_secret");
+        QTest::newRow("bad flow") << QByteArray(
+            R"({"name":"x","salesforce":{"auth_flow":"magic"}})")
+                                  << QStringLiteral("$.salesforce.auth_flow must be one of");
+        QTest::newRow("bad url") << QByteArray(
+            "{\"name\":\"x\",\"platform\":{\"base_url\":\"ftp://x\"}}")
+                                 << QStringLiteral("$.platform.base_url must be an http(s) URL");
+        QTest::newRow("wrong type") << QByteArray(R"({"name":"x","sync":{"poll_interval_s":"30"}})")
+                                    << QStringLiteral("$.sync.poll_interval_s must be a number");
+        QTest::newRow("out of range")
+            << QByteArray(R"({"name":"x","sync":{"api_usage_pause_at":3}})")
+            << QStringLiteral("$.sync.api_usage_pause_at must be between");
+        QTest::newRow("fractional int")
+            << QByteArray(R"({"name":"x","sync":{"poll_interval_s":1.5}})")
+            << QStringLiteral("must be a whole number");
+        QTest::newRow("bad version")
+            << QByteArray(R"({"name":"x","salesforce":{"api_version":"v62"}})")
+            << QStringLiteral("$.salesforce.api_version must look like");
+        QTest::newRow("slash in name")
+            << QByteArray(R"({"name":"a/b"})") << QStringLiteral("$.name must be");
+    }
+
+    void reportsErrorsWithFileAndPath()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        auto p = Profile::fromJson(json, QStringLiteral("p.json"));
+        QVERIFY(!p.ok());
+        QVERIFY2(p.error().message.contains(expected), qPrintable(p.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProfile)
+#include "TestProfile.moc"
