@@ -123,8 +123,21 @@ constexpr const char *V1[] = {
     nullptr,
 };
 
+// The mirror keeps, per record and per side, the last content LeadBridge saw or wrote there
+// (JSON) and its hash: a change whose hash equals the stored one is an echo of our own write.
+constexpr const char *V2[] = {
+    "ALTER TABLE leads ADD COLUMN platform_state TEXT",
+    "ALTER TABLE leads ADD COLUMN salesforce_state TEXT",
+    "ALTER TABLE agents ADD COLUMN platform_state TEXT",
+    "ALTER TABLE agents ADD COLUMN salesforce_state TEXT",
+    "ALTER TABLE agents ADD COLUMN platform_version {BIG}",
+    "ALTER TABLE agents ADD COLUMN last_error TEXT",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
+    {2, "mirror state per side", V2},
 };
 
 QString forDialect(const char *statement, SqlDialect dialect)

@@ -12,6 +12,8 @@ Store::Store(std::unique_ptr<Database> db, const Clock &clock)
     , m_inbox(*m_db, m_audit, clock)
     , m_watermarks(*m_db, clock)
     , m_events(*m_db, clock)
+    , m_leads(*m_db, clock, MirrorStore::Kind::Leads)
+    , m_agents(*m_db, clock, MirrorStore::Kind::Agents)
 { }
 
 Result<std::unique_ptr<Store>> Store::open(const StoreConfig &config, const Clock &clock,

@@ -4,6 +4,7 @@
 #include "Database.h"
 #include "InboundEventStore.h"
 #include "InboxStore.h"
+#include "MirrorStore.h"
 #include "OutboxStore.h"
 #include "StoreConfig.h"
 #include "WatermarkStore.h"
@@ -26,6 +27,8 @@ public:
     InboxStore &inbox() { return m_inbox; }
     WatermarkStore &watermarks() { return m_watermarks; }
     InboundEventStore &events() { return m_events; }
+    MirrorStore &leads() { return m_leads; }
+    MirrorStore &agents() { return m_agents; }
     const Clock &clock() const { return m_clock; }
 
 private:
@@ -38,6 +41,8 @@ private:
     InboxStore m_inbox;
     WatermarkStore m_watermarks;
     InboundEventStore m_events;
+    MirrorStore m_leads;
+    MirrorStore m_agents;
 };
 
 } // namespace lb

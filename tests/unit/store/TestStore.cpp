@@ -5,6 +5,7 @@
 #include "util/Clock.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
@@ -516,6 +517,78 @@ private slots:
         QCOMPARE(store->events().pending(10)->size(), 0);
         e.eventId.clear();
         QVERIFY(!store->events().insert(e).ok());
+    }
+
+    void mirrorKeepsBothSidesOfALead()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        MirrorRecord lead;
+        lead.platformId = QStringLiteral("L-1");
+        lead.platformState
+            = QJsonObject {{QStringLiteral("id"), QStringLiteral("L-1")},
+                           {QStringLiteral("last_name"), QStringLiteral("O'Brien; DROP")},
+                           {QStringLiteral("company"), QStringLiteral("Zoë 😀")},
+                           {QStringLiteral("score"), 42},
+                           {QStringLiteral("eligible"), true}};
+        lead.platformHash = "p-hash";
+        lead.platformVersion = 3;
+        QVERIFY(store->leads().put({lead}).ok());
+        auto got = store->leads().byPlatformId(QStringLiteral("L-1"));
+        QVERIFY(got.ok() && got->has_value());
+        QCOMPARE((*got)->platformState, lead.platformState);
+        QVERIFY((*got)->existsOnPlatform());
+        QVERIFY(!(*got)->existsInSalesforce());
+
+        lead.salesforceId = QStringLiteral("00Q5g00000AbCdEEAV");
+        lead.salesforceState
+            = QJsonObject {{QStringLiteral("LastName"), QStringLiteral("O'Brien; DROP")}};
+        lead.salesforceHash = "s-hash";
+        lead.syncState = QStringLiteral("synced");
+        QVERIFY(store->leads().put({lead}).ok());
+        QCOMPARE(*store->leads().count(), 1);
+        auto bySf = store->leads().bySalesforceId(QStringLiteral("00Q5g00000AbCdEEAV"));
+        QVERIFY(bySf.ok() && bySf->has_value());
+        QCOMPARE((*bySf)->salesforceHash, QByteArray("s-hash"));
+        QCOMPARE((*bySf)->syncState, QStringLiteral("synced"));
+        QCOMPARE(
+            countWhere(*store,
+                       QStringLiteral(
+                           "SELECT COUNT(*) FROM leads WHERE company = 'Zoë 😀' AND score = 42")),
+            1);
+    }
+
+    void mirrorPagesAgentsBySalesforceId()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        QList<MirrorRecord> agents;
+        for (int i = 0; i < 250; ++i) {
+            MirrorRecord a;
+            a.salesforceId = QStringLiteral("a01%1").arg(i, 15, 10, QLatin1Char('0'));
+            a.platformState
+                = QJsonObject {{QStringLiteral("name"), QStringLiteral("Agent %1").arg(i)},
+                               {QStringLiteral("states"), QJsonArray {QStringLiteral("TX")}}};
+            agents.append(a);
+        }
+        QVERIFY(store->agents().put(agents).ok());
+        auto many = store->agents().byKeys(
+            {agents.at(3).salesforceId, agents.at(249).salesforceId, QStringLiteral("nope")});
+        QVERIFY(many.ok());
+        QCOMPARE(many->size(), 2);
+        QString after;
+        int seen = 0;
+        for (;;) {
+            auto page = store->agents().page(after, 100);
+            QVERIFY(page.ok());
+            if (page->isEmpty())
+                break;
+            seen += page->size();
+            after = page->last().salesforceId;
+        }
+        QCOMPARE(seen, 250);
+        MirrorRecord keyless;
+        QVERIFY(!store->agents().put({keyless}).ok());
     }
 
     void enqueueRate()

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+namespace lb {
+
+// One lead or agent as LeadBridge last knew it on each side.
+//  platformState:   the platform record (platform field names) last seen from or written to
+//                   the platform, without its volatile fields (updated_at, version, updated_by);
+//  salesforceState: the mapped Salesforce fields last seen from or written to Salesforce.
+// The hashes are of those states; an incoming change whose hash matches is an echo.
+struct MirrorRecord
+{
+    QString platformId;
+    QString salesforceId;
+    QJsonObject platformState;
+    QJsonObject salesforceState;
+    QByteArray platformHash;
+    QByteArray salesforceHash;
+    qint64 platformUpdatedAt = 0; // epoch ms of the newest platform change seen
+    qint64 platformVersion = 0;
+    qint64 salesforceModstamp = 0; // epoch ms of the newest SystemModstamp seen
+    QString lastSource; // "platform" | "salesforce"
+    QString syncState = QStringLiteral("pending"); // "synced" | "pending" | "error"
+    qint64 lastSyncedAt = 0;
+    QString lastError;
+
+    bool existsOnPlatform() const { return !platformHash.isEmpty(); }
+    bool existsInSalesforce() const { return !salesforceHash.isEmpty(); }
+};
+
+} // namespace lb

@@ -1,0 +1,290 @@
+#include "MirrorStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace lb {
+namespace {
+
+// Shared select list; readRecord() reads it by position. Agents have no display columns for
+// "platform_updated_at"/"last_source", so the agent query selects constants in those slots.
+const char *LeadColumns
+    = "platform_id, salesforce_id, platform_state, salesforce_state, platform_hash, "
+      "salesforce_hash, platform_updated_at, platform_version, sf_modstamp, last_source, "
+      "sync_state, last_synced_at, last_error";
+const char *AgentColumns
+    = "platform_id, salesforce_id, platform_state, salesforce_state, platform_hash, "
+      "salesforce_hash, 0, platform_version, sf_modstamp, '', sync_state, last_synced_at, "
+      "last_error";
+
+QString toText(const QJsonObject &o)
+{
+    return o.isEmpty() ? QString()
+                       : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject fromText(const QString &s)
+{
+    return s.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(s.toUtf8()).object();
+}
+
+QVariant nullable(const QString &s)
+{
+    return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
+}
+
+QVariant display(const QJsonObject &state, const char *field)
+{
+    const QJsonValue v = state.value(QLatin1String(field));
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return v.toDouble();
+    if (v.isBool())
+        return v.toBool() ? 1 : 0;
+    if (v.isArray()) {
+        QStringList parts;
+        for (const QJsonValue &item : v.toArray())
+            parts.append(item.toString());
+        return parts.join(u';');
+    }
+    return QVariant(QMetaType::fromType<QString>());
+}
+
+} // namespace
+
+MirrorStore::MirrorStore(Database &db, const Clock &clock, Kind kind)
+    : m_db(db)
+    , m_clock(clock)
+    , m_kind(kind)
+{ }
+
+MirrorRecord MirrorStore::readRecord(const QSqlQuery &q)
+{
+    MirrorRecord r;
+    r.platformId = q.value(0).toString();
+    r.salesforceId = q.value(1).toString();
+    r.platformState = fromText(q.value(2).toString());
+    r.salesforceState = fromText(q.value(3).toString());
+    r.platformHash = q.value(4).toString().toLatin1();
+    r.salesforceHash = q.value(5).toString().toLatin1();
+    r.platformUpdatedAt = q.value(6).toLongLong();
+    r.platformVersion = q.value(7).toLongLong();
+    r.salesforceModstamp = q.value(8).toLongLong();
+    r.lastSource = q.value(9).toString();
+    r.syncState = q.value(10).toString();
+    r.lastSyncedAt = q.value(11).toLongLong();
+    r.lastError = q.value(12).toString();
+    return r;
+}
+
+Result<QList<MirrorRecord>> MirrorStore::read(const QString &key, const QString &sql,
+                                              const QVariantList &values)
+{
+    auto q = m_db.run(key, sql, values);
+    if (!q)
+        return q.error();
+    QList<MirrorRecord> out;
+    while ((*q)->next())
+        out.append(readRecord(**q));
+    (*q)->finish();
+    return out;
+}
+
+Result<std::optional<MirrorRecord>> MirrorStore::byPlatformId(const QString &platformId)
+{
+    const bool leads = m_kind == Kind::Leads;
+    auto r = read(leads ? QStringLiteral("mirror.leads.byPlatform")
+                        : QStringLiteral("mirror.agents.byPlatform"),
+                  QStringLiteral("SELECT %1 FROM %2 WHERE platform_id = ?")
+                      .arg(QLatin1String(leads ? LeadColumns : AgentColumns),
+                           leads ? QLatin1String("leads") : QLatin1String("agents")),
+                  {platformId});
+    if (!r)
+        return r.error();
+    return r->isEmpty() ? std::nullopt : std::optional(r->first());
+}
+
+Result<std::optional<MirrorRecord>> MirrorStore::bySalesforceId(const QString &salesforceId)
+{
+    const bool leads = m_kind == Kind::Leads;
+    auto r
+        = read(leads ? QStringLiteral("mirror.leads.bySf") : QStringLiteral("mirror.agents.bySf"),
+               QStringLiteral("SELECT %1 FROM %2 WHERE salesforce_id = ?")
+                   .arg(QLatin1String(leads ? LeadColumns : AgentColumns),
+                        leads ? QLatin1String("leads") : QLatin1String("agents")),
+               {salesforceId});
+    if (!r)
+        return r.error();
+    return r->isEmpty() ? std::nullopt : std::optional(r->first());
+}
+
+Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &keys)
+{
+    const bool leads = m_kind == Kind::Leads;
+    QHash<QString, MirrorRecord> out;
+    for (qsizetype start = 0; start < keys.size(); start += Database::MaxRowsPerStatement) {
+        const int count
+            = int(std::min<qsizetype>(Database::MaxRowsPerStatement, keys.size() - start));
+        QVariantList values;
+        for (int i = 0; i < count; ++i)
+            values << keys.at(start + i);
+        auto r
+            = read(QStringLiteral("mirror.%1.byKeys.%2")
+                       .arg(leads ? QLatin1String("leads") : QLatin1String("agents"))
+                       .arg(count),
+                   QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)")
+                       .arg(QLatin1String(leads ? LeadColumns : AgentColumns),
+                            leads ? QLatin1String("leads") : QLatin1String("agents"),
+                            leads ? QLatin1String("platform_id") : QLatin1String("salesforce_id"),
+                            Database::listPlaceholders(count)),
+                   values);
+        if (!r)
+            return r.error();
+        for (const MirrorRecord &m : *r)
+            out.insert(leads ? m.platformId : m.salesforceId, m);
+    }
+    return out;
+}
+
+Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
+{
+    if (records.isEmpty())
+        return {};
+    std::optional<Transaction> tx;
+    if (!m_db.inTransaction()) {
+        tx.emplace(m_db);
+        if (!tx->started())
+            return tx->started().error();
+    }
+    const qint64 now = m_clock.nowMs();
+    for (const MirrorRecord &r : records) {
+        const QJsonObject &s = r.platformState;
+        Result<QSqlQuery *> q = makeError(QString(), QString());
+        if (m_kind == Kind::Leads) {
+            if (r.platformId.isEmpty())
+                return makeError(QStringLiteral("mirror_key"),
+                                 QStringLiteral("A lead needs its platform id."));
+            q = m_db.run(
+                QStringLiteral("mirror.leads.put"),
+                QStringLiteral(
+                    "INSERT INTO leads (platform_id, salesforce_id, first_name, last_name, "
+                    "company, "
+                    "email, phone, status, source, score, estimated_value, agent_id, eligible, "
+                    "platform_updated_at, platform_version, sf_modstamp, platform_hash, "
+                    "salesforce_hash, last_source, sync_state, last_synced_at, last_error, "
+                    "updated_at, platform_state, salesforce_state) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (platform_id) DO UPDATE SET salesforce_id = "
+                    "excluded.salesforce_id, "
+                    "first_name = excluded.first_name, last_name = excluded.last_name, "
+                    "company = excluded.company, email = excluded.email, phone = excluded.phone, "
+                    "status = excluded.status, source = excluded.source, score = excluded.score, "
+                    "estimated_value = excluded.estimated_value, agent_id = excluded.agent_id, "
+                    "eligible = excluded.eligible, platform_updated_at = "
+                    "excluded.platform_updated_at, "
+                    "platform_version = excluded.platform_version, sf_modstamp = "
+                    "excluded.sf_modstamp, "
+                    "platform_hash = excluded.platform_hash, salesforce_hash = "
+                    "excluded.salesforce_hash, "
+                    "last_source = excluded.last_source, sync_state = excluded.sync_state, "
+                    "last_synced_at = excluded.last_synced_at, last_error = excluded.last_error, "
+                    "updated_at = excluded.updated_at, platform_state = excluded.platform_state, "
+                    "salesforce_state = excluded.salesforce_state"),
+                {r.platformId,
+                 nullable(r.salesforceId),
+                 display(s, "first_name"),
+                 display(s, "last_name"),
+                 display(s, "company"),
+                 display(s, "email"),
+                 display(s, "phone"),
+                 display(s, "status"),
+                 display(s, "source"),
+                 display(s, "score"),
+                 display(s, "value"),
+                 display(s, "agent_id"),
+                 s.value(QStringLiteral("eligible")).toBool() ? 1 : 0,
+                 r.platformUpdatedAt,
+                 r.platformVersion,
+                 r.salesforceModstamp,
+                 nullable(QString::fromLatin1(r.platformHash)),
+                 nullable(QString::fromLatin1(r.salesforceHash)),
+                 nullable(r.lastSource),
+                 r.syncState,
+                 r.lastSyncedAt,
+                 nullable(r.lastError),
+                 now,
+                 nullable(toText(r.platformState)),
+                 nullable(toText(r.salesforceState))});
+        } else {
+            if (r.salesforceId.isEmpty())
+                return makeError(QStringLiteral("mirror_key"),
+                                 QStringLiteral("An agent needs its Salesforce id."));
+            q = m_db.run(
+                QStringLiteral("mirror.agents.put"),
+                QStringLiteral(
+                    "INSERT INTO agents (platform_id, salesforce_id, name, email, active, "
+                    "eligible, "
+                    "states, capacity, sf_modstamp, platform_hash, salesforce_hash, sync_state, "
+                    "last_synced_at, updated_at, platform_state, salesforce_state, "
+                    "platform_version, "
+                    "last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (salesforce_id) DO UPDATE SET platform_id = excluded.platform_id, "
+                    "name = excluded.name, email = excluded.email, active = excluded.active, "
+                    "eligible = excluded.eligible, states = excluded.states, "
+                    "capacity = excluded.capacity, sf_modstamp = excluded.sf_modstamp, "
+                    "platform_hash = excluded.platform_hash, salesforce_hash = "
+                    "excluded.salesforce_hash, "
+                    "sync_state = excluded.sync_state, last_synced_at = excluded.last_synced_at, "
+                    "updated_at = excluded.updated_at, platform_state = excluded.platform_state, "
+                    "salesforce_state = excluded.salesforce_state, "
+                    "platform_version = excluded.platform_version, last_error = "
+                    "excluded.last_error"),
+                {nullable(r.platformId), r.salesforceId, display(s, "name"), display(s, "email"),
+                 s.value(QStringLiteral("active")).toBool(true) ? 1 : 0,
+                 s.value(QStringLiteral("eligible")).toBool() ? 1 : 0, display(s, "states"),
+                 display(s, "capacity"), r.salesforceModstamp,
+                 nullable(QString::fromLatin1(r.platformHash)),
+                 nullable(QString::fromLatin1(r.salesforceHash)), r.syncState, r.lastSyncedAt, now,
+                 nullable(toText(r.platformState)), nullable(toText(r.salesforceState)),
+                 r.platformVersion, nullable(r.lastError)});
+        }
+        if (!q)
+            return q.error();
+    }
+    if (tx) {
+        if (auto c = tx->commit(); !c)
+            return c.error();
+    }
+    return {};
+}
+
+Result<qint64> MirrorStore::count()
+{
+    const bool leads = m_kind == Kind::Leads;
+    auto q = m_db.run(leads ? QStringLiteral("mirror.leads.count")
+                            : QStringLiteral("mirror.agents.count"),
+                      leads ? QStringLiteral("SELECT COUNT(*) FROM leads")
+                            : QStringLiteral("SELECT COUNT(*) FROM agents"));
+    if (!q)
+        return q.error();
+    const qint64 n = (*q)->next() ? (*q)->value(0).toLongLong() : 0;
+    (*q)->finish();
+    return n;
+}
+
+Result<QList<MirrorRecord>> MirrorStore::page(const QString &afterKey, int limit)
+{
+    const bool leads = m_kind == Kind::Leads;
+    return read(leads ? QStringLiteral("mirror.leads.page") : QStringLiteral("mirror.agents.page"),
+                leads
+                    ? QStringLiteral(
+                          "SELECT %1 FROM leads WHERE platform_id > ? ORDER BY platform_id LIMIT ?")
+                          .arg(QLatin1String(LeadColumns))
+                    : QStringLiteral("SELECT %1 FROM agents WHERE salesforce_id > ? "
+                                     "ORDER BY salesforce_id LIMIT ?")
+                          .arg(QLatin1String(AgentColumns)),
+                {Database::filterText(afterKey), limit});
+}
+
+} // namespace lb
