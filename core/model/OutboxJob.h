@@ -18,6 +18,7 @@ inline const QString Claimed = QStringLiteral("claimed");
 inline const QString Done = QStringLiteral("done");
 inline const QString Failed = QStringLiteral("failed"); // parked in the inbox
 inline const QString Cancelled = QStringLiteral("cancelled"); // cancelled by an admin
+inline const QString Superseded = QStringLiteral("superseded"); // a newer job for the record replaced it
 } // namespace JobState
 
 // A job to add to the outbox. The idempotency key makes enqueueing safe to repeat.
@@ -30,6 +31,9 @@ struct NewJob
     QByteArray payload;
     int priority = 0; // higher first; urgent work keeps flowing when limits are tight
     qint64 notBefore = 0; // epoch ms; 0 = now
+    // Coalescing: a pending job of the same kind for the same record is superseded by this one,
+    // so several changes to one record become one write with the newest values.
+    bool supersedesPending = false;
 };
 
 struct OutboxJob

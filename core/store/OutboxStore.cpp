@@ -106,6 +106,15 @@ Result<EnqueueResult> OutboxStore::enqueue(const QList<NewJob> &jobs, const QStr
                            {QStringLiteral("target"), job.target},
                            {QStringLiteral("record"), job.recordKey},
                            {QStringLiteral("key"), job.idempotencyKey}}});
+            if (job.supersedesPending && !job.recordKey.isEmpty()) {
+                auto older = supersedeOlder(job.kind, job.recordKey, id, now);
+                if (!older)
+                    return older.error();
+                for (qint64 olderId : *older)
+                    audit.append({QString::number(olderId),
+                                  QStringLiteral("coalesced"),
+                                  {{QStringLiteral("by"), id}}});
+            }
         }
     }
     if (auto a = m_audit.appendMany(Entity, actor, audit); !a)
@@ -113,6 +122,66 @@ Result<EnqueueResult> OutboxStore::enqueue(const QList<NewJob> &jobs, const QStr
     if (auto c = tx.commit(); !c)
         return c.error();
     return result;
+}
+
+Result<QList<qint64>> OutboxStore::supersedeOlder(const QString &kind, const QString &recordKey,
+                                                  qint64 newerId, qint64 now)
+{
+    auto q = m_db.run(QStringLiteral("outbox.supersede"),
+                      QStringLiteral("UPDATE outbox SET state = 'superseded', updated_at = ? "
+                                     "WHERE record_key = ? AND kind = ? AND state = 'pending' "
+                                     "AND id < ? RETURNING id"),
+                      {now, recordKey, kind, newerId});
+    if (!q)
+        return q.error();
+    QList<qint64> ids;
+    while ((*q)->next())
+        ids.append((*q)->value(0).toLongLong());
+    (*q)->finish();
+    return ids;
+}
+
+Result<bool> OutboxStore::hasNewerJob(const OutboxJob &job)
+{
+    if (job.recordKey.isEmpty())
+        return false;
+    auto q = m_db.run(
+        QStringLiteral("outbox.hasNewer"),
+        QStringLiteral("SELECT 1 FROM outbox WHERE record_key = ? AND kind = ? AND id > ? "
+                       "AND state IN ('pending', 'claimed', 'done') LIMIT 1"),
+        {job.recordKey, job.kind, job.id});
+    if (!q)
+        return q.error();
+    const bool newer = (*q)->next();
+    (*q)->finish();
+    return newer;
+}
+
+Result<int> OutboxStore::supersede(const QList<qint64> &ids, const QString &workerId)
+{
+    if (ids.isEmpty())
+        return 0;
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    const qint64 now = m_clock.nowMs();
+    QList<AuditLog::Item> audit;
+    for (qint64 id : ids) {
+        auto q = m_db.run(QStringLiteral("outbox.supersedeClaimed"),
+                          QStringLiteral("UPDATE outbox SET state = 'superseded', updated_at = ?, "
+                                         "claimed_by = NULL, lease_until = NULL "
+                                         "WHERE id = ? AND state = 'claimed' AND claimed_by = ?"),
+                          {now, id, workerId});
+        if (!q)
+            return q.error();
+        if ((*q)->numRowsAffected() == 1)
+            audit.append({QString::number(id), QStringLiteral("superseded"), {}});
+    }
+    if (auto a = m_audit.appendMany(Entity, workerId, audit); !a)
+        return a.error();
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    return int(audit.size());
 }
 
 Result<int> OutboxStore::releaseExpiredInTransaction(qint64 now)

@@ -41,6 +41,11 @@ public:
     Result<int> failPermanent(qint64 id, const QString &workerId, const QString &errorClass,
                               const QString &code, const QString &message);
 
+    // Drops claimed jobs whose write is no longer wanted because a newer job for the same
+    // record exists (their retry would put older values back).
+    Result<int> supersede(const QList<qint64> &ids, const QString &workerId);
+    Result<bool> hasNewerJob(const OutboxJob &job);
+
     Result<int> releaseExpiredLeases();
     Result<int> cancel(qint64 id, const QString &actor);
 
@@ -50,6 +55,8 @@ public:
 
 private:
     Result<int> releaseExpiredInTransaction(qint64 now);
+    Result<QList<qint64>> supersedeOlder(const QString &kind, const QString &recordKey,
+                                         qint64 newerId, qint64 now);
     static OutboxJob readJob(const QSqlQuery &q);
 
     Database &m_db;

@@ -486,6 +486,50 @@ private slots:
         QCOMPARE(store->outbox().get(otherId)->state, JobState::Cancelled);
     }
 
+    void newerJobSupersedesPendingOnesForTheSameRecord()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        NewJob v1 = job("lead-1-v1");
+        v1.recordKey = QStringLiteral("L-1");
+        v1.supersedesPending = true;
+        NewJob other = job("lead-2-v1");
+        other.recordKey = QStringLiteral("L-2");
+        other.supersedesPending = true;
+        QVERIFY(store->outbox().enqueue({v1, other}, QStringLiteral("t")).ok());
+        NewJob v2 = job("lead-1-v2");
+        v2.recordKey = QStringLiteral("L-1");
+        v2.supersedesPending = true;
+        QVERIFY(store->outbox().enqueue({v2}, QStringLiteral("t")).ok());
+        auto claimed = store->outbox().claim(QStringLiteral("w"), 10, 1000);
+        QVERIFY(claimed.ok());
+        QStringList keys;
+        for (const auto &j : *claimed)
+            keys.append(j.idempotencyKey);
+        keys.sort();
+        QCOMPARE(keys, (QStringList {QStringLiteral("lead-1-v2"), QStringLiteral("lead-2-v1")}));
+        QCOMPARE(
+            countWhere(*store,
+                       QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 'superseded'")),
+            1);
+        QCOMPARE(
+            countWhere(*store,
+                       QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = 'coalesced'")),
+            1);
+
+        // An in-flight older write that fails is dropped rather than retried once a newer job
+        // exists.
+        NewJob v3 = job("lead-2-v2");
+        v3.recordKey = QStringLiteral("L-2");
+        v3.supersedesPending = true;
+        QVERIFY(store->outbox().enqueue({v3}, QStringLiteral("t")).ok());
+        const OutboxJob inFlight
+            = claimed->at(0).recordKey == QLatin1String("L-2") ? claimed->at(0) : claimed->at(1);
+        QCOMPARE(*store->outbox().hasNewerJob(inFlight), true);
+        QCOMPARE(*store->outbox().supersede({inFlight.id}, QStringLiteral("w")), 1);
+        QCOMPARE(store->outbox().get(inFlight.id)->state, JobState::Superseded);
+    }
+
     void watermarksPersist()
     {
         auto store = openStore();
