@@ -237,12 +237,13 @@ void Database::rollback()
 
 Transaction::Transaction(Database &db)
     : m_db(db)
-    , m_started(db.begin())
+    , m_joined(db.inTransaction())
+    , m_started(m_joined ? Result<void>() : db.begin())
 { }
 
 Transaction::~Transaction()
 {
-    if (m_started && !m_done)
+    if (m_started && !m_done && !m_joined)
         m_db.rollback();
 }
 
@@ -251,7 +252,7 @@ Result<void> Transaction::commit()
     if (!m_started)
         return m_started;
     m_done = true;
-    return m_db.commit();
+    return m_joined ? Result<void>() : m_db.commit();
 }
 
 } // namespace lb

@@ -79,7 +79,10 @@ private:
     int m_failCountdown = 0;
 };
 
-// Commits on commit(), rolls back on scope exit otherwise.
+// Commits on commit(), rolls back on scope exit otherwise. Opened while a transaction is
+// already running, it joins it: commit() and rollback are then the outer one's business, so
+// store operations compose (e.g. the inbound processor enqueues jobs inside its own
+// transaction).
 class Transaction
 {
 public:
@@ -94,6 +97,7 @@ public:
 
 private:
     Database &m_db;
+    bool m_joined;
     Result<void> m_started;
     bool m_done = false;
 };

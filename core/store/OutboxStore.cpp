@@ -124,6 +124,48 @@ Result<EnqueueResult> OutboxStore::enqueue(const QList<NewJob> &jobs, const QStr
     return result;
 }
 
+Result<bool> OutboxStore::park(const NewJob &job, const QString &errorClass, const QString &code,
+                               const QString &message, const QString &actor)
+{
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    const qint64 now = m_clock.nowMs();
+    auto q
+        = m_db.run(QStringLiteral("outbox.park"),
+                   QStringLiteral("INSERT INTO outbox (idempotency_key, kind, target, record_key, "
+                                  "payload, priority, state, attempts, next_attempt_at, "
+                                  "last_error_code, last_error, created_at, updated_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, 'failed', 0, ?, ?, ?, ?, ?) "
+                                  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"),
+                   {job.idempotencyKey, job.kind, job.target, nullIfEmpty(job.recordKey),
+                    QString::fromUtf8(job.payload), job.priority, now, code, message, now, now});
+    if (!q)
+        return q.error();
+    if (!(*q)->next())
+        return false;
+    const qint64 id = (*q)->value(0).toLongLong();
+    (*q)->finish();
+    auto inbox = m_db.run(
+        QStringLiteral("outbox.parkInbox"),
+        QStringLiteral("INSERT INTO inbox (outbox_id, idempotency_key, kind, target, record_key, "
+                       "payload, error_class, error_code, error_message, attempts, failures, "
+                       "first_failed_at, last_failed_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "0, 1, ?, ?, 'open')"),
+        {id, job.idempotencyKey, job.kind, job.target, nullIfEmpty(job.recordKey),
+         QString::fromUtf8(job.payload), errorClass, code, message, now, now});
+    if (!inbox)
+        return inbox.error();
+    if (auto a
+        = m_audit.append(Entity, QString::number(id), QStringLiteral("parked_invalid"), actor,
+                         {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
+        !a)
+        return a.error();
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    return true;
+}
+
 Result<QList<qint64>> OutboxStore::supersedeOlder(const QString &kind, const QString &recordKey,
                                                   qint64 newerId, qint64 now)
 {

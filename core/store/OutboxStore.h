@@ -30,6 +30,11 @@ public:
     // A job whose idempotency key is already known is skipped, not an error.
     Result<EnqueueResult> enqueue(const QList<NewJob> &jobs, const QString &actor);
 
+    // Records a job that must not be sent (it failed validation) straight into the inbox, so an
+    // admin sees it and can retry it once the data is fixed. Idempotent like enqueue().
+    Result<bool> park(const NewJob &job, const QString &errorClass, const QString &code,
+                      const QString &message, const QString &actor);
+
     // Claims up to `max` due jobs (and first returns any whose lease has run out).
     Result<QList<OutboxJob>> claim(const QString &workerId, int max, qint64 leaseMs,
                                    const ClaimFilter &filter = {});

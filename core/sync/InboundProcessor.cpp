@@ -1,0 +1,177 @@
+#include "InboundProcessor.h"
+
+#include "ChangeTime.h"
+#include "JobKinds.h"
+#include "log/Logging.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace lb {
+namespace {
+
+struct Candidate
+{
+    qint64 eventId = 0;
+    QJsonObject lead;
+    qint64 updatedAt = 0;
+    qint64 version = 0;
+};
+
+bool newer(const Candidate &a, const Candidate &b)
+{
+    return a.updatedAt != b.updatedAt ? a.updatedAt > b.updatedAt : a.version > b.version;
+}
+
+} // namespace
+
+InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QString actor)
+    : m_store(store)
+    , m_planner(planner)
+    , m_actor(std::move(actor))
+{ }
+
+QString InboundProcessor::pollEventId(const QJsonObject &lead)
+{
+    return QStringLiteral("poll:%1:%2:%3")
+        .arg(lead.value(QStringLiteral("id")).toString(),
+             lead.value(QStringLiteral("updated_at")).toString())
+        .arg(lead.value(QStringLiteral("version")).toInteger());
+}
+
+QByteArray InboundProcessor::pollEvent(const QJsonObject &lead)
+{
+    return QJsonDocument(QJsonObject {{QStringLiteral("event_id"), pollEventId(lead)},
+                                      {QStringLiteral("type"), QStringLiteral("lead.updated")},
+                                      {QStringLiteral("occurred_at"),
+                                       lead.value(QStringLiteral("updated_at"))},
+                                      {QStringLiteral("data"), lead}})
+        .toJson(QJsonDocument::Compact);
+}
+
+Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
+{
+    Stats stats;
+    auto events = m_store.events().pending(limit);
+    if (!events)
+        return events.error();
+    if (events->isEmpty())
+        return stats;
+    stats.events = int(events->size());
+
+    // Newest candidate per lead; everything else in the batch is superseded by it.
+    QHash<QString, Candidate> newest;
+    QList<qint64> processed;
+    QList<QPair<qint64, QString>> rejected;
+    for (const InboundEvent &event : *events) {
+        processed.append(event.id);
+        const QJsonObject body = QJsonDocument::fromJson(event.payload).object();
+        const QJsonObject lead = body.value(QStringLiteral("data")).toObject();
+        const QString id = m_planner.mapper().platformKey(lead);
+        if (id.isEmpty()) {
+            rejected.append({event.id, QStringLiteral("event without a lead id")});
+            continue;
+        }
+        if (body.value(QStringLiteral("type")).toString() == QLatin1String("lead.deleted")) {
+            // Deletions are not mirrored to Salesforce (leads there are closed, not deleted, by
+            // the sales team); the event is kept for the audit.
+            continue;
+        }
+        Candidate c {event.id, lead,
+                     parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString()),
+                     lead.value(QStringLiteral("version")).toInteger()};
+        auto it = newest.find(id);
+        if (it == newest.end())
+            newest.insert(id, c);
+        else if (newer(c, *it))
+            *it = c;
+    }
+
+    Transaction tx(m_store.database());
+    if (!tx.started())
+        return tx.started().error();
+    auto mirror = m_store.leads().byKeys(newest.keys());
+    if (!mirror)
+        return mirror.error();
+
+    QList<MirrorRecord> updates;
+    QList<NewJob> jobs;
+    for (auto it = newest.begin(); it != newest.end(); ++it) {
+        const Candidate &c = it.value();
+        MirrorRecord record = mirror->value(it.key());
+        record.platformId = it.key();
+        const bool known = mirror->contains(it.key());
+        if (known && record.existsOnPlatform()
+            && (c.updatedAt < record.platformUpdatedAt
+                || (c.updatedAt == record.platformUpdatedAt
+                    && c.version <= record.platformVersion))) {
+            ++stats.stale;
+            continue;
+        }
+        const QJsonObject view = m_planner.platformView(c.lead);
+        const QByteArray hash = SyncPlanner::hashOf(view);
+        record.platformUpdatedAt = c.updatedAt;
+        record.platformVersion = c.version;
+        if (known && hash == record.platformHash) {
+            ++stats.echoes; // our own write coming back, or a redelivery
+            updates.append(record);
+            continue;
+        }
+        record.platformState = view;
+        record.platformHash = hash;
+        record.lastSource = QStringLiteral("platform");
+
+        auto plan = m_planner.planSalesforceWrite(record);
+        NewJob job;
+        job.kind = jobs::SalesforceLeadUpsert;
+        job.target = JobTarget::Salesforce;
+        job.recordKey = QStringLiteral("lead:") + record.platformId;
+        job.idempotencyKey = QStringLiteral("%1:%2:%3")
+                                 .arg(job.kind, record.platformId, QString::fromLatin1(hash));
+        job.payload = QJsonDocument(QJsonObject {{QStringLiteral("platform_id"), record.platformId},
+                                                 {QStringLiteral("version"), c.version}})
+                          .toJson(QJsonDocument::Compact);
+        job.supersedesPending = true;
+        if (!plan) {
+            ++stats.invalid;
+            record.syncState = QStringLiteral("error");
+            record.lastError = plan.error().toString();
+            if (auto parked = m_store.outbox().park(job, ErrorClass::Validation, plan.error().code,
+                                                    plan.error().message, m_actor);
+                !parked)
+                return parked.error();
+        } else if (plan->has_value()) {
+            record.syncState = QStringLiteral("pending");
+            record.lastError.clear();
+            jobs.append(job);
+        } else {
+            record.syncState = QStringLiteral("synced");
+        }
+        updates.append(record);
+    }
+    if (auto r = m_store.leads().put(updates); !r)
+        return r.error();
+    if (!jobs.isEmpty()) {
+        auto enqueued = m_store.outbox().enqueue(jobs, m_actor);
+        if (!enqueued)
+            return enqueued.error();
+        stats.enqueued = enqueued->inserted;
+    }
+    for (const auto &[id, why] : rejected) {
+        if (auto r = m_store.events().markRejected(id, why); !r)
+            return r.error();
+    }
+    stats.rejected = int(rejected.size());
+    for (const auto &entry : rejected)
+        processed.removeOne(entry.first);
+    if (auto r = m_store.events().markProcessed(processed); !r)
+        return r.error();
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    qCDebug(lcSync) << "inbound:" << stats.events << "events," << stats.enqueued << "jobs,"
+                    << stats.echoes << "echoes," << stats.stale << "stale," << stats.invalid
+                    << "invalid";
+    return stats;
+}
+
+} // namespace lb

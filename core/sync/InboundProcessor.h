@@ -1,0 +1,43 @@
+#pragma once
+
+#include "SyncPlanner.h"
+#include "store/Store.h"
+
+namespace lb {
+
+// Platform -> Salesforce, first half: turns stored inbound events (webhooks and poll pages) into
+// mirror updates and outbox jobs, in one transaction per batch, so an event is either fully
+// taken into account or not at all (crash safety).
+//
+// Events may arrive twice and out of order: per lead only the newest (updated_at, version) is
+// kept; an event no newer than what the mirror has is stale; one whose content equals the
+// mirror's platform state is an echo of our own write or a duplicate.
+class InboundProcessor
+{
+public:
+    struct Stats
+    {
+        int events = 0;
+        int enqueued = 0;
+        int echoes = 0;
+        int stale = 0;
+        int invalid = 0; // parked in the inbox before any API call
+        int rejected = 0; // unreadable events (kept, marked rejected)
+    };
+
+    InboundProcessor(Store &store, const SyncPlanner &planner, QString actor);
+
+    // Processes up to `limit` stored events. Returns what happened.
+    Result<Stats> processPending(int limit);
+
+    // Builds the stored form of a lead read by polling, so polls and webhooks share one path.
+    static QByteArray pollEvent(const QJsonObject &lead);
+    static QString pollEventId(const QJsonObject &lead);
+
+private:
+    Store &m_store;
+    const SyncPlanner &m_planner;
+    QString m_actor;
+};
+
+} // namespace lb

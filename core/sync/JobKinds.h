@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+
+namespace lb::jobs {
+
+// Outbox job kinds. Payloads are JSON objects; see the processors that build them.
+inline const QString SalesforceLeadUpsert = QStringLiteral("sf.lead.upsert");
+inline const QString SalesforcePeopleUpdate = QStringLiteral("sf.people.update");
+inline const QString SalesforceEventPublish = QStringLiteral("sf.event.publish");
+inline const QString PlatformLeadPut = QStringLiteral("platform.lead.put");
+inline const QString PlatformAgentPut = QStringLiteral("platform.agent.put");
+
+// Priorities: urgent work keeps flowing while non-urgent work is paused by API limits.
+constexpr int NormalPriority = 0;
+constexpr int UrgentPriority = 100;
+
+// Tag written to Last_Updated_By_System__c on every Salesforce write LeadBridge makes.
+inline const QString SystemTag = QStringLiteral("LeadPlatform");
+// `updated_by` on every platform write LeadBridge makes.
+inline const QString PlatformUpdatedBy = QStringLiteral("salesforce");
+
+} // namespace lb::jobs

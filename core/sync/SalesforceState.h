@@ -1,0 +1,25 @@
+#pragma once
+
+#include "mapping/FieldMapping.h"
+
+#include <QJsonObject>
+
+namespace lb {
+
+// The Salesforce side of a record as LeadBridge tracks it: the mapped fields only, with
+// relationship fields flattened to their path ("Assigned_Agent__r.Platform_Agent_Id__c"), so
+// a record read by a query and the fields LeadBridge wrote compare equal when they carry the
+// same values.
+class SalesforceState
+{
+public:
+    // From a query record (nested relationship objects, "attributes" ignored).
+    static QJsonObject fromRecord(const QJsonObject &record, const ObjectMapping &mapping);
+    // `state` after writing `fields` (as RecordMapper::toSalesforce produced them).
+    static QJsonObject apply(QJsonObject state, const QJsonObject &fields,
+                             const ObjectMapping &mapping);
+    // Back to record form (nested relationship objects), as RecordMapper::toPlatform reads it.
+    static QJsonObject toRecord(const QJsonObject &state);
+};
+
+} // namespace lb

@@ -1,0 +1,259 @@
+// The decision half of the engine, against a real store, without any network.
+#include "mapping/FieldMapping.h"
+#include "sync/InboundProcessor.h"
+#include "sync/JobKinds.h"
+#include "sync/SalesforceChangeProcessor.h"
+#include "sync/SyncPlanner.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lb;
+
+namespace {
+
+QJsonObject lead(const QString &id, int version, const QString &updatedAt, const QString &email)
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("first_name"), QStringLiteral("Ada")},
+            {QStringLiteral("last_name"), QStringLiteral("Nguyen")},
+            {QStringLiteral("company"), QStringLiteral("Acme")},
+            {QStringLiteral("email"), email},
+            {QStringLiteral("phone"), QStringLiteral("415 555 2671")},
+            {QStringLiteral("status"), QStringLiteral("new")},
+            {QStringLiteral("source"), QStringLiteral("web")},
+            {QStringLiteral("score"), 50},
+            {QStringLiteral("value"), 1000},
+            {QStringLiteral("agent_id"), QJsonValue::Null},
+            {QStringLiteral("eligible"), true},
+            {QStringLiteral("updated_at"), updatedAt},
+            {QStringLiteral("updated_by"), QStringLiteral("platform")},
+            {QStringLiteral("version"), version}};
+}
+
+InboundEvent webhook(const QString &eventId, const QJsonObject &data)
+{
+    InboundEvent e;
+    e.eventId = eventId;
+    e.source = QStringLiteral("webhook");
+    e.type = QStringLiteral("lead.updated");
+    e.payload = QJsonDocument(QJsonObject {{QStringLiteral("event_id"), eventId},
+                                           {QStringLiteral("type"), QStringLiteral("lead.updated")},
+                                           {QStringLiteral("data"), data}})
+                    .toJson(QJsonDocument::Compact);
+    return e;
+}
+
+} // namespace
+
+class TestProcessors : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    ManualClock m_clock;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<SyncPlanner> m_leads;
+    std::unique_ptr<SyncPlanner> m_agents;
+
+    qint64 pendingJobs(const QString &kind)
+    {
+        auto jobs = m_store->outbox().active(10'000);
+        return std::count_if(jobs->cbegin(), jobs->cend(), [&](const OutboxJob &j) {
+            return j.kind == kind && j.state == JobState::Pending;
+        });
+    }
+
+private slots:
+    void init()
+    {
+        static int n = 0;
+        auto store
+            = Store::open(StoreConfig::sqlite(m_dir.filePath(QStringLiteral("p%1.db").arg(++n))),
+                          m_clock, QStringLiteral("test"));
+        QVERIFY(store.ok());
+        m_store = std::move(*store);
+        auto mapping = FieldMapping::defaultMapping();
+        QVERIFY(mapping.ok());
+        m_leads = std::make_unique<SyncPlanner>(mapping->lead);
+        m_agents = std::make_unique<SyncPlanner>(mapping->agent);
+    }
+
+    void newLeadBecomesOneSalesforceJob()
+    {
+        QVERIFY(m_store->events()
+                    .insert(webhook(QStringLiteral("e1"),
+                                    lead(QStringLiteral("L-1"), 1,
+                                         QStringLiteral("2026-11-22T13:05:00.000Z"),
+                                         QStringLiteral("ada@example.com"))))
+                    .ok());
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 1);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), 1);
+        auto mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QVERIFY(mirror.ok() && mirror->has_value());
+        QCOMPARE((*mirror)->platformVersion, 1);
+        QVERIFY((*mirror)->existsOnPlatform());
+        QCOMPARE(m_store->events().pending(10)->size(), 0);
+    }
+
+    void duplicatesReorderingAndCoalescing()
+    {
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        const auto v1 = lead(QStringLiteral("L-1"), 1, QStringLiteral("2026-11-22T13:05:00.000Z"),
+                             QStringLiteral("a@x.io"));
+        const auto v2 = lead(QStringLiteral("L-1"), 2, QStringLiteral("2026-11-22T13:06:00.000Z"),
+                             QStringLiteral("b@x.io"));
+        const auto v3 = lead(QStringLiteral("L-1"), 3, QStringLiteral("2026-11-22T13:07:00.000Z"),
+                             QStringLiteral("c@x.io"));
+        // Delivered out of order and twice in one batch: only v3 counts.
+        for (const auto &[id, data] : {std::pair {"e2", v2}, {"e3", v3}, {"e1", v1}, {"e3b", v3}})
+            QVERIFY(m_store->events().insert(webhook(QString::fromLatin1(id), data)).ok());
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 1);
+        QCOMPARE((*m_store->leads().byPlatformId(QStringLiteral("L-1")))
+                     ->platformState.value(QStringLiteral("email"))
+                     .toString(),
+                 QStringLiteral("c@x.io"));
+        // A late, older delivery is stale.
+        QVERIFY(m_store->events().insert(webhook(QStringLiteral("e2-late"), v2)).ok());
+        stats = processor.processPending(100);
+        QCOMPARE(stats->stale, 1);
+        QCOMPARE(stats->enqueued, 0);
+        // The same content again with a newer version (e.g. our own write echoed) is an echo.
+        auto v4 = v3;
+        v4[QStringLiteral("version")] = 4;
+        v4[QStringLiteral("updated_at")] = QStringLiteral("2026-11-22T13:08:00.000Z");
+        v4[QStringLiteral("updated_by")] = QStringLiteral("salesforce");
+        QVERIFY(m_store->events().insert(webhook(QStringLiteral("e4"), v4)).ok());
+        stats = processor.processPending(100);
+        QCOMPARE(stats->echoes, 1);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), 1);
+        // A real change while a job is pending: the old job is superseded, one job remains.
+        QVERIFY(m_store->events()
+                    .insert(webhook(QStringLiteral("e5"),
+                                    lead(QStringLiteral("L-1"), 5,
+                                         QStringLiteral("2026-11-22T13:09:00.000Z"),
+                                         QStringLiteral("d@x.io"))))
+                    .ok());
+        stats = processor.processPending(100);
+        QCOMPARE(stats->enqueued, 1);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), 1);
+    }
+
+    void invalidLeadGoesToTheInboxWithSalesforcesError()
+    {
+        QVERIFY(m_store->events()
+                    .insert(webhook(QStringLiteral("e1"),
+                                    lead(QStringLiteral("L-9"), 1,
+                                         QStringLiteral("2026-11-22T13:05:00.000Z"),
+                                         QStringLiteral("not-an-email"))))
+                    .ok());
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->invalid, 1);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), 0);
+        auto inbox = m_store->inbox().list({});
+        QCOMPARE(inbox->size(), 1);
+        QCOMPARE(inbox->first().errorCode, QStringLiteral("INVALID_EMAIL_ADDRESS"));
+        QCOMPARE(inbox->first().errorClass, ErrorClass::Validation);
+        QCOMPARE((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->syncState,
+                 QStringLiteral("error"));
+    }
+
+    void unreadableEventsAreRejectedNotLost()
+    {
+        InboundEvent e;
+        e.eventId = QStringLiteral("bad");
+        e.source = QStringLiteral("webhook");
+        e.type = QStringLiteral("lead.updated");
+        e.payload = QByteArrayLiteral("{\"data\": {\"no_id\": true}}");
+        QVERIFY(m_store->events().insert(e).ok());
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->rejected, 1);
+        QCOMPARE(m_store->events().pending(10)->size(), 0);
+    }
+
+    void salesforceChangesBecomePlatformJobsAndEchoesAreSkipped()
+    {
+        SalesforceChangeProcessor processor(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        QJsonObject sf {
+            {QStringLiteral("attributes"),
+             QJsonObject {{QStringLiteral("type"), QStringLiteral("Lead")}}},
+            {QStringLiteral("Id"), QStringLiteral("00Q5g00000AbCdEEAV")},
+            {QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-7")},
+            {QStringLiteral("FirstName"), QStringLiteral("Ada")},
+            {QStringLiteral("LastName"), QStringLiteral("Nguyen")},
+            {QStringLiteral("Company"), QStringLiteral("Acme")},
+            {QStringLiteral("Email"), QStringLiteral("ada@example.com")},
+            {QStringLiteral("Phone"), QJsonValue::Null},
+            {QStringLiteral("Status"), QStringLiteral("Working - Contacted")},
+            {QStringLiteral("LeadSource"), QStringLiteral("Web")},
+            {QStringLiteral("Lead_Score__c"), 10},
+            {QStringLiteral("Estimated_Value__c"), 5},
+            {QStringLiteral("Eligible_For_Distribution__c"), false},
+            {QStringLiteral("Assigned_Agent__r"), QJsonValue::Null},
+            {QStringLiteral("SystemModstamp"), QStringLiteral("2026-11-22T13:05:00.000+0000")}};
+        QJsonObject unlinked = sf;
+        unlinked[QStringLiteral("Platform_Lead_Id__c")] = QJsonValue::Null;
+        auto stats = processor.processLeads({sf, unlinked});
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 1);
+        QCOMPARE(stats->unlinked, 1);
+        QCOMPARE(pendingJobs(jobs::PlatformLeadPut), 1);
+        // The same record read again (overlap window) is an echo.
+        stats = processor.processLeads({sf});
+        QCOMPARE(stats->echoes, 1);
+        QCOMPARE(stats->enqueued, 0);
+        auto planned
+            = m_leads->planPlatformWrite(**m_store->leads().byPlatformId(QStringLiteral("L-7")));
+        QVERIFY(planned.ok() && planned->has_value());
+        QCOMPARE((*planned)->record.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("working"));
+        QCOMPARE((*planned)->record.value(QStringLiteral("id")).toString(), QStringLiteral("L-7"));
+    }
+
+    void rosterWithoutPlatformIdGetsOneWrittenBack()
+    {
+        SalesforceChangeProcessor processor(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        QJsonObject person {
+            {QStringLiteral("Id"), QStringLiteral("a015g00000AbCdEAAV")},
+            {QStringLiteral("Name"), QStringLiteral("Grace Hopper")},
+            {QStringLiteral("Email__c"), QStringLiteral("grace@navy.mil")},
+            {QStringLiteral("Active__c"), true},
+            {QStringLiteral("Eligible__c"), true},
+            {QStringLiteral("States__c"), QStringLiteral("TX;CA")},
+            {QStringLiteral("Capacity__c"), 10},
+            {QStringLiteral("Platform_Agent_Id__c"), QJsonValue::Null},
+            {QStringLiteral("SystemModstamp"), QStringLiteral("2026-11-22T13:05:00.000+0000")}};
+        auto stats = processor.processAgents({person});
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->idsAssigned, 1);
+        QCOMPARE(pendingJobs(jobs::SalesforcePeopleUpdate), 1);
+        QCOMPARE(pendingJobs(jobs::PlatformAgentPut), 1);
+        auto agent = m_store->agents().bySalesforceId(QStringLiteral("a015g00000AbCdEAAV"));
+        QCOMPARE((*agent)->platformId, QStringLiteral("A-a015g00000AbCdEAAV"));
+        auto planned = m_agents->planPlatformWrite(**agent);
+        QVERIFY(planned.ok() && planned->has_value());
+        QCOMPARE((*planned)->record.value(QStringLiteral("states")).toArray().size(), 2);
+        QCOMPARE((*planned)->record.value(QStringLiteral("salesforce_id")).toString(),
+                 QStringLiteral("a015g00000AbCdEAAV"));
+        // After the write-back the record comes back with its id: nothing new to do.
+        person[QStringLiteral("Platform_Agent_Id__c")] = QStringLiteral("A-a015g00000AbCdEAAV");
+        stats = processor.processAgents({person});
+        QCOMPARE(stats->echoes, 1);
+        QCOMPARE(stats->idsAssigned, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProcessors)
+#include "TestProcessors.moc"
