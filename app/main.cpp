@@ -1,10 +1,10 @@
 // leadbridge: the console (default), and the headless commands of the same engine.
 #include "MainWindow.h"
+#include "cli/Cli.h"
 #include "log/Logging.h"
 #include "log/MessageHandler.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -39,21 +39,10 @@ bool isHeadless(int argc, char **argv)
 
 int runHeadless(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
-    describeApplication(app);
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("LeadBridge keeps Salesforce and the lead platform in sync.\n\n"
-                       "Without a command it opens the console."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("Nothing to open the console."));
-    parser.process(app);
-    const QStringList args = parser.positionalArguments();
-    std::fprintf(stderr, "leadbridge: unknown command \"%s\". Run leadbridge --help.\n",
-                 qPrintable(args.value(0)));
-    return 2;
+    QCoreApplication::setApplicationName(QStringLiteral("LeadBridge"));
+    QCoreApplication::setOrganizationName(QStringLiteral("LeadBridge"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LB_VERSION));
+    return lb::cli::run(argc, argv);
 }
 
 int runConsole(int argc, char **argv)

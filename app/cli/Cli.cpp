@@ -1,0 +1,107 @@
+#include "Cli.h"
+
+#include "CliContext.h"
+#include "InboxCommand.h"
+#include "StatusCommand.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <cstring>
+
+namespace lb::cli {
+namespace {
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    int (*run)(CliContext &);
+};
+
+const Command Commands[] = {
+    {"status", "state, queue depth, inbox count, limits, breakers, last sync times [--json]",
+     runStatus},
+    {"inbox", "list | retry ID...|--all | discard ID... --reason TEXT", runInbox},
+};
+
+QString helpText()
+{
+    QString text = QStringLiteral("LeadBridge keeps Salesforce and the lead platform in sync.\n\n"
+                                  "Without a command it opens the console.\n\nCommands:\n");
+    for (const Command &c : Commands)
+        text += QStringLiteral("  %1  %2\n")
+                    .arg(QLatin1String(c.name), -10)
+                    .arg(QLatin1String(c.summary));
+    text += QStringLiteral("\nEvery command takes --profile FILE (default: %1).\n"
+                           "Exit codes: 0 ok, 1 records went to the inbox, 2 configuration or "
+                           "credentials wrong, 3 other failure.")
+                .arg(Profile::defaultPath());
+    return text;
+}
+
+} // namespace
+
+bool isCommand(const char *word)
+{
+    for (const Command &c : Commands) {
+        if (std::strcmp(c.name, word) == 0)
+            return true;
+    }
+    return false;
+}
+
+int run(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+
+    // Global options come first; the command and its own options follow.
+    QStringList args = app.arguments();
+    QString profilePath;
+    QStringList rest;
+    for (int i = 1; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        if (a == QLatin1String("--profile") && i + 1 < args.size())
+            profilePath = args.at(++i);
+        else if (a.startsWith(QLatin1String("--profile=")))
+            profilePath = a.mid(10);
+        else
+            rest.append(a);
+    }
+    if (rest.isEmpty() || rest.first() == QLatin1String("--help")
+        || rest.first() == QLatin1String("-h") || rest.first() == QLatin1String("--help-all")) {
+        out << helpText() << Qt::endl;
+        return Ok;
+    }
+    if (rest.first() == QLatin1String("--version") || rest.first() == QLatin1String("-v")) {
+        out << "LeadBridge " << QCoreApplication::applicationVersion() << Qt::endl;
+        return Ok;
+    }
+    const Command *command = nullptr;
+    for (const Command &c : Commands) {
+        if (rest.first() == QLatin1String(c.name))
+            command = &c;
+    }
+    if (!command) {
+        err << "leadbridge: unknown command \"" << rest.first() << "\". Run leadbridge --help."
+            << Qt::endl;
+        return ConfigError;
+    }
+    auto profile = loadProfile(profilePath);
+    if (!profile) {
+        err << "leadbridge: " << profile.error().message << Qt::endl;
+        return ConfigError;
+    }
+    auto store = storeFor(*profile);
+    if (!store) {
+        err << "leadbridge: " << store.error().message << Qt::endl;
+        return ConfigError;
+    }
+    CliContext ctx {*profile, *store, rest.mid(1), out, err};
+    return command->run(ctx);
+}
+
+} // namespace lb::cli

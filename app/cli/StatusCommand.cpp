@@ -1,0 +1,84 @@
+#include "StatusCommand.h"
+
+#include "store/Store.h"
+#include "sync/SyncStatus.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace lb::cli {
+namespace {
+
+QString when(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate)
+                  : QStringLiteral("never");
+}
+
+QString limitsLine(const ApiLimits &l)
+{
+    if (!l.isKnown())
+        return QStringLiteral("unknown");
+    return QStringLiteral("%1 / %2 (%3%)").arg(l.used).arg(l.max).arg(qRound(l.usageRatio() * 100));
+}
+
+} // namespace
+
+int runStatus(CliContext &ctx)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOption(json);
+    if (!parser.parse(QStringList {QStringLiteral("leadbridge status")} + ctx.args)) {
+        ctx.err << parser.errorText() << Qt::endl;
+        return ConfigError;
+    }
+    auto store = Store::open(ctx.store, Clock::system(), QStringLiteral("cli"));
+    if (!store) {
+        ctx.err << store.error().message << Qt::endl;
+        return ConfigError;
+    }
+    // The worker's last snapshot (breakers, limits, times) plus the store's live counts.
+    SyncStatus status;
+    auto saved = (*store)->watermarks().get(QStringLiteral("worker.status"));
+    if (saved && saved->has_value())
+        status = SyncStatus::fromJson(QJsonDocument::fromJson((*saved)->toUtf8()).object());
+    auto queue = (*store)->outbox().stats();
+    if (!queue) {
+        ctx.err << queue.error().message << Qt::endl;
+        return Failed;
+    }
+    status.queue = *queue;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // A snapshot older than two minutes means no worker is running.
+    if (status.updatedAt > 0 && now - status.updatedAt > 120'000
+        && status.state != SyncStatus::State::Stopped) {
+        status.detail
+            = QStringLiteral("no worker has reported since %1").arg(when(status.updatedAt));
+        status.state = SyncStatus::State::Stopped;
+    }
+    if (parser.isSet(json)) {
+        QJsonObject o = status.toJson();
+        o.insert(QStringLiteral("profile"), ctx.profile.name);
+        o.insert(QStringLiteral("store"), ctx.store.displayUrl());
+        ctx.out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return Ok;
+    }
+    ctx.out << "Profile:        " << ctx.profile.name << " (" << ctx.store.displayUrl() << ")\n"
+            << "State:          " << SyncStatus::stateName(status.state)
+            << (status.detail.isEmpty() ? QString() : QStringLiteral(" - ") + status.detail) << "\n"
+            << "Queue:          " << status.queue.pending << " pending (" << status.queue.due
+            << " due), " << status.queue.inFlight << " in flight\n"
+            << "Inbox:          " << status.queue.inbox << " open\n"
+            << "Platform -> SF: last delivery " << when(status.lastPlatformToSalesforce) << "\n"
+            << "SF -> Platform: last delivery " << when(status.lastSalesforceToPlatform) << "\n"
+            << "Salesforce API: " << limitsLine(status.salesforceLimits) << "\n"
+            << "Platform API:   " << limitsLine(status.platformLimits) << "\n";
+    for (const auto &b : status.breakers)
+        ctx.out << "Breaker " << b.name << ": " << b.state << "\n";
+    ctx.out << "Next reconcile: " << when(status.nextReconcileAt) << Qt::endl;
+    return Ok;
+}
+
+} // namespace lb::cli
