@@ -1,0 +1,51 @@
+#pragma once
+
+#include "SyncStatus.h"
+#include "model/ApiLimits.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+namespace lb {
+
+// What the console (GUI thread) sees of the sync engine, which runs on its own thread. Every
+// command returns at once and is carried out on the worker thread (queued invocation); every
+// answer comes back as a queued signal carrying values, never pointers into the worker.
+//
+// The real implementation owns the QThread and the SyncWorker; tests may provide their own.
+class SyncController : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual SyncStatus lastStatus() const = 0;
+
+public slots:
+    virtual void start() = 0;          // begin syncing (polls, webhooks, deliveries)
+    virtual void pause() = 0;          // stop taking new work; in-flight batches finish
+    virtual void resume() = 0;
+    virtual void reconcileNow() = 0;
+    virtual void setQueuePaused(bool paused) = 0;       // deliveries only; intake continues
+    virtual void retryInbox(const QList<qint64> &ids) = 0; // empty = every open item
+    virtual void discardInbox(const QList<qint64> &ids, const QString &reason) = 0;
+    virtual void cancelJob(qint64 outboxId) = 0;
+    // Reads one lead live from both systems (for the record detail's side-by-side view).
+    virtual void fetchLive(const QString &platformLeadId) = 0;
+    // Performs a real token request and API call with the stored credentials.
+    virtual void testConnection(const QString &system) = 0;
+
+signals:
+    void statusChanged(const lb::SyncStatus &status);
+    void limitsObserved(const lb::ApiLimits &limits);
+    void inboxChanged();  // items added, retried or discarded
+    void queueChanged();  // jobs enqueued, delivered or cancelled
+    void liveFetched(const QString &platformLeadId, const QJsonObject &salesforce,
+                     const QJsonObject &platform, const QString &error);
+    void connectionTested(const QString &system, bool ok, const QString &message);
+    // Something an admin should notice (tray): "breaker_open", "inbox_growing", "limits_pause".
+    void notify(const QString &kind, const QString &title, const QString &message);
+    void commandFailed(const QString &command, const QString &message);
+};
+
+} // namespace lb
