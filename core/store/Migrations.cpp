@@ -135,9 +135,29 @@ constexpr const char *V2[] = {
     nullptr,
 };
 
+// Reconciler runs: counts and a sample of the differences found.
+constexpr const char *V3[] = {
+    R"(CREATE TABLE reconcile_reports (
+        id {ID},
+        started_at {BIG} NOT NULL,
+        finished_at {BIG},
+        trigger_kind TEXT NOT NULL,
+        leads_compared INTEGER NOT NULL DEFAULT 0,
+        agents_compared INTEGER NOT NULL DEFAULT 0,
+        missing_in_salesforce INTEGER NOT NULL DEFAULT 0,
+        missing_on_platform INTEGER NOT NULL DEFAULT 0,
+        differing INTEGER NOT NULL DEFAULT 0,
+        enqueued INTEGER NOT NULL DEFAULT 0,
+        samples TEXT,
+        error TEXT))",
+    "CREATE INDEX reconcile_reports_started ON reconcile_reports (started_at)",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
+    {3, "reconcile reports", V3},
 };
 
 QString forDialect(const char *statement, SqlDialect dialect)

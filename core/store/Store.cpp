@@ -14,6 +14,7 @@ Store::Store(std::unique_ptr<Database> db, const Clock &clock)
     , m_events(*m_db, clock)
     , m_leads(*m_db, clock, MirrorStore::Kind::Leads)
     , m_agents(*m_db, clock, MirrorStore::Kind::Agents)
+    , m_apiUsage(*m_db, clock)
 { }
 
 Result<std::unique_ptr<Store>> Store::open(const StoreConfig &config, const Clock &clock,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ApiUsageStore.h"
 #include "AuditLog.h"
 #include "Database.h"
 #include "InboundEventStore.h"
@@ -29,6 +30,7 @@ public:
     InboundEventStore &events() { return m_events; }
     MirrorStore &leads() { return m_leads; }
     MirrorStore &agents() { return m_agents; }
+    ApiUsageStore &apiUsage() { return m_apiUsage; }
     const Clock &clock() const { return m_clock; }
 
 private:
@@ -43,6 +45,7 @@ private:
     InboundEventStore m_events;
     MirrorStore m_leads;
     MirrorStore m_agents;
+    ApiUsageStore m_apiUsage;
 };
 
 } // namespace lb

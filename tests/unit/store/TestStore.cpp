@@ -635,6 +635,27 @@ private slots:
         QVERIFY(!store->agents().put({keyless}).ok());
     }
 
+    void apiUsageHistoryIsThinned()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        ApiLimits limits;
+        limits.system = QStringLiteral("salesforce");
+        limits.max = 15000;
+        for (int i = 0; i < 10; ++i) {
+            limits.used = 100 + i;
+            limits.observedAt = m_clock.nowMs();
+            QVERIFY(store->apiUsage().record(limits).ok());
+            m_clock.advanceMs(20'000); // three samples a minute; one is kept per minute
+        }
+        auto history = store->apiUsage().history(QStringLiteral("salesforce"),
+                                                 QStringLiteral("api"), 0, m_clock.nowMs() + 1);
+        QVERIFY(history.ok());
+        QCOMPARE(history->size(), 4);
+        QCOMPARE(history->first().used, 100);
+        QCOMPARE(history->last().max, 15000);
+    }
+
     void enqueueRate()
     {
         // Reports the enqueue rate for 100,000 jobs in batches of 1,000 (no timing assertion;
