@@ -80,6 +80,12 @@ void CircuitBreaker::recordSuccess()
     }
 }
 
+void CircuitBreaker::cancelRequest()
+{
+    if (m_state == State::HalfOpen && m_trialsInFlight > 0)
+        --m_trialsInFlight;
+}
+
 void CircuitBreaker::recordFailure()
 {
     refreshState();

@@ -34,6 +34,8 @@ public:
     bool allowRequest();
     void recordSuccess();
     void recordFailure();
+    // allowRequest() said yes but no call was made after all: gives a half-open trial back.
+    void cancelRequest();
 
     State state() const;
     const QString &name() const { return m_name; }

@@ -345,7 +345,8 @@ Result<int> OutboxStore::complete(const QList<qint64> &ids, const QString &worke
 }
 
 Result<int> OutboxStore::failTransient(qint64 id, const QString &workerId, qint64 nextAttemptAt,
-                                       const QString &code, const QString &message)
+                                       const QString &code, const QString &message,
+                                       bool countsAsAttempt)
 {
     Transaction tx(m_db);
     if (!tx.started())
@@ -354,9 +355,9 @@ Result<int> OutboxStore::failTransient(qint64 id, const QString &workerId, qint6
     auto q = m_db.run(QStringLiteral("outbox.failTransient"),
                       QStringLiteral("UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
                                      "claimed_by = NULL, lease_until = NULL, last_error_code = ?, "
-                                     "last_error = ?, updated_at = ? "
+                                     "last_error = ?, updated_at = ?, attempts = attempts - ? "
                                      "WHERE id = ? AND state = 'claimed' AND claimed_by = ?"),
-                      {nextAttemptAt, code, message, now, id, workerId});
+                      {nextAttemptAt, code, message, now, countsAsAttempt ? 0 : 1, id, workerId});
     if (!q)
         return q.error();
     if ((*q)->numRowsAffected() != 1)

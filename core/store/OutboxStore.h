@@ -41,8 +41,11 @@ public:
 
     // Each returns how many of the given jobs this worker still held and so changed.
     Result<int> complete(const QList<qint64> &ids, const QString &workerId);
+    // `countsAsAttempt` false: the call never reached a decision (throttled, breaker open,
+    // waiting for a token), so the attempt is given back and cannot exhaust the job.
     Result<int> failTransient(qint64 id, const QString &workerId, qint64 nextAttemptAt,
-                              const QString &code, const QString &message);
+                              const QString &code, const QString &message,
+                              bool countsAsAttempt = true);
     Result<int> failPermanent(qint64 id, const QString &workerId, const QString &errorClass,
                               const QString &code, const QString &message);
 

@@ -22,11 +22,11 @@ public:
     virtual SyncStatus lastStatus() const = 0;
 
 public slots:
-    virtual void start() = 0;          // begin syncing (polls, webhooks, deliveries)
-    virtual void pause() = 0;          // stop taking new work; in-flight batches finish
+    virtual void start() = 0; // begin syncing (polls, webhooks, deliveries)
+    virtual void pause() = 0; // stop taking new work; in-flight batches finish
     virtual void resume() = 0;
     virtual void reconcileNow() = 0;
-    virtual void setQueuePaused(bool paused) = 0;       // deliveries only; intake continues
+    virtual void setQueuePaused(bool paused) = 0; // deliveries only; intake continues
     virtual void retryInbox(const QList<qint64> &ids) = 0; // empty = every open item
     virtual void discardInbox(const QList<qint64> &ids, const QString &reason) = 0;
     virtual void cancelJob(qint64 outboxId) = 0;
@@ -38,8 +38,8 @@ public slots:
 signals:
     void statusChanged(const lb::SyncStatus &status);
     void limitsObserved(const lb::ApiLimits &limits);
-    void inboxChanged();  // items added, retried or discarded
-    void queueChanged();  // jobs enqueued, delivered or cancelled
+    void inboxChanged(); // items added, retried or discarded
+    void queueChanged(); // jobs enqueued, delivered or cancelled
     void liveFetched(const QString &platformLeadId, const QJsonObject &salesforce,
                      const QJsonObject &platform, const QString &error);
     void connectionTested(const QString &system, bool ok, const QString &message);

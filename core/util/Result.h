@@ -16,6 +16,7 @@ struct Error
     QString message;
     int httpStatus = 0; // when the error came from an HTTP answer
     bool retryable = false; // a later attempt may succeed (network, 5xx, 429, lock, limits)
+    qint64 retryAfterMs = 0; // the server said when to come back (Retry-After), 0 = unknown
 
     QString toString() const
     {

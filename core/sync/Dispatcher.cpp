@@ -1,0 +1,678 @@
+#include "Dispatcher.h"
+
+#include "ChangeTime.h"
+#include "JobKinds.h"
+#include "SalesforceState.h"
+#include "log/Logging.h"
+
+#include <QJsonDocument>
+#include <QPointer>
+
+namespace lb {
+namespace {
+
+QJsonObject payloadOf(const OutboxJob &job)
+{
+    return QJsonDocument::fromJson(job.payload).object();
+}
+
+bool isThrottling(const Error &e)
+{
+    return e.code == QLatin1String("REQUEST_LIMIT_EXCEEDED") || e.httpStatus == 429
+        || e.code == QLatin1String("rate_limited");
+}
+
+bool isAuthFailure(const Error &e)
+{
+    return e.code == QLatin1String("INVALID_SESSION_ID") || e.code == QLatin1String("invalid_grant")
+        || e.code == QLatin1String("invalid_client") || e.code == QLatin1String("invalid_client_id")
+        || e.code == QLatin1String("unauthorized") || e.httpStatus == 401;
+}
+
+} // namespace
+
+struct Dispatcher::Batch
+{
+    QString target;
+    Round round;
+    std::function<void(Round)> done;
+    bool urgentOnly = false;
+    QList<OutboxJob> leads;
+    QList<OutboxJob> people;
+    QList<OutboxJob> events;
+    QList<OutboxJob> agents;
+};
+
+Dispatcher::Dispatcher(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
+                       const SyncPlanner &leads, const SyncPlanner &agents,
+                       ApiBudget &salesforceBudget, ApiBudget &platformBudget,
+                       CircuitBreaker &salesforceBreaker, CircuitBreaker &platformBreaker,
+                       const Clock &clock, Config config, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_salesforce(salesforce)
+    , m_platform(platform)
+    , m_leads(leads)
+    , m_agents(agents)
+    , m_salesforceBudget(salesforceBudget)
+    , m_platformBudget(platformBudget)
+    , m_salesforceBreaker(salesforceBreaker)
+    , m_platformBreaker(platformBreaker)
+    , m_clock(clock)
+    , m_config(std::move(config))
+    , m_random(QRandomGenerator::securelySeeded())
+{ }
+
+qint64 Dispatcher::retryAt(int attempts)
+{
+    return m_clock.nowMs() + m_config.retry.backoffMs(attempts, m_random);
+}
+
+void Dispatcher::failOne(Batch &batch, const OutboxJob &job, const QString &code,
+                         const QString &message, bool retryable)
+{
+    OutboxStore &outbox = m_store.outbox();
+    if (retryable) {
+        // A newer job for this record makes the retry pointless (it would write older values).
+        if (auto newer = outbox.hasNewerJob(job); newer && *newer) {
+            (void)outbox.supersede({job.id}, m_config.workerId);
+            return;
+        }
+        if (!m_config.retry.exhausted(job.attempts)) {
+            (void)outbox.failTransient(job.id, m_config.workerId, retryAt(job.attempts), code,
+                                       message);
+            ++batch.round.retried;
+            return;
+        }
+        (void)outbox.failPermanent(
+            job.id, m_config.workerId, ErrorClass::Exhausted, code,
+            QStringLiteral("Gave up after %1 attempts: %2").arg(job.attempts).arg(message));
+    } else {
+        (void)outbox.failPermanent(job.id, m_config.workerId, ErrorClass::Permanent, code, message);
+    }
+    ++batch.round.toInbox;
+}
+
+void Dispatcher::failCall(Batch &batch, const QList<OutboxJob> &jobs, const Error &error,
+                          ApiBudget &budget, CircuitBreaker &breaker)
+{
+    Transaction tx(m_store.database());
+    if (isThrottling(error)) {
+        // Not the records' fault: wait as told and give the attempt back.
+        budget.throttled(error.retryAfterMs > 0 ? error.retryAfterMs : 60'000, error.toString());
+        const qint64 at = m_clock.nowMs() + budget.waitMs(true);
+        for (const OutboxJob &job : jobs)
+            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at, error.code,
+                                                 error.message, false);
+        batch.round.blocked = true;
+        batch.round.blockedReason = error.message;
+    } else if (isAuthFailure(error)) {
+        breaker.recordFailure();
+        const qint64 at = m_clock.nowMs() + 60'000;
+        for (const OutboxJob &job : jobs)
+            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at, error.code,
+                                                 error.message, false);
+        batch.round.blocked = true;
+        batch.round.blockedReason = error.message;
+    } else {
+        breaker.recordFailure();
+        for (const OutboxJob &job : jobs)
+            failOne(batch, job, error.code, error.message, error.retryable);
+    }
+    if (auto c = tx.commit(); !c)
+        qCWarning(lcSync) << "could not record a failed call:" << c.error().message;
+    qCInfo(lcSync).noquote() << batch.target << "call failed for" << jobs.size()
+                             << "jobs:" << error.toString();
+}
+
+void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
+{
+    auto batch = std::make_shared<Batch>();
+    batch->target = JobTarget::Salesforce;
+    batch->done = std::move(done);
+    const ApiBudget::State budget = m_salesforceBudget.state();
+    if (budget.blocked || !m_salesforceBreaker.allowRequest()) {
+        batch->round.blocked = true;
+        batch->round.blockedReason
+            = budget.blocked ? budget.reason : QStringLiteral("circuit breaker open");
+        finish(batch);
+        return;
+    }
+    batch->urgentOnly = budget.paused;
+    ClaimFilter filter;
+    filter.target = JobTarget::Salesforce;
+    if (batch->urgentOnly)
+        filter.minPriority = jobs::UrgentPriority;
+    auto claimed = m_store.outbox().claim(m_config.workerId, m_config.salesforceBatch,
+                                          m_config.leaseMs, filter);
+    if (!claimed) {
+        qCWarning(lcSync) << "claim failed:" << claimed.error().message;
+        m_salesforceBreaker.cancelRequest();
+        finish(batch);
+        return;
+    }
+    batch->round.claimed = int(claimed->size());
+    if (claimed->isEmpty())
+        m_salesforceBreaker.cancelRequest();
+    for (const OutboxJob &job : *claimed) {
+        if (job.kind == jobs::SalesforceLeadUpsert)
+            batch->leads.append(job);
+        else if (job.kind == jobs::SalesforcePeopleUpdate)
+            batch->people.append(job);
+        else if (job.kind == jobs::SalesforceEventPublish)
+            batch->events.append(job);
+        else
+            (void)m_store.outbox().failPermanent(
+                job.id, m_config.workerId, ErrorClass::Permanent, QStringLiteral("unknown_kind"),
+                QStringLiteral("No delivery for job kind %1").arg(job.kind));
+    }
+    sendSalesforceLeads(batch);
+}
+
+void Dispatcher::sendSalesforceLeads(std::shared_ptr<Batch> batch)
+{
+    if (batch->leads.isEmpty()) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    struct Planned
+    {
+        QString platformId;
+        SyncPlanner::SalesforceWrite write;
+        MirrorRecord before;
+        QList<OutboxJob> jobs;
+    };
+    auto planned = std::make_shared<QList<Planned>>();
+    QStringList ids;
+    for (const OutboxJob &job : batch->leads)
+        ids.append(payloadOf(job).value(QStringLiteral("platform_id")).toString());
+    auto mirrors = m_store.leads().byKeys(ids);
+    {
+        Transaction tx(m_store.database());
+        QHash<QString, int> index;
+        QList<MirrorRecord> updates;
+        for (const OutboxJob &job : batch->leads) {
+            const QString pid = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+            if (auto it = index.constFind(pid); it != index.cend()) {
+                (*planned)[*it].jobs.append(job);
+                continue;
+            }
+            if (!mirrors || !mirrors->contains(pid)) {
+                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                ++batch->round.unchanged;
+                continue;
+            }
+            MirrorRecord record = mirrors->value(pid);
+            auto plan = m_leads.planSalesforceWrite(record);
+            if (!plan) {
+                (void)m_store.outbox().failPermanent(job.id, m_config.workerId,
+                                                     ErrorClass::Validation, plan.error().code,
+                                                     plan.error().message);
+                ++batch->round.toInbox;
+                record.syncState = QStringLiteral("error");
+                record.lastError = plan.error().toString();
+                updates.append(record);
+                continue;
+            }
+            if (!plan->has_value()) {
+                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                ++batch->round.unchanged;
+                if (record.syncState != QLatin1String("synced")) {
+                    record.syncState = QStringLiteral("synced");
+                    record.lastError.clear();
+                    updates.append(record);
+                }
+                continue;
+            }
+            index.insert(pid, int(planned->size()));
+            planned->append({pid, **plan, record, {job}});
+        }
+        (void)m_store.leads().put(updates);
+        (void)tx.commit();
+    }
+    if (planned->isEmpty()) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    QList<OutboxJob> allJobs;
+    for (const Planned &p : *planned)
+        allJobs.append(p.jobs);
+    if (!m_salesforceBudget.tryAcquire(batch->urgentOnly)) {
+        const qint64 at = m_clock.nowMs() + m_salesforceBudget.waitMs(batch->urgentOnly);
+        Transaction tx(m_store.database());
+        for (const OutboxJob &job : allJobs)
+            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
+                                                 QStringLiteral("throttled"),
+                                                 QStringLiteral("waiting for API budget"), false);
+        (void)tx.commit();
+        batch->round.blocked = true;
+        batch->round.blockedReason = QStringLiteral("waiting for API budget");
+        sendPeopleUpdates(batch);
+        return;
+    }
+    const ObjectMapping &m = m_leads.mapping();
+    QList<QJsonObject> records;
+    for (const Planned &p : *planned) {
+        QJsonObject r = p.write.fields;
+        r.insert(m.salesforceKey, p.platformId);
+        r.insert(QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag);
+        records.append(r);
+    }
+    m_salesforce.upsert(
+        m.salesforceObject, m.salesforceKey, records, this,
+        [this, batch, planned, allJobs](Result<QList<WriteOutcome>> result) {
+            if (!result) {
+                failCall(*batch, allJobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+                sendPeopleUpdates(batch);
+                return;
+            }
+            m_salesforceBreaker.recordSuccess();
+            const qint64 now = m_clock.nowMs();
+            const QString agentPath = QStringLiteral("Assigned_Agent__r.Platform_Agent_Id__c");
+            Transaction tx(m_store.database());
+            QList<MirrorRecord> updates;
+            QList<NewJob> events;
+            int delivered = 0;
+            for (int i = 0; i < planned->size(); ++i) {
+                const Planned &p = planned->at(i);
+                const WriteOutcome outcome = i < result->size()
+                    ? result->at(i)
+                    : WriteOutcome {false,
+                                    true,
+                                    QStringLiteral("missing_result"),
+                                    QStringLiteral("Salesforce returned no result for this record"),
+                                    {},
+                                    false,
+                                    {}};
+                MirrorRecord record = p.before;
+                if (outcome.success) {
+                    if (!outcome.id.isEmpty())
+                        record.salesforceId = outcome.id;
+                    record.salesforceState = p.write.newState;
+                    record.salesforceHash = p.write.newHash;
+                    record.syncState = QStringLiteral("synced");
+                    record.lastSyncedAt = now;
+                    record.lastError.clear();
+                    updates.append(record);
+                    QList<qint64> ids;
+                    for (const OutboxJob &job : p.jobs)
+                        ids.append(job.id);
+                    (void)m_store.outbox().complete(ids, m_config.workerId);
+                    ++delivered;
+                    // High-value lead newly assigned: tell Salesforce listeners (platform event).
+                    const QJsonValue agent = p.write.newState.value(agentPath);
+                    const double value
+                        = p.write.newState.value(QStringLiteral("Estimated_Value__c")).toDouble();
+                    if (agent.isString() && !agent.toString().isEmpty()
+                        && agent != p.before.salesforceState.value(agentPath)
+                        && value >= m_config.highValueThreshold) {
+                        NewJob e;
+                        e.kind = jobs::SalesforceEventPublish;
+                        e.target = JobTarget::Salesforce;
+                        e.recordKey = QStringLiteral("lead:") + p.platformId;
+                        e.priority = jobs::UrgentPriority;
+                        e.idempotencyKey = QStringLiteral("event:Lead_Assigned__e:%1:%2")
+                                               .arg(p.platformId, agent.toString());
+                        e.payload
+                            = QJsonDocument(
+                                  QJsonObject {
+                                      {QStringLiteral("event"), QStringLiteral("Lead_Assigned__e")},
+                                      {QStringLiteral("fields"),
+                                       QJsonObject {
+                                           {QStringLiteral("Lead_Id__c"), record.salesforceId},
+                                           {QStringLiteral("Platform_Lead_Id__c"), p.platformId},
+                                           {QStringLiteral("Agent_Id__c"), agent},
+                                           {QStringLiteral("Estimated_Value__c"), value},
+                                           {QStringLiteral("Assigned_At__c"),
+                                            formatPlatformTime(now)}}}})
+                                  .toJson(QJsonDocument::Compact);
+                        events.append(e);
+                    }
+                } else {
+                    record.syncState
+                        = outcome.retryable ? QStringLiteral("pending") : QStringLiteral("error");
+                    record.lastError = outcome.code + QStringLiteral(": ") + outcome.message;
+                    updates.append(record);
+                    for (const OutboxJob &job : p.jobs)
+                        failOne(*batch, job, outcome.code, outcome.message, outcome.retryable);
+                }
+            }
+            (void)m_store.leads().put(updates);
+            if (!events.isEmpty())
+                (void)m_store.outbox().enqueue(events, m_config.workerId);
+            if (auto c = tx.commit(); !c)
+                qCWarning(lcSync) << "could not record delivered leads:" << c.error().message;
+            batch->round.delivered += delivered;
+            if (delivered > 0)
+                emit this->delivered(JobTarget::Salesforce, delivered);
+            sendPeopleUpdates(batch);
+        });
+}
+
+void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
+{
+    if (batch->people.isEmpty()) {
+        sendEvents(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = batch->people;
+    batch->people.clear();
+    if (!m_salesforceBudget.tryAcquire(batch->urgentOnly)) {
+        const qint64 at = m_clock.nowMs() + m_salesforceBudget.waitMs(batch->urgentOnly);
+        for (const OutboxJob &job : jobs)
+            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
+                                                 QStringLiteral("throttled"),
+                                                 QStringLiteral("waiting for API budget"), false);
+        sendEvents(batch);
+        return;
+    }
+    QList<QJsonObject> records;
+    for (const OutboxJob &job : jobs) {
+        const QJsonObject p = payloadOf(job);
+        records.append({{QStringLiteral("Id"), p.value(QStringLiteral("salesforce_id"))},
+                        {m_agents.mapping().salesforceKey, p.value(QStringLiteral("platform_id"))},
+                        {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
+    }
+    m_salesforce.update(
+        m_agents.mapping().salesforceObject, records, this,
+        [this, batch, jobs](Result<QList<WriteOutcome>> result) {
+            if (!result) {
+                failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+                sendEvents(batch);
+                return;
+            }
+            m_salesforceBreaker.recordSuccess();
+            Transaction tx(m_store.database());
+            for (int i = 0; i < jobs.size(); ++i) {
+                const WriteOutcome o = result->value(i);
+                if (o.success) {
+                    (void)m_store.outbox().complete({jobs.at(i).id}, m_config.workerId);
+                    ++batch->round.delivered;
+                } else {
+                    failOne(*batch, jobs.at(i),
+                            o.code.isEmpty() ? QStringLiteral("missing_result") : o.code, o.message,
+                            o.code.isEmpty() || o.retryable);
+                }
+            }
+            (void)tx.commit();
+            sendEvents(batch);
+        });
+}
+
+void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
+{
+    if (batch->events.isEmpty()) {
+        finish(batch);
+        return;
+    }
+    const OutboxJob job = batch->events.takeFirst();
+    if (!m_salesforceBudget.tryAcquire(true)) {
+        (void)m_store.outbox().failTransient(
+            job.id, m_config.workerId, m_clock.nowMs() + m_salesforceBudget.waitMs(true),
+            QStringLiteral("throttled"), QStringLiteral("waiting for API budget"), false);
+        sendEvents(batch);
+        return;
+    }
+    const QJsonObject p = payloadOf(job);
+    m_salesforce.publishEvent(
+        p.value(QStringLiteral("event")).toString(), p.value(QStringLiteral("fields")).toObject(),
+        this, [this, batch, job](Result<void> result) {
+            if (!result) {
+                failCall(*batch, {job}, result.error(), m_salesforceBudget, m_salesforceBreaker);
+            } else {
+                m_salesforceBreaker.recordSuccess();
+                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                ++batch->round.delivered;
+            }
+            sendEvents(batch);
+        });
+}
+
+void Dispatcher::finish(std::shared_ptr<Batch> batch)
+{
+    if (batch->round.toInbox > 0)
+        emit movedToInbox(batch->round.toInbox);
+    if (batch->done)
+        batch->done(batch->round);
+}
+
+void Dispatcher::deliverPlatform(std::function<void(Round)> done)
+{
+    auto batch = std::make_shared<Batch>();
+    batch->target = JobTarget::Platform;
+    batch->done = std::move(done);
+    const ApiBudget::State budget = m_platformBudget.state();
+    if (budget.blocked || !m_platformBreaker.allowRequest()) {
+        batch->round.blocked = true;
+        batch->round.blockedReason
+            = budget.blocked ? budget.reason : QStringLiteral("circuit breaker open");
+        finish(batch);
+        return;
+    }
+    batch->urgentOnly = budget.paused;
+    ClaimFilter filter;
+    filter.target = JobTarget::Platform;
+    if (batch->urgentOnly)
+        filter.minPriority = jobs::UrgentPriority;
+    auto claimed = m_store.outbox().claim(m_config.workerId, m_config.platformBatch,
+                                          m_config.leaseMs, filter);
+    if (!claimed) {
+        qCWarning(lcSync) << "claim failed:" << claimed.error().message;
+        m_platformBreaker.cancelRequest();
+        finish(batch);
+        return;
+    }
+    batch->round.claimed = int(claimed->size());
+    if (claimed->isEmpty())
+        m_platformBreaker.cancelRequest();
+    for (const OutboxJob &job : *claimed) {
+        if (job.kind == jobs::PlatformLeadPut)
+            batch->leads.append(job);
+        else if (job.kind == jobs::PlatformAgentPut)
+            batch->agents.append(job);
+        else
+            (void)m_store.outbox().failPermanent(
+                job.id, m_config.workerId, ErrorClass::Permanent, QStringLiteral("unknown_kind"),
+                QStringLiteral("No delivery for job kind %1").arg(job.kind));
+    }
+    sendPlatformLeads(batch);
+}
+
+void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
+{
+    if (batch->leads.isEmpty()) {
+        sendAgents(batch, 0);
+        return;
+    }
+    struct Planned
+    {
+        QString platformId;
+        SyncPlanner::PlatformWrite write;
+        MirrorRecord before;
+        QList<OutboxJob> jobs;
+    };
+    auto planned = std::make_shared<QList<Planned>>();
+    QStringList ids;
+    for (const OutboxJob &job : batch->leads)
+        ids.append(payloadOf(job).value(QStringLiteral("platform_id")).toString());
+    auto mirrors = m_store.leads().byKeys(ids);
+    {
+        Transaction tx(m_store.database());
+        QHash<QString, int> index;
+        for (const OutboxJob &job : batch->leads) {
+            const QString pid = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+            if (auto it = index.constFind(pid); it != index.cend()) {
+                (*planned)[*it].jobs.append(job);
+                continue;
+            }
+            if (!mirrors || !mirrors->contains(pid)) {
+                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                ++batch->round.unchanged;
+                continue;
+            }
+            const MirrorRecord record = mirrors->value(pid);
+            auto plan = m_leads.planPlatformWrite(record);
+            if (!plan) {
+                (void)m_store.outbox().failPermanent(job.id, m_config.workerId,
+                                                     ErrorClass::Validation, plan.error().code,
+                                                     plan.error().message);
+                ++batch->round.toInbox;
+                continue;
+            }
+            if (!plan->has_value()) {
+                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                ++batch->round.unchanged;
+                continue;
+            }
+            index.insert(pid, int(planned->size()));
+            planned->append({pid, **plan, record, {job}});
+        }
+        (void)tx.commit();
+    }
+    if (planned->isEmpty()) {
+        sendAgents(batch, 0);
+        return;
+    }
+    QList<OutboxJob> allJobs;
+    QList<QJsonObject> records;
+    for (const Planned &p : *planned) {
+        allJobs.append(p.jobs);
+        QJsonObject r = p.write.record;
+        r.insert(QStringLiteral("updated_by"), jobs::PlatformUpdatedBy);
+        records.append(r);
+    }
+    if (!m_platformBudget.tryAcquire(batch->urgentOnly)) {
+        const qint64 at = m_clock.nowMs() + m_platformBudget.waitMs(batch->urgentOnly);
+        for (const OutboxJob &job : allJobs)
+            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
+                                                 QStringLiteral("throttled"),
+                                                 QStringLiteral("waiting for API budget"), false);
+        batch->round.blocked = true;
+        sendAgents(batch, 0);
+        return;
+    }
+    m_platform.upsertLeads(
+        records, this, [this, batch, planned, allJobs](Result<QList<WriteOutcome>> result) {
+            if (!result) {
+                failCall(*batch, allJobs, result.error(), m_platformBudget, m_platformBreaker);
+                sendAgents(batch, 0);
+                return;
+            }
+            m_platformBreaker.recordSuccess();
+            const qint64 now = m_clock.nowMs();
+            Transaction tx(m_store.database());
+            QList<MirrorRecord> updates;
+            int delivered = 0;
+            for (int i = 0; i < planned->size(); ++i) {
+                const Planned &p = planned->at(i);
+                const WriteOutcome o = i < result->size()
+                    ? result->at(i)
+                    : WriteOutcome {false,
+                                    true,
+                                    QStringLiteral("missing_result"),
+                                    QStringLiteral("The platform returned no result for this lead"),
+                                    {},
+                                    false,
+                                    {}};
+                MirrorRecord record = p.before;
+                if (o.success) {
+                    record.platformState = p.write.record;
+                    record.platformHash = p.write.newHash;
+                    record.syncState = QStringLiteral("synced");
+                    record.lastSyncedAt = now;
+                    record.lastError.clear();
+                    updates.append(record);
+                    QList<qint64> ids;
+                    for (const OutboxJob &job : p.jobs)
+                        ids.append(job.id);
+                    (void)m_store.outbox().complete(ids, m_config.workerId);
+                    ++delivered;
+                } else if (!o.current.isEmpty()) {
+                    // 412: the platform changed meanwhile. Take its current record and re-plan the
+                    // write per field authority in the next round.
+                    record.platformState = m_leads.platformView(o.current);
+                    record.platformHash = SyncPlanner::hashOf(record.platformState);
+                    record.platformVersion = o.current.value(QStringLiteral("version")).toInteger();
+                    record.platformUpdatedAt = parseTimestampMs(
+                        o.current.value(QStringLiteral("updated_at")).toString());
+                    updates.append(record);
+                    for (const OutboxJob &job : p.jobs)
+                        (void)m_store.outbox().failTransient(job.id, m_config.workerId, now, o.code,
+                                                             o.message, false);
+                    ++batch->round.retried;
+                } else {
+                    record.syncState
+                        = o.retryable ? QStringLiteral("pending") : QStringLiteral("error");
+                    record.lastError = o.code + QStringLiteral(": ") + o.message;
+                    updates.append(record);
+                    for (const OutboxJob &job : p.jobs)
+                        failOne(*batch, job, o.code, o.message, o.retryable);
+                }
+            }
+            (void)m_store.leads().put(updates);
+            if (auto c = tx.commit(); !c)
+                qCWarning(lcSync) << "could not record delivered leads:" << c.error().message;
+            batch->round.delivered += delivered;
+            if (delivered > 0)
+                emit this->delivered(JobTarget::Platform, delivered);
+            sendAgents(batch, 0);
+        });
+}
+
+void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)
+{
+    if (index >= batch->agents.size()) {
+        finish(batch);
+        return;
+    }
+    const OutboxJob job = batch->agents.at(index);
+    const QString sfId = payloadOf(job).value(QStringLiteral("key")).toString();
+    auto mirror = m_store.agents().bySalesforceId(sfId);
+    if (!mirror || !mirror->has_value()) {
+        (void)m_store.outbox().complete({job.id}, m_config.workerId);
+        sendAgents(batch, index + 1);
+        return;
+    }
+    const MirrorRecord record = **mirror;
+    auto plan = m_agents.planPlatformWrite(record);
+    if (!plan || !plan->has_value()) {
+        if (!plan)
+            (void)m_store.outbox().failPermanent(job.id, m_config.workerId, ErrorClass::Validation,
+                                                 plan.error().code, plan.error().message);
+        else
+            (void)m_store.outbox().complete({job.id}, m_config.workerId);
+        sendAgents(batch, index + 1);
+        return;
+    }
+    if (!m_platformBudget.tryAcquire(batch->urgentOnly)) {
+        (void)m_store.outbox().failTransient(
+            job.id, m_config.workerId, m_clock.nowMs() + m_platformBudget.waitMs(batch->urgentOnly),
+            QStringLiteral("throttled"), QStringLiteral("waiting for API budget"), false);
+        sendAgents(batch, index + 1);
+        return;
+    }
+    const SyncPlanner::PlatformWrite write = **plan;
+    m_platform.putAgent(
+        write.record, this, [this, batch, index, job, record, write](Result<WriteOutcome> result) {
+            if (!result) {
+                failCall(*batch, {job}, result.error(), m_platformBudget, m_platformBreaker);
+            } else if (!result->success) {
+                failOne(*batch, job, result->code, result->message, result->retryable);
+            } else {
+                m_platformBreaker.recordSuccess();
+                MirrorRecord updated = record;
+                updated.platformState = write.record;
+                updated.platformHash = write.newHash;
+                updated.syncState = QStringLiteral("synced");
+                updated.lastSyncedAt = m_clock.nowMs();
+                Transaction tx(m_store.database());
+                (void)m_store.agents().put({updated});
+                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                (void)tx.commit();
+                ++batch->round.delivered;
+            }
+            sendAgents(batch, index + 1);
+        });
+}
+
+} // namespace lb

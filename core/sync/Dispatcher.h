@@ -1,0 +1,94 @@
+#pragma once
+
+#include "ApiBudget.h"
+#include "Ports.h"
+#include "SyncPlanner.h"
+#include "net/CircuitBreaker.h"
+#include "net/RetryPolicy.h"
+#include "store/Store.h"
+
+#include <QObject>
+#include <QRandomGenerator>
+
+#include <functional>
+
+namespace lb {
+
+// Delivers due outbox jobs. One round per target claims a batch (up to 1,000 Salesforce jobs:
+// one Composite request of five Collections; up to 500 platform jobs: one batch request), builds
+// each write from the mirror's newest state, sends it, and applies the per-record results in
+// one transaction: delivered -> mirror updated and job completed; retryable -> scheduled again
+// with backoff and full jitter (or to the inbox once attempts are used up); permanent -> inbox
+// with the system's own error.
+class Dispatcher : public QObject
+{
+    Q_OBJECT
+public:
+    struct Config
+    {
+        QString workerId = QStringLiteral("worker");
+        int salesforceBatch = 1000;
+        int platformBatch = 500;
+        qint64 leaseMs = 5 * 60'000;
+        RetryPolicy retry;
+        double highValueThreshold = 50'000;
+    };
+
+    struct Round
+    {
+        int claimed = 0;
+        int delivered = 0;
+        int retried = 0;
+        int toInbox = 0;
+        int unchanged = 0; // nothing left to write (already there)
+        bool blocked = false; // breaker open or limits: nothing was claimed
+        QString blockedReason;
+    };
+
+    Dispatcher(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
+               const SyncPlanner &leads, const SyncPlanner &agents, ApiBudget &salesforceBudget,
+               ApiBudget &platformBudget, CircuitBreaker &salesforceBreaker,
+               CircuitBreaker &platformBreaker, const Clock &clock, Config config,
+               QObject *parent = nullptr);
+
+    void deliverSalesforce(std::function<void(Round)> done);
+    void deliverPlatform(std::function<void(Round)> done);
+
+    const Config &config() const { return m_config; }
+    void setRandomSeed(quint32 seed) { m_random.seed(seed); }
+
+signals:
+    void delivered(const QString &target, int records);
+    void movedToInbox(int count);
+
+private:
+    struct Batch;
+    void sendSalesforceLeads(std::shared_ptr<Batch> batch);
+    void sendPeopleUpdates(std::shared_ptr<Batch> batch);
+    void sendEvents(std::shared_ptr<Batch> batch);
+    void finish(std::shared_ptr<Batch> batch);
+    void sendPlatformLeads(std::shared_ptr<Batch> batch);
+    void sendAgents(std::shared_ptr<Batch> batch, int index);
+
+    // Applies a whole-call failure to every job of a group.
+    void failCall(Batch &batch, const QList<OutboxJob> &jobs, const Error &error, ApiBudget &budget,
+                  CircuitBreaker &breaker);
+    void failOne(Batch &batch, const OutboxJob &job, const QString &code, const QString &message,
+                 bool retryable);
+    qint64 retryAt(int attempts);
+
+    Store &m_store;
+    SalesforcePort &m_salesforce;
+    PlatformPort &m_platform;
+    const SyncPlanner &m_leads;
+    const SyncPlanner &m_agents;
+    ApiBudget &m_salesforceBudget;
+    ApiBudget &m_platformBudget;
+    CircuitBreaker &m_salesforceBreaker;
+    CircuitBreaker &m_platformBreaker;
+    const Clock &m_clock;
+    Config m_config;
+    QRandomGenerator m_random;
+};
+
+} // namespace lb

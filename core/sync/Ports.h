@@ -1,0 +1,89 @@
+#pragma once
+
+#include "model/ApiLimits.h"
+#include "util/Result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+
+#include <functional>
+
+namespace lb {
+
+// The engine talks to the two systems through these narrow ports; adapters over the real
+// clients (SalesforceClient, LeadPlatformClient) implement them. Keeping the engine on ports
+// keeps its decisions testable and lets the clients evolve on their own.
+
+// Outcome of one record in a batch write.
+struct WriteOutcome
+{
+    bool success = false;
+    bool retryable = false;
+    QString code; // Salesforce statusCode/errorCode, platform error code
+    QString message;
+    QString id; // Salesforce Id / platform id of the written record
+    bool created = false;
+    QJsonObject current; // platform 412: the record as it is now
+};
+
+struct RecordPage
+{
+    QList<QJsonObject> records;
+    QString next; // Salesforce nextRecordsUrl or platform cursor; empty when done
+};
+
+class SalesforcePort
+{
+public:
+    virtual ~SalesforcePort() = default;
+    // Upserts by external id, in as few API calls as possible (Composite of up to five
+    // Collections of 200 = 1,000 records per call). One outcome per record, in order.
+    virtual void upsert(const QString &sobject, const QString &externalIdField,
+                        const QList<QJsonObject> &records, QObject *context,
+                        std::function<void(Result<QList<WriteOutcome>>)> done)
+        = 0;
+    // Updates by Id (records carry "Id").
+    virtual void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
+                        std::function<void(Result<QList<WriteOutcome>>)> done)
+        = 0;
+    virtual void query(const QString &soql, QObject *context,
+                       std::function<void(Result<RecordPage>)> done)
+        = 0;
+    virtual void queryMore(const QString &next, QObject *context,
+                           std::function<void(Result<RecordPage>)> done)
+        = 0;
+    virtual void publishEvent(const QString &eventName, const QJsonObject &fields, QObject *context,
+                              std::function<void(Result<void>)> done)
+        = 0;
+    virtual void fetchLimits(QObject *context, std::function<void(Result<ApiLimits>)> done) = 0;
+    virtual void get(const QString &sobject, const QString &externalIdField, const QString &key,
+                     const QStringList &fields, QObject *context,
+                     std::function<void(Result<QJsonObject>)> done)
+        = 0;
+};
+
+class PlatformPort
+{
+public:
+    virtual ~PlatformPort() = default;
+    // GET /v1/leads ordered by (updated_at, id); updatedSinceMs 0 = all.
+    virtual void listLeads(qint64 updatedSinceMs, const QString &cursor, int limit,
+                           QObject *context, std::function<void(Result<RecordPage>)> done)
+        = 0;
+    virtual void listAgents(const QString &cursor, int limit, QObject *context,
+                            std::function<void(Result<RecordPage>)> done)
+        = 0;
+    // POST /v1/leads/batch (up to 500): one outcome per lead, in order.
+    virtual void upsertLeads(const QList<QJsonObject> &leads, QObject *context,
+                             std::function<void(Result<QList<WriteOutcome>>)> done)
+        = 0;
+    virtual void putAgent(const QJsonObject &agent, QObject *context,
+                          std::function<void(Result<WriteOutcome>)> done)
+        = 0;
+    virtual void getLead(const QString &id, QObject *context,
+                         std::function<void(Result<QJsonObject>)> done)
+        = 0;
+};
+
+} // namespace lb

@@ -1,0 +1,166 @@
+#pragma once
+
+// Test doubles of the engine's ports: in-memory "systems" that answer asynchronously (queued),
+// record every call, and fail on demand. Tests only.
+#include "sync/Ports.h"
+
+#include <QHash>
+#include <QMetaObject>
+
+namespace lb::test {
+
+template<typename T, typename F> void answerLater(QObject *context, F done, T value)
+{
+    QMetaObject::invokeMethod(
+        context, [done = std::move(done), value]() mutable { done(std::move(value)); },
+        Qt::QueuedConnection);
+}
+
+class FakeSalesforce final : public SalesforcePort
+{
+public:
+    QHash<QString, QJsonObject> leads; // by Platform_Lead_Id__c
+    QHash<QString, QJsonObject> people; // by Id
+    QList<QPair<QString, QJsonObject>> events;
+    int calls = 0;
+    std::optional<Error> failNextCall;
+    QHash<QString, WriteOutcome> failRecord; // key -> outcome to return once
+    int idCounter = 0;
+
+    void upsert(const QString &, const QString &key, const QList<QJsonObject> &records,
+                QObject *context, std::function<void(Result<QList<WriteOutcome>>)> done) override
+    {
+        ++calls;
+        if (failNextCall) {
+            Error e = *failNextCall;
+            failNextCall.reset();
+            answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), e);
+            return;
+        }
+        QList<WriteOutcome> out;
+        for (const QJsonObject &r : records) {
+            const QString k = r.value(key).toString();
+            if (failRecord.contains(k)) {
+                out.append(failRecord.take(k));
+                continue;
+            }
+            QJsonObject stored = leads.value(k);
+            const bool created = stored.isEmpty();
+            if (created)
+                stored.insert(QStringLiteral("Id"),
+                              QStringLiteral("00Q%1").arg(++idCounter, 15, 10, QLatin1Char('0')));
+            for (auto it = r.begin(); it != r.end(); ++it)
+                stored.insert(it.key(), it.value());
+            leads.insert(k, stored);
+            out.append(
+                {true, false, {}, {}, stored.value(QStringLiteral("Id")).toString(), created, {}});
+        }
+        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+    }
+    void update(const QString &, const QList<QJsonObject> &records, QObject *context,
+                std::function<void(Result<QList<WriteOutcome>>)> done) override
+    {
+        ++calls;
+        QList<WriteOutcome> out;
+        for (const QJsonObject &r : records) {
+            QJsonObject stored = people.value(r.value(QStringLiteral("Id")).toString());
+            for (auto it = r.begin(); it != r.end(); ++it)
+                stored.insert(it.key(), it.value());
+            people.insert(r.value(QStringLiteral("Id")).toString(), stored);
+            out.append({true, false, {}, {}, r.value(QStringLiteral("Id")).toString(), false, {}});
+        }
+        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+    }
+    void query(const QString &, QObject *context,
+               std::function<void(Result<RecordPage>)> done) override
+    {
+        ++calls;
+        answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {leads.values(), {}});
+    }
+    void queryMore(const QString &, QObject *context,
+                   std::function<void(Result<RecordPage>)> done) override
+    {
+        answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {});
+    }
+    void publishEvent(const QString &name, const QJsonObject &fields, QObject *context,
+                      std::function<void(Result<void>)> done) override
+    {
+        ++calls;
+        events.append({name, fields});
+        answerLater<Result<void>>(context, std::move(done), Result<void>());
+    }
+    void fetchLimits(QObject *context, std::function<void(Result<ApiLimits>)> done) override
+    {
+        ApiLimits l;
+        l.system = QStringLiteral("salesforce");
+        answerLater<Result<ApiLimits>>(context, std::move(done), l);
+    }
+    void get(const QString &, const QString &, const QString &key, const QStringList &,
+             QObject *context, std::function<void(Result<QJsonObject>)> done) override
+    {
+        answerLater<Result<QJsonObject>>(context, std::move(done), leads.value(key));
+    }
+};
+
+class FakePlatform final : public PlatformPort
+{
+public:
+    QHash<QString, QJsonObject> leads;
+    QHash<QString, QJsonObject> agents;
+    int calls = 0;
+    std::optional<Error> failNextCall;
+    QHash<QString, WriteOutcome> failRecord;
+
+    void listLeads(qint64, const QString &, int, QObject *context,
+                   std::function<void(Result<RecordPage>)> done) override
+    {
+        answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {leads.values(), {}});
+    }
+    void listAgents(const QString &, int, QObject *context,
+                    std::function<void(Result<RecordPage>)> done) override
+    {
+        answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {agents.values(), {}});
+    }
+    void upsertLeads(const QList<QJsonObject> &records, QObject *context,
+                     std::function<void(Result<QList<WriteOutcome>>)> done) override
+    {
+        ++calls;
+        if (failNextCall) {
+            Error e = *failNextCall;
+            failNextCall.reset();
+            answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), e);
+            return;
+        }
+        QList<WriteOutcome> out;
+        for (const QJsonObject &r : records) {
+            const QString id = r.value(QStringLiteral("id")).toString();
+            if (failRecord.contains(id)) {
+                out.append(failRecord.take(id));
+                continue;
+            }
+            QJsonObject stored = r;
+            stored.insert(QStringLiteral("version"),
+                          leads.value(id).value(QStringLiteral("version")).toInt() + 1);
+            leads.insert(id, stored);
+            out.append({true, false, {}, {}, id, false, {}});
+        }
+        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+    }
+    void putAgent(const QJsonObject &agent, QObject *context,
+                  std::function<void(Result<WriteOutcome>)> done) override
+    {
+        ++calls;
+        agents.insert(agent.value(QStringLiteral("id")).toString(), agent);
+        answerLater<Result<WriteOutcome>>(
+            context, std::move(done),
+            WriteOutcome {
+                true, false, {}, {}, agent.value(QStringLiteral("id")).toString(), true, {}});
+    }
+    void getLead(const QString &id, QObject *context,
+                 std::function<void(Result<QJsonObject>)> done) override
+    {
+        answerLater<Result<QJsonObject>>(context, std::move(done), leads.value(id));
+    }
+};
+
+} // namespace lb::test

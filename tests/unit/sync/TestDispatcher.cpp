@@ -1,0 +1,364 @@
+// Delivery: claims, per-record results, retries, breakers, limits, inbox, echoes - with
+// in-memory ports so every branch is reachable without a network.
+#include "FakePorts.h"
+#include "mapping/FieldMapping.h"
+#include "sync/Dispatcher.h"
+#include "sync/InboundProcessor.h"
+#include "sync/JobKinds.h"
+#include "sync/SalesforceChangeProcessor.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lb;
+
+namespace {
+
+QJsonObject platformLead(const QString &id, int version, const QString &email, double value = 1000,
+                         const QJsonValue &agent = QJsonValue::Null)
+{
+    return {
+        {QStringLiteral("id"), id},
+        {QStringLiteral("first_name"), QStringLiteral("Ada")},
+        {QStringLiteral("last_name"), QStringLiteral("Nguyen")},
+        {QStringLiteral("company"), QStringLiteral("Acme")},
+        {QStringLiteral("email"), email},
+        {QStringLiteral("phone"), QJsonValue::Null},
+        {QStringLiteral("status"), QStringLiteral("new")},
+        {QStringLiteral("source"), QStringLiteral("web")},
+        {QStringLiteral("score"), 50},
+        {QStringLiteral("value"), value},
+        {QStringLiteral("agent_id"), agent},
+        {QStringLiteral("eligible"), true},
+        {QStringLiteral("updated_at"), QStringLiteral("2026-01-01T00:00:0%1.000Z").arg(version)},
+        {QStringLiteral("updated_by"), QStringLiteral("platform")},
+        {QStringLiteral("version"), version}};
+}
+
+} // namespace
+
+class TestDispatcher : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    ManualClock m_clock;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<SyncPlanner> m_leads;
+    std::unique_ptr<SyncPlanner> m_agents;
+    test::FakeSalesforce m_sf;
+    test::FakePlatform m_pf;
+    std::unique_ptr<ApiBudget> m_sfBudget;
+    std::unique_ptr<ApiBudget> m_pfBudget;
+    std::unique_ptr<CircuitBreaker> m_sfBreaker;
+    std::unique_ptr<CircuitBreaker> m_pfBreaker;
+    std::unique_ptr<Dispatcher> m_dispatcher;
+
+    void receive(const QJsonObject &lead)
+    {
+        static int n = 0;
+        InboundEvent e;
+        e.eventId = QStringLiteral("evt-%1").arg(++n);
+        e.source = QStringLiteral("webhook");
+        e.type = QStringLiteral("lead.updated");
+        e.payload = QJsonDocument(QJsonObject {{QStringLiteral("event_id"), e.eventId},
+                                               {QStringLiteral("type"), e.type},
+                                               {QStringLiteral("data"), lead}})
+                        .toJson(QJsonDocument::Compact);
+        QVERIFY(m_store->events().insert(e).ok());
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        QVERIFY(processor.processPending(1000).ok());
+    }
+
+    Dispatcher::Round deliver(bool salesforce)
+    {
+        std::optional<Dispatcher::Round> round;
+        if (salesforce)
+            m_dispatcher->deliverSalesforce([&](Dispatcher::Round r) { round = r; });
+        else
+            m_dispatcher->deliverPlatform([&](Dispatcher::Round r) { round = r; });
+        if (!QTest::qWaitFor([&] { return round.has_value(); }, 10'000))
+            return {};
+        return *round;
+    }
+
+    OutboxJob onlyJob()
+    {
+        auto jobs = m_store->outbox().active();
+        return jobs && jobs->size() == 1 ? jobs->first() : OutboxJob {};
+    }
+
+private slots:
+    void init()
+    {
+        static int n = 0;
+        m_dispatcher.reset();
+        auto opened
+            = Store::open(StoreConfig::sqlite(m_dir.filePath(QStringLiteral("d%1.db").arg(++n))),
+                          m_clock, QStringLiteral("test"));
+        QVERIFY(opened.ok());
+        m_store = std::move(opened).value();
+        auto mapping = FieldMapping::defaultMapping();
+        m_leads = std::make_unique<SyncPlanner>(mapping->lead);
+        m_agents = std::make_unique<SyncPlanner>(mapping->agent);
+        m_sf = {};
+        m_pf = {};
+        m_sfBudget
+            = std::make_unique<ApiBudget>(QStringLiteral("salesforce"), m_clock, 0.9, 1000, 1000);
+        m_pfBudget
+            = std::make_unique<ApiBudget>(QStringLiteral("platform"), m_clock, 0.9, 1000, 1000);
+        m_sfBreaker = std::make_unique<CircuitBreaker>(QStringLiteral("salesforce"), m_clock);
+        m_pfBreaker = std::make_unique<CircuitBreaker>(QStringLiteral("platform"), m_clock);
+        Dispatcher::Config config;
+        config.retry = RetryPolicy {1000, 10'000, 3};
+        m_dispatcher = std::make_unique<Dispatcher>(*m_store, m_sf, m_pf, *m_leads, *m_agents,
+                                                    *m_sfBudget, *m_pfBudget, *m_sfBreaker,
+                                                    *m_pfBreaker, m_clock, config);
+        m_dispatcher->setRandomSeed(7);
+    }
+
+    void deliversTaggedUpsertAndSkipsTheEcho()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("ada@example.com")));
+        const auto round = deliver(true);
+        QCOMPARE(round.delivered, 1);
+        QCOMPARE(m_sf.calls, 1);
+        const QJsonObject written = m_sf.leads.value(QStringLiteral("L-1"));
+        QCOMPARE(written.value(QStringLiteral("Last_Updated_By_System__c")).toString(),
+                 jobs::SystemTag);
+        QCOMPARE(written.value(QStringLiteral("Status")).toString(),
+                 QStringLiteral("Open - Not Contacted"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+        auto mirror = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QCOMPARE(mirror->syncState, QStringLiteral("synced"));
+        QVERIFY(mirror->salesforceId.startsWith(QLatin1String("00Q")));
+
+        // Salesforce polling reads our own write back: an echo, nothing goes to the platform.
+        QJsonObject readBack = written;
+        readBack.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
+        readBack.insert(QStringLiteral("SystemModstamp"),
+                        QStringLiteral("2026-01-01T00:01:00.000+0000"));
+        SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        auto stats = changes.processLeads({readBack});
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->echoes, 1);
+        QCOMPARE(stats->enqueued, 0);
+        // Delivering again finds nothing to do.
+        QCOMPARE(deliver(true).claimed, 0);
+        QCOMPARE(m_sf.calls, 1);
+    }
+
+    void lockedRowIsRetriedWithBackoff()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_sf.failRecord.insert(QStringLiteral("L-1"),
+                               {false,
+                                true,
+                                QStringLiteral("UNABLE_TO_LOCK_ROW"),
+                                QStringLiteral("unable to obtain exclusive access to this record"),
+                                {},
+                                false,
+                                {}});
+        auto round = deliver(true);
+        QCOMPARE(round.retried, 1);
+        const OutboxJob job = onlyJob();
+        QCOMPARE(job.state, JobState::Pending);
+        QCOMPARE(job.lastErrorCode, QStringLiteral("UNABLE_TO_LOCK_ROW"));
+        QVERIFY(job.nextAttemptAt >= m_clock.nowMs()
+                && job.nextAttemptAt <= m_clock.nowMs() + 2000);
+        m_clock.advanceMs(2001);
+        round = deliver(true);
+        QCOMPARE(round.delivered, 1);
+        QVERIFY(m_sf.leads.contains(QStringLiteral("L-1")));
+    }
+
+    void salesforceRejectionGoesToTheInbox()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_sf.failRecord.insert(QStringLiteral("L-1"),
+                               {false,
+                                false,
+                                QStringLiteral("FIELD_CUSTOM_VALIDATION_EXCEPTION"),
+                                QStringLiteral("Score must be set for web leads"),
+                                {},
+                                false,
+                                {}});
+        const auto round = deliver(true);
+        QCOMPARE(round.toInbox, 1);
+        auto inbox = m_store->inbox().list({});
+        QCOMPARE(inbox->size(), 1);
+        QCOMPARE(inbox->first().errorCode, QStringLiteral("FIELD_CUSTOM_VALIDATION_EXCEPTION"));
+        QCOMPARE(inbox->first().errorClass, ErrorClass::Permanent);
+        // Retried from the inbox it is rebuilt from the newest data and delivered.
+        QCOMPARE(*m_store->inbox().retry({inbox->first().id}, QStringLiteral("admin")), 1);
+        QCOMPARE(deliver(true).delivered, 1);
+    }
+
+    void unavailableServiceExhaustsAttemptsThenInbox()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        for (int attempt = 1; attempt <= 3; ++attempt) {
+            m_sf.failNextCall
+                = makeError(QStringLiteral("SERVER_UNAVAILABLE"), QStringLiteral("503"));
+            m_sf.failNextCall->httpStatus = 503;
+            m_sf.failNextCall->retryable = true;
+            const auto round = deliver(true);
+            QCOMPARE(round.claimed, 1);
+            m_clock.advanceMs(20'000);
+        }
+        auto inbox = m_store->inbox().list({});
+        QCOMPARE(inbox->size(), 1);
+        QCOMPARE(inbox->first().errorClass, ErrorClass::Exhausted);
+        QCOMPARE(inbox->first().attempts, 3);
+    }
+
+    void spentAllocationPausesWithoutUsingAttempts()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_sf.failNextCall = makeError(QStringLiteral("REQUEST_LIMIT_EXCEEDED"),
+                                      QStringLiteral("TotalRequests Limit exceeded."));
+        m_sf.failNextCall->httpStatus = 403;
+        auto round = deliver(true);
+        QVERIFY(round.blocked);
+        QVERIFY(m_sfBudget->state().blocked);
+        QCOMPARE(onlyJob().attempts, 0); // given back
+        // While blocked nothing is claimed or sent.
+        round = deliver(true);
+        QVERIFY(round.blocked);
+        QCOMPARE(round.claimed, 0);
+        QCOMPARE(m_sf.calls, 1);
+        m_clock.advanceMs(61'000);
+        QCOMPARE(deliver(true).delivered, 1);
+    }
+
+    void breakerOpensAfterRepeatedFailures()
+    {
+        for (int i = 0; i < 20; ++i) {
+            receive(platformLead(QStringLiteral("L-%1").arg(i), 1, QStringLiteral("a@x.io")));
+            m_sf.failNextCall
+                = makeError(QStringLiteral("network"), QStringLiteral("connection reset"));
+            m_sf.failNextCall->retryable = true;
+            deliver(true);
+            m_clock.advanceMs(11'000);
+        }
+        QCOMPARE(m_sfBreaker->state(), CircuitBreaker::State::Open);
+        const int callsBefore = m_sf.calls;
+        const auto round = deliver(true);
+        QVERIFY(round.blocked);
+        QCOMPARE(m_sf.calls, callsBefore);
+        m_clock.advanceMs(60'000);
+        QCOMPARE(deliver(true).delivered > 0, true); // half-open trial succeeds and closes it
+        QCOMPARE(m_sfBreaker->state(), CircuitBreaker::State::Closed);
+    }
+
+    void highValueAssignmentPublishesAnEvent()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io"), 75'000,
+                             QStringLiteral("A-7")));
+        QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(deliver(true).delivered, 1); // the urgent event job
+        QCOMPARE(m_sf.events.size(), 1);
+        QCOMPARE(m_sf.events.first().first, QStringLiteral("Lead_Assigned__e"));
+        QCOMPARE(m_sf.events.first().second.value(QStringLiteral("Agent_Id__c")).toString(),
+                 QStringLiteral("A-7"));
+        // Same assignment again: no second event.
+        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("b@x.io"), 75'000,
+                             QStringLiteral("A-7")));
+        deliver(true);
+        deliver(true);
+        QCOMPARE(m_sf.events.size(), 1);
+    }
+
+    void salesforceChangeReachesThePlatformAndItsEchoIsSkipped()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(deliver(true).delivered, 1);
+        // A sales rep changes the status in Salesforce.
+        QJsonObject changed = m_sf.leads.value(QStringLiteral("L-1"));
+        changed.insert(QStringLiteral("Status"), QStringLiteral("Working - Contacted"));
+        changed.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
+        changed.insert(QStringLiteral("SystemModstamp"),
+                       QStringLiteral("2026-01-01T01:00:00.000+0000"));
+        SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        QCOMPARE(changes.processLeads({changed})->enqueued, 1);
+        QCOMPARE(deliver(false).delivered, 1);
+        const QJsonObject onPlatform = m_pf.leads.value(QStringLiteral("L-1"));
+        QCOMPARE(onPlatform.value(QStringLiteral("status")).toString(), QStringLiteral("working"));
+        QCOMPARE(onPlatform.value(QStringLiteral("updated_by")).toString(),
+                 jobs::PlatformUpdatedBy);
+        QCOMPARE(onPlatform.value(QStringLiteral("email")).toString(), QStringLiteral("a@x.io"));
+        // The platform's webhook for our write comes back: an echo, nothing goes to Salesforce.
+        QJsonObject echo = onPlatform;
+        echo.insert(QStringLiteral("version"), 2);
+        echo.insert(QStringLiteral("updated_at"), QStringLiteral("2026-01-01T01:00:05.000Z"));
+        const int calls = m_sf.calls;
+        receive(echo);
+        QVERIFY(m_store->outbox().active()->isEmpty());
+        QCOMPARE(deliver(true).claimed, 0);
+        QCOMPARE(m_sf.calls, calls);
+    }
+
+    void platformConflictIsReplannedWithTheCurrentRecord()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(deliver(true).delivered, 1);
+        QJsonObject changed = m_sf.leads.value(QStringLiteral("L-1"));
+        changed.insert(QStringLiteral("Status"), QStringLiteral("Closed - Converted"));
+        changed.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
+        changed.insert(QStringLiteral("SystemModstamp"),
+                       QStringLiteral("2026-01-01T01:00:00.000+0000"));
+        SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        QCOMPARE(changes.processLeads({changed})->enqueued, 1);
+        // Meanwhile someone assigned an agent on the platform: 412 with the current record.
+        QJsonObject current = platformLead(QStringLiteral("L-1"), 3, QStringLiteral("a@x.io"), 1000,
+                                           QStringLiteral("A-9"));
+        m_pf.failRecord.insert(QStringLiteral("L-1"),
+                               {false,
+                                false,
+                                QStringLiteral("version_conflict"),
+                                QStringLiteral("version mismatch"),
+                                {},
+                                false,
+                                current});
+        auto round = deliver(false);
+        QCOMPARE(round.retried, 1);
+        round = deliver(false);
+        QCOMPARE(round.delivered, 1);
+        const QJsonObject onPlatform = m_pf.leads.value(QStringLiteral("L-1"));
+        QCOMPARE(onPlatform.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("won")); // Salesforce's
+        QCOMPARE(onPlatform.value(QStringLiteral("agent_id")).toString(),
+                 QStringLiteral("A-9")); // the platform's
+    }
+
+    void rosterGetsPlatformIdsWrittenBackAndAgentsPushed()
+    {
+        QJsonObject person {
+            {QStringLiteral("Id"), QStringLiteral("a01000000000001AAA")},
+            {QStringLiteral("Name"), QStringLiteral("Grace Hopper")},
+            {QStringLiteral("Email__c"), QStringLiteral("grace@navy.mil")},
+            {QStringLiteral("Active__c"), true},
+            {QStringLiteral("Eligible__c"), true},
+            {QStringLiteral("States__c"), QStringLiteral("TX;CA")},
+            {QStringLiteral("Capacity__c"), 10},
+            {QStringLiteral("Platform_Agent_Id__c"), QJsonValue::Null},
+            {QStringLiteral("SystemModstamp"), QStringLiteral("2026-01-01T00:00:00.000+0000")}};
+        SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        QVERIFY(changes.processAgents({person}).ok());
+        QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(m_sf.people.value(QStringLiteral("a01000000000001AAA"))
+                     .value(QStringLiteral("Platform_Agent_Id__c"))
+                     .toString(),
+                 QStringLiteral("A-a01000000000001AAA"));
+        QCOMPARE(deliver(false).delivered, 1);
+        const QJsonObject agent = m_pf.agents.value(QStringLiteral("A-a01000000000001AAA"));
+        QCOMPARE(agent.value(QStringLiteral("name")).toString(), QStringLiteral("Grace Hopper"));
+        QCOMPARE(agent.value(QStringLiteral("states")).toArray().size(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDispatcher)
+#include "TestDispatcher.moc"
