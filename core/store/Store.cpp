@@ -15,6 +15,7 @@ Store::Store(std::unique_ptr<Database> db, const Clock &clock)
     , m_leads(*m_db, clock, MirrorStore::Kind::Leads)
     , m_agents(*m_db, clock, MirrorStore::Kind::Agents)
     , m_apiUsage(*m_db, clock)
+    , m_reconciles(*m_db)
 { }
 
 Result<std::unique_ptr<Store>> Store::open(const StoreConfig &config, const Clock &clock,

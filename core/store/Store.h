@@ -7,6 +7,7 @@
 #include "InboxStore.h"
 #include "MirrorStore.h"
 #include "OutboxStore.h"
+#include "ReconcileStore.h"
 #include "StoreConfig.h"
 #include "WatermarkStore.h"
 
@@ -31,6 +32,7 @@ public:
     MirrorStore &leads() { return m_leads; }
     MirrorStore &agents() { return m_agents; }
     ApiUsageStore &apiUsage() { return m_apiUsage; }
+    ReconcileStore &reconciles() { return m_reconciles; }
     const Clock &clock() const { return m_clock; }
 
 private:
@@ -46,6 +48,7 @@ private:
     MirrorStore m_leads;
     MirrorStore m_agents;
     ApiUsageStore m_apiUsage;
+    ReconcileStore m_reconciles;
 };
 
 } // namespace lb

@@ -23,7 +23,9 @@ QString formatPlatformTime(qint64 epochMs)
 
 QString formatSoqlTime(qint64 epochMs)
 {
-    return formatPlatformTime(epochMs);
+    // Whole seconds: fractional seconds are not part of SOQL's documented datetime grammar.
+    return QDateTime::fromMSecsSinceEpoch(epochMs - epochMs % 1000, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
 }
 
 } // namespace lb

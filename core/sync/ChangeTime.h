@@ -10,7 +10,7 @@ namespace lb {
 qint64 parseTimestampMs(const QString &text);
 // Formats epoch ms the way the platform expects (RFC 3339 UTC with milliseconds).
 QString formatPlatformTime(qint64 epochMs);
-// Formats epoch ms as a SOQL datetime literal (2024-01-15T10:20:30.000Z).
+// Formats epoch ms as a SOQL datetime literal, rounded down to the second (2024-01-15T10:20:30Z).
 QString formatSoqlTime(qint64 epochMs);
 
 } // namespace lb

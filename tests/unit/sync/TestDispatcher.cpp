@@ -5,6 +5,7 @@
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
+#include "sync/Reconciler.h"
 #include "sync/SalesforceChangeProcessor.h"
 
 #include <QJsonArray>
@@ -332,6 +333,60 @@ private slots:
                  QStringLiteral("won")); // Salesforce's
         QCOMPARE(onPlatform.value(QStringLiteral("agent_id")).toString(),
                  QStringLiteral("A-9")); // the platform's
+    }
+
+    void reconcileFindsAndRepairsDifferences()
+    {
+        // In step: L-1 (delivered normally). Drifted: L-2 deleted in Salesforce behind our back,
+        // L-3 never seen (platform only), L-4 only in Salesforce.
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        receive(platformLead(QStringLiteral("L-2"), 1, QStringLiteral("b@x.io")));
+        QCOMPARE(deliver(true).delivered, 2);
+        for (const char *id : {"L-1", "L-2"}) {
+            QJsonObject r = m_sf.leads.value(QString::fromLatin1(id));
+            m_pf.leads.insert(QString::fromLatin1(id),
+                              platformLead(QString::fromLatin1(id), 1,
+                                           r.value(QStringLiteral("Email")).toString()));
+            r.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
+            m_sf.leads.insert(QString::fromLatin1(id), r);
+        }
+        m_sf.leads.remove(QStringLiteral("L-2"));
+        m_pf.leads.insert(QStringLiteral("L-3"),
+                          platformLead(QStringLiteral("L-3"), 1, QStringLiteral("c@x.io")));
+        QJsonObject only = m_sf.leads.value(QStringLiteral("L-1"));
+        only.insert(QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-4"));
+        only.insert(QStringLiteral("Id"), QStringLiteral("00Q000000000000999"));
+        m_sf.leads.insert(QStringLiteral("L-4"), only);
+
+        Reconciler reconciler(*m_store, m_sf, m_pf, *m_leads, *m_agents, m_clock,
+                              QStringLiteral("reconciler"));
+        std::optional<Result<ReconcileReport>> report;
+        reconciler.run(QStringLiteral("manual"), [&](Result<ReconcileReport> r) { report = r; });
+        QTRY_VERIFY(report.has_value());
+        QVERIFY2(report->ok(), report->ok() ? "" : qPrintable(report->error().message));
+        QCOMPARE((*report)->leadsCompared, 4);
+        QCOMPARE((*report)->missingInSalesforce, 2); // L-2, L-3
+        QCOMPARE((*report)->missingOnPlatform, 1); // L-4
+        QCOMPARE((*report)->enqueued, 3);
+        QVERIFY(!(*report)->samples.isEmpty());
+        QCOMPARE(m_store->reconciles().recent(10)->size(), 1);
+        QCOMPARE(deliver(true).delivered, 2);
+        QCOMPARE(deliver(false).delivered, 1);
+        QVERIFY(m_sf.leads.contains(QStringLiteral("L-2"))
+                && m_sf.leads.contains(QStringLiteral("L-3")));
+        QVERIFY(m_pf.leads.contains(QStringLiteral("L-4")));
+        // A second run finds nothing left to do.
+        report.reset();
+        for (const char *id : {"L-2", "L-3"}) {
+            QJsonObject r = m_sf.leads.value(QString::fromLatin1(id));
+            r.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
+            m_sf.leads.insert(QString::fromLatin1(id), r);
+        }
+        reconciler.run(QStringLiteral("manual"), [&](Result<ReconcileReport> r) { report = r; });
+        QTRY_VERIFY(report.has_value());
+        QVERIFY(report->ok());
+        QCOMPARE((*report)->enqueued, 0);
+        QCOMPARE((*report)->differing, 0);
     }
 
     void rosterGetsPlatformIdsWrittenBackAndAgentsPushed()

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "Database.h"
+
+#include <QJsonArray>
+#include <QList>
+
+namespace lb {
+
+struct ReconcileReport
+{
+    qint64 id = 0;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    QString trigger; // "schedule" | "manual" | "cli"
+    int leadsCompared = 0;
+    int agentsCompared = 0;
+    int missingInSalesforce = 0;
+    int missingOnPlatform = 0;
+    int differing = 0;
+    int enqueued = 0;
+    QJsonArray samples; // [{"kind","key","detail"}], at most a few dozen
+    QString error;
+
+    QJsonObject toJson() const;
+};
+
+// Reports of reconciler runs (table reconcile_reports).
+class ReconcileStore
+{
+public:
+    explicit ReconcileStore(Database &db);
+    Result<qint64> save(const ReconcileReport &report);
+    Result<QList<ReconcileReport>> recent(int limit, qint64 sinceMs = 0,
+                                          qint64 untilMs = LLONG_MAX);
+
+private:
+    Database &m_db;
+};
+
+} // namespace lb

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "Ports.h"
+#include "SalesforceChangeProcessor.h"
+#include "store/Store.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace lb {
+
+struct PollStats
+{
+    int pages = 0;
+    int records = 0;
+    int newEvents = 0; // platform: stored events not seen before
+    SalesforceChangeProcessor::Stats changes; // Salesforce: what the processor made of them
+};
+
+// Reads platform leads changed since the watermark (minus an overlap window, so leads written
+// late with an older updated_at, and ties on updated_at across pages, are never skipped) and
+// stores each as an inbound event; duplicates collapse on the event id "poll:<id>:<ts>:<ver>".
+class PlatformPoller : public QObject
+{
+    Q_OBJECT
+public:
+    PlatformPoller(Store &store, PlatformPort &port, const Clock &clock, qint64 overlapMs,
+                   QObject *parent = nullptr);
+    void poll(std::function<void(Result<PollStats>)> done);
+    static QString watermarkName() { return QStringLiteral("platform.leads"); }
+
+private:
+    void fetch(const QString &cursor, qint64 since, std::shared_ptr<PollStats> stats,
+               std::shared_ptr<qint64> newest, std::function<void(Result<PollStats>)> done);
+
+    Store &m_store;
+    PlatformPort &m_port;
+    const Clock &m_clock;
+    qint64 m_overlapMs;
+};
+
+// Reads Leads (with a platform id) and the People__c roster changed since the watermark on
+// SystemModstamp (minus the overlap) in (SystemModstamp, Id) order, following
+// nextRecordsUrl pages, and hands each page to the SalesforceChangeProcessor.
+class SalesforcePoller : public QObject
+{
+    Q_OBJECT
+public:
+    SalesforcePoller(Store &store, SalesforcePort &port, SalesforceChangeProcessor &processor,
+                     const ObjectMapping &leads, const ObjectMapping &agents, qint64 overlapMs,
+                     QObject *parent = nullptr);
+    void poll(std::function<void(Result<PollStats>)> done);
+    static QString watermarkName(const QString &sobject)
+    {
+        return QStringLiteral("salesforce.") + sobject;
+    }
+    // The SOQL for one object since `sinceMs` (0 = everything).
+    static QString soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs);
+
+private:
+    void pollObject(bool leads, std::shared_ptr<PollStats> stats,
+                    std::function<void(Result<void>)> done);
+    void page(bool leads, const Result<RecordPage> &result, std::shared_ptr<PollStats> stats,
+              std::shared_ptr<qint64> newest, std::function<void(Result<void>)> done);
+
+    Store &m_store;
+    SalesforcePort &m_port;
+    SalesforceChangeProcessor &m_processor;
+    const ObjectMapping &m_leads;
+    const ObjectMapping &m_agents;
+    qint64 m_overlapMs;
+};
+
+} // namespace lb

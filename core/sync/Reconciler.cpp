@@ -1,0 +1,281 @@
+#include "Reconciler.h"
+
+#include "ChangeTime.h"
+#include "JobKinds.h"
+#include "Pollers.h"
+#include "SalesforceState.h"
+#include "log/Logging.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace lb {
+
+struct Reconciler::Snapshot
+{
+    ReconcileReport report;
+    std::function<void(Result<ReconcileReport>)> done;
+    QHash<QString, QJsonObject> platformLeads; // by platform id
+    QHash<QString, QJsonObject> platformAgents; // by platform id
+    QHash<QString, QJsonObject> salesforceLeads; // by Platform_Lead_Id__c
+    QHash<QString, QJsonObject> salesforcePeople; // by Id
+};
+
+Reconciler::Reconciler(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
+                       const SyncPlanner &leads, const SyncPlanner &agents, const Clock &clock,
+                       QString actor, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_salesforce(salesforce)
+    , m_platform(platform)
+    , m_leads(leads)
+    , m_agents(agents)
+    , m_clock(clock)
+    , m_actor(std::move(actor))
+{ }
+
+void Reconciler::run(const QString &trigger, std::function<void(Result<ReconcileReport>)> done)
+{
+    if (m_running) {
+        done(makeError(QStringLiteral("busy"),
+                       QStringLiteral("A reconciliation is already running.")));
+        return;
+    }
+    m_running = true;
+    auto s = std::make_shared<Snapshot>();
+    s->report.startedAt = m_clock.nowMs();
+    s->report.trigger = trigger;
+    s->done = std::move(done);
+    readPlatformLeads(s, QString());
+}
+
+void Reconciler::fail(std::shared_ptr<Snapshot> s, const Error &error)
+{
+    m_running = false;
+    s->report.finishedAt = m_clock.nowMs();
+    s->report.error = error.toString();
+    (void)m_store.reconciles().save(s->report);
+    qCWarning(lcSync) << "reconcile failed:" << error.toString();
+    s->done(error);
+}
+
+void Reconciler::readPlatformLeads(std::shared_ptr<Snapshot> s, const QString &cursor)
+{
+    m_platform.listLeads(0, cursor, 500, this, [this, s](Result<RecordPage> page) {
+        if (!page)
+            return fail(s, page.error());
+        for (const QJsonObject &lead : page->records)
+            s->platformLeads.insert(lead.value(QStringLiteral("id")).toString(), lead);
+        if (!page->next.isEmpty())
+            return readPlatformLeads(s, page->next);
+        readPlatformAgents(s, QString());
+    });
+}
+
+void Reconciler::readPlatformAgents(std::shared_ptr<Snapshot> s, const QString &cursor)
+{
+    m_platform.listAgents(cursor, 500, this, [this, s](Result<RecordPage> page) {
+        if (!page)
+            return fail(s, page.error());
+        for (const QJsonObject &agent : page->records)
+            s->platformAgents.insert(agent.value(QStringLiteral("id")).toString(), agent);
+        if (!page->next.isEmpty())
+            return readPlatformAgents(s, page->next);
+        m_salesforce.query(SalesforcePoller::soqlFor(m_agents.mapping(), false, 0), this,
+                           [this, s](Result<RecordPage> p) { readSalesforce(s, false, p); });
+    });
+}
+
+void Reconciler::readSalesforce(std::shared_ptr<Snapshot> s, bool leads,
+                                const Result<RecordPage> &page)
+{
+    if (!page)
+        return fail(s, page.error());
+    for (const QJsonObject &r : page->records) {
+        if (leads)
+            s->salesforceLeads.insert(r.value(m_leads.mapping().salesforceKey).toString(), r);
+        else
+            s->salesforcePeople.insert(r.value(QStringLiteral("Id")).toString(), r);
+    }
+    if (!page->next.isEmpty()) {
+        m_salesforce.queryMore(page->next, this, [this, s, leads](Result<RecordPage> p) {
+            readSalesforce(s, leads, p);
+        });
+        return;
+    }
+    if (!leads) {
+        m_salesforce.query(SalesforcePoller::soqlFor(m_leads.mapping(), true, 0), this,
+                           [this, s](Result<RecordPage> p) { readSalesforce(s, true, p); });
+        return;
+    }
+    compare(s);
+}
+
+void Reconciler::compare(std::shared_ptr<Snapshot> s)
+{
+    ReconcileReport &report = s->report;
+    auto sample = [&report](const QString &kind, const QString &key, const QString &detail) {
+        if (report.samples.size() < 25)
+            report.samples.append(QJsonObject {{QStringLiteral("kind"), kind},
+                                               {QStringLiteral("key"), key},
+                                               {QStringLiteral("detail"), detail}});
+    };
+    QList<NewJob> jobs;
+    auto jobFor = [](const QString &kind, const QString &target, const QString &recordKey,
+                     const QJsonObject &payload, const QByteArray &hash) {
+        NewJob j;
+        j.kind = kind;
+        j.target = target;
+        j.recordKey = recordKey;
+        j.idempotencyKey
+            = QStringLiteral("%1:%2:%3:reconcile").arg(kind, recordKey, QString::fromLatin1(hash));
+        j.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+        j.supersedesPending = true;
+        return j;
+    };
+
+    Transaction tx(m_store.database());
+    // Leads: every key known on either side.
+    QSet<QString> keys;
+    for (auto it = s->platformLeads.cbegin(); it != s->platformLeads.cend(); ++it)
+        keys.insert(it.key());
+    for (auto it = s->salesforceLeads.cbegin(); it != s->salesforceLeads.cend(); ++it)
+        keys.insert(it.key());
+    keys.remove(QString());
+    auto mirror = m_store.leads().byKeys(QStringList(keys.cbegin(), keys.cend()));
+    if (!mirror)
+        return fail(s, mirror.error());
+    QList<MirrorRecord> updates;
+    for (const QString &key : keys) {
+        ++report.leadsCompared;
+        MirrorRecord record = mirror->value(key);
+        record.platformId = key;
+        const bool onPlatform = s->platformLeads.contains(key);
+        const bool inSalesforce = s->salesforceLeads.contains(key);
+        // What each side really holds now; a side that lacks the record forgets our hash of it.
+        if (onPlatform) {
+            const QJsonObject lead = s->platformLeads.value(key);
+            record.platformState = m_leads.platformView(lead);
+            record.platformHash = SyncPlanner::hashOf(record.platformState);
+            record.platformUpdatedAt
+                = parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString());
+            record.platformVersion = lead.value(QStringLiteral("version")).toInteger();
+        } else {
+            record.platformHash.clear();
+            ++report.missingOnPlatform;
+            sample(QStringLiteral("missing_on_platform"), key,
+                   QStringLiteral("lead exists only in Salesforce"));
+        }
+        if (inSalesforce) {
+            const QJsonObject r = s->salesforceLeads.value(key);
+            record.salesforceId = r.value(QStringLiteral("Id")).toString();
+            record.salesforceState = SalesforceState::fromRecord(r, m_leads.mapping());
+            record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
+            record.salesforceModstamp
+                = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
+        } else {
+            record.salesforceHash.clear();
+            record.salesforceState = {};
+            ++report.missingInSalesforce;
+            sample(QStringLiteral("missing_in_salesforce"), key,
+                   QStringLiteral("lead exists only on the platform"));
+        }
+        auto toSalesforce = m_leads.planSalesforceWrite(record);
+        auto toPlatform = m_leads.planPlatformWrite(record);
+        const bool sfWrite = toSalesforce && toSalesforce->has_value();
+        const bool pfWrite = toPlatform && toPlatform->has_value();
+        if (onPlatform && inSalesforce && (sfWrite || pfWrite)) {
+            ++report.differing;
+            sample(QStringLiteral("differing"), key,
+                   sfWrite ? QStringLiteral("Salesforce is behind the platform")
+                           : QStringLiteral("the platform is behind Salesforce"));
+        }
+        if (sfWrite)
+            jobs.append(jobFor(jobs::SalesforceLeadUpsert, JobTarget::Salesforce,
+                               QStringLiteral("lead:") + key,
+                               {{QStringLiteral("platform_id"), key}}, (*toSalesforce)->newHash));
+        if (pfWrite)
+            jobs.append(jobFor(jobs::PlatformLeadPut, JobTarget::Platform,
+                               QStringLiteral("lead:") + key,
+                               {{QStringLiteral("key"), key}, {QStringLiteral("platform_id"), key}},
+                               (*toPlatform)->newHash));
+        record.syncState
+            = (sfWrite || pfWrite) ? QStringLiteral("pending") : QStringLiteral("synced");
+        updates.append(record);
+    }
+    if (auto r = m_store.leads().put(updates); !r)
+        return fail(s, r.error());
+
+    // Roster: Salesforce is the source of truth; compare what the platform has for each agent.
+    QHash<QString, QJsonObject> agentsBySalesforceId;
+    for (const QJsonObject &a : std::as_const(s->platformAgents))
+        agentsBySalesforceId.insert(a.value(QStringLiteral("salesforce_id")).toString(), a);
+    auto agentMirror = m_store.agents().byKeys(s->salesforcePeople.keys());
+    if (!agentMirror)
+        return fail(s, agentMirror.error());
+    QList<MirrorRecord> agentUpdates;
+    for (auto it = s->salesforcePeople.cbegin(); it != s->salesforcePeople.cend(); ++it) {
+        ++report.agentsCompared;
+        MirrorRecord record = agentMirror->value(it.key());
+        record.salesforceId = it.key();
+        record.salesforceState = SalesforceState::fromRecord(it.value(), m_agents.mapping());
+        const QString platformId = it->value(m_agents.mapping().salesforceKey).toString();
+        if (platformId.isEmpty())
+            continue; // the poller assigns and writes back platform ids
+        record.platformId = platformId;
+        record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
+        const QJsonObject onPlatform
+            = agentsBySalesforceId.value(it.key(), s->platformAgents.value(platformId));
+        if (onPlatform.isEmpty()) {
+            record.platformHash.clear();
+            ++report.missingOnPlatform;
+            sample(QStringLiteral("agent_missing_on_platform"), platformId,
+                   it->value(QStringLiteral("Name")).toString());
+        } else {
+            QJsonObject view;
+            for (const FieldRule &rule : m_agents.mapping().fields) {
+                if (onPlatform.contains(rule.platform))
+                    view.insert(rule.platform, onPlatform.value(rule.platform));
+            }
+            view.insert(m_agents.mapping().platformKey, platformId);
+            record.platformState = view;
+            record.platformHash = SyncPlanner::hashOf(view);
+        }
+        auto plan = m_agents.planPlatformWrite(record);
+        if (plan && plan->has_value()) {
+            if (!onPlatform.isEmpty()) {
+                ++report.differing;
+                sample(QStringLiteral("agent_differing"), platformId,
+                       QStringLiteral("the platform is behind Salesforce"));
+            }
+            jobs.append(jobFor(
+                jobs::PlatformAgentPut, JobTarget::Platform, QStringLiteral("agent:") + it.key(),
+                {{QStringLiteral("key"), it.key()}, {QStringLiteral("platform_id"), platformId}},
+                (*plan)->newHash));
+        }
+        agentUpdates.append(record);
+    }
+    if (auto r = m_store.agents().put(agentUpdates); !r)
+        return fail(s, r.error());
+    if (!jobs.isEmpty()) {
+        auto enqueued = m_store.outbox().enqueue(jobs, m_actor);
+        if (!enqueued)
+            return fail(s, enqueued.error());
+        report.enqueued = enqueued->inserted;
+    }
+    report.finishedAt = m_clock.nowMs();
+    auto id = m_store.reconciles().save(report);
+    if (!id)
+        return fail(s, id.error());
+    report.id = *id;
+    if (auto c = tx.commit(); !c)
+        return fail(s, c.error());
+    m_running = false;
+    qCInfo(lcSync) << "reconcile:" << report.leadsCompared << "leads," << report.agentsCompared
+                   << "agents," << report.missingInSalesforce << "missing in Salesforce,"
+                   << report.missingOnPlatform << "missing on the platform," << report.differing
+                   << "differing," << report.enqueued << "writes queued";
+    s->done(report);
+}
+
+} // namespace lb
