@@ -1,0 +1,165 @@
+#pragma once
+
+#include "ApiBudget.h"
+#include "Dispatcher.h"
+#include "InboundProcessor.h"
+#include "Pollers.h"
+#include "Ports.h"
+#include "Reconciler.h"
+#include "SalesforceChangeProcessor.h"
+#include "SyncPlanner.h"
+#include "SyncStatus.h"
+#include "config/Profile.h"
+#include "mapping/FieldMapping.h"
+#include "net/CircuitBreaker.h"
+#include "store/Store.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace lb {
+
+// The two systems as the worker reaches them, built on the worker's thread (they own its
+// QNetworkAccessManager and clients).
+struct PortSet
+{
+    std::unique_ptr<SalesforcePort> salesforce;
+    std::unique_ptr<PlatformPort> platform;
+    std::vector<std::unique_ptr<QObject>> owned; // clients, NAM, webhook receiver, ...
+};
+
+// Everything the worker needs, as values (it crosses into the worker thread).
+struct EngineSetup
+{
+    Profile profile;
+    StoreConfig store;
+    FieldMapping mapping;
+    QString workerId = QStringLiteral("worker");
+    // Builds the ports on the worker thread. `onLimits` must be called with every ApiLimits the
+    // clients observe; `onEvent` when the webhook receiver stored an event.
+    std::function<Result<PortSet>(Store &store, std::function<void(const ApiLimits &)> onLimits,
+                                  std::function<void()> onEvent)>
+        ports;
+    const Clock *clock = &Clock::system();
+    qint64 onceMaxWaitMs = 15 * 60'000; // `sync --once`: longest wait for scheduled retries
+};
+
+// The result of `leadbridge sync --once`.
+struct OnceResult
+{
+    bool ok = true;
+    Error error;
+    qint64 delivered = 0;
+    qint64 toInbox = 0;
+    qint64 stillPending = 0;
+};
+
+// Runs the engine on its own thread: polls, webhook intake, delivery rounds, the reconcile
+// schedule and status reports. Created on the GUI/main thread, moved to its QThread, then
+// initialize() is invoked there. All slots are meant to be invoked queued.
+class SyncWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SyncWorker(EngineSetup setup, QObject *parent = nullptr);
+    ~SyncWorker() override;
+
+    SyncStatus status() const;
+
+public slots:
+    void initialize();
+    void start();
+    void pause();
+    void resume();
+    void reconcileNow(const QString &trigger = QStringLiteral("manual"));
+    void setQueuePaused(bool paused);
+    void retryInbox(const QList<qint64> &ids);
+    void discardInbox(const QList<qint64> &ids, const QString &reason);
+    void cancelJob(qint64 outboxId);
+    void fetchLive(const QString &platformLeadId);
+    void testConnection(const QString &system);
+    void runOnce();
+    void shutdown();
+
+signals:
+    void initialized(bool ok, const QString &error);
+    void statusChanged(const lb::SyncStatus &status);
+    void limitsObserved(const lb::ApiLimits &limits);
+    void inboxChanged();
+    void queueChanged();
+    void liveFetched(const QString &platformLeadId, const QJsonObject &salesforce,
+                     const QJsonObject &platform, const QString &error);
+    void connectionTested(const QString &system, bool ok, const QString &message);
+    void notify(const QString &kind, const QString &title, const QString &message);
+    void commandFailed(const QString &command, const QString &message);
+    void reconciled(const lb::ReconcileReport &report, const QString &error);
+    void onceFinished(const lb::OnceResult &result);
+    void stopped();
+
+private:
+    void poll(std::function<void()> then);
+    void processInbound();
+    void kick();
+    void deliverRound();
+    void afterRound(const Dispatcher::Round &sf, const Dispatcher::Round &pf);
+    void scheduleNextRound();
+    void publishStatus(bool persist);
+    void observeLimits(const ApiLimits &limits);
+    void refreshLimits();
+    void onceStep();
+    void finishOnce();
+    void setError(const QString &detail);
+
+    EngineSetup m_setup;
+    const Clock &m_clock;
+    std::unique_ptr<Store> m_store;
+    PortSet m_ports;
+    std::unique_ptr<SyncPlanner> m_leadPlanner;
+    std::unique_ptr<SyncPlanner> m_agentPlanner;
+    std::unique_ptr<ApiBudget> m_salesforceBudget;
+    std::unique_ptr<ApiBudget> m_platformBudget;
+    std::unique_ptr<CircuitBreaker> m_salesforceBreaker;
+    std::unique_ptr<CircuitBreaker> m_platformBreaker;
+    std::unique_ptr<InboundProcessor> m_inbound;
+    std::unique_ptr<SalesforceChangeProcessor> m_changes;
+    std::unique_ptr<Dispatcher> m_dispatcher;
+    std::unique_ptr<PlatformPoller> m_platformPoller;
+    std::unique_ptr<SalesforcePoller> m_salesforcePoller;
+    std::unique_ptr<Reconciler> m_reconciler;
+
+    QTimer m_pollTimer;
+    QTimer m_roundTimer;
+    QTimer m_inboundTimer;
+    QTimer m_reconcileTimer;
+    QTimer m_statusTimer;
+    QTimer m_limitsTimer;
+
+    SyncStatus::State m_state = SyncStatus::State::Stopped;
+    QString m_detail;
+    bool m_queuePaused = false;
+    bool m_polling = false;
+    bool m_delivering = false;
+    bool m_kickPending = false;
+    bool m_stopping = false;
+    bool m_once = false;
+    qint64 m_onceStartedAt = 0;
+    qint64 m_onceInboxBefore = 0;
+    int m_statusTicks = 0;
+    qint64 m_delivered = 0;
+    qint64 m_lastToSalesforce = 0;
+    qint64 m_lastToPlatform = 0;
+    qint64 m_lastPollPlatform = 0;
+    qint64 m_lastPollSalesforce = 0;
+    qint64 m_lastInboxCount = 0;
+    std::deque<std::pair<qint64, int>> m_recent; // (ms, records) deliveries in the last minute
+    QString m_lastBreakerStates;
+};
+
+} // namespace lb
+
+Q_DECLARE_METATYPE(lb::OnceResult)
+Q_DECLARE_METATYPE(lb::ReconcileReport)

@@ -1,0 +1,192 @@
+// The worker on its own thread, driven through the ThreadedSyncController, with in-memory ports.
+#include "FakePorts.h"
+#include "sync/ThreadedSyncController.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lb;
+
+namespace {
+
+QJsonObject lead(int i)
+{
+    return {
+        {QStringLiteral("id"), QStringLiteral("L-%1").arg(i)},
+        {QStringLiteral("first_name"), QStringLiteral("First%1").arg(i)},
+        {QStringLiteral("last_name"), QStringLiteral("Last%1").arg(i)},
+        {QStringLiteral("company"), QStringLiteral("Company %1").arg(i)},
+        {QStringLiteral("email"),
+         i % 10 == 9 ? QStringLiteral("broken-email") : QStringLiteral("p%1@example.com").arg(i)},
+        {QStringLiteral("status"), QStringLiteral("new")},
+        {QStringLiteral("source"), QStringLiteral("web")},
+        {QStringLiteral("score"), i % 100},
+        {QStringLiteral("value"), i * 10},
+        {QStringLiteral("agent_id"), QJsonValue::Null},
+        {QStringLiteral("eligible"), true},
+        {QStringLiteral("updated_at"), QStringLiteral("2026-11-01T00:00:00.000Z")},
+        {QStringLiteral("updated_by"), QStringLiteral("platform")},
+        {QStringLiteral("version"), 1}};
+}
+
+} // namespace
+
+class TestSyncWorker : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    EngineSetup setup(test::FakeSalesforce *sf, test::FakePlatform *pf, const QString &db)
+    {
+        EngineSetup s;
+        s.profile.name = QStringLiteral("test");
+        s.profile.sync.pollIntervalS = 3600; // only the initial poll
+        s.profile.sync.retryBaseMs = 10;
+        s.store = StoreConfig::sqlite(m_dir.filePath(db));
+        s.mapping = *FieldMapping::defaultMapping();
+        s.ports = [sf, pf](Store &, std::function<void(const ApiLimits &)>,
+                           std::function<void()>) -> Result<PortSet> {
+            struct SfRef final : SalesforcePort
+            {
+                test::FakeSalesforce *f;
+                void upsert(const QString &a, const QString &b, const QList<QJsonObject> &c,
+                            QObject *d, std::function<void(Result<QList<WriteOutcome>>)> e) override
+                {
+                    f->upsert(a, b, c, d, std::move(e));
+                }
+                void update(const QString &a, const QList<QJsonObject> &b, QObject *c,
+                            std::function<void(Result<QList<WriteOutcome>>)> d) override
+                {
+                    f->update(a, b, c, std::move(d));
+                }
+                void query(const QString &a, QObject *b,
+                           std::function<void(Result<RecordPage>)> c) override
+                {
+                    // The fake answers every query with all leads; roster queries get none.
+                    if (a.contains(QLatin1String("People__c")))
+                        test::answerLater<Result<RecordPage>>(b, std::move(c), RecordPage {});
+                    else
+                        f->query(a, b, std::move(c));
+                }
+                void queryMore(const QString &a, QObject *b,
+                               std::function<void(Result<RecordPage>)> c) override
+                {
+                    f->queryMore(a, b, std::move(c));
+                }
+                void publishEvent(const QString &a, const QJsonObject &b, QObject *c,
+                                  std::function<void(Result<void>)> d) override
+                {
+                    f->publishEvent(a, b, c, std::move(d));
+                }
+                void fetchLimits(QObject *a, std::function<void(Result<ApiLimits>)> b) override
+                {
+                    f->fetchLimits(a, std::move(b));
+                }
+                void get(const QString &a, const QString &b, const QString &c, const QStringList &d,
+                         QObject *e, std::function<void(Result<QJsonObject>)> g) override
+                {
+                    f->get(a, b, c, d, e, std::move(g));
+                }
+            };
+            struct PfRef final : PlatformPort
+            {
+                test::FakePlatform *f;
+                void listLeads(qint64 a, const QString &b, int c, QObject *d,
+                               std::function<void(Result<RecordPage>)> e) override
+                {
+                    f->listLeads(a, b, c, d, std::move(e));
+                }
+                void listAgents(const QString &a, int b, QObject *c,
+                                std::function<void(Result<RecordPage>)> d) override
+                {
+                    f->listAgents(a, b, c, std::move(d));
+                }
+                void upsertLeads(const QList<QJsonObject> &a, QObject *b,
+                                 std::function<void(Result<QList<WriteOutcome>>)> c) override
+                {
+                    f->upsertLeads(a, b, std::move(c));
+                }
+                void putAgent(const QJsonObject &a, QObject *b,
+                              std::function<void(Result<WriteOutcome>)> c) override
+                {
+                    f->putAgent(a, b, std::move(c));
+                }
+                void getLead(const QString &a, QObject *b,
+                             std::function<void(Result<QJsonObject>)> c) override
+                {
+                    f->getLead(a, b, std::move(c));
+                }
+            };
+            PortSet ports;
+            auto s = std::make_unique<SfRef>();
+            s->f = sf;
+            auto p = std::make_unique<PfRef>();
+            p->f = pf;
+            ports.salesforce = std::move(s);
+            ports.platform = std::move(p);
+            return ports;
+        };
+        return s;
+    }
+
+private slots:
+    void runOnceDeliversAndReportsInboxItems()
+    {
+        test::FakeSalesforce sf;
+        test::FakePlatform pf;
+        for (int i = 0; i < 50; ++i)
+            pf.leads.insert(QStringLiteral("L-%1").arg(i), lead(i));
+        ThreadedSyncController controller(setup(&sf, &pf, QStringLiteral("once.db")));
+        QSignalSpy initialized(&controller, &ThreadedSyncController::initialized);
+        QSignalSpy finished(&controller, &ThreadedSyncController::onceFinished);
+        controller.launch();
+        QTRY_COMPARE(initialized.count(), 1);
+        QVERIFY2(initialized.first().at(0).toBool(),
+                 qPrintable(initialized.first().at(1).toString()));
+        controller.runOnce();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30'000);
+        const auto result = finished.first().at(0).value<OnceResult>();
+        QVERIFY(result.ok);
+        QCOMPARE(result.toInbox, 5); // the five broken emails
+        QCOMPARE(result.delivered, 45);
+        QCOMPARE(result.stillPending, 0);
+        controller.stop();
+        QCOMPARE(sf.leads.size(), 45);
+        QCOMPARE(sf.calls, 2); // one Composite-sized upsert for 45 leads + the lead poll's query
+    }
+
+    void continuousRunShowsStatusAndAnswersCommands()
+    {
+        test::FakeSalesforce sf;
+        test::FakePlatform pf;
+        for (int i = 0; i < 5; ++i)
+            pf.leads.insert(QStringLiteral("L-%1").arg(i), lead(i));
+        ThreadedSyncController controller(setup(&sf, &pf, QStringLiteral("run.db")));
+        QSignalSpy status(&controller, &SyncController::statusChanged);
+        QSignalSpy tested(&controller, &SyncController::connectionTested);
+        QSignalSpy live(&controller, &SyncController::liveFetched);
+        controller.launch();
+        controller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(controller.lastStatus().delivered >= 5, 20'000);
+        QCOMPARE(controller.lastStatus().state, SyncStatus::State::Running);
+        QVERIFY(controller.lastStatus().lastPlatformToSalesforce > 0);
+        QCOMPARE(controller.lastStatus().breakers.size(), 2);
+        controller.testConnection(QStringLiteral("platform"));
+        QTRY_COMPARE(tested.count(), 1);
+        QVERIFY(tested.first().at(1).toBool());
+        controller.fetchLive(QStringLiteral("L-1"));
+        QTRY_COMPARE(live.count(), 1);
+        QCOMPARE(live.first().at(2).toJsonObject().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("L-1"));
+        controller.pause();
+        QTRY_COMPARE(controller.lastStatus().state, SyncStatus::State::Paused);
+        controller.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSyncWorker)
+#include "TestSyncWorker.moc"
