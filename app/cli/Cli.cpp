@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "CliContext.h"
+#include "CredentialsCommand.h"
 #include "InboxCommand.h"
 #include "StatusCommand.h"
 
@@ -24,6 +25,7 @@ const Command Commands[] = {
     {"status", "state, queue depth, inbox count, limits, breakers, last sync times [--json]",
      runStatus},
     {"inbox", "list | retry ID...|--all | discard ID... --reason TEXT", runInbox},
+    {"credentials", "set|delete --system S --secret NAME (value on stdin) | list", runCredentials},
 };
 
 QString helpText()

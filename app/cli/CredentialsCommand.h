@@ -1,0 +1,13 @@
+#pragma once
+
+#include "CliContext.h"
+
+namespace lb::cli {
+
+// leadbridge credentials set --system S --secret NAME    (the value is read from stdin)
+// leadbridge credentials delete --system S --secret NAME
+// leadbridge credentials list                          (which secrets are set, never values)
+// Secrets go to the OS keychain only.
+int runCredentials(CliContext &ctx);
+
+} // namespace lb::cli
