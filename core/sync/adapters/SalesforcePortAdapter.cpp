@@ -1,0 +1,162 @@
+#include "SalesforcePortAdapter.h"
+
+#include "salesforce/SalesforceErrors.h"
+
+namespace lb {
+
+using salesforce::RecordResult;
+using salesforce::SalesforceClient;
+
+SalesforcePortAdapter::SalesforcePortAdapter(SalesforceClient &client)
+    : m_client(client)
+{ }
+
+WriteOutcome SalesforcePortAdapter::outcomeOf(const RecordResult &r)
+{
+    WriteOutcome o;
+    o.success = r.success;
+    o.id = r.id;
+    o.created = r.created;
+    if (!r.success) {
+        const salesforce::SfError e
+            = r.errors.value(0, {QStringLiteral("UNKNOWN"), QStringLiteral("no error given"), {}});
+        o.code = e.code;
+        o.message = e.message;
+        // A record rolled back because of another one, or locked, may succeed next time.
+        o.retryable = salesforce::SalesforceErrors::isRetryableCode(e.code)
+            || e.code == QLatin1String("ALL_OR_NONE_OPERATION_ROLLED_BACK")
+            || e.code == QLatin1String("PROCESSING_HALTED");
+    }
+    return o;
+}
+
+void SalesforcePortAdapter::upsert(const QString &sobject, const QString &externalIdField,
+                                   const QList<QJsonObject> &records, QObject *context,
+                                   std::function<void(Result<QList<WriteOutcome>>)> done)
+{
+    upsertFrom(sobject, externalIdField, std::make_shared<QList<QJsonObject>>(records), 0,
+               std::make_shared<QList<WriteOutcome>>(), context, std::move(done));
+}
+
+void SalesforcePortAdapter::upsertFrom(const QString &sobject, const QString &externalIdField,
+                                       std::shared_ptr<QList<QJsonObject>> records, qsizetype start,
+                                       std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                                       std::function<void(Result<QList<WriteOutcome>>)> done)
+{
+    constexpr qsizetype PerCall
+        = SalesforceClient::MaxCollection * SalesforceClient::MaxCollectionsPerComposite;
+    if (start >= records->size()) {
+        done(*out);
+        return;
+    }
+    QList<QList<QJsonObject>> batches;
+    for (qsizetype i = start; i < std::min(records->size(), start + PerCall);
+         i += SalesforceClient::MaxCollection)
+        batches.append(records->mid(i, SalesforceClient::MaxCollection));
+    m_client.compositeUpsert(
+        sobject, externalIdField, batches, context,
+        [this, sobject, externalIdField, records, start, out, context,
+         done = std::move(done)](Result<QList<QList<RecordResult>>> r) mutable {
+            if (!r) {
+                if (out->isEmpty())
+                    return done(r.error());
+                // Later calls failed after earlier ones succeeded: report per record.
+                WriteOutcome failed {
+                    false, r.error().retryable, r.error().code, r.error().message, {}, false, {}};
+                while (out->size() < records->size())
+                    out->append(failed);
+                return done(*out);
+            }
+            for (const auto &batch : *r) {
+                for (const RecordResult &rr : batch)
+                    out->append(outcomeOf(rr));
+            }
+            upsertFrom(sobject, externalIdField, records, start + PerCall, out, context,
+                       std::move(done));
+        });
+}
+
+void SalesforcePortAdapter::update(const QString &sobject, const QList<QJsonObject> &records,
+                                   QObject *context,
+                                   std::function<void(Result<QList<WriteOutcome>>)> done)
+{
+    updateFrom(sobject, std::make_shared<QList<QJsonObject>>(records), 0,
+               std::make_shared<QList<WriteOutcome>>(), context, std::move(done));
+}
+
+void SalesforcePortAdapter::updateFrom(const QString &sobject,
+                                       std::shared_ptr<QList<QJsonObject>> records, qsizetype start,
+                                       std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                                       std::function<void(Result<QList<WriteOutcome>>)> done)
+{
+    if (start >= records->size()) {
+        done(*out);
+        return;
+    }
+    m_client.updateCollection(
+        sobject, records->mid(start, SalesforceClient::MaxCollection), false, context,
+        [this, sobject, records, start, out, context,
+         done = std::move(done)](Result<QList<RecordResult>> r) mutable {
+            if (!r)
+                return done(r.error());
+            for (const RecordResult &rr : *r)
+                out->append(outcomeOf(rr));
+            updateFrom(sobject, records, start + SalesforceClient::MaxCollection, out, context,
+                       std::move(done));
+        });
+}
+
+void SalesforcePortAdapter::query(const QString &soql, QObject *context,
+                                  std::function<void(Result<RecordPage>)> done)
+{
+    m_client.query(soql, context, [done = std::move(done)](Result<salesforce::QueryPage> r) {
+        if (!r)
+            return done(r.error());
+        done(RecordPage {r->records, r->nextRecordsUrl});
+    });
+}
+
+void SalesforcePortAdapter::queryMore(const QString &next, QObject *context,
+                                      std::function<void(Result<RecordPage>)> done)
+{
+    m_client.queryMore(next, context, [done = std::move(done)](Result<salesforce::QueryPage> r) {
+        if (!r)
+            return done(r.error());
+        done(RecordPage {r->records, r->nextRecordsUrl});
+    });
+}
+
+void SalesforcePortAdapter::publishEvent(const QString &eventName, const QJsonObject &fields,
+                                         QObject *context, std::function<void(Result<void>)> done)
+{
+    m_client.publishEvent(eventName, fields, context, [done = std::move(done)](Result<QString> r) {
+        if (!r)
+            return done(r.error());
+        done({});
+    });
+}
+
+void SalesforcePortAdapter::fetchLimits(QObject *context,
+                                        std::function<void(Result<ApiLimits>)> done)
+{
+    m_client.limits(context, std::move(done));
+}
+
+void SalesforcePortAdapter::get(const QString &sobject, const QString &externalIdField,
+                                const QString &key, const QStringList &fields, QObject *context,
+                                std::function<void(Result<QJsonObject>)> done)
+{
+    const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 = %4 LIMIT 1")
+                             .arg(fields.join(QStringLiteral(", ")), sobject, externalIdField,
+                                  SalesforceClient::quoteSoql(key));
+    m_client.query(soql, context, [done = std::move(done), key](Result<salesforce::QueryPage> r) {
+        if (!r)
+            return done(r.error());
+        if (r->records.isEmpty())
+            return done(makeError(QStringLiteral("NOT_FOUND"),
+                                  QStringLiteral("No Salesforce record for %1.").arg(key)));
+        done(r->records.first());
+    });
+}
+
+} // namespace lb

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "salesforce/SalesforceClient.h"
+#include "sync/Ports.h"
+
+namespace lb {
+
+// The engine's SalesforcePort over the real SalesforceClient: upserts go out as Composite
+// requests of up to five Collections of 200 (1,000 records per API call).
+class SalesforcePortAdapter final : public SalesforcePort
+{
+public:
+    explicit SalesforcePortAdapter(salesforce::SalesforceClient &client);
+
+    void upsert(const QString &sobject, const QString &externalIdField,
+                const QList<QJsonObject> &records, QObject *context,
+                std::function<void(Result<QList<WriteOutcome>>)> done) override;
+    void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
+                std::function<void(Result<QList<WriteOutcome>>)> done) override;
+    void query(const QString &soql, QObject *context,
+               std::function<void(Result<RecordPage>)> done) override;
+    void queryMore(const QString &next, QObject *context,
+                   std::function<void(Result<RecordPage>)> done) override;
+    void publishEvent(const QString &eventName, const QJsonObject &fields, QObject *context,
+                      std::function<void(Result<void>)> done) override;
+    void fetchLimits(QObject *context, std::function<void(Result<ApiLimits>)> done) override;
+    void get(const QString &sobject, const QString &externalIdField, const QString &key,
+             const QStringList &fields, QObject *context,
+             std::function<void(Result<QJsonObject>)> done) override;
+
+    static WriteOutcome outcomeOf(const salesforce::RecordResult &result);
+
+private:
+    void upsertFrom(const QString &sobject, const QString &externalIdField,
+                    std::shared_ptr<QList<QJsonObject>> records, qsizetype start,
+                    std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                    std::function<void(Result<QList<WriteOutcome>>)> done);
+    void updateFrom(const QString &sobject, std::shared_ptr<QList<QJsonObject>> records,
+                    qsizetype start, std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                    std::function<void(Result<QList<WriteOutcome>>)> done);
+
+    salesforce::SalesforceClient &m_client;
+};
+
+} // namespace lb
