@@ -32,3 +32,14 @@ if(LB_SANITIZE)
         -fno-omit-frame-pointer)
     target_link_options(lb_settings INTERFACE -fsanitize=address,undefined)
 endif()
+
+# With Ninja, CMake 3.25's AUTOMOC does not notice a header added to a globbed source list in
+# an incremental build (the autogen stamp stays fresh, the new class gets no moc output and the
+# link fails on its vtable). When the list changes, drop the stamp so autogen runs again.
+function(lb_refresh_autogen target sources)
+    string(SHA1 hash "${sources}")
+    if(NOT "${hash}" STREQUAL "${LB_AUTOGEN_HASH_${target}}")
+        file(REMOVE "${CMAKE_CURRENT_BINARY_DIR}/${target}_autogen/timestamp")
+        set(LB_AUTOGEN_HASH_${target} "${hash}" CACHE INTERNAL "")
+    endif()
+endfunction()
