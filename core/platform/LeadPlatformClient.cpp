@@ -58,8 +58,9 @@ template<typename T> Result<QList<T>> readList(const HttpResponse &r, const QJso
     for (const QJsonValue &v : array) {
         auto item = T::fromJson(v.toObject());
         if (!v.isObject() || !item)
-            return invalidResponse(r, v.isObject() ? item.error().message
-                                                   : QStringLiteral("a list item is no object."));
+            return invalidResponse(r,
+                                   v.isObject() ? item.error().message
+                                                : QStringLiteral("a list item is no object."));
         items.append(std::move(item).value());
     }
     return items;
@@ -167,7 +168,8 @@ void LeadPlatformClient::listLeads(std::optional<qint64> updatedSince, const QSt
     if (updatedSince)
         query.addQueryItem(QStringLiteral("updated_since"), formatPlatformTimestamp(*updatedSince));
     if (!cursor.isEmpty())
-        query.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
+        query.addQueryItem(QStringLiteral("cursor"),
+                           QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
     query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     req.url.setQuery(query);
     execute(req, context, [this, done = std::move(done)](const HttpResponse &r) {
@@ -260,10 +262,10 @@ void LeadPlatformClient::batchUpsert(const QList<LeadUpsert> &items, QObject *co
                                      Callback<QList<BatchItemResult>> done)
 {
     if (items.isEmpty() || items.size() > MaxBatch)
-        return (void)refuse(invalidArgument(QStringLiteral("a batch holds 1-%1 leads, not %2")
-                                                .arg(MaxBatch)
-                                                .arg(items.size())),
-                            context, done);
+        return (void)refuse(
+            invalidArgument(
+                QStringLiteral("a batch holds 1-%1 leads, not %2").arg(MaxBatch).arg(items.size())),
+            context, done);
     QJsonArray upserts;
     QStringList ids;
     for (const LeadUpsert &item : items) {
@@ -283,9 +285,8 @@ void LeadPlatformClient::batchUpsert(const QList<LeadUpsert> &items, QObject *co
             return done(body.error());
         const QJsonArray results = body->value(QStringLiteral("results")).toArray();
         if (results.size() != ids.size())
-            return done(invalidResponse(r, QStringLiteral("%1 results for %2 leads")
-                                               .arg(results.size())
-                                               .arg(ids.size())));
+            return done(invalidResponse(
+                r, QStringLiteral("%1 results for %2 leads").arg(results.size()).arg(ids.size())));
         QList<BatchItemResult> out;
         out.reserve(results.size());
         for (qsizetype i = 0; i < results.size(); ++i) {
@@ -294,10 +295,11 @@ void LeadPlatformClient::batchUpsert(const QList<LeadUpsert> &items, QObject *co
             item.id = o.value(QStringLiteral("id")).toString();
             item.status = o.value(QStringLiteral("status")).toInt();
             if (item.id != ids.at(i) || item.status < 100 || item.status > 599)
-                return done(invalidResponse(r, QStringLiteral("result %1 does not answer for "
-                                                              "lead %2")
-                                                   .arg(i)
-                                                   .arg(ids.at(i))));
+                return done(invalidResponse(r,
+                                            QStringLiteral("result %1 does not answer for "
+                                                           "lead %2")
+                                                .arg(i)
+                                                .arg(ids.at(i))));
             const QJsonObject error = o.value(QStringLiteral("error")).toObject();
             item.errorCode = error.value(QStringLiteral("code")).toString();
             item.errorMessage = error.value(QStringLiteral("message")).toString();
@@ -323,7 +325,8 @@ void LeadPlatformClient::listAgents(const QString &cursor, int limit, QObject *c
     HttpRequest req = request("GET", QStringLiteral("/v1/agents"));
     QUrlQuery query;
     if (!cursor.isEmpty())
-        query.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
+        query.addQueryItem(QStringLiteral("cursor"),
+                           QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
     query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     req.url.setQuery(query);
     execute(req, context, [this, done = std::move(done)](const HttpResponse &r) {
@@ -343,8 +346,7 @@ void LeadPlatformClient::putAgent(const PlatformAgent &agent, QObject *context,
                                   Callback<AgentWrite> done)
 {
     if (!isValidRecordId(agent.id))
-        return (void)refuse(invalidArgument(QStringLiteral("not a valid agent id")), context,
-                            done);
+        return (void)refuse(invalidArgument(QStringLiteral("not a valid agent id")), context, done);
     HttpRequest req = request("PUT", QStringLiteral("/v1/agents/") + agent.id);
     req.body = compact(agent.toWriteJson());
     execute(req, context, [this, done = std::move(done)](const HttpResponse &r) {
@@ -363,8 +365,7 @@ void LeadPlatformClient::putAgent(const PlatformAgent &agent, QObject *context,
 void LeadPlatformClient::deleteAgent(const QString &id, QObject *context, Callback<void> done)
 {
     if (!isValidRecordId(id))
-        return (void)refuse(invalidArgument(QStringLiteral("not a valid agent id")), context,
-                            done);
+        return (void)refuse(invalidArgument(QStringLiteral("not a valid agent id")), context, done);
     execute(request("DELETE", QStringLiteral("/v1/agents/") + id), context,
             [this, done = std::move(done)](const HttpResponse &r) {
                 if (r.status != 204 && r.status != 200)

@@ -49,8 +49,7 @@ public:
     static constexpr int MaxPageSize = 500;
     static constexpr int DefaultPageSize = 100;
 
-    LeadPlatformClient(HttpClient &http, QUrl baseUrl, QString apiKey,
-                       QObject *parent = nullptr);
+    LeadPlatformClient(HttpClient &http, QUrl baseUrl, QString apiKey, QObject *parent = nullptr);
 
     void setOptions(const Options &options) { m_options = options; }
     const Options &options() const { return m_options; }

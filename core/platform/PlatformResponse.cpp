@@ -74,12 +74,13 @@ Result<QJsonObject> jsonObjectOf(const HttpResponse &r)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(r.body, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        Error e = makeError(QStringLiteral("invalid_response"),
-                            QStringLiteral("The platform's answer (HTTP %1) is not a JSON object%2.")
-                                .arg(r.status)
-                                .arg(error.error != QJsonParseError::NoError
-                                         ? QStringLiteral(": ") + error.errorString()
-                                         : QString()));
+        Error e
+            = makeError(QStringLiteral("invalid_response"),
+                        QStringLiteral("The platform's answer (HTTP %1) is not a JSON object%2.")
+                            .arg(r.status)
+                            .arg(error.error != QJsonParseError::NoError
+                                     ? QStringLiteral(": ") + error.errorString()
+                                     : QString()));
         e.httpStatus = r.status;
         return e;
     }
@@ -131,7 +132,7 @@ Error errorOf(const HttpResponse &r, qint64 nowMs)
     const QJsonValue code = body.value(QStringLiteral("error"));
     // Only a short, clean code is taken over; anything else is not ours to show.
     e.code = code.isString() && isValidRecordId(code.toString()) ? code.toString()
-                                                                  : defaultCode(r.status);
+                                                                 : defaultCode(r.status);
     const QString message = body.value(QStringLiteral("message")).toString();
     e.message = message.isEmpty() ? defaultMessage(r.status) : message.left(1000);
     e.retryable = r.status == 429 || r.status >= 500;
