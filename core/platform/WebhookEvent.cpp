@@ -41,6 +41,18 @@ bool WebhookEvent::isValidEventId(QStringView id)
 
 Result<WebhookEvent> WebhookEvent::parse(QByteArrayView body)
 {
+    // Qt's parser lets raw control bytes through inside strings; JSON does not (RFC 8259),
+    // and outside strings only blanks may appear. So any byte below 0x20 other than tab, LF
+    // and CR makes the body invalid, before it is parsed at all.
+    for (qsizetype i = 0; i < body.size(); ++i) {
+        const auto c = static_cast<unsigned char>(body[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return failure(400, "invalid_json",
+                           QStringLiteral("The body is not valid JSON: control byte 0x%1 at "
+                                          "byte %2.")
+                               .arg(c, 2, 16, QLatin1Char('0'))
+                               .arg(i));
+    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError)

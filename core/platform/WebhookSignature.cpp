@@ -40,12 +40,12 @@ int hexValue(char c)
 
 Result<WebhookSignature::Parsed> WebhookSignature::parse(QByteArrayView header)
 {
+    if (header.size() > MaxHeaderLength)
+        return malformed(QStringLiteral("it is longer than %1 bytes").arg(MaxHeaderLength));
     header = trimmed(header);
     if (header.isEmpty())
         return problem("signature_missing",
                        QStringLiteral("The request has no X-LeadPlatform-Signature header."));
-    if (header.size() > MaxHeaderLength)
-        return malformed(QStringLiteral("it is longer than %1 bytes").arg(MaxHeaderLength));
 
     Parsed parsed;
     bool haveTimestamp = false;
