@@ -254,7 +254,10 @@ QList<FieldIssue> RecordInput::applyLead(const QJsonObject &body, Mode mode, Lea
         r.fail(QStringLiteral("email"), "invalid_format",
                QStringLiteral("email is not a valid e-mail address"));
     r.text(QStringLiteral("phone"), lead.phone, 40);
-    if (r.text(QStringLiteral("status"), lead.status) && !leadStatuses().contains(lead.status))
+    // An empty or null status is the platform's default; anything else must be one it knows.
+    if (r.text(QStringLiteral("status"), lead.status) && lead.status.isEmpty())
+        lead.status = leadStatuses().first();
+    if (!leadStatuses().contains(lead.status))
         r.fail(QStringLiteral("status"), "invalid_value",
                QStringLiteral("status must be one of ")
                    + leadStatuses().join(QStringLiteral(", ")));
