@@ -255,12 +255,14 @@ QList<FieldIssue> RecordInput::applyLead(const QJsonObject &body, Mode mode, Lea
                QStringLiteral("email is not a valid e-mail address"));
     r.text(QStringLiteral("phone"), lead.phone, 40);
     // An empty or null status is the platform's default; anything else must be one it knows.
-    if (r.text(QStringLiteral("status"), lead.status) && lead.status.isEmpty())
-        lead.status = leadStatuses().first();
-    if (!leadStatuses().contains(lead.status))
-        r.fail(QStringLiteral("status"), "invalid_value",
-               QStringLiteral("status must be one of ")
-                   + leadStatuses().join(QStringLiteral(", ")));
+    if (r.text(QStringLiteral("status"), lead.status)) {
+        if (lead.status.isEmpty())
+            lead.status = leadStatuses().first();
+        else if (!leadStatuses().contains(lead.status))
+            r.fail(QStringLiteral("status"), "invalid_value",
+                   QStringLiteral("status must be one of ")
+                       + leadStatuses().join(QStringLiteral(", ")));
+    }
     r.text(QStringLiteral("source"), lead.source);
     r.integer(QStringLiteral("score"), lead.score, 0, 100);
     r.number(QStringLiteral("value"), lead.value);
