@@ -107,6 +107,12 @@ std::optional<qint64> parsePlatformTimestamp(QStringView s)
 
     const qint64 days = daysFromCivil(year, month, day);
     const qint64 seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
+    // In UTC the time must still be within years 1-9999, so that it can be written back in
+    // the same four-digit form (an offset can push 0001-01-01 or 9999-12-31 over the edge).
+    static const qint64 first = daysFromCivil(1, 1, 1) * 86400;
+    static const qint64 last = daysFromCivil(10000, 1, 1) * 86400 - 1;
+    if (seconds < first || seconds > last)
+        return std::nullopt;
     return seconds * 1000 + millis;
 }
 

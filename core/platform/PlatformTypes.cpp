@@ -303,7 +303,7 @@ QJsonObject PlatformLead::toJson() const
     QJsonObject o = toWriteJson();
     o.insert(QStringLiteral("updated_by"), updatedBy);
     o.insert(kUpdatedAt,
-             updatedAt > 0 ? QJsonValue(formatPlatformTimestamp(updatedAt)) : QJsonValue());
+             version > 0 ? QJsonValue(formatPlatformTimestamp(updatedAt)) : QJsonValue());
     o.insert(kVersion, version);
     return o;
 }
@@ -349,7 +349,7 @@ QJsonObject PlatformAgent::toJson() const
 {
     QJsonObject o = toWriteJson();
     o.insert(kUpdatedAt,
-             updatedAt > 0 ? QJsonValue(formatPlatformTimestamp(updatedAt)) : QJsonValue());
+             version > 0 ? QJsonValue(formatPlatformTimestamp(updatedAt)) : QJsonValue());
     o.insert(kVersion, version);
     return o;
 }

@@ -49,9 +49,9 @@ struct PlatformLead
     std::optional<QString> agentId;
     bool eligible = false;
     std::optional<QString> salesforceId;
-    qint64 updatedAt = 0; // epoch ms; 0 = not stored on the platform yet
+    qint64 updatedAt = 0; // epoch ms (may be negative: before 1970)
     QString updatedBy;
-    qint64 version = 0; // 0 = not stored on the platform yet
+    qint64 version = 0; // 0 = not stored on the platform yet (then updated_at is written null)
 
     // Every field of the contract, server-managed ones included.
     QJsonObject toJson() const;

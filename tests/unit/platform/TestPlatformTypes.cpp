@@ -53,6 +53,11 @@ private slots:
         QTest::newRow("trailing text") << "2026-11-22T13:05:00.000Zx" << Q_INT64_C(-1);
         QTest::newRow("empty") << "" << Q_INT64_C(-1);
         QTest::newRow("date only") << "2026-11-22" << Q_INT64_C(-1);
+        QTest::newRow("year 0") << "0000-01-01T00:00:00.000Z" << Q_INT64_C(-1);
+        QTest::newRow("offset before year 1") << "0001-01-01T00:00:00.000+00:01" << Q_INT64_C(-1);
+        QTest::newRow("offset after year 9999") << "9999-12-31T23:59:59.000-00:01" << Q_INT64_C(-1);
+        QTest::newRow("last representable")
+            << "9999-12-31T23:59:59.999Z" << Q_INT64_C(253402300799999);
         QTest::newRow("non-ASCII digits") << "２026-11-22T13:05:00.000Z" << Q_INT64_C(-1);
     }
 
@@ -69,11 +74,24 @@ private slots:
         }
     }
 
+    void formatTimeRoundTrips_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("2026") << Q_INT64_C(1795352700123) << "2026-11-22T13:05:00.123Z";
+        QTest::newRow("year 1") << Q_INT64_C(-62135596800000) << "0001-01-01T00:00:00.000Z";
+        QTest::newRow("year 9999") << Q_INT64_C(253402300799999) << "9999-12-31T23:59:59.999Z";
+        QTest::newRow("before 1970") << Q_INT64_C(-1) << "1969-12-31T23:59:59.999Z";
+        // Found by the fuzzer.
+        QTest::newRow("year 1013") << Q_INT64_C(-30171869700000) << "1013-11-22T13:05:00.000Z";
+    }
+
     void formatTimeRoundTrips()
     {
-        const qint64 ms = 1795352700123;
-        QCOMPARE(formatPlatformTimestamp(ms), QStringLiteral("2026-11-22T13:05:00.123Z"));
-        QCOMPARE(parsePlatformTimestamp(formatPlatformTimestamp(ms)), ms);
+        QFETCH(qint64, ms);
+        QFETCH(QString, text);
+        QCOMPARE(formatPlatformTimestamp(ms), text);
+        QCOMPARE(parsePlatformTimestamp(text), ms);
     }
 
     void recordIds_data()
@@ -124,6 +142,17 @@ private slots:
         QVERIFY(again.ok());
         QCOMPARE(*again, *lead);
         QCOMPARE(lead->toJson(), validLead());
+    }
+
+    void leadBefore1970RoundTrips()
+    {
+        // Found by the fuzzer: a negative updated_at was written as null.
+        QJsonObject json = validLead();
+        json.insert(QStringLiteral("updated_at"), QStringLiteral("1013-11-22T13:05:00.000Z"));
+        const auto lead = PlatformLead::fromJson(json);
+        QVERIFY(lead.ok());
+        QVERIFY(lead->updatedAt < 0);
+        QCOMPARE(lead->toJson(), json);
     }
 
     void writeJsonLeavesOutServerFields()
