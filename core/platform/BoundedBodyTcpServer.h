@@ -12,8 +12,10 @@ namespace lb::platform {
 // request's header block first (peek, before QHttpServer reads it) and answers 413 from the
 // Content-Length alone, reading and discarding the body rather than storing it. It also
 // refuses bodies without a length (chunked, 411) and header blocks over MaxHeaderBytes (431).
-// A request whose headers arrive in pieces is left to QHttpServer; the receiver checks the
-// body size again, so the limit holds either way, only the memory saving does not.
+// When a header block arrives in pieces QHttpServer has started reading before the length
+// was known; then the bytes it buffers are counted and the connection ends (413) once they
+// exceed what a whole request may hold. Either way no connection holds more than about
+// maxBodyBytes + MaxHeaderBytes in memory.
 class BoundedBodyTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -27,6 +29,8 @@ public:
 
     qint64 maxBodyBytes() const { return m_maxBodyBytes; }
     quint64 refusedEarly() const { return m_refusedEarly; }
+    // Requests whose header block did not arrive in one piece (for tests and diagnosis).
+    quint64 headersInPieces() const { return m_headersInPieces; }
 
     // The JSON error body every refusal uses: {"error":"<code>","message":"..."}.
     static QByteArray errorJson(const QString &code, const QString &message);
@@ -35,12 +39,16 @@ protected:
     void incomingConnection(qintptr handle) override;
 
 private:
-    void inspect(QTcpSocket *socket);
+    void inspect(QTcpSocket *socket, qint64 &requestBytes);
+    // Answers `status` and takes the connection over from QHttpServer. With requestEnd >= 0
+    // (bytes up to the end of the request) the answer follows the discarded body; with -1
+    // it goes out at once.
     void refuse(QTcpSocket *socket, int status, const QByteArray &reason, const QString &code,
-                const QString &message, qint64 bytesToDiscard);
+                const QString &message, qint64 requestEnd);
 
     qint64 m_maxBodyBytes;
     quint64 m_refusedEarly = 0;
+    quint64 m_headersInPieces = 0;
 };
 
 } // namespace lb::platform

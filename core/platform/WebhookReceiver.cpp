@@ -128,6 +128,8 @@ WebhookReceiver::Stats WebhookReceiver::stats() const
     if (m_tcp) {
         s.rejected += m_tcp->refusedEarly();
         s.requests += m_tcp->refusedEarly();
+        s.refusedBeforeReading = m_tcp->refusedEarly();
+        s.headersInPieces = m_tcp->headersInPieces();
     }
     return s;
 }

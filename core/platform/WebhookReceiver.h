@@ -62,6 +62,8 @@ public:
         quint64 stored = 0;
         quint64 duplicates = 0;
         quint64 rejected = 0; // every non-2xx answer, early 413s included
+        quint64 refusedBeforeReading = 0; // of those, answered from the headers alone
+        quint64 headersInPieces = 0; // requests whose header block came in several reads
         QHash<QString, quint64> rejectedByCode;
     };
 

@@ -19,6 +19,16 @@ WebhookDispatcher::WebhookDispatcher(const Clock &clock, PlatformFaults &faults,
     connect(&m_holdTimer, &QTimer::timeout, this, &WebhookDispatcher::releaseHeld);
 }
 
+WebhookDispatcher::~WebhookDispatcher()
+{
+    // Replies in flight would report back while this object is half destroyed.
+    const auto replies = m_nam.findChildren<QNetworkReply *>();
+    for (QNetworkReply *reply : replies) {
+        reply->disconnect(this);
+        reply->abort();
+    }
+}
+
 void WebhookDispatcher::setTarget(const QUrl &url, const QByteArray &secret)
 {
     m_url = url;

@@ -45,6 +45,7 @@ public:
     };
 
     WebhookDispatcher(const Clock &clock, PlatformFaults &faults, QObject *parent = nullptr);
+    ~WebhookDispatcher() override;
 
     void setTarget(const QUrl &url, const QByteArray &secret);
     bool hasTarget() const { return m_url.isValid() && !m_url.isEmpty(); }

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -280,6 +281,29 @@ private slots:
         QCOMPARE(r.header("Connection"), QByteArray("close"));
         QCOMPARE(m_receiver->stats().rejected, 1u);
         QCOMPARE(storedCount(), Q_INT64_C(0));
+    }
+
+    void headersInPiecesCannotSmuggleAHugeBody()
+    {
+        // The header block comes in two reads, so its length is not known up front (and the
+        // chunked encoding is not seen at first); the bytes are counted instead.
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_receiver->port());
+        QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
+        socket.write("POST /hooks/platform HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        QTRY_COMPARE(m_receiver->stats().headersInPieces, 1u);
+        socket.write("Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        const QByteArray chunk = "10000\r\n" + QByteArray(0x10000, 'x') + "\r\n";
+        for (int i = 0; i < 40; ++i) // 2.5 MiB, more than any request may hold
+            socket.write(chunk);
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("\r\n\r\n{"), 20'000);
+        QVERIFY2(received.startsWith("HTTP/1.1 413 "), received.left(100).constData());
+        QVERIFY(received.contains("payload_too_large"));
+        QCOMPARE(m_receiver->stats().refusedBeforeReading, 1u);
+        QCOMPARE(storedCount(), Q_INT64_C(0));
+        socket.abort();
+        QCOMPARE(RawHttp::exchange(m_receiver->port(), build(Post {})).status, 200);
     }
 
     void goodEventDeliveredTwentyTimesInParallelIsStoredOnce()
