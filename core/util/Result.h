@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QString>
 
 #include <optional>
@@ -16,7 +17,8 @@ struct Error
     QString message;
     int httpStatus = 0; // when the error came from an HTTP answer
     bool retryable = false; // a later attempt may succeed (network, 5xx, 429, lock, limits)
-    qint64 retryAfterMs = 0; // the server said when to come back (Retry-After), 0 = unknown
+    qint64 retryAfterMs = -1; // how long the server asked us to wait (Retry-After), -1 = unsaid
+    QJsonObject details = {}; // machine-readable extras, e.g. the current record of a conflict
 
     QString toString() const
     {

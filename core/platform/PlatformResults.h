@@ -1,0 +1,64 @@
+#pragma once
+
+#include "PlatformTypes.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace lb::platform {
+
+// What the LeadPlatformClient hands back, one small value per kind of answer.
+
+struct LeadPage
+{
+    QList<PlatformLead> leads;
+    QString nextCursor; // empty when this was the last page
+    bool hasMore() const { return !nextCursor.isEmpty(); }
+};
+
+struct AgentPage
+{
+    QList<PlatformAgent> agents;
+    QString nextCursor;
+    bool hasMore() const { return !nextCursor.isEmpty(); }
+};
+
+struct LeadWrite
+{
+    PlatformLead lead; // as stored by the platform
+    bool created = false; // 201 rather than 200
+};
+
+struct AgentWrite
+{
+    PlatformAgent agent;
+    bool created = false;
+};
+
+// One item of a batch upsert: the lead and, optionally, the version it must still have.
+struct LeadUpsert
+{
+    PlatformLead lead;
+    std::optional<qint64> ifMatch;
+};
+
+// The platform's verdict on one batch item (207 Multi-Status), in request order.
+struct BatchItemResult
+{
+    QString id;
+    int status = 0; // 200 | 201 | 400 | 409 | 412
+    QString errorCode;
+    QString errorMessage;
+    QString errorField;
+    qint64 version = 0; // the stored version, when the platform reports it
+    std::optional<PlatformLead> current; // on 412, when the platform sends the current record
+
+    bool ok() const { return status == 200 || status == 201; }
+    bool created() const { return status == 201; }
+    // 400/409/412 are answers about this item's data; nothing transient.
+    bool isConflict() const { return status == 412; }
+};
+
+} // namespace lb::platform
