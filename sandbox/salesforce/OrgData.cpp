@@ -46,17 +46,20 @@ void OrgData::rollbackTo(const Savepoint &savepoint)
         m_journal.pop_back();
     }
     m_writeLog.truncate(savepoint.writeLog);
+    ++m_generation;
     m_events.truncate(savepoint.events);
 }
 
 void OrgData::noteAppend(RecordTable *table)
 {
     m_journal.push_back({table, table->rowCount() - 1, std::nullopt});
+    ++m_generation;
 }
 
 void OrgData::noteReplace(RecordTable *table, int row, Record before)
 {
     m_journal.push_back({table, row, std::move(before)});
+    ++m_generation;
 }
 
 void OrgData::clear()
@@ -66,6 +69,7 @@ void OrgData::clear()
     m_journal.clear();
     m_writeLog.clear();
     m_events.clear();
+    ++m_generation;
 }
 
 void OrgData::rebuildIndexes()

@@ -49,6 +49,9 @@ public:
     // After a schema change (an external id added): rebuild every table's indexes.
     void rebuildIndexes();
 
+    // Grows with every change to the records, so persistence knows when to save.
+    quint64 generation() const { return m_generation; }
+
     QHash<QString, quint64> idSequences() const;
     void setIdSequence(const QString &keyPrefix, quint64 sequence);
 
@@ -65,6 +68,7 @@ private:
     std::vector<JournalEntry> m_journal;
     WriteLog m_writeLog;
     PlatformEventLog m_events;
+    quint64 m_generation = 0;
 };
 
 } // namespace lb::sandbox
