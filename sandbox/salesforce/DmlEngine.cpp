@@ -167,7 +167,7 @@ SaveResult DmlEngine::remove(const ObjectDef &object, const QString &id, const W
     const Record &current = loc.table->at(loc.row);
     if (current.deleted)
         return SaveResult::failure(u"ENTITY_IS_DELETED"_s, u"entity is deleted"_s);
-    if (!ctx.seeding && m_faults.drawLock()) {
+    if (!ctx.seeding && ctx.faults && m_faults.drawLock()) {
         return SaveResult::failure(
             u"UNABLE_TO_LOCK_ROW"_s,
             u"unable to obtain exclusive access to this record or 1 records: "_s + current.id);
@@ -329,7 +329,7 @@ SaveResult DmlEngine::save(const ObjectDef &object, RecordTable *table, int row,
     const Record before = inserting ? Record() : table->at(row);
     if (!inserting && before.deleted)
         return SaveResult::failure(u"ENTITY_IS_DELETED"_s, u"entity is deleted"_s);
-    if (!ctx.seeding && m_faults.drawLock()) {
+    if (!ctx.seeding && ctx.faults && m_faults.drawLock()) {
         QString message = u"unable to obtain exclusive access to this record"_s;
         if (!inserting)
             message += u" or 1 records: "_s + before.id;

@@ -23,6 +23,8 @@ struct WriteContext
     // Seeding and state loading: no faults, no write log, system fields (Id, CreatedDate,
     // SystemModstamp, ...) may be given.
     bool seeding = false;
+    // Draw UNABLE_TO_LOCK_ROW faults (API writes); in-process writes of the C++ API do not.
+    bool faults = true;
 };
 
 // Every record write of the org goes through here: per-record validation with Salesforce's

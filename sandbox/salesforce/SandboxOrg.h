@@ -35,6 +35,7 @@ public:
     const OrgData &data() const { return m_data; }
     DmlEngine &dml() { return m_dml; }
     SessionStore &sessions() { return m_sessions; }
+    const SessionStore &sessions() const { return m_sessions; }
     ApiUsage &usage() { return m_usage; }
     const ApiUsage &usage() const { return m_usage; }
     FaultInjector &faults() { return m_faults; }
