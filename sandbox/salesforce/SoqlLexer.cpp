@@ -136,10 +136,8 @@ Result<QList<SoqlToken>> Scanner::run()
             t.text = m_q.mid(m_i, e - m_i);
             advance(e - m_i);
         } else if (isDigit(c) || ((c == u'-' || c == u'+') && isDigit(at(m_i + 1)))) {
-            if (!scanDateOrNumber(t)) {
-                advance();
+            if (!scanDateOrNumber(t))
                 return lexError(u"no viable alternative at character '%1'"_s.arg(c));
-            }
         } else if (c == u'\'') {
             t.type = SoqlToken::Type::String;
             qsizetype e = m_i + 1;
@@ -179,7 +177,6 @@ Result<QList<SoqlToken>> Scanner::run()
             t.value = t.text == "<>"_L1 ? u"!="_s : t.text;
             advance(two ? 2 : 1);
         } else {
-            advance();
             return lexError(u"no viable alternative at character '%1'"_s.arg(c));
         }
         tokens.append(std::move(t));
