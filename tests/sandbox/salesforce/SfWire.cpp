@@ -42,9 +42,9 @@ WireReply SfWire::rest(const QByteArray &method, const QString &path, const QByt
                        const QList<std::pair<QByteArray, QByteArray>> &headers)
 {
     QList<std::pair<QByteArray, QByteArray>> all = headers;
-    all.append({"Authorization", "Bearer " + token.toLatin1()});
+    all.emplaceBack("Authorization", "Bearer " + token.toLatin1());
     if (!body.isEmpty())
-        all.append({"Content-Type", "application/json"});
+        all.emplaceBack("Content-Type", "application/json");
     return send(method, m_sandbox.restBaseUrl() + path, body, all);
 }
 
@@ -63,7 +63,7 @@ WireReply SfWire::form(const QString &url, const QList<std::pair<QString, QStrin
         body += QUrl::toPercentEncoding(k) + '=' + QUrl::toPercentEncoding(v);
     }
     QList<std::pair<QByteArray, QByteArray>> all = headers;
-    all.append({"Content-Type", "application/x-www-form-urlencoded"});
+    all.emplaceBack("Content-Type", "application/x-www-form-urlencoded");
     return send("POST", url, body, all);
 }
 

@@ -35,8 +35,7 @@ public:
     explicit SfWire(sandbox::SalesforceSandbox &sandbox);
 
     WireReply send(const QByteArray &method, const QString &url, const QByteArray &body = {},
-                   const QList<std::pair<QByteArray, QByteArray>> &headers = {},
-                   int timeoutMs = 0);
+                   const QList<std::pair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 0);
     // url = instanceUrl + "/services/data/v62.0" + path, with the bearer token and JSON body.
     WireReply rest(const QByteArray &method, const QString &path, const QByteArray &body = {},
                    const QList<std::pair<QByteArray, QByteArray>> &headers = {});

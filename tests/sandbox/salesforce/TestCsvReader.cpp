@@ -29,17 +29,17 @@ private slots:
             << QByteArray("a,b\n\"line1\nline2\",z\n3,4\n")
             << QList<QStringList> {{u"a"_s, u"b"_s}, {u"line1\nline2"_s, u"z"_s}, {u"3"_s, u"4"_s}}
             << QList<int> {1, 2, 4};
-        QTest::newRow("empty fields") << QByteArray("a,b,c\n,,\n")
-                                      << QList<QStringList> {{u"a"_s, u"b"_s, u"c"_s},
-                                                             {QString(), QString(), QString()}}
-                                      << QList<int> {1, 2};
+        QTest::newRow("empty fields")
+            << QByteArray("a,b,c\n,,\n")
+            << QList<QStringList> {{u"a"_s, u"b"_s, u"c"_s}, {QString(), QString(), QString()}}
+            << QList<int> {1, 2};
         QTest::newRow("blank lines skipped")
             << QByteArray("a\n\n1\n\n") << QList<QStringList> {{u"a"_s}, {u"1"_s}}
             << QList<int> {1, 3};
-        QTest::newRow("bom and utf-8") << QByteArray("\xef\xbb\xbf"
-                                                     "name\nJos\xc3\xa9\n")
-                                       << QList<QStringList> {{u"name"_s}, {u"José"_s}}
-                                       << QList<int> {1, 2};
+        QTest::newRow("bom and utf-8")
+            << QByteArray("\xef\xbb\xbf"
+                          "name\nJos\xc3\xa9\n")
+            << QList<QStringList> {{u"name"_s}, {u"José"_s}} << QList<int> {1, 2};
     }
     void parses()
     {
@@ -59,16 +59,16 @@ private slots:
     {
         QTest::addColumn<QByteArray>("csv");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unclosed quote") << QByteArray("a,b\n1,\"open\n")
-                                        << u"line 2: a quoted field is not closed"_s;
-        QTest::newRow("quote in field") << QByteArray("a\nx\"y\n")
-                                        << u"line 2: a quote inside an unquoted field"_s;
-        QTest::newRow("text after quote") << QByteArray("a\n\"x\"y\n")
-                                          << u"line 2: text after a closing quote"_s;
-        QTest::newRow("too few fields") << QByteArray("a,b\n1\n")
-                                        << u"line 2: expected 2 fields, found 1"_s;
-        QTest::newRow("too many fields") << QByteArray("a,b\n1,2\n1,2,3\n")
-                                         << u"line 3: expected 2 fields, found 3"_s;
+        QTest::newRow("unclosed quote")
+            << QByteArray("a,b\n1,\"open\n") << u"line 2: a quoted field is not closed"_s;
+        QTest::newRow("quote in field")
+            << QByteArray("a\nx\"y\n") << u"line 2: a quote inside an unquoted field"_s;
+        QTest::newRow("text after quote")
+            << QByteArray("a\n\"x\"y\n") << u"line 2: text after a closing quote"_s;
+        QTest::newRow("too few fields")
+            << QByteArray("a,b\n1\n") << u"line 2: expected 2 fields, found 1"_s;
+        QTest::newRow("too many fields")
+            << QByteArray("a,b\n1,2\n1,2,3\n") << u"line 3: expected 2 fields, found 3"_s;
     }
     void rejects()
     {

@@ -62,10 +62,15 @@ private slots:
     void initTestCase()
     {
         m_sandbox = std::make_unique<SalesforceSandbox>(SandboxConfig(), m_clock);
-        create(u"People__c"_s, {{u"Name"_s, u"Agent One"_s}, {u"Platform_Agent_Id__c"_s, u"A-1"_s},
-                                {u"States__c"_s, u"CA;NY"_s}, {u"Active__c"_s, true}});
-        create(u"People__c"_s, {{u"Name"_s, u"Agent Two"_s}, {u"Platform_Agent_Id__c"_s, u"A-2"_s},
-                                {u"States__c"_s, u"TX"_s}});
+        create(u"People__c"_s,
+               {{u"Name"_s, u"Agent One"_s},
+                {u"Platform_Agent_Id__c"_s, u"A-1"_s},
+                {u"States__c"_s, u"CA;NY"_s},
+                {u"Active__c"_s, true}});
+        create(u"People__c"_s,
+               {{u"Name"_s, u"Agent Two"_s},
+                {u"Platform_Agent_Id__c"_s, u"A-2"_s},
+                {u"States__c"_s, u"TX"_s}});
         auto lead = [](const char *key, const char *last, const QJsonValue &email, double score,
                        const char *agent) {
             QJsonObject o {{u"Platform_Lead_Id__c"_s, QLatin1StringView(key)},
@@ -84,16 +89,17 @@ private slots:
         create(u"Lead"_s, lead("L-4", "O'Brien", u"obrien@example.com"_s, 50, "A-1"));
         create(u"Lead"_s, lead("L-5", "100% Sure", u"x_y@example.com"_s, 0, nullptr));
         create(u"Lead"_s, lead("L-6", "Deleted", u"gone@example.com"_s, 70, nullptr));
-        const auto deleted = m_sandbox->recordByExternalId(u"Lead"_s, u"Platform_Lead_Id__c"_s,
-                                                           u"L-6"_s);
+        const auto deleted
+            = m_sandbox->recordByExternalId(u"Lead"_s, u"Platform_Lead_Id__c"_s, u"L-6"_s);
         QVERIFY(deleted);
         QVERIFY(m_sandbox->deleteRecord(u"Lead"_s, deleted->value(u"Id").toString()).ok());
         // L-2 changes last: its SystemModstamp is the newest.
         m_clock.advanceMs(1000);
-        const auto l2 =
-            m_sandbox->recordByExternalId(u"Lead"_s, u"Platform_Lead_Id__c"_s, u"L-2"_s);
-        QVERIFY(m_sandbox->updateRecord(u"Lead"_s, l2->value(u"Id").toString(),
-                                        {{u"Status"_s, u"Working - Contacted"_s}})
+        const auto l2
+            = m_sandbox->recordByExternalId(u"Lead"_s, u"Platform_Lead_Id__c"_s, u"L-2"_s);
+        QVERIFY(m_sandbox
+                    ->updateRecord(u"Lead"_s, l2->value(u"Id").toString(),
+                                   {{u"Status"_s, u"Working - Contacted"_s}})
                     .ok());
     }
 
@@ -102,13 +108,12 @@ private slots:
         QTest::addColumn<QString>("soql");
         QTest::addColumn<QStringList>("expected");
         const QString base = u"SELECT Id FROM Lead "_s;
-        QTest::newRow("all live, insertion order") << base << QStringList {u"L-1"_s, u"L-2"_s,
-                                                                           u"L-3"_s, u"L-4"_s,
-                                                                           u"L-5"_s};
+        QTest::newRow("all live, insertion order")
+            << base << QStringList {u"L-1"_s, u"L-2"_s, u"L-3"_s, u"L-4"_s, u"L-5"_s};
         QTest::newRow("equality is case-insensitive")
             << base + u"WHERE LastName = 'BAKER'"_s << QStringList {u"L-2"_s};
-        QTest::newRow("escaped quote") << base + u"WHERE LastName = 'O\\'Brien'"_s
-                                       << QStringList {u"L-4"_s};
+        QTest::newRow("escaped quote")
+            << base + u"WHERE LastName = 'O\\'Brien'"_s << QStringList {u"L-4"_s};
         QTest::newRow("!= includes nulls") << base + u"WHERE Email != 'adams@example.com'"_s
                                            << QStringList {u"L-2"_s, u"L-3"_s, u"L-4"_s, u"L-5"_s};
         QTest::newRow("= null") << base + u"WHERE Email = null"_s << QStringList {u"L-3"_s};
@@ -127,73 +132,71 @@ private slots:
                                 << QStringList {u"L-3"_s, u"L-4"_s, u"L-5"_s};
         QTest::newRow("like suffix") << base + u"WHERE Email LIKE '%@EXAMPLE.com'"_s
                                      << QStringList {u"L-1"_s, u"L-4"_s, u"L-5"_s};
-        QTest::newRow("like underscore") << base + u"WHERE LastName LIKE '_lark'"_s
-                                         << QStringList {u"L-3"_s};
-        QTest::newRow("like escaped percent") << base + u"WHERE LastName LIKE '100\\% %'"_s
-                                              << QStringList {u"L-5"_s};
-        QTest::newRow("like escaped underscore") << base + u"WHERE Email LIKE 'x\\_y%'"_s
-                                                 << QStringList {u"L-5"_s};
+        QTest::newRow("like underscore")
+            << base + u"WHERE LastName LIKE '_lark'"_s << QStringList {u"L-3"_s};
+        QTest::newRow("like escaped percent")
+            << base + u"WHERE LastName LIKE '100\\% %'"_s << QStringList {u"L-5"_s};
+        QTest::newRow("like escaped underscore")
+            << base + u"WHERE Email LIKE 'x\\_y%'"_s << QStringList {u"L-5"_s};
         QTest::newRow("relationship filter")
             << base + u"WHERE Assigned_Agent__r.Platform_Agent_Id__c = 'A-1'"_s
             << QStringList {u"L-1"_s, u"L-4"_s};
         QTest::newRow("relationship includes")
             << base + u"WHERE Assigned_Agent__r.States__c INCLUDES ('TX', 'CA;NY')"_s
             << QStringList {u"L-1"_s, u"L-2"_s, u"L-4"_s};
-        QTest::newRow("relationship null") << base + u"WHERE Assigned_Agent__c = null"_s
-                                           << QStringList {u"L-3"_s, u"L-5"_s};
+        QTest::newRow("relationship null")
+            << base + u"WHERE Assigned_Agent__c = null"_s << QStringList {u"L-3"_s, u"L-5"_s};
         QTest::newRow("order desc, then key")
             << base + u"ORDER BY Lead_Score__c DESC, Platform_Lead_Id__c DESC"_s
             << QStringList {u"L-3"_s, u"L-4"_s, u"L-2"_s, u"L-1"_s, u"L-5"_s};
-        QTest::newRow("nulls first by default") << base + u"ORDER BY Email"_s
-                                                << QStringList {u"L-3"_s, u"L-1"_s, u"L-2"_s,
-                                                                u"L-4"_s, u"L-5"_s};
-        QTest::newRow("nulls last") << base + u"ORDER BY Email NULLS LAST"_s
-                                    << QStringList {u"L-1"_s, u"L-2"_s, u"L-4"_s, u"L-5"_s,
-                                                    u"L-3"_s};
+        QTest::newRow("nulls first by default")
+            << base + u"ORDER BY Email"_s
+            << QStringList {u"L-3"_s, u"L-1"_s, u"L-2"_s, u"L-4"_s, u"L-5"_s};
+        QTest::newRow("nulls last")
+            << base + u"ORDER BY Email NULLS LAST"_s
+            << QStringList {u"L-1"_s, u"L-2"_s, u"L-4"_s, u"L-5"_s, u"L-3"_s};
         QTest::newRow("order by relationship")
             << base + u"ORDER BY Assigned_Agent__r.Name DESC NULLS LAST, Platform_Lead_Id__c"_s
             << QStringList {u"L-2"_s, u"L-1"_s, u"L-4"_s, u"L-3"_s, u"L-5"_s};
-        QTest::newRow("limit and offset") << base + u"ORDER BY Platform_Lead_Id__c LIMIT 2 OFFSET 1"_s
-                                          << QStringList {u"L-2"_s, u"L-3"_s};
+        QTest::newRow("limit and offset")
+            << base + u"ORDER BY Platform_Lead_Id__c LIMIT 2 OFFSET 1"_s
+            << QStringList {u"L-2"_s, u"L-3"_s};
         QTest::newRow("incremental: modstamp index")
             << base + u"WHERE SystemModstamp > 2024-01-15T10:20:34Z ORDER BY SystemModstamp, Id"_s
             << QStringList {u"L-3"_s, u"L-4"_s, u"L-5"_s, u"L-2"_s};
-        QTest::newRow("incremental with limit")
-            << base + u"WHERE SystemModstamp >= 2024-01-15T10:20:34Z ORDER BY SystemModstamp "
-                      u"LIMIT 2"_s
-            << QStringList {u"L-3"_s, u"L-4"_s};
-        QTest::newRow("modstamp desc") << base + u"ORDER BY SystemModstamp DESC LIMIT 2"_s
-                                       << QStringList {u"L-2"_s, u"L-5"_s};
+        QTest::newRow("incremental with limit") << base
+                + u"WHERE SystemModstamp >= 2024-01-15T10:20:34Z ORDER BY SystemModstamp "
+                  u"LIMIT 2"_s << QStringList {u"L-3"_s, u"L-4"_s};
+        QTest::newRow("modstamp desc")
+            << base + u"ORDER BY SystemModstamp DESC LIMIT 2"_s << QStringList {u"L-2"_s, u"L-5"_s};
         QTest::newRow("datetime with offset")
-            << base + u"WHERE CreatedDate = 2024-01-15T11:20:34+01:00"_s
-            << QStringList {u"L-2"_s};
-        QTest::newRow("date literal TODAY") << base + u"WHERE CreatedDate = TODAY AND "
-                                                      u"Lead_Score__c = 0"_s
-                                            << QStringList {u"L-5"_s};
-        QTest::newRow("date literal YESTERDAY") << base + u"WHERE CreatedDate = YESTERDAY"_s
-                                                << QStringList {};
+            << base + u"WHERE CreatedDate = 2024-01-15T11:20:34+01:00"_s << QStringList {u"L-2"_s};
+        QTest::newRow("date literal TODAY") << base
+                + u"WHERE CreatedDate = TODAY AND "
+                  u"Lead_Score__c = 0"_s << QStringList {u"L-5"_s};
+        QTest::newRow("date literal YESTERDAY")
+            << base + u"WHERE CreatedDate = YESTERDAY"_s << QStringList {};
         QTest::newRow("date literal LAST_N_DAYS")
             << base + u"WHERE CreatedDate = LAST_N_DAYS:3 AND Lead_Score__c = 90"_s
             << QStringList {u"L-3"_s};
-        QTest::newRow("date literal range compare")
-            << base + u"WHERE CreatedDate < TOMORROW AND CreatedDate >= THIS_WEEK AND "
-                      u"Lead_Score__c = 10"_s
-            << QStringList {u"L-1"_s};
+        QTest::newRow("date literal range compare") << base
+                + u"WHERE CreatedDate < TOMORROW AND CreatedDate >= THIS_WEEK AND "
+                  u"Lead_Score__c = 10"_s << QStringList {u"L-1"_s};
         QTest::newRow("id equality uses 15 chars too") << QString() << QStringList {u"L-1"_s};
         QTest::newRow("checkbox") << base + u"WHERE IsConverted = false AND Lead_Score__c = 90"_s
                                   << QStringList {u"L-3"_s};
         QTest::newRow("picklist") << base + u"WHERE Status = 'Working - Contacted'"_s
                                   << QStringList {u"L-2"_s};
-        QTest::newRow("object-qualified field") << base + u"WHERE Lead.Lead_Score__c = 90"_s
-                                                << QStringList {u"L-3"_s};
+        QTest::newRow("object-qualified field")
+            << base + u"WHERE Lead.Lead_Score__c = 90"_s << QStringList {u"L-3"_s};
     }
     void filtersAndOrders()
     {
         QFETCH(QString, soql);
         QFETCH(QStringList, expected);
         if (soql.isEmpty()) {
-            const auto l1 =
-                m_sandbox->recordByExternalId(u"Lead"_s, u"Platform_Lead_Id__c"_s, u"L-1"_s);
+            const auto l1
+                = m_sandbox->recordByExternalId(u"Lead"_s, u"Platform_Lead_Id__c"_s, u"L-1"_s);
             soql = u"SELECT Id FROM Lead WHERE Id = '%1'"_s.arg(
                 l1->value(u"Id").toString().left(15));
         }

@@ -30,8 +30,8 @@ QString dumpValue(const SoqlValue &v)
 
 QString dumpCondition(const SoqlCondition &c)
 {
-    static const char *const kOps[] = {"=",    "!=",    "<",  "<=",       ">",       ">=",
-                                       "LIKE", "IN",    "NOT IN", "INCLUDES", "EXCLUDES"};
+    static const char *const kOps[]
+        = {"=", "!=", "<", "<=", ">", ">=", "LIKE", "IN", "NOT IN", "INCLUDES", "EXCLUDES"};
     switch (c.kind) {
     case SoqlCondition::Kind::And:
     case SoqlCondition::Kind::Or: {
@@ -96,16 +96,15 @@ private slots:
     {
         QTest::addColumn<QString>("soql");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("fields") << u"SELECT Id, Email FROM Lead"_s << u"SELECT Id,Email FROM Lead"_s;
-        QTest::newRow("keywords any case") << u"select id from lead"_s
-                                           << u"SELECT id FROM lead"_s;
+        QTest::newRow("fields") << u"SELECT Id, Email FROM Lead"_s
+                                << u"SELECT Id,Email FROM Lead"_s;
+        QTest::newRow("keywords any case") << u"select id from lead"_s << u"SELECT id FROM lead"_s;
         QTest::newRow("relationship field")
             << u"SELECT Id, Assigned_Agent__r.Platform_Agent_Id__c FROM Lead"_s
             << u"SELECT Id,Assigned_Agent__r.Platform_Agent_Id__c FROM Lead"_s;
         QTest::newRow("count") << u"SELECT COUNT() FROM Lead"_s << u"SELECT COUNT() FROM Lead"_s;
-        QTest::newRow("string equality")
-            << u"SELECT Id FROM Lead WHERE Email = 'a@b.co'"_s
-            << u"SELECT Id FROM Lead WHERE (= Email 'a@b.co')"_s;
+        QTest::newRow("string equality") << u"SELECT Id FROM Lead WHERE Email = 'a@b.co'"_s
+                                         << u"SELECT Id FROM Lead WHERE (= Email 'a@b.co')"_s;
         QTest::newRow("not equal both spellings")
             << u"SELECT Id FROM Lead WHERE Email != 'x' AND Company <> 'y'"_s
             << u"SELECT Id FROM Lead WHERE (AND (!= Email 'x') (!= Company 'y'))"_s;
@@ -180,8 +179,7 @@ private slots:
     {
         QTest::addColumn<QString>("soql");
         QTest::addColumn<QString>("message"); // exact
-        QTest::newRow("first token") << u"SELEKT Id FROM Lead"_s
-                                     << u"unexpected token: SELEKT"_s;
+        QTest::newRow("first token") << u"SELEKT Id FROM Lead"_s << u"unexpected token: SELEKT"_s;
         QTest::newRow("empty") << QString() << u"unexpected token: <EOF>"_s;
         QTest::newRow("no fields") << u"SELECT FROM Lead"_s
                                    << u"\nSELECT FROM Lead\n       ^\nERROR at Row:1:Column:8\n"
