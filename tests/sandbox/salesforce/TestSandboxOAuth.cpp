@@ -226,7 +226,7 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("expected");
         QTest::newRow("json body")
-            << QByteArray("application/json") << QByteArray(R"({"grant_type":"password"})")
+            << QByteArray("application/json") << QByteArray("{\"grant_type\":\"password\"}")
             << kJsonError.arg(u"unsupported_grant_type"_s, u"grant type not supported"_s);
         QTest::newRow("unknown grant")
             << QByteArray("application/x-www-form-urlencoded") << QByteArray("grant_type=magic")
@@ -554,10 +554,9 @@ private slots:
         m_clock.advanceMs(1'000);
         const WireReply r = m_wire->rest("GET", u"/limits"_s);
         QCOMPARE(r.status, 401);
-        QCOMPARE(
-            r.body,
-            QByteArray(
-                R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])"));
+        QCOMPARE(r.body,
+                 QByteArray("[{\"message\":\"Session expired or "
+                            "invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]"));
         QCOMPARE(r.header("Content-Type"), QByteArray("application/json;charset=UTF-8"));
         QVERIFY(r.hasHeader("Sforce-Limit-Info"));
         // A new login works again.
@@ -585,11 +584,11 @@ private slots:
         QTest::newRow("missing")
             << QByteArray() << 401
             << QByteArray(
-                   R"([{"message":"INVALID_HEADER_TYPE","errorCode":"INVALID_AUTH_HEADER"}])");
+                   "[{\"message\":\"INVALID_HEADER_TYPE\",\"errorCode\":\"INVALID_AUTH_HEADER\"}]");
         QTest::newRow("unknown token")
             << QByteArray("Bearer x") << 401
-            << QByteArray(
-                   R"([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}])");
+            << QByteArray("[{\"message\":\"Session expired or "
+                          "invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]");
     }
     void authorizationHeader()
     {
