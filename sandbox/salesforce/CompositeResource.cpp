@@ -21,6 +21,7 @@ struct SubResult
     int status = 0;
     QJsonObject headers;
     QJsonValue body;
+    QByteArray raw; // the subresponse as the resource wrote it (keeps its key order)
     bool executed = false;
 };
 
@@ -266,6 +267,8 @@ ApiResponse CompositeResource::handle(const RestCall &call)
         result.executed = true;
         result.status = response.status;
         const QJsonDocument answer = QJsonDocument::fromJson(response.body);
+        if (!answer.isNull())
+            result.raw = response.body;
         result.body = answer.isArray() ? QJsonValue(answer.array())
             : answer.isObject()        ? QJsonValue(answer.object())
                                        : QJsonValue();
@@ -288,6 +291,7 @@ ApiResponse CompositeResource::handle(const RestCall &call)
             results[i].status = 400;
             results[i].headers = {};
             results[i].body = haltedBody(haltedMessage());
+            results[i].raw.clear();
         }
     }
 
@@ -296,7 +300,10 @@ ApiResponse CompositeResource::handle(const RestCall &call)
     w.key("compositeResponse"_L1).beginArray();
     for (const SubResult &r : results) {
         w.beginObject();
-        w.key("body"_L1).value(r.body);
+        if (r.raw.isEmpty())
+            w.key("body"_L1).value(r.body);
+        else
+            w.key("body"_L1).raw(r.raw);
         w.key("httpHeaders"_L1).value(QJsonValue(r.headers));
         w.key("httpStatusCode"_L1).value(r.status);
         w.key("referenceId"_L1).value(QStringView(r.referenceId));
