@@ -1,5 +1,6 @@
 #include "SfWire.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -28,11 +29,14 @@ WireReply SfWire::send(const QByteArray &method, const QString &url, const QByte
         out.finished = true;
         out.error = reply->error();
         out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        out.body = reply->readAll();
+        if (reply->isOpen())
+            out.body = reply->readAll();
         for (const auto &[name, value] : reply->rawHeaderPairs())
             out.headers.insert(name.toLower(), value);
     });
-    if (!QTest::qWaitFor([&] { return out.finished; }, 60'000))
+    // QSignalSpy::wait returns as soon as the reply finishes (qWaitFor polls every 10 ms).
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!out.finished && !finished.wait(60'000))
         qWarning("request to %s did not finish", qPrintable(url));
     reply->deleteLater();
     return out;
