@@ -187,10 +187,20 @@ ApiResponse SObjectResource::read(const RestCall &call, const ObjectDef &object,
                 fields.append(index);
         }
     }
+    const auto modified = SfDateTime::parse(rec.values[object.lastModifiedDateIndex()].toString());
+    // Conditional GET: HTTP dates have whole seconds, so compare at that precision.
+    const QByteArray since = call.request.header("if-modified-since");
+    if (!since.isEmpty() && modified) {
+        const auto sinceMs = SfDateTime::parseHttpDate(QString::fromLatin1(since));
+        if (sinceMs && *modified / 1000 <= *sinceMs / 1000) {
+            ApiResponse notModified;
+            notModified.status = 304;
+            return notModified;
+        }
+    }
     JsonWriter w;
     RecordRenderer(m_org.data(), call.version).writeRecord(w, object, rec, fields);
     ApiResponse r = ApiResponse::json(200, w.take());
-    const auto modified = SfDateTime::parse(rec.values[object.lastModifiedDateIndex()].toString());
     if (modified)
         r.setHeader("Last-Modified", SfDateTime::httpDate(*modified));
     return r;
@@ -231,6 +241,23 @@ ApiResponse SObjectResource::record(const RestCall &call, const ObjectDef &objec
     if (input->hasId)
         return ApiResponse::error(400, u"INVALID_FIELD"_s,
                                   u"The Id field should not be specified in the sobject data."_s);
+    const QByteArray unmodifiedSince = call.request.header("if-unmodified-since");
+    if (!unmodifiedSince.isEmpty()) {
+        const auto sinceMs = SfDateTime::parseHttpDate(QString::fromLatin1(unmodifiedSince));
+        if (!sinceMs)
+            return ApiResponse::error(400, u"INVALID_HEADER_VALUE"_s,
+                                      u"If-Unmodified-Since is not an HTTP date: "_s
+                                          + QString::fromLatin1(unmodifiedSince));
+        const RecordTable *table = m_org.data().table(object.name());
+        const int row = id.startsWith(object.keyPrefix()) ? table->rowOf(id) : -1;
+        const QJsonValue stamp
+            = row < 0 ? QJsonValue() : table->at(row).values[object.lastModifiedDateIndex()];
+        const auto modified = SfDateTime::parse(stamp.toString());
+        if (modified && *modified / 1000 > *sinceMs / 1000)
+            return ApiResponse::error(412, u"PRECONDITION_FAILED"_s,
+                                      u"The record was modified after "_s
+                                          + QString::fromLatin1(unmodifiedSince));
+    }
     const SaveResult result = m_org.dml().update(object, id, *input, call.writer);
     if (result.success)
         return ApiResponse::noContent();

@@ -1,5 +1,7 @@
 #include "SfDateTime.h"
 
+#include <QList>
+
 #include <cstdio>
 
 namespace lb::sandbox {
@@ -101,6 +103,29 @@ QByteArray SfDateTime::httpDate(qint64 ms)
                   kMonths[c.month - 1], c.year, int(rest / 3'600'000), int(rest / 60'000 % 60),
                   int(rest / 1000 % 60));
     return QByteArray(buf);
+}
+
+std::optional<qint64> SfDateTime::parseHttpDate(QStringView text)
+{
+    static constexpr const char *kMonths[]
+        = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const auto parts = text.trimmed().split(u' ', Qt::SkipEmptyParts);
+    if (parts.size() != 6 || !parts[0].endsWith(u',') || parts[5] != u"GMT")
+        return std::nullopt;
+    int day = 0, year = 0, hh = 0, mm = 0, ss = 0, month = 0;
+    for (int m = 0; m < 12; ++m) {
+        if (parts[2] == QLatin1StringView(kMonths[m]))
+            month = m + 1;
+    }
+    const QStringView time = parts[4];
+    if (month == 0 || !digits(parts[1], 0, int(parts[1].size()), &day) || parts[1].size() > 2
+        || parts[3].size() != 4 || !digits(parts[3], 0, 4, &year) || time.size() != 8
+        || !digits(time, 0, 2, &hh) || time[2] != u':' || !digits(time, 3, 2, &mm)
+        || time[5] != u':' || !digits(time, 6, 2, &ss) || day < 1 || day > daysInMonth(year, month)
+        || hh > 23 || mm > 59 || ss > 59)
+        return std::nullopt;
+    return daysFromCivil(year, month, day) * kMsPerDay + hh * 3'600'000LL + mm * 60'000LL
+        + ss * 1000LL;
 }
 
 std::optional<qint64> SfDateTime::parseDate(QStringView text)

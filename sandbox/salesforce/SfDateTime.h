@@ -24,6 +24,8 @@ public:
     // ISO 8601 datetime with optional fraction and zone "Z", "+hh:mm", "+hhmm" or "+hh"
     // (no zone = UTC). Returns ms since the epoch.
     static std::optional<qint64> parse(QStringView text);
+    // "Tue, 23 Mar 2015 00:00:00 GMT" (If-Modified-Since); returns ms since the epoch.
+    static std::optional<qint64> parseHttpDate(QStringView text);
     // YYYY-MM-DD; returns days since the epoch.
     static std::optional<qint64> parseDate(QStringView text);
 

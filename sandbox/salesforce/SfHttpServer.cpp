@@ -60,6 +60,8 @@ QByteArray reason(int status)
         return "Not Found";
     case 405:
         return "Method Not Allowed";
+    case 412:
+        return "Precondition Failed";
     case 410:
         return "Gone";
     case 413:

@@ -419,6 +419,35 @@ private slots:
         }
     }
 
+    void conditionalRequests()
+    {
+        WireReply r = m_wire->rest("GET", u"/sobjects/Lead/"_s + m_leadId);
+        const QByteArray lastModified = r.header("Last-Modified");
+        QCOMPARE(lastModified, QByteArray("Thu, 01 Jan 2026 00:00:00 GMT"));
+        r = m_wire->rest("GET", u"/sobjects/Lead/"_s + m_leadId, {},
+                         {{"If-Modified-Since", lastModified}});
+        QCOMPARE(r.status, 304);
+        QVERIFY(r.body.isEmpty());
+        QVERIFY(r.hasHeader("Sforce-Limit-Info"));
+        r = m_wire->rest("GET", u"/sobjects/Lead/"_s + m_leadId, {},
+                         {{"If-Modified-Since", "Wed, 31 Dec 2025 23:59:59 GMT"}});
+        QCOMPARE(r.status, 200);
+        // If-Unmodified-Since guards an update.
+        const QByteArray patch = "{\"Company\":\"Guarded\"}";
+        r = m_wire->rest("PATCH", u"/sobjects/Lead/"_s + m_leadId, patch,
+                         {{"If-Unmodified-Since", "Wed, 31 Dec 2025 23:59:59 GMT"}});
+        QCOMPARE(r.status, 412);
+        QCOMPARE(r.errorCode(), u"PRECONDITION_FAILED"_s);
+        r = m_wire->rest("PATCH", u"/sobjects/Lead/"_s + m_leadId, patch,
+                         {{"If-Unmodified-Since", "yesterday"}});
+        QCOMPARE(r.status, 400);
+        r = m_wire->rest("PATCH", u"/sobjects/Lead/"_s + m_leadId, patch,
+                         {{"If-Unmodified-Since", lastModified}});
+        QCOMPARE(r.status, 204);
+        QCOMPARE(m_sandbox->record(u"Lead"_s, m_leadId)->value(u"Company").toString(),
+                 u"Guarded"_s);
+    }
+
     void updateErrors()
     {
         WireReply r = m_wire->rest("PATCH", u"/sobjects/Lead/"_s + m_leadId,

@@ -136,6 +136,13 @@ private slots:
     void httpDate()
     {
         QCOMPARE(SfDateTime::httpDate(784111777000), QByteArray("Sun, 06 Nov 1994 08:49:37 GMT"));
+        QCOMPARE(SfDateTime::parseHttpDate(u"Sun, 06 Nov 1994 08:49:37 GMT"),
+                 std::optional<qint64>(784111777000));
+        QCOMPARE(SfDateTime::parseHttpDate(u"Tue, 23 Mar 2015 00:00:00 GMT"),
+                 std::optional<qint64>(1427068800000));
+        QVERIFY(!SfDateTime::parseHttpDate(u"Tue, 23 Mar 2015 00:00:00 PST"));
+        QVERIFY(!SfDateTime::parseHttpDate(u"2015-03-23"));
+        QVERIFY(!SfDateTime::parseHttpDate(u"Tue, 31 Feb 2015 00:00:00 GMT"));
     }
 };
 
