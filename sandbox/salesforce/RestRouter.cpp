@@ -132,13 +132,10 @@ ApiResponse RestRouter::handle(const ApiRequest &request)
             response = ApiResponse::error(403, u"REQUEST_LIMIT_EXCEEDED"_s,
                                           u"TotalRequests Limit exceeded."_s);
         } else {
-            RestCall call {
-                request,
-                QString::number(version) + u".0"_s,
-                version,
-                request.segments.mid(3),
-                session,
-                {session->grant.userId, callOptionsClient(request.header("sforce-call-options")), false}};
+            const QString client = callOptionsClient(request.header("sforce-call-options"));
+            RestCall call {request, QString::number(version) + u".0"_s,
+                           version, request.segments.mid(3),
+                           session, {session->grant.userId, client, false}};
             m_org.usage().count(usageKind(call));
             response = route(call);
             m_org.data().clearJournal();

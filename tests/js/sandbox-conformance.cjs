@@ -130,8 +130,9 @@ async function paging(conn) {
   });
   check(records.length === SEEDED, `autoFetch fetched ${records.length}`);
   check(new Set(records.map((r) => r.Id)).size === SEEDED, 'no duplicates across pages');
+  const lastKey = `SEED-${String(SEEDED - 1).padStart(5, '0')}`;
   check(records[0].Platform_Lead_Id__c === 'SEED-00000'
-    && records[SEEDED - 1].Platform_Lead_Id__c === `SEED-${String(SEEDED - 1).padStart(5, '0')}`, 'ORDER BY kept');
+    && records[SEEDED - 1].Platform_Lead_Id__c === lastKey, 'ORDER BY kept');
 }
 
 async function upserts(conn) {

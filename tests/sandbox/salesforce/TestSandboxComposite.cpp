@@ -79,7 +79,8 @@ private slots:
                               {u"Company"_s, u"Y"_s},
                               {u"Assigned_Agent__c"_s, u"@{agent.id}"_s}}),
              sub(u"GET"_s,
-                 u"/query/?q=SELECT+Id,Assigned_Agent__c+FROM+Lead+WHERE+Assigned_Agent__c='@{agent.id}'"_s,
+                 u"/query/?q=SELECT+Id,Assigned_Agent__c+FROM+Lead+"
+                 u"WHERE+Assigned_Agent__c='@{agent.id}'"_s,
                  u"q"_s),
              sub(u"PATCH"_s, u"/sobjects/Lead/@{q.records[0].Id}"_s, u"touch"_s,
                  QJsonObject {{u"Company"_s, u"@{agent.id}"_s}}),

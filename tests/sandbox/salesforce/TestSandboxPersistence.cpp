@@ -256,7 +256,8 @@ private slots:
             << u"Lead CSV line 2: INVALID_FIELD: No such column 'Nope' on sobject of type Lead"_s;
         QTest::newRow("bad value")
             << QByteArray("LastName,Company,Email\nA,B,ok@example.com\nA,B,not-an-email\n")
-            << u"Lead CSV line 3: INVALID_EMAIL_ADDRESS: Email: invalid email address: not-an-email"_s;
+            << u"Lead CSV line 3: INVALID_EMAIL_ADDRESS: Email: invalid email address: "
+               u"not-an-email"_s;
         QTest::newRow("bad number") << QByteArray("LastName,Company,Lead_Score__c\nA,B,high\n")
                                     << u"Lead CSV line 2: JSON_PARSER_ERROR"_s;
         QTest::newRow("empty") << QByteArray() << u"Lead CSV: no header row"_s;

@@ -238,8 +238,8 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         int rows = 0;
-        WireReply r = query(
-            u"SELECT Id, Platform_Lead_Id__c, SystemModstamp FROM Lead ORDER BY SystemModstamp, Id"_s);
+        WireReply r = query(u"SELECT Id, Platform_Lead_Id__c, SystemModstamp FROM Lead "
+                            u"ORDER BY SystemModstamp, Id"_s);
         while (true) {
             rows += int(r.object().value(u"records").toArray().size());
             if (r.object().value(u"done").toBool())
