@@ -31,18 +31,7 @@ struct SaveResult
     }
     // The HTTP status a single-record REST write answers with this result (before v46 and
     // 204 rules, which the caller applies).
-    int httpStatus() const
-    {
-        if (!matchingIds.isEmpty())
-            return 300;
-        if (success)
-            return created.value_or(true) ? 201 : 200;
-        const QString &code = errors.isEmpty() ? QString() : errors.constFirst().code;
-        if (code == QLatin1StringView("NOT_FOUND")
-            || code == QLatin1StringView("ENTITY_IS_DELETED"))
-            return 404;
-        return 400;
-    }
+    int httpStatus() const;
 };
 
 } // namespace lb::sandbox

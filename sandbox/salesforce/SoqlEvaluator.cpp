@@ -252,23 +252,33 @@ QStringList SoqlEvaluator::run(const BoundQuery &q, bool includeDeleted) const
                 && q.orderBy[1].field.index == def.idIndex()
                 && q.orderBy[1].descending == q.orderBy[0].descending));
 
+    // Bounds from "SystemModstamp >[=] / <[=] literal": where an index walk starts and stops.
+    qint64 fromMs = std::numeric_limits<qint64>::min();
+    qint64 toMs = std::numeric_limits<qint64>::max();
+    for (const BoundCondition *c : conjuncts(q.where)) {
+        if (!isBaseCompare(c) || c->field.index != def.systemModstampIndex()
+            || !c->values.front().isString())
+            continue;
+        const auto ms = SfDateTime::parse(c->values.front().toString());
+        if (!ms)
+            continue;
+        if (c->op == SoqlOp::Gt || c->op == SoqlOp::Ge || c->op == SoqlOp::Eq)
+            fromMs = qMax(fromMs, *ms);
+        if (c->op == SoqlOp::Lt || c->op == SoqlOp::Le || c->op == SoqlOp::Eq)
+            toMs = qMin(toMs, *ms);
+    }
+    // Without ORDER BY any order will do, so a delta query walks the index too.
+    const bool walkModstamp
+        = byModstamp || (q.orderBy.empty() && fromMs != std::numeric_limits<qint64>::min());
+
     QList<int> rows;
-    if (!candidates && (byModstamp || q.orderBy.empty())) {
+    if (!candidates && (walkModstamp || q.orderBy.empty())) {
         // Already in result order: stop as soon as OFFSET + LIMIT rows matched.
-        if (byModstamp) {
-            // Lower bound for ascending walks from "SystemModstamp >[=] literal".
-            qint64 fromMs = std::numeric_limits<qint64>::min();
-            for (const BoundCondition *c : conjuncts(q.where)) {
-                if (isBaseCompare(c) && c->field.index == def.systemModstampIndex()
-                    && (c->op == SoqlOp::Gt || c->op == SoqlOp::Ge || c->op == SoqlOp::Eq)
-                    && c->values.front().isString()) {
-                    fromMs = qMax(fromMs,
-                                  SfDateTime::parse(c->values.front().toString()).value_or(fromMs));
-                }
-            }
+        if (walkModstamp) {
             const auto &index = table->modstampIndex();
-            if (!q.orderBy[0].descending) {
-                for (auto it = index.lower_bound({fromMs, QString()}); it != index.end(); ++it) {
+            if (!byModstamp || !q.orderBy[0].descending) {
+                for (auto it = index.lower_bound({fromMs, QString()});
+                     it != index.end() && it->first.first <= toMs; ++it) {
                     if (accept(it->second))
                         rows.append(it->second);
                     if (wanted >= 0 && rows.size() >= wanted)
@@ -278,6 +288,8 @@ QStringList SoqlEvaluator::run(const BoundQuery &q, bool includeDeleted) const
                 for (auto it = index.rbegin(); it != index.rend(); ++it) {
                     if (it->first.first < fromMs)
                         break;
+                    if (it->first.first > toMs)
+                        continue;
                     if (accept(it->second))
                         rows.append(it->second);
                     if (wanted >= 0 && rows.size() >= wanted)

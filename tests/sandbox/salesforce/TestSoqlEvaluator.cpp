@@ -167,6 +167,16 @@ private slots:
         QTest::newRow("incremental with limit") << base
                 + u"WHERE SystemModstamp >= 2024-01-15T10:20:34Z ORDER BY SystemModstamp "
                   u"LIMIT 2"_s << QStringList {u"L-3"_s, u"L-4"_s};
+        QTest::newRow("delta without ORDER BY walks the index")
+            << base + u"WHERE SystemModstamp > 2024-01-15T10:20:34Z"_s
+            << QStringList {u"L-3"_s, u"L-4"_s, u"L-5"_s, u"L-2"_s};
+        QTest::newRow("modstamp window") << base
+                + u"WHERE SystemModstamp >= 2024-01-15T10:20:33Z AND SystemModstamp < "
+                  u"2024-01-15T10:20:36Z ORDER BY SystemModstamp"_s
+                                         << QStringList {u"L-1"_s, u"L-3"_s};
+        QTest::newRow("modstamp window, descending")
+            << base + u"WHERE SystemModstamp <= 2024-01-15T10:20:36Z ORDER BY SystemModstamp DESC"_s
+            << QStringList {u"L-4"_s, u"L-3"_s, u"L-1"_s};
         QTest::newRow("modstamp desc")
             << base + u"ORDER BY SystemModstamp DESC LIMIT 2"_s << QStringList {u"L-2"_s, u"L-5"_s};
         QTest::newRow("datetime with offset")
