@@ -37,6 +37,12 @@ install_packages() {
 install_npm_packages() {
   # jsforce, the independent Salesforce client the conformance tests and peer benchmark use.
   local dir
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    log "Installing Node.js and npm (Debian packages)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm
+  fi
   for dir in tests/js bench/peers; do
     [ -f "$dir/package.json" ] || continue
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
