@@ -15,7 +15,7 @@ QJsonObject SalesforceState::fromRecord(const QJsonObject &record, const ObjectM
         if (!v.isUndefined())
             state.insert(rule.salesforce, v);
     }
-    return state;
+    return normalized(state);
 }
 
 QJsonObject SalesforceState::apply(QJsonObject state, const QJsonObject &fields,
@@ -38,6 +38,15 @@ QJsonObject SalesforceState::apply(QJsonObject state, const QJsonObject &fields,
             state.insert(rule.salesforce, fields.value(relationship).toObject().value(field));
         else if (fields.contains(lookup) && fields.value(lookup).isNull())
             state.insert(rule.salesforce, QJsonValue::Null);
+    }
+    return normalized(state);
+}
+
+QJsonObject SalesforceState::normalized(QJsonObject state)
+{
+    for (auto it = state.begin(); it != state.end(); ++it) {
+        if (it.value().isString() && it.value().toString().isEmpty())
+            it.value() = QJsonValue::Null;
     }
     return state;
 }

@@ -20,6 +20,9 @@ public:
                              const ObjectMapping &mapping);
     // Back to record form (nested relationship objects), as RecordMapper::toPlatform reads it.
     static QJsonObject toRecord(const QJsonObject &state);
+    // Empty text is no value: Salesforce stores "" as null and the platform sends null text as
+    // "", so both are compared as null (else each side's habit would look like a change).
+    static QJsonObject normalized(QJsonObject state);
 };
 
 } // namespace lb

@@ -24,7 +24,7 @@ QJsonObject SyncPlanner::platformView(const QJsonObject &platformRecord) const
         if (platformRecord.contains(rule.platform))
             view.insert(rule.platform, platformRecord.value(rule.platform));
     }
-    return view;
+    return SalesforceState::normalized(view);
 }
 
 Result<std::optional<SyncPlanner::SalesforceWrite>>
@@ -92,6 +92,7 @@ SyncPlanner::planPlatformWrite(const MirrorRecord &record) const
             continue; // the platform changed it last
         merged.insert(it.key(), it.value());
     }
+    merged = SalesforceState::normalized(merged);
     const QByteArray newHash = hashOf(merged);
     if (record.existsOnPlatform() && newHash == record.platformHash)
         return std::optional<PlatformWrite>();
