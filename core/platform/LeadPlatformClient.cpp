@@ -98,13 +98,12 @@ HttpRequest LeadPlatformClient::request(const QByteArray &method, const QString 
 }
 
 template<typename T>
-bool LeadPlatformClient::refuse(const Error &error, QObject *context, Callback<T> &done)
+void LeadPlatformClient::refuse(const Error &error, QObject *context, Callback<T> &done)
 {
     // Still asynchronous, like every other outcome.
     QMetaObject::invokeMethod(
         context ? context : this, [done = std::move(done), error] { done(error); },
         Qt::QueuedConnection);
-    return true;
 }
 
 void LeadPlatformClient::observeLimits(const HttpResponse &r)
@@ -161,8 +160,8 @@ void LeadPlatformClient::listLeads(std::optional<qint64> updatedSince, const QSt
                                    int limit, QObject *context, Callback<LeadPage> done)
 {
     if (limit < 1 || limit > MaxPageSize)
-        return (void)refuse(invalidArgument(QStringLiteral("limit must be 1-%1").arg(MaxPageSize)),
-                            context, done);
+        return refuse(invalidArgument(QStringLiteral("limit must be 1-%1").arg(MaxPageSize)),
+                      context, done);
     HttpRequest req = request("GET", QStringLiteral("/v1/leads"));
     QUrlQuery query;
     if (updatedSince)
@@ -188,7 +187,7 @@ void LeadPlatformClient::listLeads(std::optional<qint64> updatedSince, const QSt
 void LeadPlatformClient::getLead(const QString &id, QObject *context, Callback<PlatformLead> done)
 {
     if (!isValidRecordId(id))
-        return (void)refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
+        return refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
     execute(request("GET", QStringLiteral("/v1/leads/") + id), context,
             [this, done = std::move(done)](const HttpResponse &r) {
                 if (r.status != 200)
@@ -207,7 +206,7 @@ void LeadPlatformClient::putLead(const PlatformLead &lead, std::optional<qint64>
                                  QObject *context, Callback<LeadWrite> done)
 {
     if (!isValidRecordId(lead.id))
-        return (void)refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
+        return refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
     HttpRequest req = request("PUT", QStringLiteral("/v1/leads/") + lead.id);
     if (ifMatch)
         req.setHeader("If-Match", QByteArray::number(*ifMatch));
@@ -229,7 +228,7 @@ void LeadPlatformClient::patchLead(const QString &id, const QJsonObject &fields,
                                    Callback<PlatformLead> done)
 {
     if (!isValidRecordId(id))
-        return (void)refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
+        return refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
     QJsonObject body = fields;
     if (!body.contains(QStringLiteral("updated_by")))
         body.insert(QStringLiteral("updated_by"), QStringLiteral("salesforce"));
@@ -262,7 +261,7 @@ void LeadPlatformClient::batchUpsert(const QList<LeadUpsert> &items, QObject *co
                                      Callback<QList<BatchItemResult>> done)
 {
     if (items.isEmpty() || items.size() > MaxBatch)
-        return (void)refuse(
+        return refuse(
             invalidArgument(
                 QStringLiteral("a batch holds 1-%1 leads, not %2").arg(MaxBatch).arg(items.size())),
             context, done);
@@ -320,8 +319,8 @@ void LeadPlatformClient::listAgents(const QString &cursor, int limit, QObject *c
                                     Callback<AgentPage> done)
 {
     if (limit < 1 || limit > MaxPageSize)
-        return (void)refuse(invalidArgument(QStringLiteral("limit must be 1-%1").arg(MaxPageSize)),
-                            context, done);
+        return refuse(invalidArgument(QStringLiteral("limit must be 1-%1").arg(MaxPageSize)),
+                      context, done);
     HttpRequest req = request("GET", QStringLiteral("/v1/agents"));
     QUrlQuery query;
     if (!cursor.isEmpty())
@@ -346,7 +345,7 @@ void LeadPlatformClient::putAgent(const PlatformAgent &agent, QObject *context,
                                   Callback<AgentWrite> done)
 {
     if (!isValidRecordId(agent.id))
-        return (void)refuse(invalidArgument(QStringLiteral("not a valid agent id")), context, done);
+        return refuse(invalidArgument(QStringLiteral("not a valid agent id")), context, done);
     HttpRequest req = request("PUT", QStringLiteral("/v1/agents/") + agent.id);
     req.body = compact(agent.toWriteJson());
     execute(req, context, [this, done = std::move(done)](const HttpResponse &r) {
@@ -365,7 +364,7 @@ void LeadPlatformClient::putAgent(const PlatformAgent &agent, QObject *context,
 void LeadPlatformClient::deleteAgent(const QString &id, QObject *context, Callback<void> done)
 {
     if (!isValidRecordId(id))
-        return (void)refuse(invalidArgument(QStringLiteral("not a valid agent id")), context, done);
+        return refuse(invalidArgument(QStringLiteral("not a valid agent id")), context, done);
     execute(request("DELETE", QStringLiteral("/v1/agents/") + id), context,
             [this, done = std::move(done)](const HttpResponse &r) {
                 if (r.status != 204 && r.status != 200)

@@ -100,7 +100,8 @@ private:
     void attempt(const HttpRequest &request, QPointer<QObject> context, RawCallback done,
                  int transientAttempt, bool rateLimitRetried);
     void observeLimits(const HttpResponse &response);
-    template<typename T> bool refuse(const Error &error, QObject *context, Callback<T> &done);
+    // Hands `error` to `done` on the next event-loop pass (arguments refused before sending).
+    template<typename T> void refuse(const Error &error, QObject *context, Callback<T> &done);
 
     HttpClient &m_http;
     QUrl m_baseUrl;

@@ -1,7 +1,7 @@
 #include "PlatformApi.h"
 
 #include "PlatformCursor.h"
-#include "RecordInput.h"
+#include "PlatformRecordInput.h"
 #include "platform/PlatformTime.h"
 
 #include <QJsonParseError>
@@ -216,8 +216,9 @@ PlatformAnswer PlatformApi::writeLead(const Request &r, const QString &id, bool 
     LeadRecord lead = current ? *current : LeadRecord {};
     lead.id = id;
     QStringList written;
-    const auto issues = RecordInput::applyLead(
-        *body, partial ? RecordInput::Mode::Merge : RecordInput::Mode::Replace, lead, written);
+    const auto issues = PlatformRecordInput::applyLead(
+        *body, partial ? PlatformRecordInput::Mode::Merge : PlatformRecordInput::Mode::Replace,
+        lead, written);
     if (!issues.isEmpty())
         return validationFailed(issues);
     if (lead.salesforceId) {
@@ -312,7 +313,8 @@ PlatformAnswer PlatformApi::batch(const Request &r)
         LeadRecord lead = current ? *current : LeadRecord {};
         lead.id = id;
         QStringList written;
-        const auto issues = RecordInput::applyLead(item, RecordInput::Mode::Replace, lead, written);
+        const auto issues = PlatformRecordInput::applyLead(item, PlatformRecordInput::Mode::Replace,
+                                                           lead, written);
         if (!issues.isEmpty()) {
             results.append(itemError(id, 400, issues.first().code, platform::describeIssues(issues),
                                      issues.first().field));
@@ -367,7 +369,7 @@ PlatformAnswer PlatformApi::putAgent(const Request &r, const QString &id)
     AgentRecord agent;
     agent.id = id;
     QStringList written;
-    const auto issues = RecordInput::applyAgent(*body, agent, written);
+    const auto issues = PlatformRecordInput::applyAgent(*body, agent, written);
     if (!issues.isEmpty())
         return validationFailed(issues);
     const auto write = m_agents.put(agent, m_clock.nowMs());

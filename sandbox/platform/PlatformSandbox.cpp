@@ -1,7 +1,7 @@
 #include "PlatformSandbox.h"
 
 #include "LoopbackServer.h"
-#include "RecordInput.h"
+#include "PlatformRecordInput.h"
 #include "log/Logging.h"
 #include "platform/PlatformTime.h"
 
@@ -137,8 +137,9 @@ Result<LeadRecord> PlatformSandbox::userWrite(const QString &id, const QJsonObje
     LeadRecord lead = current ? *current : LeadRecord {};
     lead.id = id;
     QStringList written;
-    const auto issues = RecordInput::applyLead(
-        changes, create ? RecordInput::Mode::Replace : RecordInput::Mode::Merge, lead, written);
+    const auto issues = PlatformRecordInput::applyLead(
+        changes, create ? PlatformRecordInput::Mode::Replace : PlatformRecordInput::Mode::Merge,
+        lead, written);
     if (!issues.isEmpty())
         return sandboxError("validation_failed", platform::describeIssues(issues));
     lead.updatedBy = user;
@@ -229,7 +230,7 @@ void PlatformSandbox::generateLeads(int count, quint32 seed)
             + QStringLiteral("@example.com");
         lead.phone
             = QStringLiteral("+1512555%1").arg(random.bounded(10000), 4, 10, QLatin1Char('0'));
-        lead.status = RecordInput::leadStatuses().at(random.bounded(4));
+        lead.status = PlatformRecordInput::leadStatuses().at(random.bounded(4));
         lead.source = QString::fromLatin1(sources[random.bounded(5)]);
         lead.score = int(random.bounded(101));
         lead.value = double(random.bounded(100000));
@@ -297,7 +298,7 @@ Result<int> PlatformSandbox::seedFromJson(const QByteArray &json)
             = platform::parsePlatformTimestamp(body.take(QStringLiteral("updated_at")).toString());
         const qint64 version = body.take(QStringLiteral("version")).toInteger(1);
         QStringList written;
-        auto issues = RecordInput::applyAgent(body, agent, written);
+        auto issues = PlatformRecordInput::applyAgent(body, agent, written);
         if (!platform::isValidRecordId(agent.id))
             issues.append({QStringLiteral("id"), QStringLiteral("invalid_format"),
                            QStringLiteral("id is missing or invalid")});
@@ -319,7 +320,8 @@ Result<int> PlatformSandbox::seedFromJson(const QByteArray &json)
             = platform::parsePlatformTimestamp(body.take(QStringLiteral("updated_at")).toString());
         const qint64 version = body.take(QStringLiteral("version")).toInteger(1);
         QStringList written;
-        auto issues = RecordInput::applyLead(body, RecordInput::Mode::Replace, lead, written);
+        auto issues = PlatformRecordInput::applyLead(body, PlatformRecordInput::Mode::Replace, lead,
+                                                     written);
         if (!platform::isValidRecordId(lead.id))
             issues.append({QStringLiteral("id"), QStringLiteral("invalid_format"),
                            QStringLiteral("id is missing or invalid")});

@@ -326,6 +326,20 @@ private slots:
         QTRY_COMPARE(stored.size(), 1);
     }
 
+    void headerNamesAreCaseInsensitive()
+    {
+        const QByteArray body = eventJson();
+        const RawResponse r = RawHttp::exchange(
+            m_receiver->port(),
+            RawHttp::request("POST", kPath,
+                             {{"content-type", "Application/JSON; charset=utf-8"},
+                              {"x-leadplatform-signature",
+                               WebhookSignature::header(kSecret, m_clock.nowMs() / 1000, body)}},
+                             body));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(storedCount(), Q_INT64_C(1));
+    }
+
     void repeatedEventIdIsAnsweredAndStoredOnce()
     {
         for (int i = 0; i < 3; ++i) {

@@ -1,11 +1,11 @@
-#include "platform/RecordInput.h"
+#include "platform/PlatformRecordInput.h"
 
 #include <QJsonDocument>
 #include <QTest>
 
 using namespace lb::sandbox;
 
-class TestRecordInput : public QObject
+class TestPlatformRecordInput : public QObject
 {
     Q_OBJECT
 
@@ -28,8 +28,9 @@ private slots:
         lead.company = QStringLiteral("Old Co");
         lead.score = 99;
         QStringList written;
-        QVERIFY(
-            RecordInput::applyLead(good(), RecordInput::Mode::Replace, lead, written).isEmpty());
+        QVERIFY(PlatformRecordInput::applyLead(good(), PlatformRecordInput::Mode::Replace, lead,
+                                               written)
+                    .isEmpty());
         QCOMPARE(lead.company, QString());
         QCOMPARE(lead.score, 50);
         QCOMPARE(lead.updatedBy, QStringLiteral("salesforce"));
@@ -45,8 +46,8 @@ private slots:
         lead.lastName = QStringLiteral("Hopper");
         lead.company = QStringLiteral("Navy");
         QStringList written;
-        QVERIFY(RecordInput::applyLead(QJsonObject {{QStringLiteral("score"), 7}},
-                                       RecordInput::Mode::Merge, lead, written)
+        QVERIFY(PlatformRecordInput::applyLead(QJsonObject {{QStringLiteral("score"), 7}},
+                                               PlatformRecordInput::Mode::Merge, lead, written)
                     .isEmpty());
         QCOMPARE(lead.company, QStringLiteral("Navy"));
         QCOMPARE(lead.score, 7);
@@ -106,7 +107,8 @@ private slots:
         LeadRecord lead;
         lead.id = QStringLiteral("L-1");
         QStringList written;
-        const auto issues = RecordInput::applyLead(body, RecordInput::Mode::Replace, lead, written);
+        const auto issues = PlatformRecordInput::applyLead(body, PlatformRecordInput::Mode::Replace,
+                                                           lead, written);
         QCOMPARE(issues.size(), 1);
         QCOMPARE(issues.first().field, field);
         QCOMPARE(issues.first().code, code);
@@ -118,11 +120,11 @@ private slots:
         AgentRecord agent;
         agent.id = QStringLiteral("A-1");
         QStringList written;
-        auto issues = RecordInput::applyAgent(
+        auto issues = PlatformRecordInput::applyAgent(
             QJsonObject {{QStringLiteral("states"), QJsonArray {QStringLiteral("Texas")}}}, agent,
             written);
         QCOMPARE(issues.size(), 2); // name required, states malformed
-        issues = RecordInput::applyAgent(
+        issues = PlatformRecordInput::applyAgent(
             QJsonObject {{QStringLiteral("name"), QStringLiteral("Grace")},
                          {QStringLiteral("states"), QJsonArray {QStringLiteral("TX")}},
                          {QStringLiteral("capacity"), 5}},
@@ -132,5 +134,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRecordInput)
-#include "TestRecordInput.moc"
+QTEST_GUILESS_MAIN(TestPlatformRecordInput)
+#include "TestPlatformRecordInput.moc"

@@ -1,4 +1,4 @@
-#include "RecordInput.h"
+#include "PlatformRecordInput.h"
 
 #include <QJsonArray>
 
@@ -175,7 +175,7 @@ bool validAgentId(const QString &s)
 
 bool validSalesforceId(const QString &s)
 {
-    return RecordInput::isValidSalesforceId(s);
+    return PlatformRecordInput::isValidSalesforceId(s);
 }
 
 void checkId(BodyReader &r, const QString &id)
@@ -189,14 +189,14 @@ void checkId(BodyReader &r, const QString &id)
 
 } // namespace
 
-const QStringList &RecordInput::leadStatuses()
+const QStringList &PlatformRecordInput::leadStatuses()
 {
     static const QStringList statuses {QStringLiteral("new"), QStringLiteral("working"),
                                        QStringLiteral("won"), QStringLiteral("lost")};
     return statuses;
 }
 
-bool RecordInput::isValidEmail(const QString &email)
+bool PlatformRecordInput::isValidEmail(const QString &email)
 {
     if (email.size() > 254)
         return false;
@@ -214,7 +214,7 @@ bool RecordInput::isValidEmail(const QString &email)
     return true;
 }
 
-bool RecordInput::isValidSalesforceId(const QString &id)
+bool PlatformRecordInput::isValidSalesforceId(const QString &id)
 {
     if (id.size() != 15 && id.size() != 18)
         return false;
@@ -225,8 +225,8 @@ bool RecordInput::isValidSalesforceId(const QString &id)
     return true;
 }
 
-QList<FieldIssue> RecordInput::applyLead(const QJsonObject &body, Mode mode, LeadRecord &lead,
-                                         QStringList &written)
+QList<FieldIssue> PlatformRecordInput::applyLead(const QJsonObject &body, Mode mode,
+                                                 LeadRecord &lead, QStringList &written)
 {
     QList<FieldIssue> issues;
     BodyReader r(body, issues, written);
@@ -285,8 +285,8 @@ QList<FieldIssue> RecordInput::applyLead(const QJsonObject &body, Mode mode, Lea
     return issues;
 }
 
-QList<FieldIssue> RecordInput::applyAgent(const QJsonObject &body, AgentRecord &agent,
-                                          QStringList &written)
+QList<FieldIssue> PlatformRecordInput::applyAgent(const QJsonObject &body, AgentRecord &agent,
+                                                  QStringList &written)
 {
     QList<FieldIssue> issues;
     BodyReader r(body, issues, written);

@@ -13,7 +13,7 @@ using platform::FieldIssue;
 
 // How the platform sandbox reads request bodies into records, with the platform's own rules
 // (422 details): unknown fields, types, lengths, formats, enumerations, required fields.
-class RecordInput
+class PlatformRecordInput
 {
 public:
     enum class Mode {
