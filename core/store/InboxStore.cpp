@@ -128,7 +128,8 @@ Result<int> InboxStore::retry(const QList<qint64> &ids, const QString &actor)
         auto requeue = m_db.run(QStringLiteral("inbox.requeue"),
                                 QStringLiteral("UPDATE outbox SET state = 'pending', attempts = 0, "
                                                "next_attempt_at = ?, claimed_by = NULL, "
-                                               "lease_until = NULL, updated_at = ? "
+                                               "lease_until = NULL, updated_at = ?, "
+                                               "last_error_code = 'inbox_retry' "
                                                "WHERE id = ? AND state = 'failed'"),
                                 {now, now, outboxId});
         if (!requeue)

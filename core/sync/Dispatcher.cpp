@@ -175,6 +175,112 @@ void Dispatcher::sendSalesforceLeads(std::shared_ptr<Batch> batch)
         sendPeopleUpdates(batch);
         return;
     }
+    // Before planning, look again where our knowledge may be stale:
+    //  - a job tried before with no recorded outcome (the worker died mid-call, the lease ran
+    //    out): read what Salesforce holds now, so a write that did land is not sent again;
+    //  - a job an admin retried from the inbox: re-read the platform record, so data fixed at
+    //    the source is what goes out.
+    QStringList unknownOutcome;
+    QStringList retriedByAdmin;
+    for (const OutboxJob &job : batch->leads) {
+        const QString pid = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+            unknownOutcome.append(pid);
+        else if (job.lastErrorCode == QLatin1String("inbox_retry"))
+            retriedByAdmin.append(pid);
+    }
+    refreshFromSalesforce(unknownOutcome, [this, batch, retriedByAdmin] {
+        refreshFromPlatform(retriedByAdmin, 0, [this, batch] { planSalesforceLeads(batch); });
+    });
+}
+
+void Dispatcher::refreshFromSalesforce(const QStringList &ids, std::function<void()> then)
+{
+    if (ids.isEmpty()) {
+        then();
+        return;
+    }
+    const ObjectMapping &m = m_leads.mapping();
+    const QStringList chunk = ids.mid(0, 100);
+    const QStringList rest = ids.mid(100);
+    QStringList quoted;
+    for (const QString &id : chunk) {
+        QString escaped = id;
+        escaped.replace(u'\\', QLatin1String("\\\\")).replace(u'\'', QLatin1String("\\'"));
+        quoted.append(u'\'' + escaped + u'\'');
+    }
+    QStringList fields = m.salesforceFields();
+    fields.append(QStringLiteral("SystemModstamp"));
+    const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)")
+                             .arg(fields.join(QStringLiteral(", ")), m.salesforceObject,
+                                  m.salesforceKey, quoted.join(QStringLiteral(", ")));
+    m_salesforce.query(
+        soql, this, [this, chunk, rest, then = std::move(then)](Result<RecordPage> page) mutable {
+            if (page) {
+                const ObjectMapping &m = m_leads.mapping();
+                auto mirrors = m_store.leads().byKeys(chunk);
+                if (mirrors) {
+                    QList<MirrorRecord> updates;
+                    QSet<QString> found;
+                    for (const QJsonObject &r : page->records) {
+                        const QString pid = r.value(m.salesforceKey).toString();
+                        found.insert(pid);
+                        MirrorRecord record = mirrors->value(pid);
+                        if (record.platformId.isEmpty())
+                            continue;
+                        record.salesforceId = r.value(QStringLiteral("Id")).toString();
+                        record.salesforceState = SalesforceState::fromRecord(r, m);
+                        record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
+                        record.salesforceModstamp = std::max(
+                            record.salesforceModstamp,
+                            parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
+                        updates.append(record);
+                    }
+                    for (const QString &pid : chunk) {
+                        if (!found.contains(pid) && mirrors->contains(pid)) {
+                            MirrorRecord record = mirrors->value(pid);
+                            record.salesforceHash.clear(); // not there: the write did not land
+                            updates.append(record);
+                        }
+                    }
+                    (void)m_store.leads().put(updates);
+                }
+            } else {
+                qCInfo(lcSync) << "could not check Salesforce before a resend:"
+                               << page.error().toString();
+            }
+            refreshFromSalesforce(rest, std::move(then));
+        });
+}
+
+void Dispatcher::refreshFromPlatform(const QStringList &ids, int index, std::function<void()> then)
+{
+    if (index >= ids.size()) {
+        then();
+        return;
+    }
+    m_platform.getLead(ids.at(index), this,
+                       [this, ids, index, then = std::move(then)](Result<QJsonObject> r) mutable {
+                           if (r && !r->isEmpty()) {
+                               auto mirror = m_store.leads().byPlatformId(ids.at(index));
+                               if (mirror && mirror->has_value()) {
+                                   MirrorRecord record = **mirror;
+                                   const QJsonObject view = m_leads.platformView(*r);
+                                   record.platformState = view;
+                                   record.platformHash = SyncPlanner::hashOf(view);
+                                   record.platformVersion
+                                       = r->value(QStringLiteral("version")).toInteger();
+                                   record.platformUpdatedAt = parseTimestampMs(
+                                       r->value(QStringLiteral("updated_at")).toString());
+                                   (void)m_store.leads().put({record});
+                               }
+                           }
+                           refreshFromPlatform(ids, index + 1, std::move(then));
+                       });
+}
+
+void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
+{
     struct Planned
     {
         QString platformId;

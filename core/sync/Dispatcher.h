@@ -64,6 +64,9 @@ signals:
 private:
     struct Batch;
     void sendSalesforceLeads(std::shared_ptr<Batch> batch);
+    void planSalesforceLeads(std::shared_ptr<Batch> batch);
+    void refreshFromSalesforce(const QStringList &platformIds, std::function<void()> then);
+    void refreshFromPlatform(const QStringList &platformIds, int index, std::function<void()> then);
     void sendPeopleUpdates(std::shared_ptr<Batch> batch);
     void sendEvents(std::shared_ptr<Batch> batch);
     void finish(std::shared_ptr<Batch> batch);

@@ -32,8 +32,12 @@ SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
 
 SyncWorker::~SyncWorker()
 {
-    // Ports own clients whose callbacks reference the dispatcher; drop them first.
-    m_ports = {};
+    // The ports' clients have callbacks into the engine: drop them first, newest first (a client
+    // goes before the HttpClient and the QNetworkAccessManager it uses).
+    m_ports.salesforce.reset();
+    m_ports.platform.reset();
+    while (!m_ports.owned.empty())
+        m_ports.owned.pop_back();
 }
 
 void SyncWorker::initialize()

@@ -21,8 +21,7 @@ std::optional<QString> optionalText(const QJsonValue &v)
 
 PlatformPortAdapter::PlatformPortAdapter(LeadPlatformClient &client)
     : m_client(client)
-{
-}
+{ }
 
 PlatformLead PlatformPortAdapter::leadFrom(const QJsonObject &j)
 {
@@ -59,11 +58,11 @@ PlatformAgent PlatformPortAdapter::agentFrom(const QJsonObject &j)
     return a;
 }
 
-void PlatformPortAdapter::listLeads(qint64 updatedSinceMs, const QString &cursor, int limit, QObject *context,
-                                    std::function<void(Result<RecordPage>)> done)
+void PlatformPortAdapter::listLeads(qint64 updatedSinceMs, const QString &cursor, int limit,
+                                    QObject *context, std::function<void(Result<RecordPage>)> done)
 {
-    m_client.listLeads(updatedSinceMs > 0 ? std::optional(updatedSinceMs) : std::nullopt, cursor, limit, context,
-                       [done = std::move(done)](Result<platform::LeadPage> r) {
+    m_client.listLeads(updatedSinceMs > 0 ? std::optional(updatedSinceMs) : std::nullopt, cursor,
+                       limit, context, [done = std::move(done)](Result<platform::LeadPage> r) {
                            if (!r)
                                return done(r.error());
                            RecordPage page;
@@ -77,15 +76,16 @@ void PlatformPortAdapter::listLeads(qint64 updatedSinceMs, const QString &cursor
 void PlatformPortAdapter::listAgents(const QString &cursor, int limit, QObject *context,
                                      std::function<void(Result<RecordPage>)> done)
 {
-    m_client.listAgents(cursor, limit, context, [done = std::move(done)](Result<platform::AgentPage> r) {
-        if (!r)
-            return done(r.error());
-        RecordPage page;
-        for (const PlatformAgent &a : r->agents)
-            page.records.append(a.toJson());
-        page.next = r->nextCursor;
-        done(page);
-    });
+    m_client.listAgents(cursor, limit, context,
+                        [done = std::move(done)](Result<platform::AgentPage> r) {
+                            if (!r)
+                                return done(r.error());
+                            RecordPage page;
+                            for (const PlatformAgent &a : r->agents)
+                                page.records.append(a.toJson());
+                            page.next = r->nextCursor;
+                            done(page);
+                        });
 }
 
 void PlatformPortAdapter::upsertLeads(const QList<QJsonObject> &leads, QObject *context,
@@ -94,41 +94,46 @@ void PlatformPortAdapter::upsertLeads(const QList<QJsonObject> &leads, QObject *
     QList<PlatformLead> typed;
     for (const QJsonObject &j : leads)
         typed.append(leadFrom(j));
-    m_client.batchUpsert(typed, context, [done = std::move(done)](Result<QList<platform::BatchItemResult>> r) {
-        if (!r)
-            return done(r.error());
-        QList<WriteOutcome> out;
-        for (const platform::BatchItemResult &item : *r) {
-            WriteOutcome o;
-            o.success = item.ok();
-            o.id = item.id;
-            o.created = item.created();
-            o.code = item.errorCode;
-            o.message = item.errorMessage;
-            if (item.current)
-                o.current = item.current->toJson();
-            out.append(o);
-        }
-        done(out);
-    });
+    m_client.batchUpsert(typed, context,
+                         [done = std::move(done)](Result<QList<platform::BatchItemResult>> r) {
+                             if (!r)
+                                 return done(r.error());
+                             QList<WriteOutcome> out;
+                             for (const platform::BatchItemResult &item : *r) {
+                                 WriteOutcome o;
+                                 o.success = item.ok();
+                                 o.id = item.id;
+                                 o.created = item.created();
+                                 o.code = item.errorCode;
+                                 o.message = item.errorMessage;
+                                 if (item.current)
+                                     o.current = item.current->toJson();
+                                 out.append(o);
+                             }
+                             done(out);
+                         });
 }
 
 void PlatformPortAdapter::putAgent(const QJsonObject &agent, QObject *context,
                                    std::function<void(Result<WriteOutcome>)> done)
 {
-    m_client.putAgent(agentFrom(agent), context, [done = std::move(done)](Result<platform::AgentWrite> r) {
-        if (!r) {
-            // A refusal of this agent's data is an outcome, not a failed call.
-            if (!r.error().retryable && r.error().httpStatus >= 400 && r.error().httpStatus < 500
-                && r.error().httpStatus != 401 && r.error().httpStatus != 429)
-                return done(WriteOutcome{false, false, r.error().code, r.error().message, {}, false, {}});
-            return done(r.error());
-        }
-        done(WriteOutcome{true, false, {}, {}, r->agent.id, r->created, {}});
-    });
+    m_client.putAgent(
+        agentFrom(agent), context, [done = std::move(done)](Result<platform::AgentWrite> r) {
+            if (!r) {
+                // A refusal of this agent's data is an outcome, not a failed call.
+                if (!r.error().retryable && r.error().httpStatus >= 400
+                    && r.error().httpStatus < 500 && r.error().httpStatus != 401
+                    && r.error().httpStatus != 429)
+                    return done(WriteOutcome {
+                        false, false, r.error().code, r.error().message, {}, false, {}});
+                return done(r.error());
+            }
+            done(WriteOutcome {true, false, {}, {}, r->agent.id, r->created, {}});
+        });
 }
 
-void PlatformPortAdapter::getLead(const QString &id, QObject *context, std::function<void(Result<QJsonObject>)> done)
+void PlatformPortAdapter::getLead(const QString &id, QObject *context,
+                                  std::function<void(Result<QJsonObject>)> done)
 {
     m_client.getLead(id, context, [done = std::move(done)](Result<PlatformLead> r) {
         if (!r)

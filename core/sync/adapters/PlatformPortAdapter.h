@@ -18,8 +18,10 @@ public:
                     std::function<void(Result<RecordPage>)> done) override;
     void upsertLeads(const QList<QJsonObject> &leads, QObject *context,
                      std::function<void(Result<QList<WriteOutcome>>)> done) override;
-    void putAgent(const QJsonObject &agent, QObject *context, std::function<void(Result<WriteOutcome>)> done) override;
-    void getLead(const QString &id, QObject *context, std::function<void(Result<QJsonObject>)> done) override;
+    void putAgent(const QJsonObject &agent, QObject *context,
+                  std::function<void(Result<WriteOutcome>)> done) override;
+    void getLead(const QString &id, QObject *context,
+                 std::function<void(Result<QJsonObject>)> done) override;
 
     // The typed write values of engine records (no server-managed fields).
     static platform::PlatformLead leadFrom(const QJsonObject &json);

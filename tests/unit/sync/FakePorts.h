@@ -159,6 +159,12 @@ public:
     void getLead(const QString &id, QObject *context,
                  std::function<void(Result<QJsonObject>)> done) override
     {
+        if (!leads.contains(id)) {
+            answerLater<Result<QJsonObject>>(
+                context, std::move(done),
+                makeError(QStringLiteral("not_found"), QStringLiteral("no lead")));
+            return;
+        }
         answerLater<Result<QJsonObject>>(context, std::move(done), leads.value(id));
     }
 };

@@ -152,6 +152,29 @@ private slots:
         QCOMPARE(m_sf.calls, 1);
     }
 
+    void writeThatLandedBeforeACrashIsNotSentAgain()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        // A worker claims the job, sends the write (it lands), and dies before recording it.
+        auto lost = m_store->outbox().claim(QStringLiteral("dead-worker"), 10, 30'000);
+        QCOMPARE(lost->size(), 1);
+        const auto record = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        const auto plan = m_leads->planSalesforceWrite(*record);
+        QJsonObject landed = (*plan)->fields;
+        landed.insert(QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-1"));
+        landed.insert(QStringLiteral("Id"), QStringLiteral("00Q000000000000AAA"));
+        landed.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
+        m_sf.leads.insert(QStringLiteral("L-1"), landed);
+        m_clock.advanceMs(31'000);
+        const int callsBefore = m_sf.calls;
+        const auto round = deliver(true);
+        QCOMPARE(round.claimed, 1);
+        QCOMPARE(round.unchanged, 1); // Salesforce already had it: completed without a write
+        QCOMPARE(round.delivered, 0);
+        QCOMPARE(m_sf.calls, callsBefore + 1); // the one query that checked
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
     void lockedRowIsRetriedWithBackoff()
     {
         receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
@@ -194,8 +217,14 @@ private slots:
         QCOMPARE(inbox->first().errorCode, QStringLiteral("FIELD_CUSTOM_VALIDATION_EXCEPTION"));
         QCOMPARE(inbox->first().errorClass, ErrorClass::Permanent);
         // Retried from the inbox it is rebuilt from the newest data and delivered.
+        // The admin fixes the lead on the platform and retries: the platform record is read
+        // again, and the fixed data is what goes out.
+        QJsonObject fixed = platformLead(QStringLiteral("L-1"), 2, QStringLiteral("fixed@x.io"));
+        m_pf.leads.insert(QStringLiteral("L-1"), fixed);
         QCOMPARE(*m_store->inbox().retry({inbox->first().id}, QStringLiteral("admin")), 1);
         QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("fixed@x.io"));
     }
 
     void unavailableServiceExhaustsAttemptsThenInbox()

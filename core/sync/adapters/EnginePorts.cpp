@@ -1,0 +1,122 @@
+#include "EnginePorts.h"
+
+#include "PlatformPortAdapter.h"
+#include "SalesforcePortAdapter.h"
+#include "auth/OAuthTokenClient.h"
+#include "log/Logging.h"
+#include "platform/LeadPlatformClient.h"
+#include "platform/WebhookReceiver.h"
+#include "salesforce/SalesforceClient.h"
+#include "salesforce/SalesforceSession.h"
+
+#include <QNetworkAccessManager>
+
+namespace lb {
+
+EngineSecrets EngineSecrets::fromResolved(const QHash<QString, QString> &s)
+{
+    EngineSecrets e;
+    e.salesforceClientSecret = s.value(QStringLiteral("salesforce/client_secret"));
+    e.salesforcePassword = s.value(QStringLiteral("salesforce/password"));
+    e.salesforceRefreshToken = s.value(QStringLiteral("salesforce/refresh_token"));
+    e.salesforcePrivateKey = s.value(QStringLiteral("salesforce/private_key")).toUtf8();
+    e.platformApiKey = s.value(QStringLiteral("platform/api_key"));
+    e.webhookSecret = s.value(QStringLiteral("platform/webhook_secret")).toUtf8();
+    return e;
+}
+
+QStringList effectiveAllowedHosts(const Profile &profile)
+{
+    if (!profile.allowedHosts.isEmpty())
+        return profile.allowedHosts;
+    QStringList hosts;
+    for (const QUrl &u :
+         {profile.salesforce.loginUrl, profile.salesforce.instanceUrl, profile.platform.baseUrl}) {
+        if (!u.host().isEmpty())
+            hosts.append(u.host());
+    }
+    if (profile.salesforce.loginUrl.host().endsWith(QLatin1String("salesforce.com")))
+        hosts.append(QStringLiteral("*.my.salesforce.com"));
+    return hosts;
+}
+
+Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &secrets, Store &store,
+                                 const Clock &clock,
+                                 std::function<void(const ApiLimits &)> onLimits,
+                                 std::function<void()> onEvent)
+{
+    auto allowlist = HostAllowlist::fromEntries(effectiveAllowedHosts(profile));
+    if (!allowlist)
+        return makeError(QStringLiteral("profile"),
+                         QStringLiteral("%1: $.allowed_hosts: %2")
+                             .arg(profile.sourceFile, allowlist.error().message));
+    if (profile.platform.baseUrl.isEmpty())
+        return makeError(
+            QStringLiteral("profile"),
+            QStringLiteral("%1: $.platform.base_url is required").arg(profile.sourceFile));
+    const auto flow = salesforce::authFlowFromName(profile.salesforce.authFlow);
+    if (!flow)
+        return makeError(QStringLiteral("profile"),
+                         QStringLiteral("Unknown auth flow %1").arg(profile.salesforce.authFlow));
+
+    PortSet set;
+    auto *nam = new QNetworkAccessManager;
+    set.owned.emplace_back(nam);
+    auto *sfHttp = new HttpClient(nam, *allowlist);
+    set.owned.emplace_back(sfHttp);
+    auto *pfHttp = new HttpClient(nam, *allowlist);
+    set.owned.emplace_back(pfHttp);
+
+    salesforce::SalesforceConfig config;
+    config.loginUrl = profile.salesforce.loginUrl;
+    config.instanceUrl = profile.salesforce.instanceUrl;
+    config.apiVersion = profile.salesforce.apiVersion;
+    config.flow = *flow;
+    config.clientId = profile.salesforce.clientId;
+    config.username = profile.salesforce.username;
+    config.callOptionsClient = profile.salesforce.callOptionsClient;
+    config.redirectUri = profile.salesforce.redirectUri;
+    salesforce::SalesforceSecrets sfSecrets {
+        secrets.salesforceClientSecret, secrets.salesforcePassword, secrets.salesforceRefreshToken,
+        secrets.salesforcePrivateKey};
+    auto *oauth = new OAuthTokenClient(*sfHttp, config, sfSecrets, clock);
+    set.owned.emplace_back(oauth);
+    auto *session = new salesforce::SalesforceSession(*oauth);
+    set.owned.emplace_back(session);
+    auto *sf = new salesforce::SalesforceClient(*sfHttp, *session, config);
+    set.owned.emplace_back(sf);
+    QObject::connect(sf, &salesforce::SalesforceClient::limitsObserved, sf, onLimits);
+
+    auto *pf = new platform::LeadPlatformClient(*pfHttp, profile.platform.baseUrl,
+                                                secrets.platformApiKey);
+    pf->setClock(clock);
+    set.owned.emplace_back(pf);
+    QObject::connect(pf, &platform::LeadPlatformClient::limitsObserved, pf, onLimits);
+
+    if (!secrets.webhookSecret.isEmpty()) {
+        auto settings = platform::WebhookReceiver::settingsFromProfile(
+            profile.platform.webhookListen, secrets.webhookSecret);
+        if (!settings)
+            return makeError(QStringLiteral("profile"),
+                             QStringLiteral("%1: $.platform.webhook_listen: %2")
+                                 .arg(profile.sourceFile, settings.error().message));
+        auto *receiver = new platform::WebhookReceiver(store, clock, *settings);
+        set.owned.emplace_back(receiver);
+        auto port = receiver->start();
+        if (!port)
+            return makeError(QStringLiteral("webhook_listen"),
+                             QStringLiteral("The webhook receiver cannot listen on %1: %2")
+                                 .arg(profile.platform.webhookListen, port.error().message));
+        QObject::connect(receiver, &platform::WebhookReceiver::eventStored, receiver,
+                         [onEvent] { onEvent(); });
+        qCInfo(lcPlatform) << "webhook receiver listening at" << receiver->url();
+    } else {
+        qCInfo(lcPlatform) << "no webhook secret configured: the platform is polled only";
+    }
+
+    set.salesforce = std::make_unique<SalesforcePortAdapter>(*sf);
+    set.platform = std::make_unique<PlatformPortAdapter>(*pf);
+    return set;
+}
+
+} // namespace lb

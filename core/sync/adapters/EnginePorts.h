@@ -1,0 +1,35 @@
+#pragma once
+
+#include "config/Profile.h"
+#include "sync/SyncWorker.h"
+
+#include <QHash>
+
+namespace lb {
+
+// The secrets the engine needs, resolved beforehand (keychain or environment).
+struct EngineSecrets
+{
+    QString salesforceClientSecret;
+    QString salesforcePassword;
+    QString salesforceRefreshToken;
+    QByteArray salesforcePrivateKey;
+    QString platformApiKey;
+    QByteArray webhookSecret;
+
+    static EngineSecrets fromResolved(const QHash<QString, QString> &secrets);
+};
+
+// Builds, on the calling (worker) thread, everything that talks to the two systems: one
+// QNetworkAccessManager, an HttpClient per system on the profile's host allowlist, the
+// Salesforce OAuth session and REST client, the platform client, the webhook receiver (when a
+// webhook secret is set) and the engine's ports over them.
+Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &secrets, Store &store,
+                                 const Clock &clock,
+                                 std::function<void(const ApiLimits &)> onLimits,
+                                 std::function<void()> onEvent);
+
+// The profile's allowed hosts, or (if it lists none) the hosts of the URLs it configures.
+QStringList effectiveAllowedHosts(const Profile &profile);
+
+} // namespace lb
