@@ -41,6 +41,7 @@ struct Profile
         int batchSize = 1000; // outbox jobs claimed per pass (one Composite of 5 x 200)
         int leaseS = 300;
         int pollOverlapS = 120; // re-read window so late or tied writes are never skipped
+        int limitBackoffS = 60; // wait after a throttling answer that names no time
     };
 
     QString name;

@@ -273,11 +273,13 @@ Result<QList<OutboxJob>> OutboxStore::claim(const QString &workerId, int max, qi
               "UPDATE outbox SET state = 'claimed', claimed_by = ?, lease_until = ?, "
               "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM outbox "
               "WHERE state = 'pending' AND next_attempt_at <= ? AND (? = '' OR target = ?) "
+              "AND (? = '' OR kind = ?) "
               "AND priority >= ? ORDER BY priority DESC, next_attempt_at, id LIMIT ?")
         + lock + QStringLiteral(") RETURNING " LB_OUTBOX_COLUMNS);
     auto q = m_db.run(QStringLiteral("outbox.claim"), sql,
                       {workerId, now + leaseMs, now, now, Database::filterText(filter.target),
-                       Database::filterText(filter.target), filter.minPriority, max});
+                       Database::filterText(filter.target), Database::filterText(filter.kind),
+                       Database::filterText(filter.kind), filter.minPriority, max});
     if (!q)
         return q.error();
     while ((*q)->next())

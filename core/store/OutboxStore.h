@@ -16,6 +16,7 @@ namespace lb {
 struct ClaimFilter
 {
     QString target; // empty = any
+    QString kind; // empty = any
     int minPriority = INT_MIN;
 };
 

@@ -99,7 +99,8 @@ void Dispatcher::failCall(Batch &batch, const QList<OutboxJob> &jobs, const Erro
     Transaction tx(m_store.database());
     if (isThrottling(error)) {
         // Not the records' fault: wait as told and give the attempt back.
-        budget.throttled(error.retryAfterMs > 0 ? error.retryAfterMs : 60'000, error.toString());
+        budget.throttled(error.retryAfterMs > 0 ? error.retryAfterMs : m_config.limitBackoffMs,
+                         error.toString());
         const qint64 at = m_clock.nowMs() + budget.waitMs(true);
         for (const OutboxJob &job : jobs)
             (void)m_store.outbox().failTransient(job.id, m_config.workerId, at, error.code,
@@ -139,33 +140,32 @@ void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
         return;
     }
     batch->urgentOnly = budget.paused;
-    ClaimFilter filter;
-    filter.target = JobTarget::Salesforce;
-    if (batch->urgentOnly)
-        filter.minPriority = jobs::UrgentPriority;
-    auto claimed = m_store.outbox().claim(m_config.workerId, m_config.salesforceBatch,
-                                          m_config.leaseMs, filter);
-    if (!claimed) {
-        qCWarning(lcSync) << "claim failed:" << claimed.error().message;
-        m_salesforceBreaker.cancelRequest();
-        finish(batch);
-        return;
+    // One claim per kind, so a round fills whole Composite requests with leads while roster
+    // write-backs and events travel in their own Collections calls.
+    const struct
+    {
+        const QString &kind;
+        int max;
+        QList<OutboxJob> &into;
+    } groups[] = {{jobs::SalesforceLeadUpsert, m_config.salesforceBatch, batch->leads},
+                  {jobs::SalesforcePeopleUpdate, 200, batch->people},
+                  {jobs::SalesforceEventPublish, 200, batch->events}};
+    for (const auto &g : groups) {
+        ClaimFilter filter;
+        filter.target = JobTarget::Salesforce;
+        filter.kind = g.kind;
+        if (batch->urgentOnly)
+            filter.minPriority = jobs::UrgentPriority;
+        auto claimed = m_store.outbox().claim(m_config.workerId, g.max, m_config.leaseMs, filter);
+        if (!claimed) {
+            qCWarning(lcSync) << "claim failed:" << claimed.error().message;
+            continue;
+        }
+        g.into = *claimed;
+        batch->round.claimed += int(claimed->size());
     }
-    batch->round.claimed = int(claimed->size());
-    if (claimed->isEmpty())
+    if (batch->round.claimed == 0)
         m_salesforceBreaker.cancelRequest();
-    for (const OutboxJob &job : *claimed) {
-        if (job.kind == jobs::SalesforceLeadUpsert)
-            batch->leads.append(job);
-        else if (job.kind == jobs::SalesforcePeopleUpdate)
-            batch->people.append(job);
-        else if (job.kind == jobs::SalesforceEventPublish)
-            batch->events.append(job);
-        else
-            (void)m_store.outbox().failPermanent(
-                job.id, m_config.workerId, ErrorClass::Permanent, QStringLiteral("unknown_kind"),
-                QStringLiteral("No delivery for job kind %1").arg(job.kind));
-    }
     sendSalesforceLeads(batch);
 }
 
@@ -411,7 +411,8 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                         = p.write.newState.value(QStringLiteral("Estimated_Value__c")).toDouble();
                     if (agent.isString() && !agent.toString().isEmpty()
                         && agent != p.before.salesforceState.value(agentPath)
-                        && value >= m_config.highValueThreshold) {
+                        && value >= m_config.highValueThreshold
+                        && (p.before.existsInSalesforce() || p.before.platformVersion > 1)) {
                         NewJob e;
                         e.kind = jobs::SalesforceEventPublish;
                         e.target = JobTarget::Salesforce;
@@ -511,25 +512,49 @@ void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
         finish(batch);
         return;
     }
-    const OutboxJob job = batch->events.takeFirst();
+    // One Collections call per event type, up to 200 events each.
+    const QString name = payloadOf(batch->events.first()).value(QStringLiteral("event")).toString();
+    QList<OutboxJob> jobs;
+    QList<QJsonObject> events;
+    for (qsizetype i = 0; i < batch->events.size();) {
+        const QJsonObject p = payloadOf(batch->events.at(i));
+        if (p.value(QStringLiteral("event")).toString() != name || jobs.size() == 200) {
+            ++i;
+            continue;
+        }
+        jobs.append(batch->events.takeAt(i));
+        events.append(p.value(QStringLiteral("fields")).toObject());
+    }
     if (!m_salesforceBudget.tryAcquire(true)) {
-        (void)m_store.outbox().failTransient(
-            job.id, m_config.workerId, m_clock.nowMs() + m_salesforceBudget.waitMs(true),
-            QStringLiteral("throttled"), QStringLiteral("waiting for API budget"), false);
+        const qint64 at = m_clock.nowMs() + m_salesforceBudget.waitMs(true);
+        for (const OutboxJob &job : jobs)
+            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
+                                                 QStringLiteral("throttled"),
+                                                 QStringLiteral("waiting for API budget"), false);
         sendEvents(batch);
         return;
     }
-    const QJsonObject p = payloadOf(job);
-    m_salesforce.publishEvent(
-        p.value(QStringLiteral("event")).toString(), p.value(QStringLiteral("fields")).toObject(),
-        this, [this, batch, job](Result<void> result) {
+    m_salesforce.publishEvents(
+        name, events, this, [this, batch, jobs](Result<QList<WriteOutcome>> result) {
             if (!result) {
-                failCall(*batch, {job}, result.error(), m_salesforceBudget, m_salesforceBreaker);
-            } else {
-                m_salesforceBreaker.recordSuccess();
-                (void)m_store.outbox().complete({job.id}, m_config.workerId);
-                ++batch->round.delivered;
+                failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+                sendEvents(batch);
+                return;
             }
+            m_salesforceBreaker.recordSuccess();
+            Transaction tx(m_store.database());
+            for (int i = 0; i < jobs.size(); ++i) {
+                const WriteOutcome o = result->value(i);
+                if (o.success) {
+                    (void)m_store.outbox().complete({jobs.at(i).id}, m_config.workerId);
+                    ++batch->round.delivered;
+                } else {
+                    failOne(*batch, jobs.at(i),
+                            o.code.isEmpty() ? QStringLiteral("missing_result") : o.code, o.message,
+                            o.code.isEmpty() || o.retryable);
+                }
+            }
+            (void)tx.commit();
             sendEvents(batch);
         });
 }

@@ -32,6 +32,7 @@ public:
         qint64 leaseMs = 5 * 60'000;
         RetryPolicy retry;
         double highValueThreshold = 50'000;
+        qint64 limitBackoffMs = 60'000; // after a throttling answer that names no time
     };
 
     struct Round

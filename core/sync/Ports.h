@@ -53,8 +53,10 @@ public:
     virtual void queryMore(const QString &next, QObject *context,
                            std::function<void(Result<RecordPage>)> done)
         = 0;
-    virtual void publishEvent(const QString &eventName, const QJsonObject &fields, QObject *context,
-                              std::function<void(Result<void>)> done)
+    // Platform events, up to 200 per call (sObject Collections create); one outcome per event.
+    virtual void publishEvents(const QString &eventName, const QList<QJsonObject> &events,
+                               QObject *context,
+                               std::function<void(Result<QList<WriteOutcome>>)> done)
         = 0;
     virtual void fetchLimits(QObject *context, std::function<void(Result<ApiLimits>)> done) = 0;
     virtual void get(const QString &sobject, const QString &externalIdField, const QString &key,

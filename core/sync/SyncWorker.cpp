@@ -83,6 +83,7 @@ void SyncWorker::initialize()
     config.leaseMs = qint64(p.sync.leaseS) * 1000;
     config.retry = RetryPolicy {p.sync.retryBaseMs, p.sync.retryCapMs, p.sync.maxAttempts};
     config.highValueThreshold = p.sync.highValueThreshold;
+    config.limitBackoffMs = qint64(p.sync.limitBackoffS) * 1000;
     config.salesforceBatch = std::min(p.sync.batchSize, 1000);
     m_dispatcher = std::make_unique<Dispatcher>(
         *m_store, *m_ports.salesforce, *m_ports.platform, *m_leadPlanner, *m_agentPlanner,

@@ -126,14 +126,38 @@ void SalesforcePortAdapter::queryMore(const QString &next, QObject *context,
     });
 }
 
-void SalesforcePortAdapter::publishEvent(const QString &eventName, const QJsonObject &fields,
-                                         QObject *context, std::function<void(Result<void>)> done)
+void SalesforcePortAdapter::publishEvents(const QString &eventName,
+                                          const QList<QJsonObject> &events, QObject *context,
+                                          std::function<void(Result<QList<WriteOutcome>>)> done)
 {
-    m_client.publishEvent(eventName, fields, context, [done = std::move(done)](Result<QString> r) {
-        if (!r)
-            return done(r.error());
-        done({});
-    });
+    publishFrom(eventName, std::make_shared<QList<QJsonObject>>(events), 0,
+                std::make_shared<QList<WriteOutcome>>(), context, std::move(done));
+}
+
+void SalesforcePortAdapter::publishFrom(const QString &eventName,
+                                        std::shared_ptr<QList<QJsonObject>> events, qsizetype start,
+                                        std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                                        std::function<void(Result<QList<WriteOutcome>>)> done)
+{
+    if (start >= events->size()) {
+        done(*out);
+        return;
+    }
+    m_client.createCollection(
+        eventName, events->mid(start, SalesforceClient::MaxCollection), false, context,
+        [this, eventName, events, start, out, context,
+         done = std::move(done)](Result<QList<RecordResult>> r) mutable {
+            if (!r)
+                return done(r.error());
+            for (RecordResult rr : *r) {
+                // Publishing answers success with an OPERATION_ENQUEUED "error".
+                if (rr.success)
+                    rr.errors.clear();
+                out->append(outcomeOf(rr));
+            }
+            publishFrom(eventName, events, start + SalesforceClient::MaxCollection, out, context,
+                        std::move(done));
+        });
 }
 
 void SalesforcePortAdapter::fetchLimits(QObject *context,

@@ -21,8 +21,8 @@ public:
                std::function<void(Result<RecordPage>)> done) override;
     void queryMore(const QString &next, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override;
-    void publishEvent(const QString &eventName, const QJsonObject &fields, QObject *context,
-                      std::function<void(Result<void>)> done) override;
+    void publishEvents(const QString &eventName, const QList<QJsonObject> &events, QObject *context,
+                       std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void fetchLimits(QObject *context, std::function<void(Result<ApiLimits>)> done) override;
     void get(const QString &sobject, const QString &externalIdField, const QString &key,
              const QStringList &fields, QObject *context,
@@ -35,6 +35,9 @@ private:
                     std::shared_ptr<QList<QJsonObject>> records, qsizetype start,
                     std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
                     std::function<void(Result<QList<WriteOutcome>>)> done);
+    void publishFrom(const QString &eventName, std::shared_ptr<QList<QJsonObject>> events,
+                     qsizetype start, std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                     std::function<void(Result<QList<WriteOutcome>>)> done);
     void updateFrom(const QString &sobject, std::shared_ptr<QList<QJsonObject>> records,
                     qsizetype start, std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
                     std::function<void(Result<QList<WriteOutcome>>)> done);

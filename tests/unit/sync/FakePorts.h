@@ -82,12 +82,16 @@ public:
     {
         answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {});
     }
-    void publishEvent(const QString &name, const QJsonObject &fields, QObject *context,
-                      std::function<void(Result<void>)> done) override
+    void publishEvents(const QString &name, const QList<QJsonObject> &list, QObject *context,
+                       std::function<void(Result<QList<WriteOutcome>>)> done) override
     {
         ++calls;
-        events.append({name, fields});
-        answerLater<Result<void>>(context, std::move(done), Result<void>());
+        QList<WriteOutcome> out;
+        for (const QJsonObject &fields : list) {
+            events.append({name, fields});
+            out.append({true, false, {}, {}, QStringLiteral("e00"), true, {}});
+        }
+        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
     }
     void fetchLimits(QObject *context, std::function<void(Result<ApiLimits>)> done) override
     {

@@ -286,16 +286,28 @@ private slots:
 
     void highValueAssignmentPublishesAnEvent()
     {
-        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io"), 75'000,
+        // Loaded already assigned (initial sync): not a new assignment, no event.
+        receive(platformLead(QStringLiteral("L-0"), 1, QStringLiteral("z@x.io"), 90'000,
+                             QStringLiteral("A-1")));
+        QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(m_sf.events.size(), 0);
+        // A high-value lead gets assigned on the platform: one event, urgent.
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io"), 75'000));
+        QCOMPARE(deliver(true).delivered, 1);
+        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("a@x.io"), 75'000,
                              QStringLiteral("A-7")));
         QCOMPARE(deliver(true).delivered, 1);
-        QCOMPARE(deliver(true).delivered, 1); // the urgent event job
+        QCOMPARE(deliver(true).delivered, 1); // the event job
         QCOMPARE(m_sf.events.size(), 1);
         QCOMPARE(m_sf.events.first().first, QStringLiteral("Lead_Assigned__e"));
         QCOMPARE(m_sf.events.first().second.value(QStringLiteral("Agent_Id__c")).toString(),
                  QStringLiteral("A-7"));
-        // Same assignment again: no second event.
-        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("b@x.io"), 75'000,
+        // A later change with the same assignment: no second event. A low-value lead: none.
+        receive(platformLead(QStringLiteral("L-1"), 3, QStringLiteral("b@x.io"), 75'000,
+                             QStringLiteral("A-7")));
+        receive(platformLead(QStringLiteral("L-2"), 1, QStringLiteral("c@x.io"), 10));
+        deliver(true);
+        receive(platformLead(QStringLiteral("L-2"), 2, QStringLiteral("c@x.io"), 10,
                              QStringLiteral("A-7")));
         deliver(true);
         deliver(true);

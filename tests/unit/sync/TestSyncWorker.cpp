@@ -77,10 +77,10 @@ private:
                 {
                     f->queryMore(a, b, std::move(c));
                 }
-                void publishEvent(const QString &a, const QJsonObject &b, QObject *c,
-                                  std::function<void(Result<void>)> d) override
+                void publishEvents(const QString &a, const QList<QJsonObject> &b, QObject *c,
+                                   std::function<void(Result<QList<WriteOutcome>>)> d) override
                 {
-                    f->publishEvent(a, b, c, std::move(d));
+                    f->publishEvents(a, b, c, std::move(d));
                 }
                 void fetchLimits(QObject *a, std::function<void(Result<ApiLimits>)> b) override
                 {

@@ -1,0 +1,96 @@
+#include "SyncWorld.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+namespace lb::test {
+
+SyncWorld::SyncWorld(const Clock &salesforceClock)
+    : salesforce(sandbox::SandboxConfig {}, salesforceClock)
+{ }
+
+SyncWorld::~SyncWorld()
+{
+    stopEngine();
+}
+
+void SyncWorld::stopEngine()
+{
+    if (m_controller) {
+        m_controller->stop();
+        m_controller.reset();
+    }
+}
+
+Result<void> SyncWorld::start(const FieldMapping &mapping)
+{
+    if (auto r = salesforce.start(); !r)
+        return r;
+    if (!platform.listen())
+        return makeError(QStringLiteral("platform"),
+                         QStringLiteral("the platform sandbox cannot listen"));
+    platform.setApiKey(QStringLiteral("pk_test_e2e"));
+    storePath = m_dir.filePath(QStringLiteral("e2e.db"));
+    profile.name = QStringLiteral("e2e");
+    profile.salesforce.loginUrl = QUrl(salesforce.loginUrl());
+    profile.salesforce.authFlow = QStringLiteral("password");
+    profile.salesforce.clientId = salesforce.config().clientId;
+    profile.salesforce.username = sandbox::SandboxConfig::defaultUser().username;
+    profile.platform.baseUrl = QUrl(platform.baseUrl());
+    profile.allowedHosts = {QStringLiteral("127.0.0.1")};
+    profile.sync.pollIntervalS = 3600;
+    profile.sync.retryBaseMs = 20;
+    profile.sync.retryCapMs = 400;
+    profile.sync.maxAttempts = 12;
+    profile.sync.limitBackoffS = 1;
+
+    EngineSecrets secrets;
+    secrets.salesforceClientSecret = salesforce.config().clientSecret;
+    secrets.salesforcePassword = sandbox::SandboxConfig::defaultUser().password;
+    secrets.platformApiKey = platform.apiKey();
+
+    EngineSetup setup;
+    setup.profile = profile;
+    setup.store = StoreConfig::sqlite(storePath);
+    setup.mapping = mapping;
+    const Profile p = profile;
+    setup.ports = [p, secrets](Store &store, std::function<void(const ApiLimits &)> onLimits,
+                               std::function<void()> onEvent) {
+        return buildEnginePorts(p, secrets, store, Clock::system(), std::move(onLimits),
+                                std::move(onEvent));
+    };
+    m_controller = std::make_unique<ThreadedSyncController>(std::move(setup));
+    QSignalSpy initialized(m_controller.get(), &ThreadedSyncController::initialized);
+    m_controller->launch();
+    if (!QTest::qWaitFor([&] { return initialized.count() > 0; }, 30'000))
+        return makeError(QStringLiteral("timeout"), QStringLiteral("the engine did not start"));
+    if (!initialized.first().at(0).toBool())
+        return makeError(QStringLiteral("engine"), initialized.first().at(1).toString());
+    return {};
+}
+
+std::optional<OnceResult> SyncWorld::runOnce(int timeoutMs)
+{
+    QSignalSpy finished(m_controller.get(), &ThreadedSyncController::onceFinished);
+    m_controller->runOnce();
+    if (!QTest::qWaitFor([&] { return finished.count() > 0; }, timeoutMs))
+        return std::nullopt;
+    return finished.first().at(0).value<OnceResult>();
+}
+
+QJsonObject person(int i, bool withPlatformId)
+{
+    QJsonObject p {
+        {QStringLiteral("Name"), QStringLiteral("Agent %1").arg(i)},
+        {QStringLiteral("Email__c"), QStringLiteral("agent%1@example.com").arg(i)},
+        {QStringLiteral("Active__c"), true},
+        {QStringLiteral("Eligible__c"), i % 3 != 0},
+        {QStringLiteral("States__c"), i % 2 ? QStringLiteral("TX;CA") : QStringLiteral("NY")},
+        {QStringLiteral("Capacity__c"), 10 + i % 20}};
+    if (withPlatformId)
+        p.insert(QStringLiteral("Platform_Agent_Id__c"),
+                 QStringLiteral("A-%1").arg(i, 4, 10, QLatin1Char('0')));
+    return p;
+}
+
+} // namespace lb::test

@@ -1,0 +1,39 @@
+#pragma once
+
+// Both sandboxes and a LeadBridge engine wired to them, in one process: the sandboxes answer on
+// the test thread, the engine runs on its own thread as in the product.
+#include "platform/PlatformSandbox.h"
+#include "salesforce/SalesforceSandbox.h"
+#include "sync/ThreadedSyncController.h"
+#include "sync/adapters/EnginePorts.h"
+
+#include <QTemporaryDir>
+
+namespace lb::test {
+
+class SyncWorld
+{
+public:
+    explicit SyncWorld(const Clock &salesforceClock = Clock::system());
+    ~SyncWorld();
+
+    Result<void> start(const FieldMapping &mapping = *FieldMapping::defaultMapping());
+    // One `sync --once` pass; fails the caller's QVERIFY if it does not finish.
+    std::optional<OnceResult> runOnce(int timeoutMs = 600'000);
+    ThreadedSyncController &controller() { return *m_controller; }
+    void stopEngine();
+
+    sandbox::SalesforceSandbox salesforce;
+    sandbox::PlatformSandbox platform;
+    Profile profile;
+    QString storePath;
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ThreadedSyncController> m_controller;
+};
+
+// A People__c record as an admin would create it.
+QJsonObject person(int i, bool withPlatformId);
+
+} // namespace lb::test
