@@ -111,6 +111,7 @@ void SyncWorker::initialize()
     connect(&m_reconcileTimer, &QTimer::timeout, this,
             [this] { reconcileNow(QStringLiteral("schedule")); });
     m_statusTimer.setInterval(1000);
+    connect(&m_statusTimer, &QTimer::timeout, this, &SyncWorker::probeLimitsWhilePaused);
     connect(&m_statusTimer, &QTimer::timeout, this,
             [this] { publishStatus(++m_statusTicks % 5 == 0); });
     m_limitsTimer.setInterval(5 * 60'000);
@@ -284,10 +285,27 @@ void SyncWorker::scheduleNextRound()
 
 void SyncWorker::refreshLimits()
 {
+    m_lastLimitsProbe = m_clock.nowMs();
     m_ports.salesforce->fetchLimits(this, [this](Result<ApiLimits> l) {
         if (l)
             observeLimits(*l);
+        else if (l.error().code == QLatin1String("REQUEST_LIMIT_EXCEEDED"))
+            m_salesforceBudget->throttled(qint64(m_setup.profile.sync.limitBackoffS) * 1000,
+                                          l.error().toString());
     });
+}
+
+void SyncWorker::probeLimitsWhilePaused()
+{
+    // Paused by limits, nothing calls the API and so nothing would tell us when usage falls
+    // again (the allocation is a rolling window): ask /limits now and then.
+    if (!m_salesforceBudget || m_state != SyncStatus::State::Running)
+        return;
+    const qint64 every = qint64(m_setup.profile.sync.limitBackoffS) * 1000;
+    if (m_salesforceBudget->state().paused && m_clock.nowMs() - m_lastLimitsProbe >= every) {
+        refreshLimits();
+        kick();
+    }
 }
 
 void SyncWorker::observeLimits(const ApiLimits &limits)

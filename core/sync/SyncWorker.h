@@ -110,6 +110,7 @@ private:
     void publishStatus(bool persist);
     void observeLimits(const ApiLimits &limits);
     void refreshLimits();
+    void probeLimitsWhilePaused();
     void onceStep();
     void finishOnce();
     void setError(const QString &detail);
@@ -155,6 +156,7 @@ private:
     qint64 m_lastPollPlatform = 0;
     qint64 m_lastPollSalesforce = 0;
     qint64 m_lastInboxCount = 0;
+    qint64 m_lastLimitsProbe = 0;
     std::deque<std::pair<qint64, int>> m_recent; // (ms, records) deliveries in the last minute
     QString m_lastBreakerStates;
 };

@@ -4,6 +4,7 @@
 #include "mapping/FieldMapping.h"
 #include "store/Store.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -144,6 +145,228 @@ private slots:
         QVERIFY(second.has_value() && second->ok);
         QCOMPARE(world.salesforce.writeLog().entries().size(), sfWrites);
         QCOMPARE(world.platform.writeLog().size(), pfWrites);
+    }
+
+    void alternatingEditsOnBothSidesCauseNoEcho()
+    {
+        SyncWorld world;
+        world.platform.generateLeads(600, 7);
+        QVERIFY(world.start().ok());
+        auto initial = world.runOnce();
+        QVERIFY(initial && initial->ok && initial->toInbox == 0);
+        const qsizetype sfBase = world.salesforce.writeLog().entries().size();
+        const qsizetype pfBase = world.platform.writeLog().size();
+
+        // 10 rounds of 50 platform edits and 50 Salesforce edits (1,000 edits), on different
+        // leads each time, with a sync pass after each round.
+        int platformEdits = 0, salesforceEdits = 0;
+        for (int round = 0; round < 10; ++round) {
+            for (int i = 0; i < 50; ++i) {
+                const QString id
+                    = QStringLiteral("L-%1").arg(round * 50 + i + 1, 6, 10, QLatin1Char('0'));
+                QVERIFY(world.platform
+                            .editLead(
+                                id,
+                                {{QStringLiteral("first_name"), QStringLiteral("Pf%1").arg(round)},
+                                 {QStringLiteral("score"), round * 7 % 100}},
+                                QStringLiteral("agent-ui"))
+                            .ok());
+                ++platformEdits;
+            }
+            for (int i = 0; i < 50; ++i) {
+                const QString key = QStringLiteral("L-%1").arg(500 - (round * 50 + i) % 500 + 100,
+                                                               6, 10, QLatin1Char('0'));
+                const auto sf
+                    = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key);
+                QVERIFY2(sf.has_value(), qPrintable(key));
+                QVERIFY(world.salesforce
+                            .updateRecord(
+                                QStringLiteral("Lead"), sf->value(QStringLiteral("Id")).toString(),
+                                {{QStringLiteral("Company"), QStringLiteral("Sf%1 Inc").arg(round)},
+                                 {QStringLiteral("Last_Updated_By_System__c"),
+                                  QStringLiteral("Salesforce")}},
+                                QStringLiteral("SalesRep"))
+                            .ok());
+                ++salesforceEdits;
+            }
+            auto pass = world.runOnce();
+            QVERIFY(pass && pass->ok);
+            QCOMPARE(pass->toInbox, 0);
+        }
+        QCOMPARE(platformEdits + salesforceEdits, 1000);
+
+        // Counted at the sandboxes: LeadBridge's writes since the initial load, and how many of
+        // them changed nothing (an echo repeats what the other side just sent).
+        int sfWrites = 0, sfEchoes = 0;
+        const auto &sfLog = world.salesforce.writeLog().entries();
+        for (qsizetype i = sfBase; i < sfLog.size(); ++i) {
+            if (sfLog.at(i).client != QLatin1String("LeadBridge"))
+                continue;
+            ++sfWrites;
+            sfEchoes += sfLog.at(i).changed ? 0 : 1;
+        }
+        int pfWrites = 0, pfEchoes = 0;
+        const auto &pfLog = world.platform.writeLog().entries();
+        for (qsizetype i = pfBase; i < pfLog.size(); ++i) {
+            ++pfWrites;
+            pfEchoes += pfLog.at(i).changed ? 0 : 1;
+        }
+        qInfo("1,000 edits -> %d Salesforce writes (%d echoes), %d platform writes (%d echoes)",
+              sfWrites, sfEchoes, pfWrites, pfEchoes);
+        QCOMPARE(sfEchoes, 0);
+        QCOMPARE(pfEchoes, 0);
+        QCOMPARE(sfWrites, platformEdits);
+        QCOMPARE(pfWrites, salesforceEdits);
+        // And both sides agree.
+        const auto sf = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey,
+                                                            QStringLiteral("L-000001"));
+        QCOMPARE(sf->value(QStringLiteral("FirstName")).toString(),
+                 world.platform.lead(QStringLiteral("L-000001"))->firstName);
+        const auto edited = world.platform.lead(QStringLiteral("L-000600"));
+        QCOMPARE(edited->company, QStringLiteral("Sf0 Inc"));
+    }
+
+    void faultsSessionExpiryAndASpentAllocationStillConvergeExactlyOnce()
+    {
+        SyncWorld world;
+        world.platform.generateLeads(2'000, 11);
+        sandbox::FaultConfig faults;
+        faults.fail503 = 0.10;
+        faults.lockRate = 0.05;
+        faults.seed = 42;
+        world.salesforce.setFaults(faults);
+        world.profile.sync.batchSize = 100; // more, smaller calls: more chances to fail
+        QVERIFY(world.start().ok());
+        world.controller().start();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return world.salesforce.recordCount(QStringLiteral("Lead")) >= 400; }, 120'000));
+        world.salesforce.expireAllSessions();
+        const qint64 max = world.salesforce.apiMax();
+        world.salesforce.setApiUsage(max, max); // the daily allocation is spent
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.controller().lastStatus().state == SyncStatus::State::PausedByLimits;
+            },
+            60'000));
+        const int during = world.salesforce.recordCount(QStringLiteral("Lead"));
+        world.salesforce.setApiUsage(0, max); // a new day
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.salesforce.recordCount(QStringLiteral("Lead")) == 2'000
+                    && world.controller().lastStatus().queue.pending == 0;
+            },
+            300'000));
+        world.stopEngine();
+        const auto counters = world.salesforce.faultCounters();
+        qInfo("faults injected: %lld 503s, %lld locked rows; %d leads when the allocation ran out",
+              counters.fail503, counters.lock, during);
+        QVERIFY(counters.fail503 > 0 && counters.lock > 0);
+        int notOnce = 0;
+        for (const auto &lead : world.platform.leads()) {
+            if (world.salesforce.writeCountFor(QStringLiteral("Lead"), lead.id) != 1)
+                ++notOnce;
+        }
+        QCOMPARE(notOnce, 0);
+        QCOMPARE(world.salesforce.recordCount(QStringLiteral("Lead")), 2'000);
+    }
+
+    void badDataLandsInTheInboxWithSalesforcesErrorAndRetryDeliversIt()
+    {
+        // A mapping without the "Unknown" company default, so a missing company is an error.
+        QFile f(QStringLiteral(":/leadbridge/mapping/default.json"));
+        (void)FieldMapping::defaultMapping(); // registers the resource
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray json = f.readAll();
+        json.replace(R"(["trim", {"default": "Unknown"}])", R"(["trim"])");
+        auto mapping = FieldMapping::fromJson(json, QStringLiteral("strict"));
+        QVERIFY(mapping.ok());
+
+        SyncWorld world;
+        world.platform.generateLeads(10, 3);
+        // Bad data as an import could leave it (seeded: the platform's own checks are bypassed).
+        auto broken = *world.platform.lead(QStringLiteral("L-000002"));
+        broken.email = QStringLiteral("not-an-email");
+        world.platform.seedLead(broken);
+        broken = *world.platform.lead(QStringLiteral("L-000005"));
+        broken.company.clear();
+        world.platform.seedLead(broken);
+        QVERIFY(world.start(*mapping).ok());
+        auto pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(pass->toInbox, 2);
+        QCOMPARE(world.salesforce.recordCount(QStringLiteral("Lead")), 8);
+
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("admin"));
+        QVERIFY(store.ok());
+        auto items = (*store)->inbox().list({});
+        QCOMPARE(items->size(), 2);
+        // Each carries the error Salesforce itself gives for that record.
+        for (const auto &item : *items) {
+            const QString id = item.recordKey.section(u':', 1);
+            const auto lead = *world.platform.lead(id);
+            auto direct
+                = world.salesforce.createRecord(QStringLiteral("Lead"),
+                                                {{QStringLiteral("LastName"), lead.lastName},
+                                                 {QStringLiteral("Company"), lead.company},
+                                                 {QStringLiteral("Email"), lead.email}});
+            QVERIFY(!direct.ok());
+            QCOMPARE(item.errorCode, direct.error().code);
+        }
+        // The data is fixed at the source; the admin retries from the inbox.
+        QVERIFY(world.platform
+                    .editLead(QStringLiteral("L-000002"),
+                              {{QStringLiteral("email"), QStringLiteral("fixed@example.com")}})
+                    .ok());
+        QVERIFY(world.platform
+                    .editLead(QStringLiteral("L-000005"),
+                              {{QStringLiteral("company"), QStringLiteral("Fixed Ltd")}})
+                    .ok());
+        QCOMPARE(*(*store)->inbox().retryAll(QStringLiteral("admin")), 2);
+        pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(pass->toInbox, 0);
+        QCOMPARE(world.salesforce.recordCount(QStringLiteral("Lead")), 10);
+        QCOMPARE(
+            world.salesforce
+                .recordByExternalId(QStringLiteral("Lead"), LeadKey, QStringLiteral("L-000002"))
+                ->value(QStringLiteral("Email"))
+                .toString(),
+            QStringLiteral("fixed@example.com"));
+        QCOMPARE(*(*store)->inbox().countOpen(), 0);
+    }
+
+    void keysetCursorNeverSkipsRecordsSharingASystemModstamp()
+    {
+        ManualClock sfClock(1'780'000'000'000);
+        SyncWorld world(sfClock);
+        QVERIFY(world.start().ok());
+        auto create = [&](int from, int count) {
+            for (int i = from; i < from + count; ++i)
+                QVERIFY(
+                    world.salesforce
+                        .createRecord(QStringLiteral("Lead"),
+                                      {{QStringLiteral("LastName"), QStringLiteral("Tie%1").arg(i)},
+                                       {QStringLiteral("Company"), QStringLiteral("Ties Inc")},
+                                       {QStringLiteral("Platform_Lead_Id__c"),
+                                        QStringLiteral("T-%1").arg(i, 5, 10, QLatin1Char('0'))}},
+                                      QStringLiteral("SalesRep"))
+                        .ok());
+        };
+        create(0, 1'750); // T1
+        sfClock.advanceMs(1000);
+        create(1'750, 500); // T2: rows 1,751-2,250 straddle the 2,000-row page boundary
+        sfClock.advanceMs(1000);
+        create(2'250, 250); // T3
+        auto pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(world.platform.leadCount(), 2'500);
+        // More records at the watermark's own SystemModstamp: the next pass takes them too.
+        create(2'500, 300);
+        pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(world.platform.leadCount(), 2'800);
+        QVERIFY(world.platform.lead(QStringLiteral("T-02799")).has_value());
     }
 };
 
