@@ -2,6 +2,7 @@
 
 #include "CliContext.h"
 #include "CredentialsCommand.h"
+#include "EngineCommands.h"
 #include "InboxCommand.h"
 #include "StatusCommand.h"
 
@@ -22,10 +23,14 @@ struct Command
 };
 
 const Command Commands[] = {
+    {"sync", "run the engine until SIGTERM/SIGINT, or one full pass with --once", runSync},
     {"status", "state, queue depth, inbox count, limits, breakers, last sync times [--json]",
      runStatus},
     {"inbox", "list | retry ID...|--all | discard ID... --reason TEXT", runInbox},
-    {"credentials", "set|delete --system S --secret NAME (value on stdin) | list", runCredentials},
+    {"reconcile", "compare both systems now, queue the repairs, print the report [--json]",
+     runReconcile},
+    {"credentials", "set|delete --system S --secret NAME (stdin) | list | test --system S",
+     runCredentials},
 };
 
 QString helpText()

@@ -1,5 +1,6 @@
 #include "CredentialsCommand.h"
 
+#include "EngineCommands.h"
 #include "auth/KeychainCredentialStore.h"
 #include "auth/SecretResolver.h"
 
@@ -28,7 +29,8 @@ template<typename T> T await(std::function<void(std::function<void(T)>)> start)
 int runCredentials(CliContext &ctx)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("set | delete | list"));
+    parser.addPositionalArgument(QStringLiteral("action"),
+                                 QStringLiteral("set | delete | list | test"));
     const QCommandLineOption system(QStringLiteral("system"),
                                     QStringLiteral("salesforce | platform | store"),
                                     QStringLiteral("SYSTEM"));
@@ -41,6 +43,8 @@ int runCredentials(CliContext &ctx)
         return ConfigError;
     }
     const QString action = parser.positionalArguments().value(0);
+    if (action == QLatin1String("test"))
+        return runCredentialsTest(ctx, parser.value(system));
     KeychainCredentialStore store;
     QObject context;
 

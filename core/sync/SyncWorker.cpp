@@ -538,7 +538,18 @@ void SyncWorker::runOnce()
             return;
         }
         observeLimits(*l);
-        poll([this] { onceStep(); });
+        // And the platform answers with our key.
+        m_ports.platform->listLeads(0, QString(), 1, this, [this](Result<RecordPage> page) {
+            if (!page) {
+                OnceResult result;
+                result.ok = false;
+                result.error = page.error();
+                m_once = false;
+                emit onceFinished(result);
+                return;
+            }
+            poll([this] { onceStep(); });
+        });
     });
 }
 

@@ -1,6 +1,8 @@
 // leadbridge-sandbox: the Salesforce sandbox org as a process, for scripts, jsforce and demos.
 // Prints one JSON line with the chosen URLs on stdout, then serves until SIGTERM/SIGINT.
 
+#include "platform/PlatformSandbox.h"
+#include "platform/PlatformSandboxCli.h"
 #include "salesforce/SalesforceSandbox.h"
 #include "salesforce/SandboxOrg.h"
 #include "salesforce/SeedLoader.h"
@@ -112,6 +114,8 @@ int main(int argc, char *argv[])
         u"ratio"_s);
     opt(u"fault-auth"_s, u"Apply the faults to the OAuth endpoints too."_s);
     opt(u"seed-random"_s, u"Seed of the fault generator (default 1)."_s, u"n"_s);
+    opt(u"no-platform"_s, u"Do not start the lead platform sandbox."_s);
+    lb::sandbox::PlatformSandboxCli::addOptions(p);
     p.process(app);
 
     SandboxConfig c;
@@ -171,7 +175,16 @@ int main(int argc, char *argv[])
             fail(counts.error().message);
     }
 
-    const QJsonObject ready {
+    // The lead platform emulator runs beside the org unless told not to.
+    std::unique_ptr<lb::sandbox::PlatformSandbox> platform;
+    if (!p.isSet(u"no-platform"_s)) {
+        auto started = lb::sandbox::PlatformSandboxCli::start(p, lb::Clock::system(), nullptr);
+        if (!started)
+            fail(started.error().message);
+        platform = std::move(*started);
+    }
+
+    QJsonObject ready {
         {u"loginUrl"_s, sandbox.loginUrl()},
         {u"instanceUrl"_s, sandbox.instanceUrl()},
         {u"restBaseUrl"_s, sandbox.restBaseUrl()},
@@ -179,6 +192,10 @@ int main(int argc, char *argv[])
         {u"username"_s, sandbox.org().users().constFirst().username},
         {u"pid"_s, qint64(QCoreApplication::applicationPid())},
     };
+    if (platform) {
+        ready.insert(u"platformUrl"_s, platform->baseUrl());
+        ready.insert(u"platformApiKey"_s, platform->apiKey());
+    }
     std::fprintf(stdout, "%s\n", QJsonDocument(ready).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
 

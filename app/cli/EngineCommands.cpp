@@ -1,0 +1,241 @@
+#include "EngineCommands.h"
+
+#include "auth/KeychainCredentialStore.h"
+#include "auth/SecretResolver.h"
+#include "mapping/FieldMapping.h"
+#include "sync/ThreadedSyncController.h"
+#include "sync/adapters/EnginePorts.h"
+#include "util/UnixSignalWatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace lb::cli {
+namespace {
+
+// Headless commands own their main loop, so waiting for one answer here is fine.
+template<typename Pred> void waitFor(Pred done)
+{
+    while (!done())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+}
+
+bool isCredentialProblem(const Error &e)
+{
+    static const QStringList codes {QStringLiteral("invalid_grant"),
+                                    QStringLiteral("invalid_client"),
+                                    QStringLiteral("invalid_client_id"),
+                                    QStringLiteral("unauthorized"),
+                                    QStringLiteral("secret_missing"),
+                                    QStringLiteral("secret_unreadable"),
+                                    QStringLiteral("keychain_unavailable"),
+                                    QStringLiteral("keychain_denied"),
+                                    QStringLiteral("host_not_allowed"),
+                                    QStringLiteral("insecure_url"),
+                                    QStringLiteral("profile"),
+                                    QStringLiteral("jwt_key"),
+                                    QStringLiteral("INVALID_SESSION_ID"),
+                                    QStringLiteral("unsupported_grant_type")};
+    return codes.contains(e.code) || e.httpStatus == 401;
+}
+
+QString explain(const Error &e)
+{
+    if (e.code == QLatin1String("invalid_grant") || e.code == QLatin1String("invalid_client")
+        || e.code == QLatin1String("invalid_client_id"))
+        return QStringLiteral(
+                   "Salesforce refused the credentials (%1). Check salesforce.client_id and "
+                   "salesforce.username in the profile and the stored Salesforce secrets "
+                   "(leadbridge credentials list).")
+            .arg(e.toString());
+    if (e.httpStatus == 401 || e.code == QLatin1String("unauthorized"))
+        return QStringLiteral(
+                   "The lead platform refused the API key (%1). Store the right one with "
+                   "`leadbridge credentials set --system platform --secret api_key`.")
+            .arg(e.toString());
+    return e.toString();
+}
+
+struct Engine
+{
+    std::unique_ptr<ThreadedSyncController> controller;
+    QString error;
+};
+
+// Loads the mapping, resolves the secrets (keychain or environment) and starts the worker.
+Engine launch(CliContext &ctx)
+{
+    Engine engine;
+    auto mapping = FieldMapping::load(ctx.profile.mapping);
+    if (!mapping) {
+        engine.error = mapping.error().message;
+        return engine;
+    }
+    KeychainCredentialStore keychain;
+    SecretResolver resolver(keychain, ctx.profile.name);
+    QStringList required = SecretResolver::requiredFor(ctx.profile.salesforce.authFlow);
+    required.append(QStringLiteral("platform/api_key"));
+    QStringList optional = SecretResolver::optionalFor(ctx.profile.salesforce.authFlow);
+    optional.append(QStringLiteral("platform/webhook_secret"));
+    std::optional<Result<SecretResolver::Secrets>> secrets;
+    QObject context;
+    resolver.resolve(required, optional, &context,
+                     [&](Result<SecretResolver::Secrets> r) { secrets = r; });
+    waitFor([&] { return secrets.has_value(); });
+    if (!*secrets) {
+        engine.error = secrets->error().message;
+        return engine;
+    }
+    const EngineSecrets engineSecrets = EngineSecrets::fromResolved(secrets->value());
+    EngineSetup setup;
+    setup.profile = ctx.profile;
+    setup.store = ctx.store;
+    setup.mapping = *mapping;
+    setup.workerId = QStringLiteral("worker-%1").arg(QCoreApplication::applicationPid());
+    const Profile profile = ctx.profile;
+    setup.ports
+        = [profile, engineSecrets](Store &store, std::function<void(const ApiLimits &)> onLimits,
+                                   std::function<void()> onEvent) {
+              return buildEnginePorts(profile, engineSecrets, store, Clock::system(),
+                                      std::move(onLimits), std::move(onEvent));
+          };
+    engine.controller = std::make_unique<ThreadedSyncController>(std::move(setup));
+    std::optional<QString> initError;
+    QObject::connect(engine.controller.get(), &ThreadedSyncController::initialized,
+                     engine.controller.get(),
+                     [&](bool ok, const QString &error) { initError = ok ? QString() : error; });
+    engine.controller->launch();
+    waitFor([&] { return initError.has_value(); });
+    if (!initError->isEmpty()) {
+        engine.error = *initError;
+        engine.controller.reset();
+    }
+    return engine;
+}
+
+} // namespace
+
+int runSync(CliContext &ctx)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption once(QStringLiteral("once"),
+                                  QStringLiteral("One full pass both ways, then exit."));
+    parser.addOption(once);
+    if (!parser.parse(QStringList {QStringLiteral("leadbridge sync")} + ctx.args)) {
+        ctx.err << parser.errorText() << Qt::endl;
+        return ConfigError;
+    }
+    Engine engine = launch(ctx);
+    if (!engine.controller) {
+        ctx.err << "leadbridge sync: " << engine.error << Qt::endl;
+        return ConfigError;
+    }
+    if (parser.isSet(once)) {
+        std::optional<OnceResult> result;
+        QObject::connect(engine.controller.get(), &ThreadedSyncController::onceFinished,
+                         engine.controller.get(), [&](const OnceResult &r) { result = r; });
+        engine.controller->runOnce();
+        waitFor([&] { return result.has_value(); });
+        engine.controller->stop();
+        if (!result->ok) {
+            ctx.err << "leadbridge sync: " << explain(result->error) << Qt::endl;
+            return isCredentialProblem(result->error) ? ConfigError : Failed;
+        }
+        ctx.out << "Delivered " << result->delivered << " record(s); " << result->toInbox
+                << " went to the inbox; " << result->stillPending << " still waiting for a retry."
+                << Qt::endl;
+        return result->toInbox > 0 ? RecordsInInbox : Ok;
+    }
+    // Continuous: until SIGTERM/SIGINT, which let the batch in flight finish.
+    UnixSignalWatcher watcher;
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &watcher,
+                     [](int) { QCoreApplication::quit(); });
+    QObject::connect(engine.controller.get(), &SyncController::notify, engine.controller.get(),
+                     [&ctx](const QString &, const QString &title, const QString &message) {
+                         ctx.err << title << ": " << message << Qt::endl;
+                     });
+    engine.controller->start();
+    ctx.err << "LeadBridge is syncing profile \"" << ctx.profile.name << "\" ("
+            << ctx.store.displayUrl() << "). Stop with Ctrl+C or SIGTERM." << Qt::endl;
+    QCoreApplication::exec();
+    ctx.err << "Stopping: finishing the batch in flight..." << Qt::endl;
+    engine.controller->stop();
+    return Ok;
+}
+
+int runReconcile(CliContext &ctx)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOption(json);
+    if (!parser.parse(QStringList {QStringLiteral("leadbridge reconcile")} + ctx.args)) {
+        ctx.err << parser.errorText() << Qt::endl;
+        return ConfigError;
+    }
+    Engine engine = launch(ctx);
+    if (!engine.controller) {
+        ctx.err << "leadbridge reconcile: " << engine.error << Qt::endl;
+        return ConfigError;
+    }
+    std::optional<std::pair<ReconcileReport, QString>> result;
+    QObject::connect(engine.controller.get(), &ThreadedSyncController::reconciled,
+                     engine.controller.get(), [&](const ReconcileReport &r, const QString &error) {
+                         result = {r, error};
+                     });
+    QMetaObject::invokeMethod(
+        engine.controller->worker(),
+        [w = engine.controller->worker()] { w->reconcileNow(QStringLiteral("cli")); },
+        Qt::QueuedConnection);
+    waitFor([&] { return result.has_value(); });
+    engine.controller->stop();
+    if (!result->second.isEmpty()) {
+        ctx.err << "leadbridge reconcile: " << result->second << Qt::endl;
+        return Failed;
+    }
+    const ReconcileReport &r = result->first;
+    if (parser.isSet(json)) {
+        ctx.out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
+        return Ok;
+    }
+    ctx.out << "Compared " << r.leadsCompared << " leads and " << r.agentsCompared << " agents.\n"
+            << "Missing in Salesforce: " << r.missingInSalesforce << "\n"
+            << "Missing on the platform: " << r.missingOnPlatform << "\n"
+            << "Differing: " << r.differing << "\n"
+            << "Writes queued: " << r.enqueued << " (delivered by the next `leadbridge sync`)"
+            << Qt::endl;
+    for (const auto &v : r.samples) {
+        const QJsonObject o = v.toObject();
+        ctx.out << "  " << o.value(QStringLiteral("kind")).toString() << "  "
+                << o.value(QStringLiteral("key")).toString() << "  "
+                << o.value(QStringLiteral("detail")).toString() << Qt::endl;
+    }
+    return Ok;
+}
+
+int runCredentialsTest(CliContext &ctx, const QString &system)
+{
+    if (system != QLatin1String("salesforce") && system != QLatin1String("platform")) {
+        ctx.err << "leadbridge credentials test: --system salesforce or platform" << Qt::endl;
+        return ConfigError;
+    }
+    Engine engine = launch(ctx);
+    if (!engine.controller) {
+        ctx.err << engine.error << Qt::endl;
+        return ConfigError;
+    }
+    std::optional<std::pair<bool, QString>> result;
+    QObject::connect(engine.controller.get(), &SyncController::connectionTested,
+                     engine.controller.get(),
+                     [&](const QString &, bool ok, const QString &message) {
+                         result = {ok, message};
+                     });
+    engine.controller->testConnection(system);
+    waitFor([&] { return result.has_value(); });
+    engine.controller->stop();
+    (result->first ? ctx.out : ctx.err) << result->second << Qt::endl;
+    return result->first ? Ok : ConfigError;
+}
+
+} // namespace lb::cli
