@@ -128,6 +128,8 @@ bool FakeSalesforce::handleRequest(const QHttpServerRequest &request, QTcpSocket
     r.body = request.body();
     requests.append(r);
     FakeReply reply = m_handler ? m_handler(r) : FakeReply::json(404, "[]");
+    if (reply.hang)
+        return true;
     QByteArray body = reply.body;
     if (reply.gzip) {
         body = gzip(body);

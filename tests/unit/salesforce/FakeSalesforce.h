@@ -34,6 +34,7 @@ struct FakeReply
     QByteArray body;
     bool gzip = false; // compress the body and say Content-Encoding: gzip
     bool rawGzipHeader = false; // say gzip without compressing (a mislabelled answer)
+    bool hang = false; // never answer (the client must time out)
 
     static FakeReply json(int status, const QByteArray &body);
     static FakeReply empty(int status);
