@@ -10,6 +10,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkReply>
 #include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
@@ -77,6 +78,15 @@ bool isSessionRejected(const HttpResponse &r)
         return true; // a bare 401: the token is the only credential we send
     return std::any_of(items.begin(), items.end(),
                        [](const SfError &e) { return e.code == "INVALID_SESSION_ID"_L1; });
+}
+
+// Qt decompresses gzip/deflate answers itself; a body that is not what its Content-Encoding
+// says ends as a reply error on an otherwise answered request.
+bool isUndecodable(const HttpResponse &r)
+{
+    const QByteArray encoding = r.header("Content-Encoding").trimmed().toLower();
+    return r.reachedServer() && r.networkError != QNetworkReply::NoError && !encoding.isEmpty()
+        && encoding != "identity";
 }
 
 // Reports the failure of a call (not sent, or a non-2xx answer) and returns true.
@@ -177,6 +187,8 @@ void SalesforceClient::dispatch(const Call &call, const QPointer<QObject> &guard
         request.setHeader("Sforce-Call-Options", "client=" + m_config.callOptionsClient.toUtf8());
     if (!call.body.isEmpty())
         request.setHeader("Content-Type", "application/json");
+    if (call.identityEncoding)
+        request.setHeader("Accept-Encoding", "identity");
     m_http.send(
         request, this,
         [this, call, guard, done = std::move(done), replayed,
@@ -184,6 +196,24 @@ void SalesforceClient::dispatch(const Call &call, const QPointer<QObject> &guard
             if (r.reachedServer())
                 ++m_apiCalls;
             observeLimits(r);
+            if (isUndecodable(r)) {
+                // A mislabelled Content-Encoding (restforce#761): a read is asked again
+                // uncompressed; a write may have happened, so it is not repeated.
+                if (call.method == "GET" && !call.identityEncoding) {
+                    qCInfo(lcSalesforce) << "undecodable answer; asking again uncompressed";
+                    Call plain = call;
+                    plain.identityEncoding = true;
+                    dispatch(plain, guard, std::move(done), replayed);
+                    return;
+                }
+                if (guard)
+                    done(Error {u"undecodable_response"_s,
+                                u"Salesforce's answer (HTTP %1) claimed Content-Encoding %2 but "
+                                u"could not be decoded."_s.arg(r.status)
+                                    .arg(QString::fromLatin1(r.header("Content-Encoding"))),
+                                r.status, false});
+                return;
+            }
             if (r.status == 401 && isSessionRejected(r)) {
                 if (!replayed) {
                     qCInfo(lcSalesforce) << "session rejected; refreshing once";

@@ -131,6 +131,7 @@ private:
         QString path; // already percent-encoded
         QString query; // already percent-encoded, without '?'
         QByteArray body;
+        bool identityEncoding = false; // ask for an uncompressed answer
     };
     using RawCallback = std::function<void(Result<HttpResponse>)>;
 

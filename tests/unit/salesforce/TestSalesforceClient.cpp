@@ -645,15 +645,23 @@ private slots:
     {
         QTest::addColumn<bool>("compressed");
         QTest::addColumn<int>("status");
-        QTest::newRow("gzip query page") << true << 200;
-        QTest::newRow("mislabelled empty 204") << false << 204;
+        QTest::addColumn<int>("requests");
+        QTest::newRow("gzip query page") << true << 200 << 1;
+        QTest::newRow("mislabelled empty 204") << false << 204 << 1;
+        // A read is asked again without compression.
+        QTest::newRow("mislabelled plain json") << false << 200 << 2;
     }
 
     void gzipAnswersAreDecompressed()
     {
         QFETCH(bool, compressed);
         QFETCH(int, status);
-        m_rest = [&](const FakeRequest &) {
+        QFETCH(int, requests);
+        m_rest = [&](const FakeRequest &req) {
+            if (req.header("Accept-Encoding") == "identity")
+                return FakeReply::json(200,
+                                       "{\"totalSize\":1,\"done\":true,\"records\":[{"
+                                       "\"Name\":\"\\u00c5sa\"}]}");
             FakeReply reply = status == 204
                 ? FakeReply::empty(204)
                 : FakeReply::json(200,
@@ -676,6 +684,21 @@ private slots:
         }
         // Qt asks for compression itself (and then decompresses) because we never set it.
         QVERIFY(restRequests().constFirst().header("Accept-Encoding").contains("gzip"));
+        QCOMPARE(restRequests().size(), requests);
+    }
+
+    void undecodableWriteIsNotRepeated()
+    {
+        m_rest = [](const FakeRequest &) {
+            FakeReply reply = FakeReply::json(201, "{\"id\":\"00Q5g00000AbCdEEAV\"}");
+            reply.rawGzipHeader = true;
+            return reply;
+        };
+        Error error;
+        QVERIFY(!run(u"create"_s, &error));
+        QCOMPARE(error.code, u"undecodable_response"_s);
+        QCOMPARE(error.httpStatus, 201);
+        QCOMPARE(restRequests().size(), 1);
     }
 
     void expiredSessionRefreshesOnceAndReplays()
