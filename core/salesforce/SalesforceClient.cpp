@@ -155,6 +155,10 @@ void SalesforceClient::authenticate(QObject *context, Callback<void> done)
 void SalesforceClient::send(Call call, QObject *context, RawCallback done)
 {
     QPointer<QObject> guard(context ? context : this);
+    if (m_session.hasToken() && !m_session.isRefreshing()) {
+        dispatch(call, guard, std::move(done), false); // answers asynchronously anyway
+        return;
+    }
     m_session.ensureToken(
         this,
         [this, call = std::move(call), guard, done = std::move(done)](Result<void> ok) mutable {
