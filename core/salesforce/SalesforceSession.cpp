@@ -24,6 +24,17 @@ SalesforceSession::SalesforceSession(HttpClient &http, SalesforceConfig config,
 
 SalesforceSession::~SalesforceSession() = default;
 
+auth::AuthorizationCodeFlow::Options SalesforceSession::browserLoginOptions() const
+{
+    auth::AuthorizationCodeFlow::Options o;
+    o.loginUrl = m_config.loginUrl;
+    o.clientId = m_config.clientId;
+    o.clientSecret = m_secrets.clientSecret;
+    o.redirectUri = m_config.redirectUri;
+    o.loginHint = m_config.username;
+    return o;
+}
+
 void SalesforceSession::setToken(const auth::OAuthToken &token)
 {
     m_token = token;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "SalesforceConfig.h"
+#include "auth/AuthorizationCodeFlow.h"
 #include "auth/OAuthToken.h"
 #include "util/Result.h"
 
@@ -40,6 +41,11 @@ public:
     void setSecrets(const SalesforceSecrets &secrets) { m_secrets = secrets; }
     const SalesforceConfig &config() const { return m_config; }
     auth::OAuthTokenClient &tokenClient() { return *m_tokens; }
+
+    // The browser login for this connection (authorization code + PKCE):
+    //   AuthorizationCodeFlow flow(session.tokenClient(), session.browserLoginOptions());
+    //   flow.start(openUrl, ctx, [&](Result<OAuthToken> t) { if (t) session.setToken(*t); });
+    auth::AuthorizationCodeFlow::Options browserLoginOptions() const;
 
     // A token obtained elsewhere (the browser login, a cache, tests). A refresh token in it
     // replaces the stored one (and is announced with refreshTokenChanged).

@@ -163,6 +163,35 @@ private slots:
         QVERIFY(!OAuthTokenClient::signatureMatches(*login, u"another secret"_s));
     }
 
+    void browserLoginFeedsTheSession()
+    {
+        SalesforceConfig config = m_h.config(AuthFlow::AuthorizationCode);
+        config.username = u"unapproved@leadbridge.sandbox"_s; // the login hint
+        config.redirectUri = QUrl(u"http://127.0.0.1:0/leadbridge/callback"_s);
+        SalesforceSecrets secrets = m_h.secrets();
+        m_h.connect(config, secrets);
+        QSignalSpy stored(&m_h.session(), &SalesforceSession::refreshTokenChanged);
+        AuthorizationCodeFlow flow(m_h.session().tokenClient(),
+                                   m_h.session().browserLoginOptions());
+        AsyncResult<OAuthToken> login;
+        flow.start([this](const QUrl &url) { browse(url); }, this, login.callback());
+        QVERIFY(login.wait());
+        QVERIFY2(login.get().ok(),
+                 qPrintable(login.get().ok() ? QString() : login.get().error().toString()));
+        QCOMPARE(flow.redirectUri().path(), u"/leadbridge/callback"_s);
+        m_h.session().setToken(*login.get());
+        QCOMPARE(stored.size(), 1); // the caller keeps it in the keychain
+        QCOMPARE(stored.constFirst().constFirst().toString(), login->value().refreshToken);
+        QVERIFY(callRest().ok());
+        QCOMPARE(m_h.session().grantsRequested(), 0); // the login's token was used as is
+        const auto who = m_h.sandbox().org().findUser(u"unapproved@leadbridge.sandbox"_s);
+        QVERIFY(login->value().identityUrl.endsWith(who->userId));
+        // When it expires, the refresh token from the login renews it.
+        m_h.sandbox().expireAllSessions();
+        QVERIFY(callRest().ok());
+        QCOMPARE(m_h.session().grantsRequested(), 1);
+    }
+
     void refreshTokenRotationIsAnnounced()
     {
         const Result<OAuthToken> login = browserLogin();
