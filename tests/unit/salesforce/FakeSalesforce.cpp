@@ -3,8 +3,6 @@
 #include <QHttpServerRequest>
 #include <QTcpSocket>
 
-#include <zlib.h>
-
 namespace lb::test {
 
 QByteArray FakeRequest::header(const QByteArray &name) const
@@ -77,21 +75,11 @@ int FakeSalesforce::countPath(const QString &pathPart) const
                              [&](const FakeRequest &r) { return r.path.contains(pathPart); }));
 }
 
-QByteArray FakeSalesforce::gzip(const QByteArray &data)
+QByteArray FakeSalesforce::gzippedQueryPage()
 {
-    z_stream zs {};
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY)
-        != Z_OK)
-        return {};
-    QByteArray out(qsizetype(deflateBound(&zs, uLong(data.size()))) + 32, Qt::Uninitialized);
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef *>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(qsizetype(zs.total_out));
-    deflateEnd(&zs);
-    return out;
+    return QByteArray::fromBase64(
+        "H4sIAAAAAAAC/6tWKskvScwJzqxKVbIy1FFKyc8DMkqKSlN1lIpSk/OLUoqV"
+        "rKKrlTxTlKyUDAwCTdMNQMAxyTnF1dUxTElHyS8xF6hDKabUwCDZtDhRqTa2FgAgHqgmVQAAAA==");
 }
 
 namespace {
@@ -130,13 +118,9 @@ bool FakeSalesforce::handleRequest(const QHttpServerRequest &request, QTcpSocket
     FakeReply reply = m_handler ? m_handler(r) : FakeReply::json(404, "[]");
     if (reply.hang)
         return true;
-    QByteArray body = reply.body;
-    if (reply.gzip) {
-        body = gzip(body);
+    const QByteArray &body = reply.body;
+    if (reply.gzipHeader)
         reply.headers.append(qMakePair(QByteArray("Content-Encoding"), QByteArray("gzip")));
-    } else if (reply.rawGzipHeader) {
-        reply.headers.append(qMakePair(QByteArray("Content-Encoding"), QByteArray("gzip")));
-    }
     QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + " X\r\n";
     for (const auto &[name, value] : reply.headers)
         out += name + ": " + value + "\r\n";

@@ -32,8 +32,9 @@ struct FakeReply
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    bool gzip = false; // compress the body and say Content-Encoding: gzip
-    bool rawGzipHeader = false; // say gzip without compressing (a mislabelled answer)
+    // Say Content-Encoding: gzip; `body` is sent as it is (compressed or, to test a
+    // mislabelled answer, not).
+    bool gzipHeader = false;
     bool hang = false; // never answer (the client must time out)
 
     static FakeReply json(int status, const QByteArray &body);
@@ -59,7 +60,9 @@ public:
     QList<FakeRequest> requests;
     int countPath(const QString &pathPart) const;
 
-    static QByteArray gzip(const QByteArray &data);
+    // A query page ({"totalSize":1,...,"Name":"\u00c5sa"}) compressed by gzip, for tests of
+    // transparent decompression (made with Python's gzip module; no zlib dependency here).
+    static QByteArray gzippedQueryPage();
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;

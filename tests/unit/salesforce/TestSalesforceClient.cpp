@@ -438,9 +438,9 @@ private slots:
         QVERIFY(r.wait());
         QVERIFY(r.get().ok());
         const FakeRequest req = restRequests().constFirst();
-        QCOMPARE(
-            req.path,
-            u"/services/data/v62.0/sobjects/Lead/Platform_Lead_Id__c/a%2Fb%20c%2Bd%40x.com%3F%23"_s);
+        QCOMPARE(req.path,
+                 u"/services/data/v62.0/sobjects/Lead/Platform_Lead_Id__c/"
+                 "a%2Fb%20c%2Bd%40x.com%3F%23"_s);
         QCOMPARE(req.rawQuery, QString());
         const QJsonObject body = req.json().object();
         QVERIFY(!body.contains(u"Platform_Lead_Id__c"_s));
@@ -665,10 +665,10 @@ private slots:
             FakeReply reply = status == 204
                 ? FakeReply::empty(204)
                 : FakeReply::json(200,
-                                  "{\"totalSize\":1,\"done\":true,\"records\":[{\"Id\":"
-                                  "\"00Q5g00000AbCdEEAV\",\"Name\":\"\\u00c5sa\"}]}");
-            reply.gzip = compressed;
-            reply.rawGzipHeader = !compressed;
+                                  compressed ? FakeSalesforce::gzippedQueryPage()
+                                             : QByteArray("{\"totalSize\":1,\"done\":true,"
+                                                          "\"records\":[]}"));
+            reply.gzipHeader = true;
             reply.header("Vary", "Accept-Encoding");
             return reply;
         };
@@ -691,7 +691,7 @@ private slots:
     {
         m_rest = [](const FakeRequest &) {
             FakeReply reply = FakeReply::json(201, "{\"id\":\"00Q5g00000AbCdEEAV\"}");
-            reply.rawGzipHeader = true;
+            reply.gzipHeader = true;
             return reply;
         };
         Error error;
