@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTest>
@@ -1120,6 +1121,33 @@ private slots:
         QVERIFY(c.wait());
         QCOMPARE(c.get().error().code, u"bad_argument"_s);
         QCOMPARE(m_fake.requests.size(), 0);
+    }
+
+    void tokensNeverReachTheLog()
+    {
+        static QStringList captured;
+        captured.clear();
+        QLoggingCategory::setFilterRules(u"lb.*=true"_s);
+        const QtMessageHandler previous
+            = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &,
+                                        const QString &message) { captured.append(message); });
+        m_rest = [](const FakeRequest &) {
+            return FakeReply::json(200, "{\"totalSize\":0,\"done\":true,\"records\":[]}");
+        };
+        m_rejectedTokens = {u"tok-1"_s}; // a grant, a rejection, a refresh and a replay
+        const bool ok = run(u"query"_s);
+        m_grantFails = true;
+        m_rejectedTokens.append(u"tok-2"_s);
+        run(u"get"_s); // a failed refresh
+        qInstallMessageHandler(previous);
+        QLoggingCategory::setFilterRules(u"lb.*.debug=false"_s);
+        QVERIFY(ok);
+        QVERIFY(captured.size() >= 4);
+        for (const QString &line : std::as_const(captured)) {
+            QVERIFY2(!line.contains(u"tok-"_s), qPrintable(line));
+            QVERIFY2(!line.contains(u"secret"_s), qPrintable(line));
+            QVERIFY2(!line.contains(u"Bearer"_s), qPrintable(line));
+        }
     }
 
     void deadContextGetsNoCallback()
