@@ -93,7 +93,8 @@ void KeychainCredentialStore::read(const CredentialKey &key, QObject *context, R
                     return;
                 }
                 const Error e = describeFailure(readJob->error(), readJob->errorString(), account);
-                qCInfo(lcAuth) << "keychain read of" << account << "failed:" << e.message;
+                // The caller decides whether this matters (optional secrets are often absent).
+                qCDebug(lcAuth) << "keychain read of" << account << "failed:" << e.message;
                 done(e);
             });
     job->start();

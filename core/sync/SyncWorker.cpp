@@ -596,7 +596,7 @@ void SyncWorker::shutdown()
     m_roundTimer.stop();
     m_inboundTimer.stop();
     m_state = SyncStatus::State::Stopped;
-    m_detail = QStringLiteral("stopped");
+    m_detail.clear();
     if (m_delivering) {
         m_stopping = true; // the round in flight finishes, then stopped() is emitted
         return;

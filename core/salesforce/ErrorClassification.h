@@ -1,0 +1,25 @@
+#pragma once
+
+#include "SalesforceTypes.h"
+#include "net/RetryPolicy.h"
+#include "util/Result.h"
+
+namespace lb::salesforce {
+
+// How the engine treats a Salesforce failure (SALESFORCE_API.md 0.4/0.5/6.3 and DESIGN.md):
+// network errors, timeouts, 5xx, 429, REQUEST_LIMIT_EXCEEDED (a 403!) and UNABLE_TO_LOCK_ROW
+// are transient; INVALID_SESSION_ID refreshes the token once; everything else (validation,
+// malformed requests, unknown fields) is permanent.
+
+bool isRetryableHttpStatus(int httpStatus);
+// Salesforce error codes and our own transport codes ("network", "timeout", "http_503").
+bool isRetryableCode(const QString &code);
+bool isRetryable(const SfError &error);
+// A record that failed only because another record or subrequest failed
+// (ALL_OR_NONE_OPERATION_ROLLED_BACK, PROCESSING_HALTED): re-sending it on its own can work.
+bool isCollateralFailure(const SfError &error);
+bool isSessionInvalid(const SfError &error);
+
+FailureKind classify(const Error &error);
+
+} // namespace lb::salesforce
