@@ -2,7 +2,6 @@
 
 #include "PlatformPortAdapter.h"
 #include "SalesforcePortAdapter.h"
-#include "auth/OAuthTokenClient.h"
 #include "log/Logging.h"
 #include "platform/LeadPlatformClient.h"
 #include "platform/WebhookReceiver.h"
@@ -76,12 +75,13 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     config.username = profile.salesforce.username;
     config.callOptionsClient = profile.salesforce.callOptionsClient;
     config.redirectUri = profile.salesforce.redirectUri;
-    salesforce::SalesforceSecrets sfSecrets {
-        secrets.salesforceClientSecret, secrets.salesforcePassword, secrets.salesforceRefreshToken,
-        secrets.salesforcePrivateKey};
-    auto *oauth = new OAuthTokenClient(*sfHttp, config, sfSecrets, clock);
-    set.owned.emplace_back(oauth);
-    auto *session = new salesforce::SalesforceSession(*oauth);
+    salesforce::SalesforceSecrets sfSecrets;
+    sfSecrets.clientSecret = secrets.salesforceClientSecret;
+    sfSecrets.password = secrets.salesforcePassword;
+    sfSecrets.refreshToken = secrets.salesforceRefreshToken;
+    sfSecrets.privateKeyPem = secrets.salesforcePrivateKey;
+    auto *session = new salesforce::SalesforceSession(*sfHttp, config, sfSecrets);
+    session->setClock(clock);
     set.owned.emplace_back(session);
     auto *sf = new salesforce::SalesforceClient(*sfHttp, *session, config);
     set.owned.emplace_back(sf);

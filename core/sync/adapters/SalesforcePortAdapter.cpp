@@ -1,6 +1,6 @@
 #include "SalesforcePortAdapter.h"
 
-#include "salesforce/SalesforceErrors.h"
+#include "salesforce/ErrorClassification.h"
 
 namespace lb {
 
@@ -23,7 +23,7 @@ WriteOutcome SalesforcePortAdapter::outcomeOf(const RecordResult &r)
         o.code = e.code;
         o.message = e.message;
         // A record rolled back because of another one, or locked, may succeed next time.
-        o.retryable = salesforce::SalesforceErrors::isRetryableCode(e.code)
+        o.retryable = salesforce::isRetryableCode(e.code)
             || e.code == QLatin1String("ALL_OR_NONE_OPERATION_ROLLED_BACK")
             || e.code == QLatin1String("PROCESSING_HALTED");
     }
@@ -44,15 +44,15 @@ void SalesforcePortAdapter::upsertFrom(const QString &sobject, const QString &ex
                                        std::function<void(Result<QList<WriteOutcome>>)> done)
 {
     constexpr qsizetype PerCall
-        = SalesforceClient::MaxCollection * SalesforceClient::MaxCollectionsPerComposite;
+        = SalesforceClient::kMaxCollectionRecords * SalesforceClient::kMaxCompositeCollections;
     if (start >= records->size()) {
         done(*out);
         return;
     }
     QList<QList<QJsonObject>> batches;
     for (qsizetype i = start; i < std::min(records->size(), start + PerCall);
-         i += SalesforceClient::MaxCollection)
-        batches.append(records->mid(i, SalesforceClient::MaxCollection));
+         i += SalesforceClient::kMaxCollectionRecords)
+        batches.append(records->mid(i, SalesforceClient::kMaxCollectionRecords));
     m_client.compositeUpsert(
         sobject, externalIdField, batches, context,
         [this, sobject, externalIdField, records, start, out, context,
@@ -94,15 +94,15 @@ void SalesforcePortAdapter::updateFrom(const QString &sobject,
         return;
     }
     m_client.updateCollection(
-        sobject, records->mid(start, SalesforceClient::MaxCollection), false, context,
+        sobject, records->mid(start, SalesforceClient::kMaxCollectionRecords), false, context,
         [this, sobject, records, start, out, context,
          done = std::move(done)](Result<QList<RecordResult>> r) mutable {
             if (!r)
                 return done(r.error());
             for (const RecordResult &rr : *r)
                 out->append(outcomeOf(rr));
-            updateFrom(sobject, records, start + SalesforceClient::MaxCollection, out, context,
-                       std::move(done));
+            updateFrom(sobject, records, start + SalesforceClient::kMaxCollectionRecords, out,
+                       context, std::move(done));
         });
 }
 
@@ -144,7 +144,7 @@ void SalesforcePortAdapter::publishFrom(const QString &eventName,
         return;
     }
     m_client.createCollection(
-        eventName, events->mid(start, SalesforceClient::MaxCollection), false, context,
+        eventName, events->mid(start, SalesforceClient::kMaxCollectionRecords), false, context,
         [this, eventName, events, start, out, context,
          done = std::move(done)](Result<QList<RecordResult>> r) mutable {
             if (!r)
@@ -155,8 +155,8 @@ void SalesforcePortAdapter::publishFrom(const QString &eventName,
                     rr.errors.clear();
                 out->append(outcomeOf(rr));
             }
-            publishFrom(eventName, events, start + SalesforceClient::MaxCollection, out, context,
-                        std::move(done));
+            publishFrom(eventName, events, start + SalesforceClient::kMaxCollectionRecords, out,
+                        context, std::move(done));
         });
 }
 
@@ -170,17 +170,7 @@ void SalesforcePortAdapter::get(const QString &sobject, const QString &externalI
                                 const QString &key, const QStringList &fields, QObject *context,
                                 std::function<void(Result<QJsonObject>)> done)
 {
-    const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 = %4 LIMIT 1")
-                             .arg(fields.join(QStringLiteral(", ")), sobject, externalIdField,
-                                  SalesforceClient::quoteSoql(key));
-    m_client.query(soql, context, [done = std::move(done), key](Result<salesforce::QueryPage> r) {
-        if (!r)
-            return done(r.error());
-        if (r->records.isEmpty())
-            return done(makeError(QStringLiteral("NOT_FOUND"),
-                                  QStringLiteral("No Salesforce record for %1.").arg(key)));
-        done(r->records.first());
-    });
+    m_client.getByExternalId(sobject, externalIdField, key, fields, context, std::move(done));
 }
 
 } // namespace lb

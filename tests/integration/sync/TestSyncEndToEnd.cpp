@@ -235,7 +235,7 @@ private slots:
         faults.lockRate = 0.05;
         faults.seed = 42;
         world.salesforce.setFaults(faults);
-        world.profile.sync.batchSize = 100; // more, smaller calls: more chances to fail
+        world.profile.sync.batchSize = 25; // many small calls, so every kind of fault strikes
         QVERIFY(world.start().ok());
         world.controller().start();
         QVERIFY(QTest::qWaitFor(
