@@ -1,0 +1,173 @@
+// Crash safety and the headless command line, as an admin's server would run them.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestSyncCrashSafety : public QObject
+{
+    Q_OBJECT
+
+private:
+    QProcess m_sandbox;
+    QJsonObject m_ready;
+    QTemporaryDir m_dir;
+    QString m_profile;
+    QNetworkAccessManager m_nam;
+
+    QProcessEnvironment environment(const QString &password
+                                    = QStringLiteral("sandbox-password")) const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LEADBRIDGE_SF_CLIENT_SECRET"),
+                   QStringLiteral("leadbridge-sandbox-consumer-secret"));
+        env.insert(QStringLiteral("LEADBRIDGE_SF_PASSWORD"), password);
+        env.insert(QStringLiteral("LEADBRIDGE_PLATFORM_API_KEY"), QStringLiteral("pk_crash"));
+        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS")); // secrets come from the environment
+        env.remove(QStringLiteral("DISPLAY"));
+        return env;
+    }
+
+    int runOnce(const QString &password = QStringLiteral("sandbox-password"),
+                QByteArray *err = nullptr)
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment(password));
+        p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
+                {QStringLiteral("--profile"), m_profile, QStringLiteral("sync"),
+                 QStringLiteral("--once")});
+        if (!p.waitForFinished(300'000))
+            return -1;
+        if (err)
+            *err = p.readAllStandardError();
+        return p.exitCode();
+    }
+
+    QJsonObject sandboxStats()
+    {
+        QNetworkReply *reply
+            = m_nam.get(QNetworkRequest(QUrl(m_ready.value(QStringLiteral("instanceUrl")).toString()
+                                             + QStringLiteral("/__sandbox/stats?limit=10000000"))));
+        if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 60'000))
+            return {};
+        const QJsonObject stats = QJsonDocument::fromJson(reply->readAll()).object();
+        reply->deleteLater();
+        return stats;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_sandbox.start(qEnvironmentVariable("LB_SANDBOX_BIN"),
+                        {QStringLiteral("--platform-generate"), QStringLiteral("5000"),
+                         QStringLiteral("--platform-api-key"), QStringLiteral("pk_crash"),
+                         QStringLiteral("--save-interval"), QStringLiteral("0")});
+        QVERIFY(m_sandbox.waitForStarted());
+        QVERIFY(QTest::qWaitFor([&] { return m_sandbox.canReadLine(); }, 30'000));
+        m_ready = QJsonDocument::fromJson(m_sandbox.readLine()).object();
+        QVERIFY(!m_ready.value(QStringLiteral("platformUrl")).toString().isEmpty());
+        m_profile = m_dir.filePath(QStringLiteral("profile.json"));
+        QFile f(m_profile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QJsonObject profile {
+            {QStringLiteral("name"), QStringLiteral("crash")},
+            {QStringLiteral("salesforce"),
+             QJsonObject {{QStringLiteral("login_url"), m_ready.value(QStringLiteral("loginUrl"))},
+                          {QStringLiteral("auth_flow"), QStringLiteral("password")},
+                          {QStringLiteral("client_id"), m_ready.value(QStringLiteral("clientId"))},
+                          {QStringLiteral("username"), m_ready.value(QStringLiteral("username"))}}},
+            {QStringLiteral("platform"),
+             QJsonObject {
+                 {QStringLiteral("base_url"), m_ready.value(QStringLiteral("platformUrl"))}}},
+            {QStringLiteral("store"),
+             QString(QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("crash.db")))},
+            {QStringLiteral("allowed_hosts"), QJsonArray {QStringLiteral("127.0.0.1")}},
+            {QStringLiteral("sync"),
+             QJsonObject {{QStringLiteral("poll_interval_s"), 2},
+                          {QStringLiteral("batch_size"), 500},
+                          {QStringLiteral("lease_s"), 5},
+                          {QStringLiteral("retry_base_ms"), 50}}}};
+        f.write(QJsonDocument(profile).toJson());
+    }
+
+    void cleanupTestCase()
+    {
+        m_sandbox.terminate();
+        m_sandbox.waitForFinished(10'000);
+    }
+
+    void wrongCredentialsExitWithTwoAndSayWhich()
+    {
+        QByteArray err;
+        QCOMPARE(runOnce(QStringLiteral("wrong-password"), &err), 2);
+        QVERIFY2(err.contains("Salesforce refused the credentials"), err.constData());
+    }
+
+    void killedAtTwentyRandomPointsConvergesWithEachChangeWrittenOnce()
+    {
+        QRandomGenerator random(2026);
+        for (int kill = 0; kill < 20; ++kill) {
+            QProcess sync;
+            sync.setProcessEnvironment(environment());
+            sync.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
+                       {QStringLiteral("--profile"), m_profile, QStringLiteral("sync")});
+            QVERIFY(sync.waitForStarted());
+            // The kill points are the point of this test: anywhere from start-up through
+            // polling, processing and delivery.
+            QTest::qWait(int(random.bounded(150, 2500)));
+            sync.kill(); // SIGKILL
+            QVERIFY(sync.waitForFinished(30'000));
+            QCOMPARE(sync.exitStatus(), QProcess::CrashExit);
+        }
+        // Leases of the last victim must run out before another worker may take its jobs.
+        QTest::qWait(5'500);
+        QByteArray err;
+        QCOMPARE(runOnce(QStringLiteral("sandbox-password"), &err), 0);
+
+        const QJsonObject stats = sandboxStats();
+        QCOMPARE(stats.value(QStringLiteral("records"))
+                     .toObject()
+                     .value(QStringLiteral("Lead"))
+                     .toObject()
+                     .value(QStringLiteral("live"))
+                     .toInt(),
+                 5000);
+        QHash<QString, int> changed;
+        int total = 0, unchanged = 0;
+        for (const QJsonValue &v : stats.value(QStringLiteral("writeLog")).toArray()) {
+            const QJsonObject w = v.toObject();
+            if (w.value(QStringLiteral("object")).toString() != QLatin1String("Lead"))
+                continue;
+            ++total;
+            if (w.value(QStringLiteral("changed")).toBool())
+                ++changed[w.value(QStringLiteral("externalId")).toString()];
+            else
+                ++unchanged;
+        }
+        int notOnce = 0;
+        for (int c : changed)
+            notOnce += c == 1 ? 0 : 1;
+        qInfo("20 SIGKILLs: %d Lead writes in all, %d that changed nothing, %lld leads written",
+              total, unchanged, qint64(changed.size()));
+        QCOMPARE(qint64(changed.size()), 5000);
+        QCOMPARE(notOnce, 0);
+
+        // A further pass writes nothing.
+        QCOMPARE(runOnce(), 0);
+        const QJsonObject after = sandboxStats();
+        QCOMPARE(
+            after.value(QStringLiteral("writes")).toObject().value(QStringLiteral("total")).toInt(),
+            stats.value(QStringLiteral("writes"))
+                .toObject()
+                .value(QStringLiteral("total"))
+                .toInt());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSyncCrashSafety)
+#include "TestSyncCrashSafety.moc"
