@@ -109,7 +109,6 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
                                  .arg(profile.platform.webhookListen, port.error().message));
         QObject::connect(receiver, &platform::WebhookReceiver::eventStored, receiver,
                          [onEvent] { onEvent(); });
-        qCInfo(lcPlatform) << "webhook receiver listening at" << receiver->url();
     } else {
         qCInfo(lcPlatform) << "no webhook secret configured: the platform is polled only";
     }

@@ -1,6 +1,7 @@
 #include "SyncWorld.h"
 
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 namespace lb::test {
@@ -48,6 +49,17 @@ Result<void> SyncWorld::start(const FieldMapping &mapping)
     secrets.salesforceClientSecret = salesforce.config().clientSecret;
     secrets.salesforcePassword = sandbox::SandboxConfig::defaultUser().password;
     secrets.platformApiKey = platform.apiKey();
+    if (m_webhooks) {
+        QTcpServer probe; // a free port for the receiver
+        probe.listen(QHostAddress::LocalHost, 0);
+        const quint16 port = probe.serverPort();
+        probe.close();
+        profile.platform.webhookListen = QStringLiteral("127.0.0.1:%1").arg(port);
+        secrets.webhookSecret = QByteArrayLiteral("whsec_e2e_shared_secret");
+        platform.setWebhookTarget(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/hooks/platform").arg(port)),
+            secrets.webhookSecret);
+    }
 
     EngineSetup setup;
     setup.profile = profile;

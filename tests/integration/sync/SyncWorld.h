@@ -18,6 +18,8 @@ public:
     ~SyncWorld();
 
     Result<void> start(const FieldMapping &mapping = *FieldMapping::defaultMapping());
+    // Before start(): receive the platform's webhooks on a free loopback port.
+    void enableWebhooks() { m_webhooks = true; }
     // One `sync --once` pass; fails the caller's QVERIFY if it does not finish.
     std::optional<OnceResult> runOnce(int timeoutMs = 600'000);
     ThreadedSyncController &controller() { return *m_controller; }
@@ -30,6 +32,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    bool m_webhooks = false;
     std::unique_ptr<ThreadedSyncController> m_controller;
 };
 

@@ -336,6 +336,46 @@ private slots:
         QCOMPARE(*(*store)->inbox().countOpen(), 0);
     }
 
+    void signedWebhooksDriveChangesWithoutPolling()
+    {
+        SyncWorld world;
+        world.enableWebhooks();
+        world.platform.generateLeads(20, 5);
+        QVERIFY(world.start().ok());
+        world.controller().start(); // one initial poll; the next is an hour away
+        QVERIFY(QTest::qWaitFor(
+            [&] { return world.salesforce.recordCount(QStringLiteral("Lead")) == 20; }, 60'000));
+        // Platform users change and create leads: the webhooks carry them to Salesforce.
+        QVERIFY(world.platform
+                    .editLead(QStringLiteral("L-000003"),
+                              {{QStringLiteral("first_name"), QStringLiteral("Hooked")}},
+                              QStringLiteral("agent-ui"))
+                    .ok());
+        sandbox::LeadRecord fresh;
+        fresh.id = QStringLiteral("L-900001");
+        fresh.firstName = QStringLiteral("New");
+        fresh.lastName = QStringLiteral("Webhook");
+        fresh.company = QStringLiteral("Hook Ltd");
+        fresh.email = QStringLiteral("new.webhook@example.com");
+        QVERIFY(world.platform.createLead(fresh, QStringLiteral("agent-ui")).ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto a = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey,
+                                                                   QStringLiteral("L-000003"));
+                const auto b = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey,
+                                                                   QStringLiteral("L-900001"));
+                return a
+                    && a->value(QStringLiteral("FirstName")).toString() == QLatin1String("Hooked")
+                    && b.has_value();
+            },
+            30'000));
+        world.stopEngine();
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("check"));
+        QVERIFY(store.ok());
+        QVERIFY(*(*store)->events().count() >= 22); // 20 polled + 2 webhooks (stored before 2xx)
+    }
+
     void keysetCursorNeverSkipsRecordsSharingASystemModstamp()
     {
         ManualClock sfClock(1'780'000'000'000);
