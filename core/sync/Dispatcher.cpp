@@ -63,6 +63,23 @@ Dispatcher::Dispatcher(Store &store, SalesforcePort &salesforce, PlatformPort &p
     , m_random(QRandomGenerator::securelySeeded())
 { }
 
+bool Dispatcher::acquire(Batch &batch, ApiBudget &budget, const QList<OutboxJob> &jobs, bool urgent)
+{
+    if (budget.tryAcquire(urgent))
+        return true;
+    // No budget now: the jobs wait for it without losing an attempt.
+    const qint64 at = m_clock.nowMs() + budget.waitMs(urgent);
+    Transaction tx(m_store.database());
+    for (const OutboxJob &job : jobs)
+        (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
+                                             QStringLiteral("throttled"),
+                                             QStringLiteral("waiting for API budget"), false);
+    (void)tx.commit();
+    batch.round.blocked = true;
+    batch.round.blockedReason = QStringLiteral("waiting for API budget");
+    return false;
+}
+
 qint64 Dispatcher::retryAt(int attempts)
 {
     return m_clock.nowMs() + m_config.retry.backoffMs(attempts, m_random);
@@ -343,16 +360,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
     QList<OutboxJob> allJobs;
     for (const Planned &p : *planned)
         allJobs.append(p.jobs);
-    if (!m_salesforceBudget.tryAcquire(batch->urgentOnly)) {
-        const qint64 at = m_clock.nowMs() + m_salesforceBudget.waitMs(batch->urgentOnly);
-        Transaction tx(m_store.database());
-        for (const OutboxJob &job : allJobs)
-            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
-                                                 QStringLiteral("throttled"),
-                                                 QStringLiteral("waiting for API budget"), false);
-        (void)tx.commit();
-        batch->round.blocked = true;
-        batch->round.blockedReason = QStringLiteral("waiting for API budget");
+    if (!acquire(*batch, m_salesforceBudget, allJobs, batch->urgentOnly)) {
         sendPeopleUpdates(batch);
         return;
     }
@@ -464,12 +472,7 @@ void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
     }
     const QList<OutboxJob> jobs = batch->people;
     batch->people.clear();
-    if (!m_salesforceBudget.tryAcquire(batch->urgentOnly)) {
-        const qint64 at = m_clock.nowMs() + m_salesforceBudget.waitMs(batch->urgentOnly);
-        for (const OutboxJob &job : jobs)
-            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
-                                                 QStringLiteral("throttled"),
-                                                 QStringLiteral("waiting for API budget"), false);
+    if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
         sendEvents(batch);
         return;
     }
@@ -525,12 +528,7 @@ void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
         jobs.append(batch->events.takeAt(i));
         events.append(p.value(QStringLiteral("fields")).toObject());
     }
-    if (!m_salesforceBudget.tryAcquire(true)) {
-        const qint64 at = m_clock.nowMs() + m_salesforceBudget.waitMs(true);
-        for (const OutboxJob &job : jobs)
-            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
-                                                 QStringLiteral("throttled"),
-                                                 QStringLiteral("waiting for API budget"), false);
+    if (!acquire(*batch, m_salesforceBudget, jobs, true)) {
         sendEvents(batch);
         return;
     }
@@ -672,13 +670,7 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
         r.insert(QStringLiteral("updated_by"), jobs::PlatformUpdatedBy);
         records.append(r);
     }
-    if (!m_platformBudget.tryAcquire(batch->urgentOnly)) {
-        const qint64 at = m_clock.nowMs() + m_platformBudget.waitMs(batch->urgentOnly);
-        for (const OutboxJob &job : allJobs)
-            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
-                                                 QStringLiteral("throttled"),
-                                                 QStringLiteral("waiting for API budget"), false);
-        batch->round.blocked = true;
+    if (!acquire(*batch, m_platformBudget, allJobs, batch->urgentOnly)) {
         sendAgents(batch, 0);
         return;
     }
@@ -775,10 +767,7 @@ void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)
         sendAgents(batch, index + 1);
         return;
     }
-    if (!m_platformBudget.tryAcquire(batch->urgentOnly)) {
-        (void)m_store.outbox().failTransient(
-            job.id, m_config.workerId, m_clock.nowMs() + m_platformBudget.waitMs(batch->urgentOnly),
-            QStringLiteral("throttled"), QStringLiteral("waiting for API budget"), false);
+    if (!acquire(*batch, m_platformBudget, {job}, batch->urgentOnly)) {
         sendAgents(batch, index + 1);
         return;
     }

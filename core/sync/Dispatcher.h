@@ -80,6 +80,8 @@ private:
     void failOne(Batch &batch, const OutboxJob &job, const QString &code, const QString &message,
                  bool retryable);
     qint64 retryAt(int attempts);
+    // Takes an API token, or postpones `jobs` until the budget allows (attempt given back).
+    bool acquire(Batch &batch, ApiBudget &budget, const QList<OutboxJob> &jobs, bool urgent);
 
     Store &m_store;
     SalesforcePort &m_salesforce;
