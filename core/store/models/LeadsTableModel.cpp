@@ -6,6 +6,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <atomic>
 
 namespace lb {
 namespace {
@@ -233,7 +234,7 @@ void LeadsTableModel::setFilter(const LeadFilter &filter)
     m_filter = filter;
     m_cap = m_initialCap;
     clearPages();
-    const Count c = countRows(m_cap);
+    const Count c = countRows(m_cap, true);
     m_mode = c.mode;
     m_count = c.ok ? c.rows : 0;
     m_exact = c.ok ? c.exact : true;
@@ -243,7 +244,7 @@ void LeadsTableModel::setFilter(const LeadFilter &filter)
 
 void LeadsTableModel::refresh()
 {
-    const Count c = countRows(m_cap);
+    const Count c = countRows(m_cap, true);
     if (!c.ok)
         return;
     clearPages();
@@ -273,7 +274,7 @@ void LeadsTableModel::fetchMore(const QModelIndex &parent)
     if (parent.isValid() || m_exact)
         return;
     m_cap = m_cap > INT_MAX / 4 ? INT_MAX - 1 : m_cap * 4;
-    const Count c = countRows(m_cap);
+    const Count c = countRows(m_cap, false);
     if (!c.ok)
         return;
     m_exact = c.exact;
@@ -285,39 +286,73 @@ void LeadsTableModel::fetchMore(const QModelIndex &parent)
     emit countChanged(m_count, m_exact);
 }
 
-LeadsTableModel::Count LeadsTableModel::countRows(int cap) const
+bool LeadsTableModel::collectMatches(int limit, bool *common)
+{
+    Database &db = m_store.database();
+    if (m_matchTable.isEmpty()) {
+        static std::atomic<int> counter {0};
+        const QString name = QStringLiteral("lb_leads_match_%1").arg(++counter);
+        if (auto r = db.execute(QStringLiteral("CREATE TEMP TABLE IF NOT EXISTS %1 "
+                                               "(id INTEGER PRIMARY KEY)")
+                                    .arg(name));
+            !r) {
+            fail(r.error().message);
+            return false;
+        }
+        m_matchTable = name;
+    }
+    if (auto r = db.run(QStringLiteral("leads.match.clear.") + m_matchTable,
+                        QStringLiteral("DELETE FROM temp.") + m_matchTable);
+        !r) {
+        fail(r.error().message);
+        return false;
+    }
+    auto fill = db.run(QStringLiteral("leads.match.fill.") + m_matchTable,
+                       QStringLiteral("INSERT INTO temp.") + m_matchTable
+                           + QStringLiteral(" (id) SELECT rowid FROM leads_fts WHERE leads_fts "
+                                            "MATCH ? LIMIT ?"),
+                       {LeadsQuery::ftsPhrase(m_filter.text), limit});
+    if (!fill) {
+        fail(fill.error().message);
+        return false;
+    }
+    m_matches = (*fill)->numRowsAffected();
+    (*fill)->finish();
+    *common = m_matches >= limit;
+    return true;
+}
+
+LeadsTableModel::Count LeadsTableModel::countRows(int cap, bool collect)
 {
     Database &db = m_store.database();
     Count c;
     c.mode = LeadsQuery::defaultMode(m_filter, db.dialect());
-    if (c.mode == LeadsQuery::TextMode::Fts) {
-        // Probe the index: a term found in very many rows is served faster by scanning.
-        auto probe = db.run(QStringLiteral("leads.fts.probe"),
-                            QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM leads_fts WHERE "
-                                           "leads_fts MATCH ? LIMIT ?) probe"),
-                            {LeadsQuery::ftsPhrase(m_filter.text), m_ftsLimit});
-        if (!probe) {
-            fail(probe.error().message);
+    if (c.mode == LeadsQuery::TextMode::Match) {
+        bool common = false;
+        if (collect && !collectMatches(m_ftsLimit, &common)) {
             c.ok = false;
             return c;
         }
-        const qint64 matches = (*probe)->next() ? (*probe)->value(0).toLongLong() : 0;
-        (*probe)->finish();
-        if (matches >= m_ftsLimit)
-            c.mode = LeadsQuery::TextMode::Scan;
+        if (collect ? common : m_mode == LeadsQuery::TextMode::Scan)
+            c.mode = LeadsQuery::TextMode::Scan; // scanning in order finds a page sooner
     }
-    const LeadsQuery query(m_filter, db.dialect(), c.mode);
+    const LeadsQuery query(m_filter, db.dialect(), c.mode, m_matchTable);
+    if (c.mode == LeadsQuery::TextMode::Match && !query.hasEqualityFilter()) {
+        c.rows = m_matches;
+        return c;
+    }
+    const LeadsQuery::Sql sql = query.build(LeadsQuery::Drive::Filter);
     // Counting every match of a scan costs a pass over the table: count up to the cap.
     const bool capped = c.mode == LeadsQuery::TextMode::Scan;
-    QVariantList values = query.values();
+    QVariantList values = sql.values;
     if (capped)
         values << cap + 1;
-    auto q = capped ? db.run(QStringLiteral("leads.count.capped.") + query.shapeKey(),
-                             QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM leads")
-                                 + query.where() + QStringLiteral(" LIMIT ?) capped"),
+    auto q = capped ? db.run(QStringLiteral("leads.count.capped.") + sql.key,
+                             QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM leads") + sql.where
+                                 + QStringLiteral(" LIMIT ?) capped"),
                              values)
-                    : db.run(QStringLiteral("leads.count.") + query.shapeKey(),
-                             QStringLiteral("SELECT COUNT(*) FROM leads") + query.where(), values);
+                    : db.run(QStringLiteral("leads.count.") + sql.key,
+                             QStringLiteral("SELECT COUNT(*) FROM leads") + sql.where, values);
     if (!q) {
         fail(q.error().message);
         c.ok = false;
@@ -365,16 +400,18 @@ bool LeadsTableModel::loadPage(int page) const
     // Deep windows are cheaper from the other end: OFFSET walks the index from its start.
     const bool reversed = m_exact && first > m_count / 2;
     const int offset = reversed ? std::max(0, m_count - first - limit) : first;
-    const LeadsQuery query(m_filter, db.dialect(), m_mode);
-    QVariantList values = query.values();
+    const LeadsQuery query(m_filter, db.dialect(), m_mode, m_matchTable);
+    const LeadsQuery::Sql sql = query.build(m_count <= SortInMemoryLimit ? LeadsQuery::Drive::Filter
+                                                                         : LeadsQuery::Drive::Sort);
+    QVariantList values = sql.values;
     values << limit << offset;
     auto q
         = db.run(QStringLiteral("leads.page.%1.%2.%3")
-                     .arg(query.shapeKey())
+                     .arg(sql.key)
                      .arg(m_sortColumn)
                      .arg(int(m_sortOrder) * 2 + int(reversed)),
                  QStringLiteral("SELECT ") + QLatin1String(Columns) + QStringLiteral(" FROM leads")
-                     + query.where() + orderBy(reversed) + QStringLiteral(" LIMIT ? OFFSET ?"),
+                     + sql.where + orderBy(reversed) + QStringLiteral(" LIMIT ? OFFSET ?"),
                  values);
     QList<Row> rows;
     if (!q) {

@@ -51,6 +51,9 @@ public:
     // An FTS term with at least this many matches is "common": scanning in sort order finds
     // a page faster than sorting every match.
     static constexpr int DefaultFtsSelectiveLimit = 20'000;
+    // Up to this many rows, a window is read through the filter's index and sorted; above,
+    // through the sort column's index (SQLite).
+    static constexpr int SortInMemoryLimit = 20'000;
 
     explicit LeadsTableModel(Store &store, QObject *parent = nullptr);
 
@@ -96,7 +99,8 @@ private:
     };
     using Row = QVariantList;
 
-    Count countRows(int cap) const;
+    Count countRows(int cap, bool collectMatches);
+    bool collectMatches(int limit, bool *common);
     const Row *rowAt(int row) const;
     bool loadPage(int page) const;
     void clearPages();
@@ -106,6 +110,8 @@ private:
     Store &m_store;
     LeadFilter m_filter;
     LeadsQuery::TextMode m_mode = LeadsQuery::TextMode::None;
+    QString m_matchTable; // temporary table of this model's text matches (SQLite)
+    int m_matches = 0;
     int m_sortColumn = Updated;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     int m_count = 0;
