@@ -420,7 +420,7 @@ Result<ImportOutcome> ImportPlan::deliver(Store &store, const ObjectMapping &lea
         if (progress)
             progress(int(reader.position() * 100 / std::max<qsizetype>(1, reader.size())), 100);
     }
-    qCInfo(lcApp) << "imported" << outcome.delivered << "leads from" << m_fileName << "("
+    qCDebug(lcApp) << "imported" << outcome.delivered << "leads from" << m_fileName << "("
                   << outcome.duplicates << "already imported," << outcome.skipped << "invalid)";
     return outcome;
 }

@@ -53,7 +53,7 @@ Result<qint64> ReportExporter::toFile(Store &store, const ReportRequest &request
         return makeError(QStringLiteral("report_file"),
                          QStringLiteral("Cannot write %1: %2")
                              .arg(QDir::toNativeSeparators(request.outPath), file.errorString()));
-    qCInfo(lcReport) << "wrote" << *rows << "rows of" << ReportRequest::kindName(request.kind)
+    qCDebug(lcReport) << "wrote" << *rows << "rows of" << ReportRequest::kindName(request.kind)
                      << "to" << request.outPath;
     return rows;
 }
