@@ -1,0 +1,7 @@
+#include <QTest>
+class TestCredentialsView : public QObject
+{
+    Q_OBJECT
+};
+QTEST_MAIN(TestCredentialsView)
+#include "TestCredentialsView.moc"

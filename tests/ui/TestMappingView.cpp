@@ -1,0 +1,7 @@
+#include <QTest>
+class TestMappingView : public QObject
+{
+    Q_OBJECT
+};
+QTEST_MAIN(TestMappingView)
+#include "TestMappingView.moc"
