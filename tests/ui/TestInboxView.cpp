@@ -100,7 +100,8 @@ private slots:
         state->setCurrentIndex(state->findData(InboxState::Retried));
         emit state->activated(state->currentIndex());
         QCOMPARE(table()->model()->rowCount(), 2);
-        QVERIFY(!button("retry")->isEnabled() || table()->selectionModel()->selectedRows().isEmpty());
+        QVERIFY(!button("retry")->isEnabled()
+                || table()->selectionModel()->selectedRows().isEmpty());
     }
 
     void retryOneWithTheKeyboard()
@@ -162,9 +163,14 @@ private slots:
     void countsFollowNewFailures()
     {
         QSignalSpy counts(m_view.get(), &ui::InboxView::openCountChanged);
-        NewJob job {QStringLiteral("late"), QStringLiteral("sf.lead.upsert"),
-                    JobTarget::Salesforce, QStringLiteral("lead:L-0000999"),
-                    QByteArrayLiteral("{\"platform_id\":\"L-0000999\"}"), 0, 0, false};
+        NewJob job {QStringLiteral("late"),
+                    QStringLiteral("sf.lead.upsert"),
+                    JobTarget::Salesforce,
+                    QStringLiteral("lead:L-0000999"),
+                    QByteArrayLiteral("{\"platform_id\":\"L-0000999\"}"),
+                    0,
+                    0,
+                    false};
         QVERIFY(m_fx->store->outbox()
                     .park(job, ErrorClass::Validation, QStringLiteral("REQUIRED_FIELD_MISSING"),
                           QStringLiteral("Required fields are missing: [LastName]"),

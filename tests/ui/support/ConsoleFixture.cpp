@@ -31,8 +31,8 @@ QString ConsoleFixture::setUp(int leads, bool seed)
                       {QStringLiteral("client_id"), QStringLiteral("3MVG9-example")},
                       {QStringLiteral("username"), QStringLiteral("integration@example.com")}}},
         {QStringLiteral("platform"),
-         QJsonObject {{QStringLiteral("base_url"),
-                       QStringLiteral("https://api.leadplatform.example")}}}};
+         QJsonObject {
+             {QStringLiteral("base_url"), QStringLiteral("https://api.leadplatform.example")}}}};
     file.write(QJsonDocument(profile).toJson());
     file.close();
     auto loaded = Profile::load(profilePath);

@@ -68,7 +68,7 @@ QJsonObject SampleData::lead(int i, qint64 updatedAtMs)
 Result<void> SampleData::insertLeads(Store &store, int first, int count, qint64 nowMs)
 {
     Database &db = store.database();
-    constexpr int Columns = 17;
+    constexpr int Columns = 18;
     constexpr int RowsPerTransaction = 20'000;
     for (int start = 0; start < count; start += RowsPerTransaction) {
         Transaction tx(db);
@@ -109,13 +109,19 @@ Result<void> SampleData::insertLeads(Store &store, int first, int count, qint64 
                                                          "email address"))
                                : QVariant(QMetaType::fromType<QString>()))
                        << updated;
+                // What MirrorStore keeps as the platform state (no volatile fields).
+                QJsonObject platformState = l;
+                platformState.remove(QStringLiteral("updated_at"));
+                platformState.remove(QStringLiteral("version"));
+                values << QString::fromUtf8(
+                    QJsonDocument(platformState).toJson(QJsonDocument::Compact));
             }
             auto q = db.run(
                 QStringLiteral("sample.leads.%1").arg(rows),
                 QStringLiteral("INSERT INTO leads (platform_id, salesforce_id, first_name, "
                                "last_name, company, email, phone, status, source, score, "
                                "estimated_value, agent_id, eligible, sync_state, last_synced_at, "
-                               "last_error, updated_at) VALUES ")
+                               "last_error, updated_at, platform_state) VALUES ")
                     + Database::rowPlaceholders(rows, Columns),
                 values);
             if (!q)
