@@ -54,7 +54,7 @@ Result<qint64> ReportExporter::toFile(Store &store, const ReportRequest &request
                          QStringLiteral("Cannot write %1: %2")
                              .arg(QDir::toNativeSeparators(request.outPath), file.errorString()));
     qCDebug(lcReport) << "wrote" << *rows << "rows of" << ReportRequest::kindName(request.kind)
-                     << "to" << request.outPath;
+                      << "to" << request.outPath;
     return rows;
 }
 

@@ -193,22 +193,36 @@ void ImportView::showReport(const ImportReport &report)
     setBusy(false);
     m_report = report;
     m_filling = true;
-    // Columns and their fields.
-    m_columns->setRowCount(int(report.header.size()));
+    // Columns and their fields: the same file checked again keeps its combo boxes.
+    bool sameColumns = m_columns->rowCount() == report.header.size();
+    for (int i = 0; sameColumns && i < report.header.size(); ++i)
+        sameColumns = m_columns->item(i, 0) && m_columns->item(i, 0)->text() == report.header.at(i)
+            && qobject_cast<QComboBox *>(m_columns->cellWidget(i, 2));
+    if (!sameColumns) {
+        for (int i = 0; i < m_columns->rowCount(); ++i) {
+            if (QWidget *old = m_columns->cellWidget(i, 2))
+                old->setObjectName(QString()); // replaced; deleted later
+        }
+        m_columns->setRowCount(int(report.header.size()));
+    }
     for (int i = 0; i < report.header.size(); ++i) {
-        m_columns->setItem(i, 0, new QTableWidgetItem(report.header.at(i)));
         const QString first
             = report.sample.isEmpty() ? QString() : report.sample.first().fields.value(i);
+        QComboBox *box
+            = sameColumns ? qobject_cast<QComboBox *>(m_columns->cellWidget(i, 2)) : nullptr;
+        if (!box) {
+            m_columns->setItem(i, 0, new QTableWidgetItem(report.header.at(i)));
+            box = new QComboBox(m_columns);
+            box->setObjectName(QStringLiteral("importField%1").arg(i));
+            box->setAccessibleName(tr("Lead field for column %1").arg(report.header.at(i)));
+            box->addItem(tr("(not imported)"), QString());
+            for (const QString &f : ImportPlan::targetFields())
+                box->addItem(f, f);
+            connect(box, &QComboBox::activated, this, &ImportView::columnChanged);
+            m_columns->setCellWidget(i, 2, box);
+        }
         m_columns->setItem(i, 1, new QTableWidgetItem(first.left(80)));
-        auto *box = new QComboBox(m_columns);
-        box->setObjectName(QStringLiteral("importField%1").arg(i));
-        box->setAccessibleName(tr("Lead field for column %1").arg(report.header.at(i)));
-        box->addItem(tr("(not imported)"), QString());
-        for (const QString &f : ImportPlan::targetFields())
-            box->addItem(f, f);
         box->setCurrentIndex(std::max(0, box->findData(report.columnFields.value(i))));
-        connect(box, &QComboBox::activated, this, &ImportView::columnChanged);
-        m_columns->setCellWidget(i, 2, box);
     }
     // The first rows, a warning sign on those that would be refused.
     const QIcon warning = style()->standardIcon(QStyle::SP_MessageBoxWarning);

@@ -8,6 +8,7 @@
 #include <QPageLayout>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QRegularExpression>
 
 namespace lb::ui {
 namespace {
@@ -44,8 +45,16 @@ QString PdfReportWriter::cellText(const QVariant &value)
     case QMetaType::Double:
         return QLocale::c().toString(value.toDouble(), 'g', 10);
     default:
-        return value.toString().simplified();
+        break;
     }
+    QString text = value.toString().simplified();
+    // Report times are RFC 3339 UTC; on paper the date and time to the second say enough.
+    static const QRegularExpression iso(
+        QStringLiteral("^(\\d{4}-\\d\\d-\\d\\d)T(\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?Z$"));
+    const QRegularExpressionMatch m = iso.match(text);
+    if (m.hasMatch())
+        text = m.captured(1) + u' ' + m.captured(2);
+    return text;
 }
 
 double PdfReportWriter::rowHeight() const
@@ -69,6 +78,8 @@ Result<void> PdfReportWriter::begin(const ReportInfo &info, const QList<ReportCo
     m_font = QFont(QStringLiteral("DejaVu Sans"));
     m_font.setStyleHint(QFont::SansSerif);
     m_font.setPointSizeF(7);
+    // Any letter spacing turns ligatures off, so "fi" stays two letters for search and copy.
+    m_font.setLetterSpacing(QFont::AbsoluteSpacing, 0.01);
     m_bold = m_font;
     m_bold.setBold(true);
     const QRect page = m_writer->pageLayout().paintRectPixels(Dpi);
