@@ -118,7 +118,7 @@ private slots:
         QVERIFY2(text.contains(QLatin1String("INVALID_EMAIL_ADDRESS")), qPrintable(text));
         QVERIFY(text.contains(QLatin1String("Required fields are missing")));
         QVERIFY(text.contains(QLatin1String("2026-03-02 14:29:")));
-        QVERIFY(text.contains(QLatin1String("REQUIRED_FIELD_MISSING")));
+        QVERIFY2(text.contains(QLatin1String("REQUIRED_FIELD_MISSING")), qPrintable(text));
         QVERIFY(text.contains(QLatin1String("5 rows.")));
         QVERIFY(text.contains(QLatin1String("Page 1")));
     }

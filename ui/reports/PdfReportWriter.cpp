@@ -79,7 +79,7 @@ Result<void> PdfReportWriter::begin(const ReportInfo &info, const QList<ReportCo
     m_font.setStyleHint(QFont::SansSerif);
     m_font.setPointSizeF(7);
     // Any letter spacing turns ligatures off, so "fi" stays two letters for search and copy.
-    m_font.setLetterSpacing(QFont::AbsoluteSpacing, 0.01);
+    m_font.setLetterSpacing(QFont::AbsoluteSpacing, 0.1);
     m_bold = m_font;
     m_bold.setBold(true);
     const QRect page = m_writer->pageLayout().paintRectPixels(Dpi);
