@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 using namespace lb;
 
@@ -66,8 +67,10 @@ private slots:
     void filtersAsYouTypeFromThreeCharacters()
     {
         QTest::keyClicks(text(), QStringLiteral("Ok"));
-        QTest::qWait(400); // longer than the pause that applies a search
-        QCOMPARE(table()->model()->rowCount(), 500); // two letters wait for Enter
+        auto *delay = m_view->findChild<QTimer *>(QStringLiteral("searchDelay"));
+        QVERIFY(delay && delay->isActive());
+        QTRY_VERIFY(!delay->isActive()); // the pause after typing is over...
+        QCOMPARE(table()->model()->rowCount(), 500); // ...and two letters wait for Enter
         QTest::keyClicks(text(), QStringLiteral("afor"));
         QTRY_VERIFY(table()->model()->rowCount() < 500);
         const int rows = table()->model()->rowCount();

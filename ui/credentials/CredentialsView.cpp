@@ -234,6 +234,8 @@ void CredentialsView::addSecretRows(QFormLayout *form, QWidget *parent, const QS
         row.state = new QLabel(cell);
         row.state->setObjectName(QStringLiteral("state_%1_%2").arg(spec.system, spec.secret));
         row.state->setAccessibleName(tr("%1 state").arg(spec.label));
+        row.state->setMinimumWidth(row.state->fontMetrics().horizontalAdvance(tr("checking…"))
+                                   + 12);
         h->addWidget(row.state);
         QString caption = spec.label;
         caption[0] = caption.at(0).toUpper();

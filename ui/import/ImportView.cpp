@@ -68,6 +68,9 @@ ImportView::ImportView(const ConsoleContext &context, QWidget *parent)
     upper->addWidget(m_columns);
     upper->addWidget(m_preview);
     upper->setStretchFactor(1, 2);
+    upper->setSizes({420, 680});
+    m_columns->setColumnWidth(0, 120);
+    m_columns->setColumnWidth(1, 130);
     m_issues = new QTableWidget(0, 3, split);
     m_issues->setObjectName(QStringLiteral("importIssues"));
     m_issues->setAccessibleName(tr("Rows that would not be imported"));
@@ -181,6 +184,7 @@ void ImportView::openFile(const QString &path)
         return;
     m_report = ImportReport();
     m_result->clear();
+    m_path->setText(QDir::toNativeSeparators(path));
     setBusy(true, tr("Reading %1…").arg(QFileInfo(path).fileName()));
     ImportWorker *worker = m_worker;
     QMetaObject::invokeMethod(
@@ -273,6 +277,8 @@ void ImportView::showReport(const ImportReport &report)
     summary << report.notes;
     m_summary->setText(summary.join(u' '));
     setBusy(false);
+    m_result->setText(report.canImport() ? tr("Checked. Try a dry run, or import.")
+                                         : tr("Nothing can be imported yet."));
     emit checked(report);
 }
 

@@ -163,10 +163,14 @@ InboxView::InboxView(const ConsoleContext &context, QWidget *parent)
         m_state->findData(settings.value(QStringLiteral("state"), InboxState::Open).toString())));
     m_text->setText(settings.value(QStringLiteral("text")).toString());
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
-    m_table->horizontalHeader()->restoreState(
+    const bool headerRestored = m_table->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("header")).toByteArray());
     settings.endGroup();
     applyFilter();
+    if (!headerRestored) {
+        m_table->resizeColumnsToContents();
+        m_table->setColumnWidth(InboxTableModel::Message, 380);
+    }
 }
 
 InboxView::~InboxView()

@@ -106,7 +106,16 @@ LeadsView::LeadsView(const ConsoleContext &context, QWidget *parent)
     header->setSortIndicatorShown(true);
     header->setSectionsClickable(true);
     header->setSectionsMovable(true);
-    header->setDefaultSectionSize(120);
+    header->setDefaultSectionSize(110);
+    for (const auto &[column, width] :
+         {std::pair {LeadsTableModel::Name, 170}, std::pair {LeadsTableModel::Company, 160},
+          std::pair {LeadsTableModel::Email, 240}, std::pair {LeadsTableModel::Phone, 130},
+          std::pair {LeadsTableModel::Score, 60}, std::pair {LeadsTableModel::Value, 90},
+          std::pair {LeadsTableModel::Eligible, 70}, std::pair {LeadsTableModel::LastSynced, 150},
+          std::pair {LeadsTableModel::LastError, 260},
+          std::pair {LeadsTableModel::SalesforceId, 160},
+          std::pair {LeadsTableModel::Updated, 150}})
+        header->resizeSection(column, width);
     connect(header, &QHeaderView::sortIndicatorChanged, this,
             [this, header](int column, Qt::SortOrder order) {
                 if (!LeadsTableModel::isSortable(column)) {
@@ -133,6 +142,7 @@ LeadsView::LeadsView(const ConsoleContext &context, QWidget *parent)
     layout->addLayout(footer);
 
     m_debounce = new QTimer(this);
+    m_debounce->setObjectName(QStringLiteral("searchDelay"));
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, [this] {

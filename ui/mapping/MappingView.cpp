@@ -128,6 +128,9 @@ void MappingView::showObject()
     m_key->setText(tr("Salesforce object %1; records are matched by platform %2 = Salesforce %3.")
                        .arg(m.salesforceObject, m.platformKey, m.salesforceKey));
     m_table->resizeColumnsToContents();
+    // A value map makes a very long line; the whole of it is in the cell's editor.
+    m_table->setColumnWidth(MappingTableModel::Transforms,
+                            std::min(m_table->columnWidth(MappingTableModel::Transforms), 300));
 }
 
 void MappingView::setStatus(const QString &text)

@@ -110,6 +110,8 @@ QueueView::QueueView(const ConsoleContext &context, QWidget *parent)
         m_pause->setToolTip(tr("The sync engine is not connected."));
     }
     m_model->reload();
+    m_table->resizeColumnsToContents();
+    m_table->setColumnWidth(QueueTableModel::LastError, 320);
     updateSummary();
     updateButtons();
 }
