@@ -56,7 +56,8 @@ private slots:
     void initTestCase()
     {
         m_profile = m_dir.filePath(QStringLiteral("profile.json"));
-        const QString storeUrl = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("cli.db"));
+        const QString storeUrl
+            = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("cli.db"));
         write(QStringLiteral("profile.json"),
               QJsonDocument(QJsonObject {{QStringLiteral("name"), QStringLiteral("cli-test")},
                                          {QStringLiteral("store"), storeUrl}})
@@ -67,7 +68,7 @@ private slots:
     {
         const QString csv = write(QStringLiteral("leads.csv"),
                                   "id,First Name,Last Name,E-mail,Company\r\n"
-                                  "L-1,Ann,Smith,ann@acme.com,=HYPERLINK(\"x\")\r\n"
+                                  "L-1,Ann,Smith,ann@acme.com,\"=HYPERLINK(\"\"x\"\")\"\r\n"
                                   "L-2,Bob,,bob@x.org,Globex\r\n"
                                   "L-3,Cy,Lee,not-an-email,Initech\r\n"
                                   "L-4,Di,Park,di@x.org,Umbrella\r\n");
@@ -92,8 +93,8 @@ private slots:
         r = leadbridge({QStringLiteral("import"), m_dir.filePath(QStringLiteral("nope.csv"))});
         QCOMPARE(r.code, 3);
         QVERIFY(r.err.contains("Cannot read"));
-        const QString broken = write(QStringLiteral("broken.csv"),
-                                     "id,last_name\nL-9,\"open\nL-10,x\n");
+        const QString broken
+            = write(QStringLiteral("broken.csv"), "id,last_name\nL-9,\"open\nL-10,x\n");
         r = leadbridge({QStringLiteral("import"), broken});
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.contains("Nothing was imported: Line 2:"), r.err);
@@ -133,7 +134,8 @@ private slots:
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonObject doc = QJsonDocument::fromJson(json.readAll()).object();
         QCOMPARE(doc.value(QStringLiteral("report")).toString(), QStringLiteral("history"));
-        QVERIFY(doc.value(QStringLiteral("since")).toString().startsWith(QLatin1String("2020-01-01")));
+        QVERIFY(
+            doc.value(QStringLiteral("since")).toString().startsWith(QLatin1String("2020-01-01")));
 
         r = leadbridge({QStringLiteral("export"), QStringLiteral("--report"),
                         QStringLiteral("api-usage"), QStringLiteral("--format"),
@@ -150,20 +152,17 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QByteArray>("words");
         QTest::newRow("no report") << QStringList {QStringLiteral("export"),
-                                                   QStringLiteral("--out"),
-                                                   QStringLiteral("x.csv")}
+                                                   QStringLiteral("--out"), QStringLiteral("x.csv")}
                                    << QByteArray("give --report NAME and --out FILE");
         QTest::newRow("unknown report")
             << QStringList {QStringLiteral("export"), QStringLiteral("--report"),
                             QStringLiteral("money"), QStringLiteral("--out"),
                             QStringLiteral("x.csv")}
             << QByteArray("Unknown report \"money\"");
-        QTest::newRow("unknown format")
-            << QStringList {QStringLiteral("export"), QStringLiteral("--report"),
-                            QStringLiteral("leads"), QStringLiteral("--format"),
-                            QStringLiteral("xlsx"), QStringLiteral("--out"),
-                            QStringLiteral("x.xlsx")}
-            << QByteArray("Unknown format \"xlsx\"");
+        QTest::newRow("unknown format") << QStringList {
+            QStringLiteral("export"),   QStringLiteral("--report"), QStringLiteral("leads"),
+            QStringLiteral("--format"), QStringLiteral("xlsx"),     QStringLiteral("--out"),
+            QStringLiteral("x.xlsx")} << QByteArray("Unknown format \"xlsx\"");
         QTest::newRow("bad date") << QStringList {QStringLiteral("export"),
                                                   QStringLiteral("--report"),
                                                   QStringLiteral("leads"),
@@ -173,14 +172,14 @@ private slots:
                                                   QStringLiteral("x.csv")}
                                   << QByteArray("--since: \"last week\" is not a date");
         QTest::newRow("backwards range")
-            << QStringList {QStringLiteral("export"), QStringLiteral("--report"),
-                            QStringLiteral("leads"), QStringLiteral("--since"),
+            << QStringList {QStringLiteral("export"),     QStringLiteral("--report"),
+                            QStringLiteral("leads"),      QStringLiteral("--since"),
                             QStringLiteral("2026-02-01"), QStringLiteral("--until"),
                             QStringLiteral("2026-01-01"), QStringLiteral("--out"),
                             QStringLiteral("x.csv")}
             << QByteArray("not before its end");
-        QTest::newRow("import without a file") << QStringList {QStringLiteral("import")}
-                                               << QByteArray("give one CSV file");
+        QTest::newRow("import without a file")
+            << QStringList {QStringLiteral("import")} << QByteArray("give one CSV file");
     }
 
     void refusesBadArguments()

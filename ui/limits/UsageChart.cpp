@@ -15,18 +15,20 @@ UsageChart::UsageChart(QWidget *parent)
     setAccessibleName(tr("API usage over the last 24 hours"));
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(220);
-    auto *chart = new QChart;
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setTheme(QChart::ChartThemeLight);
-    setChart(chart);
+    // The view made a chart of its own and owns it (replacing it would leak the first one).
+    QChart *c = chart();
+    c->legend()->setAlignment(Qt::AlignBottom);
+    c->setTheme(QChart::ChartThemeLight);
 }
 
 void UsageChart::setData(const QList<Line> &lines, qint64 fromMs, qint64 toMs, double pauseAt)
 {
     QChart *c = chart();
     c->removeAllSeries();
-    for (QAbstractAxis *axis : c->axes())
-        c->removeAxis(axis);
+    for (QAbstractAxis *axis : c->axes()) {
+        c->removeAxis(axis); // gives the axis back to us
+        delete axis;
+    }
     m_points = 0;
 
     auto *x = new QDateTimeAxis;

@@ -15,10 +15,9 @@ TrayIcon::TrayIcon(SyncController *controller, const QIcon &icon, const Clock &c
     , m_controller(controller)
     , m_clock(clock)
 {
-    m_menu = new QMenu;
+    m_menu = new QMenu; // a menu has no QObject parent here; deleted with the icon
     m_menu->setObjectName(QStringLiteral("trayMenu"));
     m_menu->setAccessibleName(tr("LeadBridge"));
-    connect(this, &QObject::destroyed, m_menu, &QObject::deleteLater);
     m_menu->addAction(tr("Show the console"), this, &TrayIcon::showConsoleRequested);
     m_toggle = m_menu->addAction(tr("Start syncing"));
     m_toggle->setEnabled(controller != nullptr);
@@ -59,6 +58,11 @@ TrayIcon::TrayIcon(SyncController *controller, const QIcon &icon, const Clock &c
         connect(controller, &SyncController::statusChanged, this, &TrayIcon::showStatus);
         showStatus(controller->lastStatus());
     }
+}
+
+TrayIcon::~TrayIcon()
+{
+    delete m_menu;
 }
 
 bool TrayIcon::isShownInTray() const

@@ -29,6 +29,7 @@ public:
 
     TrayIcon(SyncController *controller, const QIcon &icon, const Clock &clock,
              QObject *parent = nullptr);
+    ~TrayIcon() override;
 
     bool isShownInTray() const;
     QString toolTip() const;
