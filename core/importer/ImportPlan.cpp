@@ -421,7 +421,7 @@ Result<ImportOutcome> ImportPlan::deliver(Store &store, const ObjectMapping &lea
             progress(int(reader.position() * 100 / std::max<qsizetype>(1, reader.size())), 100);
     }
     qCDebug(lcApp) << "imported" << outcome.delivered << "leads from" << m_fileName << "("
-                  << outcome.duplicates << "already imported," << outcome.skipped << "invalid)";
+                   << outcome.duplicates << "already imported," << outcome.skipped << "invalid)";
     return outcome;
 }
 
