@@ -3,14 +3,18 @@
 #include "CliContext.h"
 #include "CredentialsCommand.h"
 #include "EngineCommands.h"
+#include "ExportCommand.h"
+#include "ImportCommand.h"
 #include "InboxCommand.h"
 #include "StatusCommand.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace lb::cli {
 namespace {
@@ -31,6 +35,11 @@ const Command Commands[] = {
      runReconcile},
     {"credentials", "set|delete --system S --secret NAME (stdin) | list | test --system S",
      runCredentials},
+    {"export",
+     "--report leads|history|errors|api-usage|reconcile --format csv|json|pdf --out FILE "
+     "[--since DATE] [--until DATE]",
+     runExport},
+    {"import", "FILE [--dry-run]: leads from a CSV file, through the sync queue", runImport},
 };
 
 QString helpText()
@@ -61,7 +70,16 @@ bool isCommand(const char *word)
 
 int run(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // PDF needs fonts, so a GUI application, but never a display: render offscreen.
+    std::unique_ptr<QCoreApplication> application;
+    if (exportNeedsGui(argc, argv)) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        application = std::make_unique<QGuiApplication>(argc, argv);
+    } else {
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    }
+    QCoreApplication &app = *application;
     QTextStream out(stdout);
     QTextStream err(stderr);
 

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QListWidget>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QTest>
 
 namespace {
@@ -23,7 +24,11 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase() { g_previous = qInstallMessageHandler(captureWarnings); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // settings go to a test location
+        g_previous = qInstallMessageHandler(captureWarnings);
+    }
     void cleanupTestCase() { qInstallMessageHandler(g_previous); }
 
     void opensWithoutWarnings()
@@ -41,10 +46,10 @@ private slots:
         lb::ui::MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        const QStringList expected {QStringLiteral("dashboard"), QStringLiteral("leads"),
-                                    QStringLiteral("queue"),     QStringLiteral("inbox"),
-                                    QStringLiteral("limits"),    QStringLiteral("credentials"),
-                                    QStringLiteral("mapping"),   QStringLiteral("reports")};
+        const QStringList expected {
+            QStringLiteral("dashboard"), QStringLiteral("leads"),   QStringLiteral("queue"),
+            QStringLiteral("inbox"),     QStringLiteral("limits"),  QStringLiteral("credentials"),
+            QStringLiteral("mapping"),   QStringLiteral("reports"), QStringLiteral("import")};
         QCOMPARE(window.viewNames(), expected);
         auto *nav = window.findChild<QListWidget *>(QStringLiteral("navigation"));
         QVERIFY(nav);

@@ -1,0 +1,122 @@
+#include "FakeSyncController.h"
+
+namespace lb::test {
+namespace {
+
+QString joined(const QList<qint64> &ids)
+{
+    QStringList parts;
+    for (qint64 id : ids)
+        parts.append(QString::number(id));
+    return parts.join(u',');
+}
+
+} // namespace
+
+FakeSyncController::FakeSyncController(Store *store, QObject *parent)
+    : SyncController(parent)
+    , m_store(store)
+{ }
+
+void FakeSyncController::publish(const SyncStatus &status)
+{
+    m_status = status;
+    later([this, status] { emit statusChanged(status); });
+}
+
+void FakeSyncController::start()
+{
+    commands.append(QStringLiteral("start"));
+    SyncStatus s = m_status;
+    s.state = SyncStatus::State::Running;
+    publish(s);
+}
+
+void FakeSyncController::pause()
+{
+    commands.append(QStringLiteral("pause"));
+    SyncStatus s = m_status;
+    s.state = SyncStatus::State::Paused;
+    publish(s);
+}
+
+void FakeSyncController::resume()
+{
+    commands.append(QStringLiteral("resume"));
+    SyncStatus s = m_status;
+    s.state = SyncStatus::State::Running;
+    publish(s);
+}
+
+void FakeSyncController::reconcileNow()
+{
+    commands.append(QStringLiteral("reconcile"));
+}
+
+void FakeSyncController::setQueuePaused(bool paused)
+{
+    commands.append(paused ? QStringLiteral("queue paused") : QStringLiteral("queue resumed"));
+}
+
+void FakeSyncController::retryInbox(const QList<qint64> &ids)
+{
+    commands.append(QStringLiteral("retry ") + joined(ids));
+    retried.append(ids);
+    if (!m_store)
+        return;
+    auto r = ids.isEmpty() ? m_store->inbox().retryAll(QStringLiteral("console"))
+                           : m_store->inbox().retry(ids, QStringLiteral("console"));
+    if (!r) {
+        later([this, e = r.error().message] { emit commandFailed(QStringLiteral("retry"), e); });
+        return;
+    }
+    later([this] {
+        emit inboxChanged();
+        emit queueChanged();
+    });
+}
+
+void FakeSyncController::discardInbox(const QList<qint64> &ids, const QString &reason)
+{
+    commands.append(QStringLiteral("discard ") + joined(ids) + u' ' + reason);
+    discarded.append({ids, reason});
+    if (!m_store)
+        return;
+    auto r = m_store->inbox().discard(ids, reason, QStringLiteral("console"));
+    if (!r) {
+        later([this, e = r.error().message] { emit commandFailed(QStringLiteral("discard"), e); });
+        return;
+    }
+    later([this] { emit inboxChanged(); });
+}
+
+void FakeSyncController::cancelJob(qint64 outboxId)
+{
+    commands.append(QStringLiteral("cancel %1").arg(outboxId));
+    cancelled.append(outboxId);
+    if (!m_store)
+        return;
+    auto r = m_store->outbox().cancel(outboxId, QStringLiteral("console"));
+    if (!r || *r == 0) {
+        later([this] {
+            emit commandFailed(QStringLiteral("cancel"),
+                               QStringLiteral("The job is no longer pending."));
+        });
+        return;
+    }
+    later([this] { emit queueChanged(); });
+}
+
+void FakeSyncController::fetchLive(const QString &platformLeadId)
+{
+    commands.append(QStringLiteral("fetch ") + platformLeadId);
+    fetched.append(platformLeadId);
+}
+
+void FakeSyncController::testConnection(const QString &system)
+{
+    commands.append(QStringLiteral("test ") + system);
+    tested.append(system);
+}
+
+} // namespace lb::test

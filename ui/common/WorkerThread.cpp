@@ -1,0 +1,25 @@
+#include "WorkerThread.h"
+
+namespace lb::ui {
+
+WorkerThread::WorkerThread(const QString &name, QObject *parent)
+    : QObject(parent)
+{
+    m_thread.setObjectName(name);
+}
+
+WorkerThread::~WorkerThread()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void WorkerThread::adopt(QObject *worker)
+{
+    worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
+    if (!m_thread.isRunning())
+        m_thread.start();
+}
+
+} // namespace lb::ui

@@ -1,0 +1,205 @@
+#include "DashboardView.h"
+
+#include "common/Format.h"
+#include "sync/SyncController.h"
+#include "util/Clock.h"
+
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace lb::ui {
+namespace {
+
+QLabel *value(QWidget *parent, const QString &name, const QString &accessible)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setAccessibleName(accessible);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
+QString DashboardView::stateText(SyncStatus::State state)
+{
+    switch (state) {
+    case SyncStatus::State::Stopped:
+        return tr("Stopped");
+    case SyncStatus::State::Running:
+        return tr("Running");
+    case SyncStatus::State::Paused:
+        return tr("Paused");
+    case SyncStatus::State::PausedByLimits:
+        return tr("Paused by API limits");
+    case SyncStatus::State::Error:
+        return tr("Error");
+    }
+    return {};
+}
+
+DashboardView::DashboardView(const ConsoleContext &context, QWidget *parent)
+    : QWidget(parent)
+    , m_context(context)
+{
+    setAccessibleName(tr("Dashboard"));
+    auto *layout = new QVBoxLayout(this);
+
+    auto *top = new QHBoxLayout;
+    m_state = value(this, QStringLiteral("syncState"), tr("Sync state"));
+    QFont big = m_state->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    m_state->setFont(big);
+    top->addWidget(m_state, 1);
+    m_start = new QPushButton(tr("&Start"), this);
+    m_start->setObjectName(QStringLiteral("start"));
+    m_start->setAccessibleName(tr("Start syncing"));
+    m_pause = new QPushButton(tr("&Pause"), this);
+    m_pause->setObjectName(QStringLiteral("pause"));
+    m_pause->setAccessibleName(tr("Pause or resume syncing"));
+    m_reconcile = new QPushButton(tr("&Reconcile now"), this);
+    m_reconcile->setObjectName(QStringLiteral("reconcile"));
+    m_reconcile->setAccessibleName(tr("Reconcile now"));
+    m_reconcile->setToolTip(tr("Compare both systems now and queue what differs."));
+    for (QPushButton *b : {m_start, m_pause, m_reconcile})
+        top->addWidget(b);
+    layout->addLayout(top);
+    m_detail = value(this, QStringLiteral("syncDetail"), tr("State detail"));
+    m_detail->setWordWrap(true);
+    layout->addWidget(m_detail);
+
+    auto *columns = new QHBoxLayout;
+    auto *sync = new QGroupBox(tr("Deliveries"), this);
+    auto *syncForm = new QFormLayout(sync);
+    m_toSalesforce = value(sync, QStringLiteral("lastToSalesforce"),
+                           tr("Last delivery platform to Salesforce"));
+    m_toPlatform
+        = value(sync, QStringLiteral("lastToPlatform"), tr("Last delivery Salesforce to platform"));
+    m_polls = value(sync, QStringLiteral("lastPolls"), tr("Last polls"));
+    m_throughput = value(sync, QStringLiteral("throughput"), tr("Throughput"));
+    m_lag = value(sync, QStringLiteral("lag"), tr("Lag"));
+    m_delivered = value(sync, QStringLiteral("delivered"), tr("Delivered since start"));
+    syncForm->addRow(tr("Platform → Salesforce:"), m_toSalesforce);
+    syncForm->addRow(tr("Salesforce → platform:"), m_toPlatform);
+    syncForm->addRow(tr("Last polls:"), m_polls);
+    syncForm->addRow(tr("Throughput:"), m_throughput);
+    syncForm->addRow(tr("Lag (oldest waiting):"), m_lag);
+    syncForm->addRow(tr("Delivered since start:"), m_delivered);
+    columns->addWidget(sync, 1);
+
+    auto *work = new QGroupBox(tr("Work"), this);
+    auto *workForm = new QFormLayout(work);
+    m_queue = value(work, QStringLiteral("queueDepth"), tr("Queue depth"));
+    m_inbox = value(work, QStringLiteral("inboxCount"), tr("Error inbox"));
+    m_nextReconcile = value(work, QStringLiteral("nextReconcile"), tr("Next reconcile"));
+    workForm->addRow(tr("Sync queue:"), m_queue);
+    workForm->addRow(tr("Error inbox:"), m_inbox);
+    workForm->addRow(tr("Next reconcile:"), m_nextReconcile);
+    columns->addWidget(work, 1);
+    layout->addLayout(columns);
+
+    auto *breakers = new QGroupBox(tr("Circuit breakers"), this);
+    auto *breakersLayout = new QVBoxLayout(breakers);
+    m_breakers = new QTableWidget(0, 4, breakers);
+    m_breakers->setObjectName(QStringLiteral("breakers"));
+    m_breakers->setAccessibleName(tr("Circuit breakers"));
+    m_breakers->setHorizontalHeaderLabels(
+        {tr("Endpoint"), tr("State"), tr("Failures"), tr("Retry")});
+    m_breakers->horizontalHeader()->setStretchLastSection(true);
+    m_breakers->verticalHeader()->hide();
+    m_breakers->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_breakers->setSelectionMode(QAbstractItemView::NoSelection);
+    breakersLayout->addWidget(m_breakers);
+    layout->addWidget(breakers, 1);
+
+    SyncController *controller = m_context.controller;
+    if (controller) {
+        connect(m_start, &QPushButton::clicked, controller, &SyncController::start);
+        connect(m_pause, &QPushButton::clicked, this, [this] {
+            if (m_status.state == SyncStatus::State::Paused)
+                m_context.controller->resume();
+            else
+                m_context.controller->pause();
+        });
+        connect(m_reconcile, &QPushButton::clicked, controller, &SyncController::reconcileNow);
+        connect(controller, &SyncController::statusChanged, this, &DashboardView::showStatus);
+        showStatus(controller->lastStatus());
+    } else {
+        m_state->setText(tr("Engine not connected"));
+        m_detail->setText(m_context.problem.isEmpty()
+                              ? tr("The sync engine is not running in this console; figures "
+                                   "appear when it is.")
+                              : m_context.problem);
+        updateButtons();
+    }
+    m_clockTimer = new QTimer(this);
+    m_clockTimer->setInterval(10'000);
+    connect(m_clockTimer, &QTimer::timeout, this, &DashboardView::updateTimes);
+    m_clockTimer->start();
+}
+
+void DashboardView::showStatus(const SyncStatus &status)
+{
+    m_status = status;
+    m_haveStatus = true;
+    m_state->setText(stateText(status.state));
+    m_detail->setText(status.detail);
+    m_detail->setVisible(!status.detail.isEmpty());
+    m_throughput->setText(
+        tr("%1 records/s").arg(QLocale().toString(status.recordsPerSecond, 'f', 1)));
+    m_lag->setText(status.queue.pending > 0 ? format::duration(status.lagMs) : tr("none"));
+    m_queue->setText(tr("%1 pending (%2 due), %3 in flight")
+                         .arg(format::number(status.queue.pending),
+                              format::number(status.queue.due),
+                              format::number(status.queue.inFlight)));
+    m_inbox->setText(tr("%n open item(s)", nullptr, int(status.queue.inbox)));
+    m_delivered->setText(format::number(status.delivered));
+    m_breakers->setRowCount(int(status.breakers.size()));
+    const qint64 now = m_context.clockOrSystem().nowMs();
+    for (int i = 0; i < status.breakers.size(); ++i) {
+        const SyncStatus::Breaker &b = status.breakers.at(i);
+        const QStringList cells {b.name, b.state, format::percent(b.failureShare),
+                                 b.state == QLatin1String("closed") ? QString()
+                                                                    : format::in(b.retryAt, now)};
+        for (int c = 0; c < cells.size(); ++c)
+            m_breakers->setItem(i, c, new QTableWidgetItem(cells.at(c)));
+    }
+    updateTimes();
+    updateButtons();
+}
+
+void DashboardView::updateTimes()
+{
+    if (!m_haveStatus)
+        return;
+    const qint64 now = m_context.clockOrSystem().nowMs();
+    m_toSalesforce->setText(format::ago(m_status.lastPlatformToSalesforce, now));
+    m_toPlatform->setText(format::ago(m_status.lastSalesforceToPlatform, now));
+    m_polls->setText(tr("platform %1, Salesforce %2")
+                         .arg(format::ago(m_status.lastPollPlatform, now),
+                              format::ago(m_status.lastPollSalesforce, now)));
+    m_nextReconcile->setText(format::in(m_status.nextReconcileAt, now));
+}
+
+void DashboardView::updateButtons()
+{
+    const bool connected = m_context.controller != nullptr;
+    const SyncStatus::State s = m_status.state;
+    m_start->setEnabled(connected
+                        && (s == SyncStatus::State::Stopped || s == SyncStatus::State::Error));
+    m_pause->setEnabled(connected && s != SyncStatus::State::Stopped
+                        && s != SyncStatus::State::Error);
+    m_pause->setText(s == SyncStatus::State::Paused ? tr("Res&ume") : tr("&Pause"));
+    m_reconcile->setEnabled(connected && s != SyncStatus::State::Stopped);
+}
+
+} // namespace lb::ui

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "ConsoleContext.h"
+#include "sync/SyncStatus.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+class QTimer;
+
+namespace lb::ui {
+
+// The engine at a glance: its state, when each direction last delivered, throughput and lag,
+// the queue and the inbox, circuit breakers, the next reconcile; Start, Pause/Resume and
+// Reconcile now. Everything comes from the engine's status signal.
+class DashboardView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DashboardView(const ConsoleContext &context, QWidget *parent = nullptr);
+
+    void showStatus(const SyncStatus &status);
+    static QString stateText(SyncStatus::State state);
+
+private:
+    void updateButtons();
+    void updateTimes();
+
+    ConsoleContext m_context;
+    SyncStatus m_status;
+    bool m_haveStatus = false;
+    QLabel *m_state = nullptr;
+    QLabel *m_detail = nullptr;
+    QPushButton *m_start = nullptr;
+    QPushButton *m_pause = nullptr;
+    QPushButton *m_reconcile = nullptr;
+    QLabel *m_toSalesforce = nullptr;
+    QLabel *m_toPlatform = nullptr;
+    QLabel *m_polls = nullptr;
+    QLabel *m_throughput = nullptr;
+    QLabel *m_lag = nullptr;
+    QLabel *m_queue = nullptr;
+    QLabel *m_inbox = nullptr;
+    QLabel *m_nextReconcile = nullptr;
+    QLabel *m_delivered = nullptr;
+    QTableWidget *m_breakers = nullptr;
+    QTimer *m_clockTimer = nullptr;
+};
+
+} // namespace lb::ui
