@@ -3,13 +3,17 @@
 #include "auth/KeychainCredentialStore.h"
 #include "cli/Cli.h"
 #include "cli/CliContext.h"
+#include "demo/DemoEnvironment.h"
 #include "log/Logging.h"
 #include "log/MessageHandler.h"
 #include "store/Store.h"
+#include "sync/ThreadedSyncController.h"
+#include "sync/adapters/EngineSetupFactory.h"
 #include "util/Clock.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QStatusBar>
 
 #include <cstdio>
 #include <memory>
@@ -69,9 +73,27 @@ QString profileArgument(const QStringList &args)
 struct Console
 {
     lb::ui::ConsoleContext context;
+    std::unique_ptr<lb::sandbox::DemoEnvironment> demo; // --demo: both systems in process
     std::unique_ptr<lb::Store> store;
     std::unique_ptr<lb::KeychainCredentialStore> credentials;
+    std::unique_ptr<lb::ThreadedSyncController> engine;
 };
+
+bool wantsDemo(const QStringList &args)
+{
+    return args.contains(QStringLiteral("--demo"));
+}
+
+// The engine on its own thread, started so the console shows live work at once.
+void launchEngine(Console &console, std::optional<lb::EngineSecrets> fixedSecrets)
+{
+    lb::ui::ConsoleContext &ctx = console.context;
+    console.engine = std::make_unique<lb::ThreadedSyncController>(
+        lb::consoleEngineSetup(ctx.profile, ctx.storeConfig, ctx.mapping, std::move(fixedSecrets)));
+    console.engine->launch();
+    console.engine->start();
+    ctx.controller = console.engine.get();
+}
 
 void prepare(Console &console, const QString &profileArg)
 {
@@ -106,9 +128,34 @@ void prepare(Console &console, const QString &profileArg)
     }
     console.store = std::move(*store);
     ctx.store = console.store.get();
-    // LATER(lead): the real engine, e.g. a ThreadedSyncController launched here, as
-    // ctx.controller; and --demo (sandbox org and platform in-process). Until then the console
-    // shows the store and the engine's commands are disabled.
+    launchEngine(console, std::nullopt);
+}
+
+// --demo: the sandbox org and lead platform in this process, seeded and busy, a throwaway
+// profile and store, and the engine attached: every view has something to show within seconds.
+void prepareDemo(Console &console)
+{
+    lb::ui::ConsoleContext &ctx = console.context;
+    ctx.clock = &lb::Clock::system();
+    console.credentials = std::make_unique<lb::KeychainCredentialStore>();
+    ctx.credentials = console.credentials.get();
+    console.demo = std::make_unique<lb::sandbox::DemoEnvironment>();
+    if (auto started = console.demo->start(); !started) {
+        ctx.problem = QStringLiteral("The demo could not start: ") + started.error().message;
+        return;
+    }
+    ctx.profile = console.demo->profile();
+    ctx.mapping = *lb::FieldMapping::defaultMapping();
+    ctx.storeConfig = console.demo->store();
+    auto store = lb::Store::open(ctx.storeConfig, lb::Clock::system(), QStringLiteral("console"));
+    if (!store) {
+        ctx.problem = store.error().message;
+        return;
+    }
+    console.store = std::move(*store);
+    ctx.store = console.store.get();
+    launchEngine(console, console.demo->secrets());
+    console.demo->startTraffic();
 }
 
 int runConsole(int argc, char **argv)
@@ -117,12 +164,47 @@ int runConsole(int argc, char **argv)
     describeApplication(app);
     app.setDesktopFileName(QStringLiteral("io.leadbridge.LeadBridge"));
     Console console;
-    prepare(console, profileArgument(app.arguments()));
+    if (wantsDemo(app.arguments()))
+        prepareDemo(console);
+    else
+        prepare(console, profileArgument(app.arguments()));
     int code = 0;
     {
         lb::ui::MainWindow window(console.context);
+        if (console.engine) {
+            lb::ThreadedSyncController *engine = console.engine.get();
+            QObject::connect(
+                engine, &lb::ThreadedSyncController::initialized, &window,
+                [&window](bool ok, const QString &error) {
+                    if (!ok)
+                        window.statusBar()->showMessage(
+                            QObject::tr("The sync engine is not running: %1").arg(error));
+                });
+            // Settings changed in the console apply to the running engine.
+            auto reload = [&console, engine] {
+                engine->reload(console.context.profile, console.context.mapping);
+            };
+            QObject::connect(&window, &lb::ui::MainWindow::profileChanged, engine,
+                             [&console, reload](const lb::Profile &p) {
+                                 console.context.profile = p;
+                                 reload();
+                             });
+            QObject::connect(&window, &lb::ui::MainWindow::mappingSaved, engine,
+                             [&console, reload](const lb::FieldMapping &m) {
+                                 console.context.mapping = m;
+                                 reload();
+                             });
+            QObject::connect(&window, &lb::ui::MainWindow::secretsChanged, engine,
+                             [reload](const QString &) { reload(); });
+        }
+        if (console.demo)
+            window.setWindowTitle(QStringLiteral("LeadBridge (demo)"));
         window.show();
         code = app.exec();
+        if (console.demo)
+            console.demo->stopTraffic();
+        if (console.engine)
+            console.engine->stop();
     }
     return code;
 }

@@ -94,13 +94,12 @@ Engine launch(CliContext &ctx)
     setup.store = ctx.store;
     setup.mapping = *mapping;
     setup.workerId = QStringLiteral("worker-%1").arg(QCoreApplication::applicationPid());
-    const Profile profile = ctx.profile;
-    setup.ports
-        = [profile, engineSecrets](Store &store, std::function<void(const ApiLimits &)> onLimits,
-                                   std::function<void()> onEvent) {
-              return buildEnginePorts(profile, engineSecrets, store, Clock::system(),
-                                      std::move(onLimits), std::move(onEvent));
-          };
+    setup.ports = [engineSecrets](const Profile &profile, Store &store,
+                                  std::function<void(const ApiLimits &)> onLimits,
+                                  std::function<void()> onEvent) {
+        return buildEnginePorts(profile, engineSecrets, store, Clock::system(), std::move(onLimits),
+                                std::move(onEvent));
+    };
     engine.controller = std::make_unique<ThreadedSyncController>(std::move(setup));
     std::optional<QString> initError;
     QObject::connect(engine.controller.get(), &ThreadedSyncController::initialized,

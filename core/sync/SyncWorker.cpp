@@ -42,13 +42,76 @@ SyncWorker::~SyncWorker()
 
 void SyncWorker::initialize()
 {
-    const Profile &p = m_setup.profile;
     auto store = Store::open(m_setup.store, m_clock, m_setup.workerId);
     if (!store) {
         emit initialized(false, store.error().message);
         return;
     }
     m_store = std::move(*store);
+    connect(&m_pollTimer, &QTimer::timeout, this, [this] { poll({}); });
+    connect(&m_inboundTimer, &QTimer::timeout, this, &SyncWorker::processInbound);
+    connect(&m_roundTimer, &QTimer::timeout, this, &SyncWorker::deliverRound);
+    connect(&m_reconcileTimer, &QTimer::timeout, this,
+            [this] { reconcileNow(QStringLiteral("schedule")); });
+    connect(&m_statusTimer, &QTimer::timeout, this, &SyncWorker::probeLimitsWhilePaused);
+    connect(&m_statusTimer, &QTimer::timeout, this,
+            [this] { publishStatus(++m_statusTicks % 5 == 0); });
+    connect(&m_limitsTimer, &QTimer::timeout, this, &SyncWorker::refreshLimits);
+    const QString error = buildEngine();
+    if (!error.isEmpty()) {
+        emit initialized(false, error);
+        return;
+    }
+    m_statusTimer.start();
+    auto inbox = m_store->inbox().countOpen();
+    m_lastInboxCount = inbox ? *inbox : 0;
+    emit initialized(true, QString());
+    publishStatus(true);
+}
+
+void SyncWorker::reload(const Profile &profile, const FieldMapping &mapping)
+{
+    if (m_delivering || m_polling || (m_reconciler && m_reconciler->isRunning())) {
+        // Let the work in flight finish with the old settings first.
+        QTimer::singleShot(200, this, [this, profile, mapping] { reload(profile, mapping); });
+        return;
+    }
+    const bool wasRunning = m_state == SyncStatus::State::Running;
+    for (QTimer *t :
+         {&m_pollTimer, &m_roundTimer, &m_reconcileTimer, &m_limitsTimer, &m_inboundTimer})
+        t->stop();
+    teardownEngine();
+    m_setup.profile = profile;
+    m_setup.mapping = mapping;
+    const QString error = buildEngine();
+    emit initialized(error.isEmpty(), error);
+    if (!error.isEmpty()) {
+        setError(error);
+        return;
+    }
+    m_state = SyncStatus::State::Stopped;
+    if (wasRunning)
+        start();
+    publishStatus(true);
+}
+
+void SyncWorker::teardownEngine()
+{
+    m_reconciler.reset();
+    m_salesforcePoller.reset();
+    m_platformPoller.reset();
+    m_dispatcher.reset();
+    m_changes.reset();
+    m_inbound.reset();
+    m_ports.salesforce.reset();
+    m_ports.platform.reset();
+    while (!m_ports.owned.empty())
+        m_ports.owned.pop_back();
+}
+
+QString SyncWorker::buildEngine()
+{
+    const Profile &p = m_setup.profile;
     m_leadPlanner = std::make_unique<SyncPlanner>(m_setup.mapping.lead);
     m_agentPlanner = std::make_unique<SyncPlanner>(m_setup.mapping.agent);
     m_salesforceBudget = std::make_unique<ApiBudget>(QStringLiteral("salesforce"), m_clock,
@@ -60,7 +123,7 @@ void SyncWorker::initialize()
 
     QPointer<SyncWorker> self(this);
     auto ports = m_setup.ports(
-        *m_store,
+        m_setup.profile, *m_store,
         [self](const ApiLimits &limits) {
             if (self)
                 self->observeLimits(limits);
@@ -69,10 +132,8 @@ void SyncWorker::initialize()
             if (self && !self->m_inboundTimer.isActive())
                 self->m_inboundTimer.start();
         });
-    if (!ports) {
-        emit initialized(false, ports.error().message);
-        return;
-    }
+    if (!ports)
+        return ports.error().message;
     m_ports = std::move(*ports);
 
     m_inbound = std::make_unique<InboundProcessor>(*m_store, *m_leadPlanner, m_setup.workerId);
@@ -104,23 +165,10 @@ void SyncWorker::initialize()
                                                 m_setup.workerId + QStringLiteral(":reconcile"));
 
     m_pollTimer.setInterval(p.sync.pollIntervalS * 1000);
-    connect(&m_pollTimer, &QTimer::timeout, this, [this] { poll({}); });
-    connect(&m_inboundTimer, &QTimer::timeout, this, &SyncWorker::processInbound);
-    connect(&m_roundTimer, &QTimer::timeout, this, &SyncWorker::deliverRound);
     m_reconcileTimer.setInterval(p.sync.reconcileIntervalMin * 60'000);
-    connect(&m_reconcileTimer, &QTimer::timeout, this,
-            [this] { reconcileNow(QStringLiteral("schedule")); });
     m_statusTimer.setInterval(1000);
-    connect(&m_statusTimer, &QTimer::timeout, this, &SyncWorker::probeLimitsWhilePaused);
-    connect(&m_statusTimer, &QTimer::timeout, this,
-            [this] { publishStatus(++m_statusTicks % 5 == 0); });
     m_limitsTimer.setInterval(5 * 60'000);
-    connect(&m_limitsTimer, &QTimer::timeout, this, &SyncWorker::refreshLimits);
-    m_statusTimer.start();
-    auto inbox = m_store->inbox().countOpen();
-    m_lastInboxCount = inbox ? *inbox : 0;
-    emit initialized(true, QString());
-    publishStatus(true);
+    return {};
 }
 
 void SyncWorker::start()

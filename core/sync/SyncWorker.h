@@ -41,7 +41,8 @@ struct EngineSetup
     QString workerId = QStringLiteral("worker");
     // Builds the ports on the worker thread. `onLimits` must be called with every ApiLimits the
     // clients observe; `onEvent` when the webhook receiver stored an event.
-    std::function<Result<PortSet>(Store &store, std::function<void(const ApiLimits &)> onLimits,
+    std::function<Result<PortSet>(const Profile &profile, Store &store,
+                                  std::function<void(const ApiLimits &)> onLimits,
                                   std::function<void()> onEvent)>
         ports;
     const Clock *clock = &Clock::system();
@@ -72,6 +73,9 @@ public:
 
 public slots:
     void initialize();
+    // New profile or mapping (secrets are read again by the ports factory): rebuilds the
+    // clients and the engine after the work in flight, and carries on as before.
+    void reload(const lb::Profile &profile, const lb::FieldMapping &mapping);
     void start();
     void pause();
     void resume();
@@ -101,6 +105,8 @@ signals:
     void stopped();
 
 private:
+    QString buildEngine(); // empty on success, else why it failed
+    void teardownEngine();
     void poll(std::function<void()> then);
     void processInbound();
     void kick();

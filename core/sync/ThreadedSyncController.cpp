@@ -110,6 +110,11 @@ void ThreadedSyncController::testConnection(const QString &system)
     onWorker([w = m_worker, system] { w->testConnection(system); });
 }
 
+void ThreadedSyncController::reload(const Profile &profile, const FieldMapping &mapping)
+{
+    onWorker([w = m_worker, profile, mapping] { w->reload(profile, mapping); });
+}
+
 void ThreadedSyncController::runOnce()
 {
     onWorker([w = m_worker] { w->runOnce(); });

@@ -38,6 +38,8 @@ public slots:
     void fetchLive(const QString &platformLeadId) override;
     void testConnection(const QString &system) override;
     void runOnce();
+    // Applies a changed profile, mapping or stored secrets (the ports are rebuilt).
+    void reload(const lb::Profile &profile, const lb::FieldMapping &mapping);
 
 signals:
     void initialized(bool ok, const QString &error);

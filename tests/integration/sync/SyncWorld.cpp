@@ -65,12 +65,12 @@ Result<void> SyncWorld::start(const FieldMapping &mapping)
     setup.profile = profile;
     setup.store = StoreConfig::sqlite(storePath);
     setup.mapping = mapping;
-    const Profile p = profile;
-    setup.ports = [p, secrets](Store &store, std::function<void(const ApiLimits &)> onLimits,
-                               std::function<void()> onEvent) {
-        return buildEnginePorts(p, secrets, store, Clock::system(), std::move(onLimits),
-                                std::move(onEvent));
-    };
+    setup.ports
+        = [secrets](const Profile &p, Store &store, std::function<void(const ApiLimits &)> onLimits,
+                    std::function<void()> onEvent) {
+              return buildEnginePorts(p, secrets, store, Clock::system(), std::move(onLimits),
+                                      std::move(onEvent));
+          };
     m_controller = std::make_unique<ThreadedSyncController>(std::move(setup));
     QSignalSpy initialized(m_controller.get(), &ThreadedSyncController::initialized);
     m_controller->launch();

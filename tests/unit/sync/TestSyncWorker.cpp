@@ -48,7 +48,7 @@ private:
         s.profile.sync.retryBaseMs = 10;
         s.store = StoreConfig::sqlite(m_dir.filePath(db));
         s.mapping = *FieldMapping::defaultMapping();
-        s.ports = [sf, pf](Store &, std::function<void(const ApiLimits &)>,
+        s.ports = [sf, pf](const Profile &, Store &, std::function<void(const ApiLimits &)>,
                            std::function<void()>) -> Result<PortSet> {
             struct SfRef final : SalesforcePort
             {
