@@ -4,6 +4,7 @@
 #include "JobKinds.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
+#include "salesforce/Soql.h"
 
 #include <QJsonDocument>
 #include <QPointer>
@@ -221,11 +222,8 @@ void Dispatcher::refreshFromSalesforce(const QStringList &ids, std::function<voi
     const QStringList chunk = ids.mid(0, 100);
     const QStringList rest = ids.mid(100);
     QStringList quoted;
-    for (const QString &id : chunk) {
-        QString escaped = id;
-        escaped.replace(u'\\', QLatin1String("\\\\")).replace(u'\'', QLatin1String("\\'"));
-        quoted.append(u'\'' + escaped + u'\'');
-    }
+    for (const QString &id : chunk)
+        quoted.append(salesforce::soqlString(id));
     QStringList fields = m.salesforceFields();
     fields.append(QStringLiteral("SystemModstamp"));
     const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)")

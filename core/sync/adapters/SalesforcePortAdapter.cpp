@@ -1,6 +1,7 @@
 #include "SalesforcePortAdapter.h"
 
 #include "salesforce/ErrorClassification.h"
+#include "salesforce/Soql.h"
 
 namespace lb {
 
@@ -170,7 +171,18 @@ void SalesforcePortAdapter::get(const QString &sobject, const QString &externalI
                                 const QString &key, const QStringList &fields, QObject *context,
                                 std::function<void(Result<QJsonObject>)> done)
 {
-    m_client.getByExternalId(sobject, externalIdField, key, fields, context, std::move(done));
+    // A query, so relationship fields come back nested as the rest of the engine reads them.
+    const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 = %4 LIMIT 1")
+                             .arg(fields.join(QStringLiteral(", ")), sobject, externalIdField,
+                                  salesforce::soqlString(key));
+    m_client.query(soql, context, [done = std::move(done), key](Result<salesforce::QueryPage> r) {
+        if (!r)
+            return done(r.error());
+        if (r->records.isEmpty())
+            return done(makeError(QStringLiteral("NOT_FOUND"),
+                                  QStringLiteral("Salesforce has no record %1.").arg(key)));
+        done(r->records.first());
+    });
 }
 
 } // namespace lb
