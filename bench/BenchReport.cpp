@@ -28,11 +28,18 @@ void BenchReport::note(const QString &text)
     m_notes.append(text);
 }
 
+void BenchReport::failure(const QString &text)
+{
+    m_failed = true;
+    m_notes.append(QStringLiteral("FAILED: ") + text);
+}
+
 QJsonObject BenchReport::toJson() const
 {
     return {{QStringLiteral("sections"), m_sections},
             {QStringLiteral("goals"), m_goals},
-            {QStringLiteral("notes"), QJsonArray::fromStringList(m_notes)}};
+            {QStringLiteral("notes"), QJsonArray::fromStringList(m_notes)},
+            {QStringLiteral("failed"), m_failed}};
 }
 
 QString BenchReport::table() const

@@ -16,6 +16,9 @@ public:
     void goal(const QString &name, double figure, const QString &op, double target,
               const QString &unit);
     void note(const QString &text);
+    // Something did not work: the run's figures are incomplete and the program exits non-zero.
+    void failure(const QString &text);
+    bool failed() const { return m_failed; }
 
     QJsonObject toJson() const;
     QString table() const;
@@ -24,6 +27,7 @@ private:
     QJsonObject m_sections;
     QJsonArray m_goals;
     QStringList m_notes;
+    bool m_failed = false;
 };
 
 } // namespace lb::bench

@@ -101,11 +101,13 @@ void runStoreBench(BenchReport &report, const QString &workDir, int jobs,
         QFile::remove(sqlite.sqlitePath);
         auto store = Store::open(sqlite, Clock::system(), QStringLiteral("bench"));
         if (!store) {
-            report.note(QStringLiteral("SQLite store: ") + store.error().message);
+            report.failure(QStringLiteral("SQLite store: ") + store.error().message);
             return;
         }
         const double enqueue = enqueueAll(**store, jobs);
         const double claim = claimComplete(sqlite, 1, 50, jobs);
+        if (claim < 0)
+            report.failure(QStringLiteral("SQLite claim+complete did not complete every job"));
         report.set(section, QStringLiteral("jobs"), jobs);
         report.set(section, QStringLiteral("sqlite_enqueue_jobs_per_s"), enqueue);
         report.set(section, QStringLiteral("sqlite_claim_complete_jobs_per_s"), claim);
@@ -121,11 +123,13 @@ void runStoreBench(BenchReport &report, const QString &workDir, int jobs,
     resetPostgres(*postgres);
     auto store = Store::open(*postgres, Clock::system(), QStringLiteral("bench"));
     if (!store) {
-        report.note(QStringLiteral("PostgreSQL store: ") + store.error().message);
+        report.failure(QStringLiteral("PostgreSQL store: ") + store.error().message);
         return;
     }
     const double enqueue = enqueueAll(**store, jobs);
     const double claim = claimComplete(*postgres, 4, 50, jobs);
+    if (claim < 0)
+        report.failure(QStringLiteral("PostgreSQL claim+complete did not complete every job"));
     report.set(section, QStringLiteral("postgres_enqueue_jobs_per_s"), enqueue);
     report.set(section, QStringLiteral("postgres_claim_complete_4_workers_jobs_per_s"), claim);
     report.goal(QStringLiteral("PostgreSQL claim+complete, 4 workers"), claim, QStringLiteral(">="),

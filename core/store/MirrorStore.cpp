@@ -1,5 +1,7 @@
 #include "MirrorStore.h"
 
+#include "models/LeadSearchText.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -252,9 +254,37 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
         if (!q)
             return q.error();
     }
+    if (m_kind == Kind::Leads) {
+        if (auto f = flushSearchIndex(m_db); !f)
+            return f;
+    }
     if (tx) {
         if (auto c = tx->commit(); !c)
             return c.error();
+    }
+    return {};
+}
+
+Result<void> MirrorStore::flushSearchIndex(Database &db)
+{
+    if (!db.isSqlite())
+        return {};
+    // Old text out first (a contentless index deletes by the exact text it holds), then the
+    // current text of every noted row that still exists.
+    const std::pair<const char *, const char *> steps[] = {
+        {"mirror.leads.fts.delete",
+         "INSERT INTO leads_fts (leads_fts, rowid, text) SELECT 'delete', id, old_text "
+         "FROM leads_fts_pending WHERE old_text IS NOT NULL"},
+        {"mirror.leads.fts.insert",
+         "INSERT INTO leads_fts (rowid, text) SELECT l.id, " LB_LEADS_SEARCH_TEXT(
+             "l.") " FROM leads_fts_pending p JOIN leads l ON l.id = p.id"},
+        {"mirror.leads.fts.done", "DELETE FROM leads_fts_pending"},
+    };
+    for (const auto &[key, sql] : steps) {
+        auto q = db.run(QString::fromLatin1(key), QString::fromLatin1(sql));
+        if (!q)
+            return q.error();
+        (*q)->finish();
     }
     return {};
 }

@@ -28,8 +28,13 @@ public:
     Result<QHash<QString, MirrorRecord>> byKeys(const QStringList &keys);
 
     // Inserts or replaces records (one statement per record, in the caller's transaction or
-    // its own).
+    // its own), then brings the leads' text search index up to date.
     Result<void> put(const QList<MirrorRecord> &records);
+
+    // SQLite: applies the rows noted in leads_fts_pending to the leads' text search index (see
+    // migration 5). put() does it; code that writes the leads table itself calls it before
+    // committing. PostgreSQL's trigram index needs nothing.
+    static Result<void> flushSearchIndex(Database &db);
 
     Result<qint64> count();
     // Keyset paging over all records in key order, for the reconciler.

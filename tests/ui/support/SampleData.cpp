@@ -127,6 +127,9 @@ Result<void> SampleData::insertLeads(Store &store, int first, int count, qint64 
             if (!q)
                 return q.error();
         }
+        // Written past MirrorStore, so the text search index is brought up to date here.
+        if (auto f = MirrorStore::flushSearchIndex(db); !f)
+            return f;
         if (auto c = tx.commit(); !c)
             return c;
     }

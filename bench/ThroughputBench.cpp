@@ -1,0 +1,205 @@
+#include "ThroughputBench.h"
+
+#include "mapping/FieldMapping.h"
+#include "mapping/RecordMapper.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace lb::bench {
+namespace {
+
+constexpr int Agents = 200;
+constexpr int ChildTimeoutMs = 60 * 60 * 1000;
+const QString LeadKey = QStringLiteral("Platform_Lead_Id__c");
+
+struct Measured
+{
+    ChildRun run;
+    QHash<QString, qint64> sfCalls;
+    qint64 platformRequests = 0;
+    qint64 platformWrites = 0;
+    int recordsDone = 0;
+};
+
+void recordFigures(BenchReport &report, const QString &section, const QString &who, int records,
+                   const Measured &m)
+{
+    const QString p = who + QLatin1Char('_');
+    const double seconds = m.run.wallMs / 1000.0;
+    report.set(section, p + QStringLiteral("records_per_s"), seconds > 0 ? records / seconds : 0);
+    report.set(section, p + QStringLiteral("seconds"), seconds);
+    report.set(section, p + QStringLiteral("records_done"), m.recordsDone);
+    report.set(section, p + QStringLiteral("salesforce_calls"), BenchWorld::total(m.sfCalls));
+    report.set(section, p + QStringLiteral("salesforce_write_calls"),
+               BenchWorld::writes(m.sfCalls));
+    report.set(section, p + QStringLiteral("salesforce_calls_per_1000"),
+               BenchWorld::total(m.sfCalls) * 1000.0 / records);
+    report.set(section, p + QStringLiteral("salesforce_write_calls_per_1000"),
+               BenchWorld::writes(m.sfCalls) * 1000.0 / records);
+    report.set(section, p + QStringLiteral("peak_rss_mb"), m.run.peakRssMb);
+    report.set(section, p + QStringLiteral("cpu_seconds"), m.run.cpuSeconds);
+    if (m.platformRequests > 0) {
+        report.set(section, p + QStringLiteral("platform_requests"), m.platformRequests);
+        report.set(section, p + QStringLiteral("platform_write_requests_per_1000"),
+                   m.platformWrites * 1000.0 / records);
+    }
+    if (!m.run.ok())
+        report.failure(QStringLiteral("%1 %2 failed (exit %3%4): %5")
+                        .arg(section, who)
+                        .arg(m.run.exitCode)
+                        .arg(m.run.error.isEmpty() ? QString() : QStringLiteral(", ") + m.run.error,
+                             QString::fromUtf8(m.run.err.right(600))));
+    else if (m.recordsDone != records)
+        report.failure(QStringLiteral("%1 %2: only %3 of %4 records arrived")
+                        .arg(section, who)
+                        .arg(m.recordsDone)
+                        .arg(records));
+}
+
+Measured runChild(BenchWorld &world, const QString &program, const QStringList &args,
+                  const QProcessEnvironment &env)
+{
+    world.markApiCalls();
+    ChildProcess child(program, args, env);
+    Measured m;
+    m.run = child.run(world.workDir(), ChildTimeoutMs);
+    m.sfCalls = world.apiCallsSinceMark();
+    m.platformRequests = world.platformRequestsSinceMark();
+    m.platformWrites = world.platformWritesSinceMark();
+    return m;
+}
+
+// The records LeadBridge writes, mapped by LeadBridge's own mapper, so every client sends
+// Salesforce the same fields.
+QString writePeerRecords(BenchWorld &world)
+{
+    const auto mapping = FieldMapping::defaultMapping();
+    const RecordMapper mapper(mapping->lead);
+    QJsonArray records;
+    for (const auto &lead : world.platform.leads()) {
+        auto mapped = mapper.toSalesforce(lead.toJson(), false);
+        if (!mapped)
+            continue;
+        QJsonObject r = *mapped;
+        r.insert(LeadKey, lead.id);
+        r.insert(QStringLiteral("Last_Updated_By_System__c"), QStringLiteral("LeadPlatform"));
+        records.append(r);
+    }
+    const QString path = world.workDir() + QStringLiteral("/peer-records.json");
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        f.write(QJsonDocument(records).toJson(QJsonDocument::Compact));
+    return path;
+}
+
+QString writePeerLogin(BenchWorld &world)
+{
+    const QString path = world.workDir() + QStringLiteral("/peer-login.json");
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        f.write(QJsonDocument(world.peerLogin()).toJson());
+    return path;
+}
+
+// Salesforce's own changes: an admin rescores every lead and flips its eligibility.
+int changeEveryLeadInSalesforce(BenchWorld &world)
+{
+    int changed = 0;
+    for (const auto &lead : world.platform.leads()) {
+        const auto sf = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, lead.id);
+        if (!sf)
+            continue;
+        const QJsonObject fields {
+            {QStringLiteral("Lead_Score__c"), (lead.score + 7) % 101},
+            {QStringLiteral("Eligible_For_Distribution__c"),
+             !sf->value(QStringLiteral("Eligible_For_Distribution__c")).toBool()}};
+        if (world.salesforce
+                .updateRecord(QStringLiteral("Lead"), sf->value(QStringLiteral("Id")).toString(),
+                              fields, QStringLiteral("Admin"))
+                .ok())
+            ++changed;
+    }
+    return changed;
+}
+
+int platformLeadsWithScore(BenchWorld &world, const QHash<QString, int> &expected)
+{
+    int n = 0;
+    for (const auto &lead : world.platform.leads())
+        n += expected.value(lead.id, -1) == lead.score ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
+{
+    const QStringList once {QStringLiteral("sync"), QStringLiteral("--once")};
+
+    // LeadBridge inbound.
+    world.resetPlatform(Agents, records);
+    world.resetSalesforce(Agents);
+    const QString profile = world.writeProfile(QStringLiteral("bench-inbound"));
+    Measured inbound = runChild(world, world.binaries().leadbridge,
+                                QStringList {QStringLiteral("--profile"), profile} + once,
+                                world.leadbridgeEnvironment());
+    inbound.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
+    recordFigures(report, QStringLiteral("inbound"), QStringLiteral("leadbridge"), records,
+                  inbound);
+    const double lbRate = inbound.run.wallMs > 0 ? records / (inbound.run.wallMs / 1000.0) : 0;
+    report.goal(QStringLiteral("Salesforce API calls per 1,000 records, bulk inbound"),
+                BenchWorld::total(inbound.sfCalls) * 1000.0 / records, QStringLiteral("<="), 1.2,
+                QStringLiteral("calls"));
+
+    // LeadBridge outbound: the same store, Salesforce changes every lead.
+    QHash<QString, int> expectedScores;
+    for (const auto &lead : world.platform.leads())
+        expectedScores.insert(lead.id, (lead.score + 7) % 101);
+    const int changed = changeEveryLeadInSalesforce(world);
+    Measured outbound = runChild(world, world.binaries().leadbridge,
+                                 QStringList {QStringLiteral("--profile"), profile} + once,
+                                 world.leadbridgeEnvironment());
+    outbound.recordsDone = platformLeadsWithScore(world, expectedScores);
+    recordFigures(report, QStringLiteral("outbound"), QStringLiteral("leadbridge"), changed,
+                  outbound);
+
+    // Peers, on an empty org each, with the records LeadBridge's mapper produced.
+    if (world.binaries().node.isEmpty()) {
+        report.note(QStringLiteral("peers skipped: node or bench/peers/node_modules is missing "
+                                   "(run npm ci in bench/peers)"));
+        return;
+    }
+    const QString recordsFile = writePeerRecords(world);
+    const QString login = writePeerLogin(world);
+    struct Peer
+    {
+        QString name;
+        QString script;
+        QString goal;
+    };
+    const QList<Peer> peers {
+        {QStringLiteral("jsforce"), QStringLiteral("jsforce-upsert.cjs"),
+         QStringLiteral("Inbound records/s vs jsforce Collections upsert")},
+        {QStringLiteral("naive"), QStringLiteral("naive-upsert.cjs"),
+         QStringLiteral("Inbound records/s vs one call per record")}};
+    for (const Peer &peer : peers) {
+        world.resetSalesforce(Agents);
+        Measured m = runChild(
+            world, world.binaries().node,
+            {world.binaries().peersDir + QLatin1Char('/') + peer.script, login, recordsFile},
+            QProcessEnvironment::systemEnvironment());
+        m.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
+        recordFigures(report, QStringLiteral("inbound"), peer.name, records, m);
+        const double peerRate = m.run.wallMs > 0 ? records / (m.run.wallMs / 1000.0) : 0;
+        const double ratio = peerRate > 0 ? lbRate / peerRate : 0;
+        report.set(QStringLiteral("inbound"), QStringLiteral("leadbridge_vs_%1_ratio").arg(peer.name),
+                   ratio);
+        if (peer.name == QLatin1String("jsforce"))
+            report.goal(peer.goal, ratio, QStringLiteral(">="), 1.0, QStringLiteral("x"));
+    }
+}
+
+} // namespace lb::bench
