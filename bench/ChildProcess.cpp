@@ -39,6 +39,20 @@ QByteArray readTail(const QString &path, qint64 keep)
     return f.readAll();
 }
 
+// The child's own high-water mark. wait4()'s ru_maxrss cannot be used: the kernel carries the
+// spawning process's peak over exec, so every child would report at least the bench's size.
+double vmHwmMb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0;
+}
+
 } // namespace
 
 ChildProcess::ChildProcess(QString program, QStringList args, QProcessEnvironment env)
@@ -60,7 +74,13 @@ qint64 ChildProcess::start(const QString &scratchDir)
     m_errPath = QStringLiteral("%1/child-%2.err").arg(scratchDir).arg(n);
 
     // argv and envp as C strings that live until posix_spawn has copied them.
-    std::vector<QByteArray> argStore {m_program.toLocal8Bit()};
+    // LB_BENCH_WRAPPER ("perf record -g", "heaptrack") runs the measured programs under a
+    // profiler.
+    std::vector<QByteArray> argStore;
+    for (const QString &w :
+         qEnvironmentVariable("LB_BENCH_WRAPPER").split(u' ', Qt::SkipEmptyParts))
+        argStore.push_back(w.toLocal8Bit());
+    argStore.push_back(m_program.toLocal8Bit());
     for (const QString &a : m_args)
         argStore.push_back(a.toLocal8Bit());
     std::vector<char *> argv;
@@ -101,6 +121,13 @@ qint64 ChildProcess::start(const QString &scratchDir)
     }
     m_run.started = true;
     m_pid = pid;
+    // The peak memory is sampled from the start, also while the caller runs its own loop.
+    m_peakMb = 0;
+    m_sampler = std::make_unique<QTimer>();
+    m_sampler->setInterval(m_tickMs);
+    QObject::connect(m_sampler.get(), &QTimer::timeout, m_sampler.get(),
+                     [this] { m_peakMb = std::max(m_peakMb, vmHwmMb(m_pid)); });
+    m_sampler->start();
     return pid;
 }
 
@@ -153,7 +180,8 @@ ChildRun ChildProcess::wait(int timeoutMs)
     m_run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     m_run.cpuSeconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
         + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    m_run.peakRssMb = double(usage.ru_maxrss) / 1024.0;
+    m_sampler.reset();
+    m_run.peakRssMb = m_peakMb;
     m_run.out = readTail(m_outPath, 0);
     m_run.err = readTail(m_errPath, 64 * 1024);
     QFile::remove(m_outPath);

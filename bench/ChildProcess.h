@@ -4,19 +4,22 @@
 #include <QString>
 #include <QStringList>
 
+#include <QTimer>
+
 #include <functional>
+#include <memory>
 
 namespace lb::bench {
 
-// What one measured child process cost: the figures come from wait4(), so peak RSS and CPU
-// time are the child's own, not the bench's.
+// What one measured child process cost: CPU time from wait4(), peak RSS from the child's
+// /proc status while it runs; both the child's own, not the bench's.
 struct ChildRun
 {
     bool started = false;
     int exitCode = -1;      // -1: killed by a signal or not started
     double wallMs = 0;      // spawn to exit
     double cpuSeconds = 0;  // user + system
-    double peakRssMb = 0;   // ru_maxrss
+    double peakRssMb = 0;   // the child's VmHWM, sampled every tick
     QByteArray out;         // standard output
     QByteArray err;         // standard error (last 64 KiB)
     QString error;          // why it did not start or was stopped
@@ -49,12 +52,14 @@ private:
     QStringList m_args;
     QProcessEnvironment m_env;
     QString m_workDir;
-    int m_tickMs = 50;
+    int m_tickMs = 20;
     std::function<bool()> m_whileRunning;
     qint64 m_pid = 0;
     QString m_outPath;
     QString m_errPath;
     qint64 m_startNs = 0;
+    std::unique_ptr<QTimer> m_sampler;
+    double m_peakMb = 0;
     ChildRun m_run;
 };
 

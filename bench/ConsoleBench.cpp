@@ -17,6 +17,18 @@
 namespace lb::bench {
 namespace {
 
+double ownPeakRssMb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0;
+}
+
 double msSince(const QElapsedTimer &t)
 {
     return double(t.nsecsElapsed()) / 1e6;
@@ -84,7 +96,8 @@ int consoleChildMain(const QString &storePath, int rows)
                            {QStringLiteral("filter_common_ms"), commonMs},
                            {QStringLiteral("filter_common_rows"), commonRows},
                            {QStringLiteral("filter_clear_ms"), clearMs},
-                           {QStringLiteral("filter_clear_rows"), clearRows}};
+                           {QStringLiteral("filter_clear_rows"), clearRows},
+                           {QStringLiteral("peak_rss_mb"), ownPeakRssMb()}};
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << Qt::endl;
     return shown == rows && emailRows >= 1 && clearRows == rows ? 0 : 3;
 }
@@ -127,7 +140,10 @@ void runConsoleBench(BenchReport &report, const QString &workDir, const QString 
     }
     for (auto it = figures.begin(); it != figures.end(); ++it)
         report.set(section, it.key(), it.value());
-    report.set(section, QStringLiteral("peak_rss_mb"), run.peakRssMb);
+    // The child's own reading at its end, or the sampled one if that is higher.
+    const double peakRss
+        = std::max(run.peakRssMb, figures.value(QStringLiteral("peak_rss_mb")).toDouble());
+    report.set(section, QStringLiteral("peak_rss_mb"), peakRss);
     const double worstFilter
         = std::max(figures.value(QStringLiteral("filter_email_ms")).toDouble(),
                    figures.value(QStringLiteral("filter_name_ms")).toDouble());
@@ -137,7 +153,7 @@ void runConsoleBench(BenchReport &report, const QString &workDir, const QString 
                 QStringLiteral("ms"));
     report.goal(QStringLiteral("leads view text filter at %1 rows (slower of email, name)").arg(at),
                 worstFilter, QStringLiteral("<="), 300, QStringLiteral("ms"));
-    report.goal(QStringLiteral("console peak RSS with %1 leads").arg(at), run.peakRssMb,
+    report.goal(QStringLiteral("console peak RSS with %1 leads").arg(at), peakRss,
                 QStringLiteral("<="), 400, QStringLiteral("MB"));
 }
 

@@ -59,7 +59,10 @@ Result<std::unique_ptr<Database>> Database::open(const StoreConfig &config, cons
         conn.setDatabaseName(config.database);
         if (!config.password.isEmpty())
             conn.setPassword(config.password);
-        conn.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=leadbridge"));
+        // Server NOTICEs ("relation already exists, skipping" from every worker's migration
+        // check) would go to stderr through libpq; warnings and errors still reach us.
+        conn.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=leadbridge;"
+                                              "options='-c client_min_messages=warning'"));
     }
     if (!conn.open()) {
         const Error error = errorFrom(
