@@ -9,15 +9,15 @@ namespace lb::bench {
 
 BenchWorld::BenchWorld(QString workDir, Binaries binaries)
     : salesforce(sandbox::SandboxConfig {[] {
-          sandbox::SandboxConfig c;
-          // The bench spends far more than a real org's daily allocation; the figures count
-          // calls, the allocation must not throttle them.
-          c.dailyApiLimit = 1'000'000'000;
-          c.saveIntervalSecs = 0;
-          return c;
-      }()}),
-      m_workDir(std::move(workDir)),
-      m_binaries(std::move(binaries))
+        sandbox::SandboxConfig c;
+        // The bench spends far more than a real org's daily allocation; the figures count
+        // calls, the allocation must not throttle them.
+        c.dailyApiLimit = 1'000'000'000;
+        c.saveIntervalSecs = 0;
+        return c;
+    }()})
+    , m_workDir(std::move(workDir))
+    , m_binaries(std::move(binaries))
 {
     QObject::connect(&platform, &sandbox::PlatformSandbox::requestHandled, &platform,
                      [this](const QByteArray &method, const QString &, int) {
@@ -74,11 +74,11 @@ QString BenchWorld::writeProfile(const QString &name, quint16 webhookPort,
     const QJsonObject profile {
         {QStringLiteral("name"), name},
         {QStringLiteral("salesforce"),
-         QJsonObject {{QStringLiteral("login_url"), salesforce.loginUrl()},
-                      {QStringLiteral("auth_flow"), QStringLiteral("password")},
-                      {QStringLiteral("client_id"), salesforce.config().clientId},
-                      {QStringLiteral("username"),
-                       sandbox::SandboxConfig::defaultUser().username}}},
+         QJsonObject {
+             {QStringLiteral("login_url"), salesforce.loginUrl()},
+             {QStringLiteral("auth_flow"), QStringLiteral("password")},
+             {QStringLiteral("client_id"), salesforce.config().clientId},
+             {QStringLiteral("username"), sandbox::SandboxConfig::defaultUser().username}}},
         {QStringLiteral("platform"), platformSection},
         {QStringLiteral("store"), QString(QStringLiteral("sqlite://") + dbPath)},
         {QStringLiteral("allowed_hosts"), QJsonArray {QStringLiteral("127.0.0.1")}},

@@ -56,7 +56,9 @@ double vmHwmMb(qint64 pid)
 } // namespace
 
 ChildProcess::ChildProcess(QString program, QStringList args, QProcessEnvironment env)
-    : m_program(std::move(program)), m_args(std::move(args)), m_env(std::move(env))
+    : m_program(std::move(program))
+    , m_args(std::move(args))
+    , m_env(std::move(env))
 { }
 
 void ChildProcess::setTick(int tickMs, std::function<bool()> whileRunning)

@@ -3,7 +3,6 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
-
 #include <QTimer>
 
 #include <functional>
@@ -16,13 +15,13 @@ namespace lb::bench {
 struct ChildRun
 {
     bool started = false;
-    int exitCode = -1;      // -1: killed by a signal or not started
-    double wallMs = 0;      // spawn to exit
-    double cpuSeconds = 0;  // user + system
-    double peakRssMb = 0;   // the child's VmHWM, sampled every tick
-    QByteArray out;         // standard output
-    QByteArray err;         // standard error (last 64 KiB)
-    QString error;          // why it did not start or was stopped
+    int exitCode = -1; // -1: killed by a signal or not started
+    double wallMs = 0; // spawn to exit
+    double cpuSeconds = 0; // user + system
+    double peakRssMb = 0; // the child's VmHWM, sampled every tick
+    QByteArray out; // standard output
+    QByteArray err; // standard error (last 64 KiB)
+    QString error; // why it did not start or was stopped
 
     bool ok() const { return started && exitCode == 0; }
 };

@@ -134,8 +134,8 @@ void runConsoleBench(BenchReport &report, const QString &workDir, const QString 
         = QJsonDocument::fromJson(run.out.trimmed().split('\n').last()).object();
     if (!run.ok() || figures.isEmpty()) {
         report.failure(QStringLiteral("console child failed (exit %1): %2")
-                        .arg(run.exitCode)
-                        .arg(QString::fromUtf8(run.err.right(600))));
+                           .arg(run.exitCode)
+                           .arg(QString::fromUtf8(run.err.right(600))));
         return;
     }
     for (auto it = figures.begin(); it != figures.end(); ++it)
@@ -144,9 +144,8 @@ void runConsoleBench(BenchReport &report, const QString &workDir, const QString 
     const double peakRss
         = std::max(run.peakRssMb, figures.value(QStringLiteral("peak_rss_mb")).toDouble());
     report.set(section, QStringLiteral("peak_rss_mb"), peakRss);
-    const double worstFilter
-        = std::max(figures.value(QStringLiteral("filter_email_ms")).toDouble(),
-                   figures.value(QStringLiteral("filter_name_ms")).toDouble());
+    const double worstFilter = std::max(figures.value(QStringLiteral("filter_email_ms")).toDouble(),
+                                        figures.value(QStringLiteral("filter_name_ms")).toDouble());
     const QString at = QString::number(rows);
     report.goal(QStringLiteral("leads view open at %1 rows").arg(at),
                 figures.value(QStringLiteral("view_open_ms")).toDouble(), QStringLiteral("<="), 300,

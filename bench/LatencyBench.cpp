@@ -71,7 +71,7 @@ void runLatencyBench(BenchReport &report, BenchWorld &world, int leads, int even
         child.terminate();
         const ChildRun run = child.wait(30'000);
         report.failure(QStringLiteral("latency: the initial sync did not finish: ")
-                    + QString::fromUtf8(run.err.right(600)));
+                       + QString::fromUtf8(run.err.right(600)));
         return;
     }
     pumpUntil([] { return false; }, 500); // let the first pass settle
@@ -98,9 +98,9 @@ void runLatencyBench(BenchReport &report, BenchWorld &world, int leads, int even
         }
         seenSeq = entries.size();
     };
-    const auto connection = QObject::connect(&world.salesforce,
-                                             &sandbox::SalesforceSandbox::requestServed,
-                                             &world.salesforce, scanWrites);
+    const auto connection
+        = QObject::connect(&world.salesforce, &sandbox::SalesforceSandbox::requestServed,
+                           &world.salesforce, scanWrites);
 
     // A steady rate: each tick sends the edits that are due by now, so timer jitter does not
     // bunch or thin the load.
@@ -156,11 +156,12 @@ void runLatencyBench(BenchReport &report, BenchWorld &world, int leads, int even
     report.goal(QStringLiteral("webhook -> Salesforce p99 at %1 events/s").arg(eventsPerSecond),
                 percentile(latencies, 0.99), QStringLiteral("<="), 250, QStringLiteral("ms"));
     if (lost > 0 || latencies.empty())
-        report.failure(QStringLiteral("latency: %1 edits did not reach Salesforce within 30 s").arg(lost));
+        report.failure(
+            QStringLiteral("latency: %1 edits did not reach Salesforce within 30 s").arg(lost));
     if (run.exitCode != 0)
         report.failure(QStringLiteral("latency: leadbridge sync exited with %1: %2")
-                        .arg(run.exitCode)
-                        .arg(QString::fromUtf8(run.err.right(600))));
+                           .arg(run.exitCode)
+                           .arg(QString::fromUtf8(run.err.right(600))));
 }
 
 } // namespace lb::bench

@@ -47,16 +47,17 @@ void recordFigures(BenchReport &report, const QString &section, const QString &w
                    m.platformWrites * 1000.0 / records);
     }
     if (!m.run.ok())
-        report.failure(QStringLiteral("%1 %2 failed (exit %3%4): %5")
-                        .arg(section, who)
-                        .arg(m.run.exitCode)
-                        .arg(m.run.error.isEmpty() ? QString() : QStringLiteral(", ") + m.run.error,
-                             QString::fromUtf8(m.run.err.right(600))));
+        report.failure(
+            QStringLiteral("%1 %2 failed (exit %3%4): %5")
+                .arg(section, who)
+                .arg(m.run.exitCode)
+                .arg(m.run.error.isEmpty() ? QString() : QStringLiteral(", ") + m.run.error,
+                     QString::fromUtf8(m.run.err.right(600))));
     else if (m.recordsDone != records)
         report.failure(QStringLiteral("%1 %2: only %3 of %4 records arrived")
-                        .arg(section, who)
-                        .arg(m.recordsDone)
-                        .arg(records));
+                           .arg(section, who)
+                           .arg(m.recordsDone)
+                           .arg(records));
 }
 
 Measured runChild(BenchWorld &world, const QString &program, const QStringList &args,
@@ -109,7 +110,8 @@ int changeEveryLeadInSalesforce(BenchWorld &world)
 {
     int changed = 0;
     for (const auto &lead : world.platform.leads()) {
-        const auto sf = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, lead.id);
+        const auto sf
+            = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, lead.id);
         if (!sf)
             continue;
         const QJsonObject fields {
@@ -180,11 +182,10 @@ void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
         QString script;
         QString goal;
     };
-    const QList<Peer> peers {
-        {QStringLiteral("jsforce"), QStringLiteral("jsforce-upsert.cjs"),
-         QStringLiteral("Inbound records/s vs jsforce Collections upsert")},
-        {QStringLiteral("naive"), QStringLiteral("naive-upsert.cjs"),
-         QStringLiteral("Inbound records/s vs one call per record")}};
+    const QList<Peer> peers {{QStringLiteral("jsforce"), QStringLiteral("jsforce-upsert.cjs"),
+                              QStringLiteral("Inbound records/s vs jsforce Collections upsert")},
+                             {QStringLiteral("naive"), QStringLiteral("naive-upsert.cjs"),
+                              QStringLiteral("Inbound records/s vs one call per record")}};
     for (const Peer &peer : peers) {
         world.resetSalesforce(Agents);
         Measured m = runChild(
@@ -195,8 +196,8 @@ void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
         recordFigures(report, QStringLiteral("inbound"), peer.name, records, m);
         const double peerRate = m.run.wallMs > 0 ? records / (m.run.wallMs / 1000.0) : 0;
         const double ratio = peerRate > 0 ? lbRate / peerRate : 0;
-        report.set(QStringLiteral("inbound"), QStringLiteral("leadbridge_vs_%1_ratio").arg(peer.name),
-                   ratio);
+        report.set(QStringLiteral("inbound"),
+                   QStringLiteral("leadbridge_vs_%1_ratio").arg(peer.name), ratio);
         if (peer.name == QLatin1String("jsforce"))
             report.goal(peer.goal, ratio, QStringLiteral(">="), 1.0, QStringLiteral("x"));
     }

@@ -44,12 +44,12 @@ int main(int argc, char **argv)
     const QCommandLineOption only(QStringLiteral("only"),
                                   QStringLiteral("Run only these sections (comma list)."),
                                   QStringLiteral("LIST"));
-    const QCommandLineOption leadbridge(QStringLiteral("leadbridge"),
-                                        QStringLiteral("The leadbridge binary (default: the build's)."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption peers(QStringLiteral("peers"),
-                                   QStringLiteral("Folder of the peer scripts (bench/peers)."),
-                                   QStringLiteral("DIR"), QStringLiteral(LB_SOURCE_DIR "/bench/peers"));
+    const QCommandLineOption leadbridge(
+        QStringLiteral("leadbridge"),
+        QStringLiteral("The leadbridge binary (default: the build's)."), QStringLiteral("FILE"));
+    const QCommandLineOption peers(
+        QStringLiteral("peers"), QStringLiteral("Folder of the peer scripts (bench/peers)."),
+        QStringLiteral("DIR"), QStringLiteral(LB_SOURCE_DIR "/bench/peers"));
     const QCommandLineOption rate(QStringLiteral("events-per-second"),
                                   QStringLiteral("Webhook events per second for the latency run."),
                                   QStringLiteral("N"), QStringLiteral("200"));
@@ -59,9 +59,9 @@ int main(int argc, char **argv)
     const QCommandLineOption consoleRows(QStringLiteral("console-rows"),
                                          QStringLiteral("Leads in the console's store."),
                                          QStringLiteral("N"), QStringLiteral("1000000"));
-    const QCommandLineOption consoleChild(QStringLiteral("console-child"),
-                                          QStringLiteral("(internal) measure the leads view on FILE."),
-                                          QStringLiteral("FILE"));
+    const QCommandLineOption consoleChild(
+        QStringLiteral("console-child"),
+        QStringLiteral("(internal) measure the leads view on FILE."), QStringLiteral("FILE"));
     parser.addOptions({quick, records, pg, pgStateDir, out, only, leadbridge, peers, rate, seconds,
                        consoleRows, consoleChild});
     parser.process(app);
@@ -125,7 +125,8 @@ int main(int argc, char **argv)
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     // The bench process itself (sandboxes included); LeadBridge's own figures are its children's.
-    report.set(QStringLiteral("run"), QStringLiteral("bench_peak_rss_mb"), usage.ru_maxrss / 1024.0);
+    report.set(QStringLiteral("run"), QStringLiteral("bench_peak_rss_mb"),
+               usage.ru_maxrss / 1024.0);
     report.set(QStringLiteral("run"), QStringLiteral("bench_cpu_seconds"),
                usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
                    + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6);

@@ -53,6 +53,41 @@ QVariant display(const QJsonObject &state, const char *field)
     return QVariant(QMetaType::fromType<QString>());
 }
 
+// The upserts of put(), one row per record.
+constexpr int LeadPutColumns = 25;
+constexpr const char *LeadPutInsert
+    = "INSERT INTO leads (platform_id, salesforce_id, first_name, last_name, company, email, "
+      "phone, status, source, score, estimated_value, agent_id, eligible, platform_updated_at, "
+      "platform_version, sf_modstamp, platform_hash, salesforce_hash, last_source, sync_state, "
+      "last_synced_at, last_error, updated_at, platform_state, salesforce_state) VALUES ";
+constexpr const char *LeadPutConflict
+    = " ON CONFLICT (platform_id) DO UPDATE SET salesforce_id = excluded.salesforce_id, "
+      "first_name = excluded.first_name, last_name = excluded.last_name, "
+      "company = excluded.company, email = excluded.email, phone = excluded.phone, "
+      "status = excluded.status, source = excluded.source, score = excluded.score, "
+      "estimated_value = excluded.estimated_value, agent_id = excluded.agent_id, "
+      "eligible = excluded.eligible, platform_updated_at = excluded.platform_updated_at, "
+      "platform_version = excluded.platform_version, sf_modstamp = excluded.sf_modstamp, "
+      "platform_hash = excluded.platform_hash, salesforce_hash = excluded.salesforce_hash, "
+      "last_source = excluded.last_source, sync_state = excluded.sync_state, "
+      "last_synced_at = excluded.last_synced_at, last_error = excluded.last_error, "
+      "updated_at = excluded.updated_at, platform_state = excluded.platform_state, "
+      "salesforce_state = excluded.salesforce_state";
+constexpr int AgentPutColumns = 18;
+constexpr const char *AgentPutInsert
+    = "INSERT INTO agents (platform_id, salesforce_id, name, email, active, eligible, states, "
+      "capacity, sf_modstamp, platform_hash, salesforce_hash, sync_state, last_synced_at, "
+      "updated_at, platform_state, salesforce_state, platform_version, last_error) VALUES ";
+constexpr const char *AgentPutConflict
+    = " ON CONFLICT (salesforce_id) DO UPDATE SET platform_id = excluded.platform_id, "
+      "name = excluded.name, email = excluded.email, active = excluded.active, "
+      "eligible = excluded.eligible, states = excluded.states, capacity = excluded.capacity, "
+      "sf_modstamp = excluded.sf_modstamp, platform_hash = excluded.platform_hash, "
+      "salesforce_hash = excluded.salesforce_hash, sync_state = excluded.sync_state, "
+      "last_synced_at = excluded.last_synced_at, updated_at = excluded.updated_at, "
+      "platform_state = excluded.platform_state, salesforce_state = excluded.salesforce_state, "
+      "platform_version = excluded.platform_version, last_error = excluded.last_error";
+
 } // namespace
 
 MirrorStore::MirrorStore(Database &db, const Clock &clock, Kind kind)
@@ -153,6 +188,19 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
 {
     if (records.isEmpty())
         return {};
+    const bool leads = m_kind == Kind::Leads;
+    // The last write of a key wins, as if each had been applied in turn; a multi-row upsert may
+    // not touch a row twice (PostgreSQL refuses).
+    QHash<QString, qsizetype> lastOfKey;
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        const MirrorRecord &r = records.at(i);
+        const QString &key = leads ? r.platformId : r.salesforceId;
+        if (key.isEmpty())
+            return makeError(QStringLiteral("mirror_key"),
+                             leads ? QStringLiteral("A lead needs its platform id.")
+                                   : QStringLiteral("An agent needs its Salesforce id."));
+        lastOfKey.insert(key, i);
+    }
     std::optional<Transaction> tx;
     if (!m_db.inTransaction()) {
         tx.emplace(m_db);
@@ -160,101 +208,63 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
             return tx->started().error();
     }
     const qint64 now = m_clock.nowMs();
-    for (const MirrorRecord &r : records) {
-        const QJsonObject &s = r.platformState;
-        Result<QSqlQuery *> q = makeError(QString(), QString());
-        if (m_kind == Kind::Leads) {
-            if (r.platformId.isEmpty())
-                return makeError(QStringLiteral("mirror_key"),
-                                 QStringLiteral("A lead needs its platform id."));
-            q = m_db.run(
-                QStringLiteral("mirror.leads.put"),
-                QStringLiteral(
-                    "INSERT INTO leads (platform_id, salesforce_id, first_name, last_name, "
-                    "company, "
-                    "email, phone, status, source, score, estimated_value, agent_id, eligible, "
-                    "platform_updated_at, platform_version, sf_modstamp, platform_hash, "
-                    "salesforce_hash, last_source, sync_state, last_synced_at, last_error, "
-                    "updated_at, platform_state, salesforce_state) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (platform_id) DO UPDATE SET salesforce_id = "
-                    "excluded.salesforce_id, "
-                    "first_name = excluded.first_name, last_name = excluded.last_name, "
-                    "company = excluded.company, email = excluded.email, phone = excluded.phone, "
-                    "status = excluded.status, source = excluded.source, score = excluded.score, "
-                    "estimated_value = excluded.estimated_value, agent_id = excluded.agent_id, "
-                    "eligible = excluded.eligible, platform_updated_at = "
-                    "excluded.platform_updated_at, "
-                    "platform_version = excluded.platform_version, sf_modstamp = "
-                    "excluded.sf_modstamp, "
-                    "platform_hash = excluded.platform_hash, salesforce_hash = "
-                    "excluded.salesforce_hash, "
-                    "last_source = excluded.last_source, sync_state = excluded.sync_state, "
-                    "last_synced_at = excluded.last_synced_at, last_error = excluded.last_error, "
-                    "updated_at = excluded.updated_at, platform_state = excluded.platform_state, "
-                    "salesforce_state = excluded.salesforce_state"),
-                {r.platformId,
-                 nullable(r.salesforceId),
-                 display(s, "first_name"),
-                 display(s, "last_name"),
-                 display(s, "company"),
-                 display(s, "email"),
-                 display(s, "phone"),
-                 display(s, "status"),
-                 display(s, "source"),
-                 display(s, "score"),
-                 display(s, "value"),
-                 display(s, "agent_id"),
-                 s.value(QStringLiteral("eligible")).toBool() ? 1 : 0,
-                 r.platformUpdatedAt,
-                 r.platformVersion,
-                 r.salesforceModstamp,
-                 nullable(QString::fromLatin1(r.platformHash)),
-                 nullable(QString::fromLatin1(r.salesforceHash)),
-                 nullable(r.lastSource),
-                 r.syncState,
-                 r.lastSyncedAt,
-                 nullable(r.lastError),
-                 now,
-                 nullable(toText(r.platformState)),
-                 nullable(toText(r.salesforceState))});
-        } else {
-            if (r.salesforceId.isEmpty())
-                return makeError(QStringLiteral("mirror_key"),
-                                 QStringLiteral("An agent needs its Salesforce id."));
-            q = m_db.run(
-                QStringLiteral("mirror.agents.put"),
-                QStringLiteral(
-                    "INSERT INTO agents (platform_id, salesforce_id, name, email, active, "
-                    "eligible, "
-                    "states, capacity, sf_modstamp, platform_hash, salesforce_hash, sync_state, "
-                    "last_synced_at, updated_at, platform_state, salesforce_state, "
-                    "platform_version, "
-                    "last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (salesforce_id) DO UPDATE SET platform_id = excluded.platform_id, "
-                    "name = excluded.name, email = excluded.email, active = excluded.active, "
-                    "eligible = excluded.eligible, states = excluded.states, "
-                    "capacity = excluded.capacity, sf_modstamp = excluded.sf_modstamp, "
-                    "platform_hash = excluded.platform_hash, salesforce_hash = "
-                    "excluded.salesforce_hash, "
-                    "sync_state = excluded.sync_state, last_synced_at = excluded.last_synced_at, "
-                    "updated_at = excluded.updated_at, platform_state = excluded.platform_state, "
-                    "salesforce_state = excluded.salesforce_state, "
-                    "platform_version = excluded.platform_version, last_error = "
-                    "excluded.last_error"),
-                {nullable(r.platformId), r.salesforceId, display(s, "name"), display(s, "email"),
-                 s.value(QStringLiteral("active")).toBool(true) ? 1 : 0,
-                 s.value(QStringLiteral("eligible")).toBool() ? 1 : 0, display(s, "states"),
-                 display(s, "capacity"), r.salesforceModstamp,
-                 nullable(QString::fromLatin1(r.platformHash)),
-                 nullable(QString::fromLatin1(r.salesforceHash)), r.syncState, r.lastSyncedAt, now,
-                 nullable(toText(r.platformState)), nullable(toText(r.salesforceState)),
-                 r.platformVersion, nullable(r.lastError)});
-        }
+    const int columns = leads ? LeadPutColumns : AgentPutColumns;
+    QVariantList values;
+    int rows = 0;
+    // Multi-row upserts: a statement per 100 records instead of one per record.
+    const auto flushRows = [&]() -> Result<void> {
+        if (rows == 0)
+            return {};
+        auto q = m_db.run(QStringLiteral("mirror.%1.put.%2")
+                              .arg(leads ? QLatin1String("leads") : QLatin1String("agents"))
+                              .arg(rows),
+                          QLatin1String(leads ? LeadPutInsert : AgentPutInsert)
+                              + Database::rowPlaceholders(rows, columns)
+                              + QLatin1String(leads ? LeadPutConflict : AgentPutConflict),
+                          values);
         if (!q)
             return q.error();
+        (*q)->finish();
+        values.clear();
+        rows = 0;
+        return {};
+    };
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        const MirrorRecord &r = records.at(i);
+        if (lastOfKey.value(leads ? r.platformId : r.salesforceId) != i)
+            continue;
+        const QJsonObject &s = r.platformState;
+        if (leads) {
+            values << r.platformId << nullable(r.salesforceId) << display(s, "first_name")
+                   << display(s, "last_name") << display(s, "company") << display(s, "email")
+                   << display(s, "phone") << display(s, "status") << display(s, "source")
+                   << display(s, "score") << display(s, "value") << display(s, "agent_id")
+                   << (s.value(QStringLiteral("eligible")).toBool() ? 1 : 0) << r.platformUpdatedAt
+                   << r.platformVersion << r.salesforceModstamp
+                   << nullable(QString::fromLatin1(r.platformHash))
+                   << nullable(QString::fromLatin1(r.salesforceHash)) << nullable(r.lastSource)
+                   << r.syncState << r.lastSyncedAt << nullable(r.lastError) << now
+                   << nullable(toText(r.platformState)) << nullable(toText(r.salesforceState));
+        } else {
+            values << nullable(r.platformId) << r.salesforceId << display(s, "name")
+                   << display(s, "email")
+                   << (s.value(QStringLiteral("active")).toBool(true) ? 1 : 0)
+                   << (s.value(QStringLiteral("eligible")).toBool() ? 1 : 0) << display(s, "states")
+                   << display(s, "capacity") << r.salesforceModstamp
+                   << nullable(QString::fromLatin1(r.platformHash))
+                   << nullable(QString::fromLatin1(r.salesforceHash)) << r.syncState
+                   << r.lastSyncedAt << now << nullable(toText(r.platformState))
+                   << nullable(toText(r.salesforceState)) << r.platformVersion
+                   << nullable(r.lastError);
+        }
+        if (++rows == Database::MaxRowsPerStatement) {
+            if (auto f = flushRows(); !f)
+                return f;
+        }
     }
-    if (m_kind == Kind::Leads) {
+    if (auto f = flushRows(); !f)
+        return f;
+    if (leads) {
         if (auto f = flushSearchIndex(m_db); !f)
             return f;
     }

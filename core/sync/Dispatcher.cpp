@@ -312,6 +312,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
         Transaction tx(m_store.database());
         QHash<QString, int> index;
         QList<MirrorRecord> updates;
+        QList<qint64> unchangedIds;
         for (const OutboxJob &job : batch->leads) {
             const QString pid = payloadOf(job).value(QStringLiteral("platform_id")).toString();
             if (auto it = index.constFind(pid); it != index.cend()) {
@@ -319,7 +320,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                 continue;
             }
             if (!mirrors || !mirrors->contains(pid)) {
-                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                unchangedIds.append(job.id);
                 ++batch->round.unchanged;
                 continue;
             }
@@ -336,7 +337,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                 continue;
             }
             if (!plan->has_value()) {
-                (void)m_store.outbox().complete({job.id}, m_config.workerId);
+                unchangedIds.append(job.id);
                 ++batch->round.unchanged;
                 if (record.syncState != QLatin1String("synced")) {
                     record.syncState = QStringLiteral("synced");
@@ -348,6 +349,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             index.insert(pid, int(planned->size()));
             planned->append({pid, **plan, record, {job}});
         }
+        (void)m_store.outbox().complete(unchangedIds, m_config.workerId);
         (void)m_store.leads().put(updates);
         (void)tx.commit();
     }
@@ -384,6 +386,9 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             Transaction tx(m_store.database());
             QList<MirrorRecord> updates;
             QList<NewJob> events;
+            // Completed in one statement (per 100) after the loop: one per record was a fifth
+            // of a bulk round's time.
+            QList<qint64> doneIds;
             int delivered = 0;
             for (int i = 0; i < planned->size(); ++i) {
                 const Planned &p = planned->at(i);
@@ -406,10 +411,8 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                     record.lastSyncedAt = now;
                     record.lastError.clear();
                     updates.append(record);
-                    QList<qint64> ids;
                     for (const OutboxJob &job : p.jobs)
-                        ids.append(job.id);
-                    (void)m_store.outbox().complete(ids, m_config.workerId);
+                        doneIds.append(job.id);
                     ++delivered;
                     // High-value lead newly assigned: tell Salesforce listeners (platform event).
                     const QJsonValue agent = p.write.newState.value(agentPath);
@@ -450,6 +453,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                         failOne(*batch, job, outcome.code, outcome.message, outcome.retryable);
                 }
             }
+            (void)m_store.outbox().complete(doneIds, m_config.workerId);
             (void)m_store.leads().put(updates);
             if (!events.isEmpty())
                 (void)m_store.outbox().enqueue(events, m_config.workerId);
@@ -683,6 +687,7 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
             const qint64 now = m_clock.nowMs();
             Transaction tx(m_store.database());
             QList<MirrorRecord> updates;
+            QList<qint64> doneIds; // completed together after the loop
             int delivered = 0;
             for (int i = 0; i < planned->size(); ++i) {
                 const Planned &p = planned->at(i);
@@ -703,10 +708,8 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
                     record.lastSyncedAt = now;
                     record.lastError.clear();
                     updates.append(record);
-                    QList<qint64> ids;
                     for (const OutboxJob &job : p.jobs)
-                        ids.append(job.id);
-                    (void)m_store.outbox().complete(ids, m_config.workerId);
+                        doneIds.append(job.id);
                     ++delivered;
                 } else if (!o.current.isEmpty()) {
                     // 412: the platform changed meanwhile. Take its current record and re-plan the
@@ -730,6 +733,7 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
                         failOne(*batch, job, o.code, o.message, o.retryable);
                 }
             }
+            (void)m_store.outbox().complete(doneIds, m_config.workerId);
             (void)m_store.leads().put(updates);
             if (auto c = tx.commit(); !c)
                 qCWarning(lcSync) << "could not record delivered leads:" << c.error().message;

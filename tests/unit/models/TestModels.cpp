@@ -364,12 +364,12 @@ private slots:
             QVERIFY(store->leads().put({mirrorOf(ann)}).ok());
             for (const char *name : {"Baker", "Cole", "Dunn"}) {
                 ann.insert(QStringLiteral("last_name"), QString::fromLatin1(name));
-                QVERIFY(store->leads()
-                            .put({mirrorOf(ann),
-                                  mirrorOf(person(QStringLiteral("L-2"), QString::fromLatin1(name),
-                                                  QStringLiteral("Evans"),
-                                                  QStringLiteral("e@x.org")))})
-                            .ok());
+                QVERIFY(
+                    store->leads()
+                        .put({mirrorOf(ann),
+                              mirrorOf(person(QStringLiteral("L-2"), QString::fromLatin1(name),
+                                              QStringLiteral("Evans"), QStringLiteral("e@x.org")))})
+                        .ok());
             }
             QVERIFY(tx.commit().ok());
         }
