@@ -80,6 +80,7 @@ void resetPostgres(const StoreConfig &config)
         db.setUserName(config.user);
         db.setPassword(config.password);
         db.setDatabaseName(config.database);
+        db.setConnectOptions(QStringLiteral("options='-c client_min_messages=warning'"));
         if (db.open()) {
             QSqlQuery q(db);
             q.exec(QStringLiteral("DROP SCHEMA IF EXISTS public CASCADE"));
