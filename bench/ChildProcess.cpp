@@ -39,11 +39,12 @@ QByteArray readTail(const QString &path, qint64 keep)
     return f.readAll();
 }
 
-// The child's own high-water mark. wait4()'s ru_maxrss cannot be used: the kernel carries the
-// spawning process's peak over exec, so every child would report at least the bench's size.
-double vmHwmMb(qint64 pid)
+} // namespace
+
+double processPeakRssMb(qint64 pid)
 {
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    QFile status(pid > 0 ? QStringLiteral("/proc/%1/status").arg(pid)
+                         : QStringLiteral("/proc/self/status"));
     if (!status.open(QIODevice::ReadOnly))
         return 0;
     for (const QByteArray &line : status.readAll().split('\n')) {
@@ -52,8 +53,6 @@ double vmHwmMb(qint64 pid)
     }
     return 0;
 }
-
-} // namespace
 
 ChildProcess::ChildProcess(QString program, QStringList args, QProcessEnvironment env)
     : m_program(std::move(program))
@@ -128,7 +127,7 @@ qint64 ChildProcess::start(const QString &scratchDir)
     m_sampler = std::make_unique<QTimer>();
     m_sampler->setInterval(m_tickMs);
     QObject::connect(m_sampler.get(), &QTimer::timeout, m_sampler.get(),
-                     [this] { m_peakMb = std::max(m_peakMb, vmHwmMb(m_pid)); });
+                     [this] { m_peakMb = std::max(m_peakMb, processPeakRssMb(m_pid)); });
     m_sampler->start();
     return pid;
 }

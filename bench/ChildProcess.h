@@ -26,6 +26,11 @@ struct ChildRun
     bool ok() const { return started && exitCode == 0; }
 };
 
+// A process's peak resident memory (VmHWM) in MB; pid 0 = this process. The bench samples its
+// children with it: wait4()'s ru_maxrss cannot be used, because the kernel carries the spawning
+// process's peak over exec, so every child would report at least the bench's size.
+double processPeakRssMb(qint64 pid = 0);
+
 // Runs `program` with `args` while this thread's event loop keeps serving (the sandboxes the
 // child talks to live on this thread). `whileRunning` is called every `tickMs` and may return
 // false to stop the child with SIGTERM. The child is killed after `timeoutMs`.

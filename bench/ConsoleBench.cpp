@@ -17,18 +17,6 @@
 namespace lb::bench {
 namespace {
 
-double ownPeakRssMb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return 0;
-}
-
 double msSince(const QElapsedTimer &t)
 {
     return double(t.nsecsElapsed()) / 1e6;
@@ -97,7 +85,7 @@ int consoleChildMain(const QString &storePath, int rows)
                            {QStringLiteral("filter_common_rows"), commonRows},
                            {QStringLiteral("filter_clear_ms"), clearMs},
                            {QStringLiteral("filter_clear_rows"), clearRows},
-                           {QStringLiteral("peak_rss_mb"), ownPeakRssMb()}};
+                           {QStringLiteral("peak_rss_mb"), processPeakRssMb()}};
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << Qt::endl;
     return shown == rows && emailRows >= 1 && clearRows == rows ? 0 : 3;
 }

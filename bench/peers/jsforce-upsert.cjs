@@ -7,13 +7,11 @@
 // Prints {"client":"jsforce","records":N,"ok":N,"failed":N,"ms":T} and exits non-zero when a
 // record failed.
 
-const fs = require('node:fs');
 const jsforce = require('jsforce');
+const { readInput } = require('./input.cjs');
 
 async function main() {
-  const [loginFile, recordsFile] = process.argv.slice(2);
-  const login = JSON.parse(fs.readFileSync(loginFile, 'utf8'));
-  const records = JSON.parse(fs.readFileSync(recordsFile, 'utf8'));
+  const { login, records } = readInput();
   const started = Date.now();
   const conn = new jsforce.Connection({
     oauth2: { clientId: login.clientId, clientSecret: login.clientSecret, loginUrl: login.loginUrl },

@@ -6,12 +6,10 @@
 //   node naive-upsert.cjs login.json records.json
 // Prints {"client":"naive","records":N,"ok":N,"failed":N,"ms":T}.
 
-const fs = require('node:fs');
+const { readInput } = require('./input.cjs');
 
 async function main() {
-  const [loginFile, recordsFile] = process.argv.slice(2);
-  const login = JSON.parse(fs.readFileSync(loginFile, 'utf8'));
-  const records = JSON.parse(fs.readFileSync(recordsFile, 'utf8'));
+  const { login, records } = readInput();
   const started = Date.now();
   const token = await fetch(`${login.loginUrl}/services/oauth2/token`, {
     method: 'POST',
