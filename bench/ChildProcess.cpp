@@ -1,7 +1,6 @@
 #include "ChildProcess.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QTimer>
@@ -60,12 +59,6 @@ ChildProcess::ChildProcess(QString program, QStringList args, QProcessEnvironmen
     , m_env(std::move(env))
 { }
 
-void ChildProcess::setTick(int tickMs, std::function<bool()> whileRunning)
-{
-    m_tickMs = tickMs;
-    m_whileRunning = std::move(whileRunning);
-}
-
 qint64 ChildProcess::start(const QString &scratchDir)
 {
     m_run = {};
@@ -105,11 +98,6 @@ qint64 ChildProcess::start(const QString &scratchDir)
                                      0600);
     posix_spawn_file_actions_addopen(&actions, 2, err.constData(), O_WRONLY | O_CREAT | O_TRUNC,
                                      0600);
-    QByteArray workDir;
-    if (!m_workDir.isEmpty()) {
-        workDir = m_workDir.toLocal8Bit();
-        posix_spawn_file_actions_addchdir_np(&actions, workDir.constData());
-    }
     pid_t pid = 0;
     m_startNs = monotonicNs();
     const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
@@ -125,7 +113,7 @@ qint64 ChildProcess::start(const QString &scratchDir)
     // The peak memory is sampled from the start, also while the caller runs its own loop.
     m_peakMb = 0;
     m_sampler = std::make_unique<QTimer>();
-    m_sampler->setInterval(m_tickMs);
+    m_sampler->setInterval(20);
     QObject::connect(m_sampler.get(), &QTimer::timeout, m_sampler.get(),
                      [this] { m_peakMb = std::max(m_peakMb, processPeakRssMb(m_pid)); });
     m_sampler->start();
@@ -155,26 +143,13 @@ ChildRun ChildProcess::wait(int timeoutMs)
         done = true;
         QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
     });
-    QTimer tick;
-    tick.setInterval(m_tickMs);
-    QElapsedTimer elapsed;
-    elapsed.start();
-    bool stopping = false;
-    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
-        if (done) {
-            loop.quit();
-            return;
-        }
-        if (!stopping && elapsed.elapsed() > timeoutMs) {
+    // The waiter ends the loop when the child exits; a child that outlives the timeout is killed.
+    QTimer::singleShot(timeoutMs, &loop, [&] {
+        if (!done) {
             m_run.error = QStringLiteral("stopped after %1 s").arg(timeoutMs / 1000);
             ::kill(pid_t(m_pid), SIGKILL);
-            stopping = true;
-        } else if (!stopping && m_whileRunning && !m_whileRunning()) {
-            ::kill(pid_t(m_pid), SIGTERM);
-            stopping = true;
         }
     });
-    tick.start();
     loop.exec();
     waiter.join();
     m_run.wallMs = double(endNs.load() - m_startNs) / 1e6;

@@ -5,7 +5,6 @@
 #include <QStringList>
 #include <QTimer>
 
-#include <functional>
 #include <memory>
 
 namespace lb::bench {
@@ -18,7 +17,7 @@ struct ChildRun
     int exitCode = -1; // -1: killed by a signal or not started
     double wallMs = 0; // spawn to exit
     double cpuSeconds = 0; // user + system
-    double peakRssMb = 0; // the child's VmHWM, sampled every tick
+    double peakRssMb = 0; // the child's VmHWM, sampled every 20 ms
     QByteArray out; // standard output
     QByteArray err; // standard error (last 64 KiB)
     QString error; // why it did not start or was stopped
@@ -32,17 +31,13 @@ struct ChildRun
 double processPeakRssMb(qint64 pid = 0);
 
 // Runs `program` with `args` while this thread's event loop keeps serving (the sandboxes the
-// child talks to live on this thread). `whileRunning` is called every `tickMs` and may return
-// false to stop the child with SIGTERM. The child is killed after `timeoutMs`.
+// child talks to live on this thread). The child is killed after `timeoutMs`.
 class ChildProcess
 {
 public:
     ChildProcess(QString program, QStringList args,
                  QProcessEnvironment env = QProcessEnvironment::systemEnvironment());
 
-    void setWorkingDirectory(const QString &dir) { m_workDir = dir; }
-    // Called on this thread about every tickMs while the child runs.
-    void setTick(int tickMs, std::function<bool()> whileRunning);
     // Starts the child and returns its pid (0 if it could not start); wait() finishes the run.
     qint64 start(const QString &scratchDir);
     ChildRun wait(int timeoutMs);
@@ -55,9 +50,6 @@ private:
     QString m_program;
     QStringList m_args;
     QProcessEnvironment m_env;
-    QString m_workDir;
-    int m_tickMs = 20;
-    std::function<bool()> m_whileRunning;
     qint64 m_pid = 0;
     QString m_outPath;
     QString m_errPath;
