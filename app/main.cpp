@@ -3,6 +3,7 @@
 #include "auth/KeychainCredentialStore.h"
 #include "cli/Cli.h"
 #include "cli/CliContext.h"
+#include "console/DisplayCheck.h"
 #include "demo/DemoEnvironment.h"
 #include "log/Logging.h"
 #include "log/MessageHandler.h"
@@ -10,6 +11,7 @@
 #include "sync/ThreadedSyncController.h"
 #include "sync/adapters/EngineSetupFactory.h"
 #include "util/Clock.h"
+#include "util/UnixSignalWatcher.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -140,6 +142,9 @@ void prepareDemo(Console &console)
     console.credentials = std::make_unique<lb::KeychainCredentialStore>();
     ctx.credentials = console.credentials.get();
     console.demo = std::make_unique<lb::sandbox::DemoEnvironment>();
+    // Said once, so a user (or a test) knows what is created and that it goes away again.
+    std::fprintf(stderr, "LeadBridge demo: throwaway profile and store in %s (removed on exit)\n",
+                 qPrintable(console.demo->folder()));
     if (auto started = console.demo->start(); !started) {
         ctx.problem = QStringLiteral("The demo could not start: ") + started.error().message;
         return;
@@ -160,8 +165,21 @@ void prepareDemo(Console &console)
 
 int runConsole(int argc, char **argv)
 {
-    QApplication app(argc, argv);
+    if (const QString missing = lb::console::missingDisplay(argc, argv); !missing.isEmpty())
+        lb::console::exitForMissingDisplay(missing);
+    std::unique_ptr<QApplication> application;
+    {
+        const lb::console::DisplayFailureGuard guard;
+        application = std::make_unique<QApplication>(argc, argv);
+    }
+    QApplication &app = *application;
     describeApplication(app);
+    // SIGTERM and SIGINT (a closed terminal, Ctrl+C) end the console the way closing its window
+    // does, so everything below unwinds: the engine stops and a demo removes its folder. The
+    // watcher outlives the console so a second signal during shutdown cannot cut it short.
+    const lb::UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &lb::UnixSignalWatcher::terminationRequested, &app,
+                     &QCoreApplication::quit);
     app.setDesktopFileName(QStringLiteral("io.leadbridge.LeadBridge"));
     Console console;
     if (wantsDemo(app.arguments()))

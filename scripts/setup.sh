@@ -14,6 +14,24 @@ case "$mode" in run|test) ;; *) echo "usage: $0 run|test" >&2; exit 2 ;; esac
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# Runs one stage and says how long it took; with LB_STAGE_TIMES set (as .ci/run does) the time is
+# also appended there as "<seconds> <stage>" for the run's summary.
+stage() {
+  local name=$1 start status
+  shift
+  start=$(date +%s)
+  # A subshell with errexit on: a failing step inside the stage ends the stage (a function run
+  # as `cmd || ...` would have errexit silently off).
+  set +e
+  (set -e; "$@")
+  status=$?
+  set -e
+  local took=$(($(date +%s) - start))
+  log "$name: ${took}s"
+  [ -z "${LB_STAGE_TIMES:-}" ] || echo "$took $name" >>"$LB_STAGE_TIMES"
+  return $status
+}
+
 install_packages() {
   local wanted missing=()
   wanted=$(sed -e 's/#.*//' -e '/^\s*$/d' scripts/debian-packages.txt)
@@ -61,16 +79,16 @@ build() {
   cmake --build --preset "$preset"
 }
 
-install_packages
-build
+stage "packages" install_packages
+stage "build ($preset)" build
 case "$mode" in
 run)
   log "Starting the LeadBridge console (demo mode)"
   exec "build/$preset/app/leadbridge" --demo
   ;;
 test)
-  install_npm_packages
+  stage "npm packages" install_npm_packages
   log "Running the test suite ($preset)"
-  ctest --preset "$preset"
+  stage "tests ($preset)" ctest --preset "$preset"
   ;;
 esac

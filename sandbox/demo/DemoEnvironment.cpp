@@ -2,6 +2,7 @@
 
 #include "log/Logging.h"
 
+#include <QDir>
 #include <QJsonObject>
 #include <QTcpServer>
 
@@ -14,6 +15,7 @@ DemoEnvironment::DemoEnvironment(QObject *parent)
 DemoEnvironment::DemoEnvironment(Options options, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_dir(QDir::tempPath() + QStringLiteral("/leadbridge-demo-XXXXXX"))
 {
     connect(&m_traffic, &QTimer::timeout, this, &DemoEnvironment::tick);
 }

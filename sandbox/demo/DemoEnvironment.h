@@ -36,6 +36,8 @@ public:
     void startTraffic();
     void stopTraffic();
 
+    // The throwaway folder holding the demo's store; removed when the environment is destroyed.
+    QString folder() const { return m_dir.path(); }
     const Profile &profile() const { return m_profile; }
     StoreConfig store() const;
     const EngineSecrets &secrets() const { return m_secrets; }

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Starts or stops a throwaway PostgreSQL server for the scale-out tests.
-#   pg-fixture.sh start STATE_DIR   initdb in STATE_DIR/data, listen on 127.0.0.1:<free port>,
-#                                   write the connection URL to STATE_DIR/url
-#   pg-fixture.sh stop STATE_DIR    stop the server and remove STATE_DIR
-# As root the server runs as the `postgres` user (PostgreSQL refuses to run as root).
+#   pg-fixture.sh start STATE_DIR   start a server on 127.0.0.1:<free port> and write its
+#                                   connection URL to STATE_DIR/url
+#   pg-fixture.sh stop STATE_DIR    stop the server and remove its folder and STATE_DIR
+#
+# STATE_DIR may sit anywhere, also inside a checkout under a home folder of mode 0700. The
+# server's data and socket do not live there: as root the server runs as the `postgres` user
+# (PostgreSQL refuses to run as root), who cannot enter such a folder, so they go to a private
+# folder of their own under /tmp, owned by that user; STATE_DIR/server says where, so `stop`
+# removes it. Not as root, the server runs as the invoking user under $TMPDIR.
 set -euo pipefail
 action=${1:?start|stop}
 state=${2:?state directory}
@@ -11,14 +16,30 @@ state=${2:?state directory}
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/initdb" ] || { echo "PostgreSQL server binaries not found (apt install postgresql)" >&2; exit 1; }
 
+as_root() { [ "$(id -u)" = 0 ]; }
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if as_root; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+server_dir() { [ -f "$state/server" ] && cat "$state/server" || true; }
+
 stop_server() {
-  if [ -f "$state/data/postmaster.pid" ]; then
-    as_owner "$bindir/pg_ctl" -D "$state/data" -m fast -w stop >/dev/null 2>&1 || true
+  local dir
+  dir=$(server_dir)
+  [ -n "$dir" ] || return 0
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
+  # Only ever a folder this script made.
+  case "$dir" in */lb-test-postgres.*) rm -rf "$dir" ;; esac
+}
+
+free_port() {
+  local candidate
+  # A random start, so two build trees testing at once rarely race for the same port.
+  for candidate in $(shuf -i 20000-60000 -n 200); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return; fi
+  done
 }
 
 case "$action" in
@@ -26,20 +47,23 @@ start)
   stop_server
   rm -rf "$state"
   mkdir -p "$state"
-  [ "$(id -u)" = 0 ] && chown postgres "$state"
-  as_owner "$bindir/initdb" -D "$state/data" -U postgres --auth=trust --encoding=UTF8 \
+  if as_root; then
+    dir=$(mktemp -d /tmp/lb-test-postgres.XXXXXX)
+    chown postgres "$dir"
+  else
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/lb-test-postgres.XXXXXX")
+  fi
+  chmod 0700 "$dir"
+  echo "$dir" >"$state/server"
+  as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
     --locale=C.UTF-8 >"$state/initdb.log" 2>&1 || { cat "$state/initdb.log" >&2; exit 1; }
-  port=""
-  for candidate in $(seq 55432 55532); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-  done
+  port=$(free_port)
   [ -n "$port" ] || { echo "no free port for PostgreSQL" >&2; exit 1; }
-  as_owner "$bindir/pg_ctl" -D "$state/data" -l "$state/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $state -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null || { cat "$state/server.log" >&2; exit 1; }
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { as_owner cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$state/url"
-  chmod a+r "$state/url"
-  echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+  echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
   ;;
 stop)
   stop_server
