@@ -6,6 +6,7 @@
 #include "ExportCommand.h"
 #include "ImportCommand.h"
 #include "InboxCommand.h"
+#include "LoginCommand.h"
 #include "StatusCommand.h"
 
 #include <QCommandLineParser>
@@ -33,7 +34,13 @@ const Command Commands[] = {
     {"inbox", "list | retry ID...|--all | discard ID... --reason TEXT", runInbox},
     {"reconcile", "compare both systems now, queue the repairs, print the report [--json]",
      runReconcile},
-    {"credentials", "set|delete --system S --secret NAME (stdin) | list | test --system S",
+    {"login",
+     "sign in to Salesforce in the browser; the refresh token goes to the keychain "
+     "[--no-browser]",
+     runLogin},
+    {"credentials",
+     "set|delete --system S --secret NAME (stdin; delete revokes a refresh token) | list | test "
+     "--system S",
      runCredentials},
     {"export",
      "--report leads|history|errors|api-usage|reconcile --format csv|json|pdf --out FILE "

@@ -1,6 +1,8 @@
 #include "CredentialsCommand.h"
 
 #include "EngineCommands.h"
+#include "OAuthAccess.h"
+#include "Wait.h"
 #include "auth/KeychainCredentialStore.h"
 #include "auth/SecretResolver.h"
 
@@ -13,15 +15,43 @@
 namespace lb::cli {
 namespace {
 
-// Waits for one asynchronous keychain answer (headless command: the main loop is ours).
-template<typename T> T await(std::function<void(std::function<void(T)>)> start)
+// A refresh token lives on at Salesforce after it is deleted here: revoke it there first, so
+// `credentials delete` really disconnects. Returns false (and says why) when the token must be
+// kept because Salesforce could not be asked.
+bool revokeAtSalesforce(CliContext &ctx, KeychainCredentialStore &store, const CredentialKey &key)
 {
-    std::optional<T> result;
     QObject context;
-    start([&](T r) { result = std::move(r); });
-    while (!result)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    return *result;
+    auto token
+        = await<Result<QString>>([&](auto done) { store.read(key, &context, std::move(done)); });
+    if (!token)
+        return true; // nothing stored (or unreadable): the delete below says so
+    auto access = OAuthAccess::forProfile(ctx.profile);
+    if (!access) {
+        ctx.err << "Cannot revoke the refresh token: " << access.error().message << Qt::endl;
+        return false;
+    }
+    auto revoked = await<Result<void>>([&](auto done) {
+        (*access)->tokens->revoke(ctx.profile.salesforce.loginUrl, *token, &context,
+                                  std::move(done));
+    });
+    if (revoked) {
+        ctx.out << "Revoked the refresh token at " << ctx.profile.salesforce.loginUrl.host() << '.'
+                << Qt::endl;
+        return true;
+    }
+    // Salesforce no longer knows it (revoked, expired, another org): nothing left to revoke.
+    if (revoked.error().code == QLatin1String("invalid_token")
+        || revoked.error().code == QLatin1String("invalid_request")) {
+        ctx.out << "Salesforce no longer accepted the refresh token (" << revoked.error().message
+                << "); deleting it here." << Qt::endl;
+        return true;
+    }
+    ctx.err << "Could not revoke the refresh token at " << ctx.profile.salesforce.loginUrl.host()
+            << ": " << revoked.error().message
+            << ". It is kept; try again when Salesforce is reachable, or add --local-only to "
+               "delete it from this machine only."
+            << Qt::endl;
+    return false;
 }
 
 } // namespace
@@ -37,7 +67,10 @@ int runCredentials(CliContext &ctx)
     const QCommandLineOption secret(QStringLiteral("secret"),
                                     QStringLiteral("Which secret, e.g. client_secret."),
                                     QStringLiteral("NAME"));
-    parser.addOptions({system, secret});
+    const QCommandLineOption localOnly(
+        QStringLiteral("local-only"),
+        QStringLiteral("delete: do not revoke a refresh token at Salesforce first."));
+    parser.addOptions({system, secret, localOnly});
     if (!parser.parse(QStringList {QStringLiteral("leadbridge credentials")} + ctx.args)) {
         ctx.err << parser.errorText() << Qt::endl;
         return ConfigError;
@@ -80,6 +113,10 @@ int runCredentials(CliContext &ctx)
     }
     const CredentialKey key {ctx.profile.name, sys, name};
     if (action == QLatin1String("delete")) {
+        const bool refreshToken
+            = sys == QLatin1String("salesforce") && name == QLatin1String("refresh_token");
+        if (refreshToken && !parser.isSet(localOnly) && !revokeAtSalesforce(ctx, store, key))
+            return Failed;
         auto r = await<Result<void>>([&](auto done) { store.remove(key, &context, done); });
         if (!r) {
             ctx.err << r.error().message << Qt::endl;

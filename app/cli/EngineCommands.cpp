@@ -1,5 +1,6 @@
 #include "EngineCommands.h"
 
+#include "Wait.h"
 #include "auth/KeychainCredentialStore.h"
 #include "auth/SecretResolver.h"
 #include "mapping/FieldMapping.h"
@@ -14,13 +15,6 @@
 
 namespace lb::cli {
 namespace {
-
-// Headless commands own their main loop, so waiting for one answer here is fine.
-template<typename Pred> void waitFor(Pred done)
-{
-    while (!done())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-}
 
 bool isCredentialProblem(const Error &e)
 {
@@ -37,12 +31,26 @@ bool isCredentialProblem(const Error &e)
                                     QStringLiteral("profile"),
                                     QStringLiteral("jwt_key"),
                                     QStringLiteral("INVALID_SESSION_ID"),
-                                    QStringLiteral("unsupported_grant_type")};
+                                    QStringLiteral("unsupported_grant_type"),
+                                    QStringLiteral("interactive_login_required"),
+                                    QStringLiteral("token_not_stored")};
     return codes.contains(e.code) || e.httpStatus == 401;
 }
 
-QString explain(const Error &e)
+QString explain(const Error &e, const Profile &profile)
 {
+    const QString &flow = profile.salesforce.authFlow;
+    const bool signedIn
+        = flow == QLatin1String("authorization_code") || flow == QLatin1String("refresh_token");
+    if (signedIn && e.code == QLatin1String("invalid_grant"))
+        return QStringLiteral("Salesforce refused the refresh token of profile \"%1\" (%2): it "
+                              "was revoked or has expired. Sign in again with `leadbridge "
+                              "--profile %3 login`.")
+            .arg(profile.name, e.toString(), profile.sourceFile);
+    if (signedIn && e.code == QLatin1String("interactive_login_required"))
+        return QStringLiteral("Profile \"%1\" is not signed in to Salesforce. Sign in with "
+                              "`leadbridge --profile %2 login`.")
+            .arg(profile.name, profile.sourceFile);
     if (e.code == QLatin1String("invalid_grant") || e.code == QLatin1String("invalid_client")
         || e.code == QLatin1String("invalid_client_id"))
         return QStringLiteral(
@@ -88,7 +96,8 @@ Engine launch(CliContext &ctx)
         engine.error = secrets->error().message;
         return engine;
     }
-    const EngineSecrets engineSecrets = EngineSecrets::fromResolved(secrets->value());
+    const EngineSecrets engineSecrets
+        = EngineSecrets::fromResolved(secrets->value(), ctx.profile.name);
     EngineSetup setup;
     setup.profile = ctx.profile;
     setup.store = ctx.store;
@@ -139,7 +148,7 @@ int runSync(CliContext &ctx)
         waitFor([&] { return result.has_value(); });
         engine.controller->stop();
         if (!result->ok) {
-            ctx.err << "leadbridge sync: " << explain(result->error) << Qt::endl;
+            ctx.err << "leadbridge sync: " << explain(result->error, ctx.profile) << Qt::endl;
             return isCredentialProblem(result->error) ? ConfigError : Failed;
         }
         ctx.out << "Delivered " << result->delivered << " record(s); " << result->toInbox

@@ -103,8 +103,8 @@ void SalesforceSession::startGrant()
                 this,
                 [this] {
                     finishGrant(makeError(u"interactive_login_required"_s,
-                                          u"Sign in to Salesforce in the browser first "
-                                          u"(Credentials view, \"Log in\")."_s));
+                                          u"Sign in to Salesforce in the browser first: run "
+                                          u"`leadbridge login` for this profile."_s));
                 },
                 Qt::QueuedConnection);
             return;
@@ -143,6 +143,33 @@ void SalesforceSession::startGrant()
 }
 
 void SalesforceSession::finishGrant(Result<auth::OAuthToken> result)
+{
+    const bool rotated = result && !result->refreshToken.isEmpty()
+        && result->refreshToken != m_secrets.refreshToken;
+    if (!rotated || !m_keeper) {
+        completeGrant(std::move(result));
+        return;
+    }
+    // Salesforce has already retired the old refresh token: keep the new one in memory at once
+    // (a retry refreshes with it) and hand out the access token only once it is stored.
+    const auth::OAuthToken token = *result;
+    m_secrets.refreshToken = token.refreshToken;
+    m_keeper(token.refreshToken, [this, token](Result<void> stored) {
+        if (!stored) {
+            qCWarning(lcSalesforce)
+                << "the rotated refresh token could not be stored:" << stored.error().message;
+            completeGrant(makeError(
+                u"token_not_stored"_s,
+                u"Salesforce issued a new refresh token, but it could not be stored in the "
+                u"keychain (%1). LeadBridge retries; if this persists, sign in again once the "
+                u"keychain works."_s.arg(stored.error().message)));
+            return;
+        }
+        completeGrant(token);
+    });
+}
+
+void SalesforceSession::completeGrant(Result<auth::OAuthToken> result)
 {
     const QList<Waiter> waiters = std::exchange(m_waiters, {});
     if (result) {

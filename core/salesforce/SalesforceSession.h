@@ -32,6 +32,10 @@ class SalesforceSession : public QObject
     Q_OBJECT
 public:
     using DoneCallback = std::function<void(Result<void>)>;
+    // Stores a refresh token Salesforce rotated (the keychain) and calls `stored` when it is
+    // safe: only then does the session hand out the access token that came with it, so a
+    // crash can never leave the only valid refresh token in memory.
+    using TokenKeeper = std::function<void(const QString &refreshToken, DoneCallback stored)>;
 
     SalesforceSession(HttpClient &http, SalesforceConfig config, SalesforceSecrets secrets,
                       QObject *parent = nullptr);
@@ -39,6 +43,7 @@ public:
 
     void setClock(const Clock &clock) { m_clock = &clock; }
     void setSecrets(const SalesforceSecrets &secrets) { m_secrets = secrets; }
+    void setTokenKeeper(TokenKeeper keeper) { m_keeper = std::move(keeper); }
     const SalesforceConfig &config() const { return m_config; }
     auth::OAuthTokenClient &tokenClient() { return *m_tokens; }
 
@@ -86,6 +91,7 @@ private:
 
     void startGrant();
     void finishGrant(Result<auth::OAuthToken> result);
+    void completeGrant(Result<auth::OAuthToken> result);
 
     SalesforceConfig m_config;
     SalesforceSecrets m_secrets;
@@ -93,6 +99,7 @@ private:
     std::unique_ptr<auth::OAuthTokenClient> m_tokens;
     auth::OAuthToken m_token;
     QList<Waiter> m_waiters;
+    TokenKeeper m_keeper;
     int m_grants = 0;
 };
 

@@ -2,19 +2,23 @@
 
 #include "PlatformPortAdapter.h"
 #include "SalesforcePortAdapter.h"
+#include "auth/KeychainCredentialStore.h"
 #include "log/Logging.h"
 #include "platform/LeadPlatformClient.h"
 #include "platform/WebhookReceiver.h"
 #include "salesforce/SalesforceClient.h"
 #include "salesforce/SalesforceSession.h"
 
+#include <QCoreApplication>
 #include <QNetworkAccessManager>
+#include <QPointer>
 
 namespace lb {
 
-EngineSecrets EngineSecrets::fromResolved(const QHash<QString, QString> &s)
+EngineSecrets EngineSecrets::fromResolved(const QHash<QString, QString> &s, const QString &profile)
 {
     EngineSecrets e;
+    e.keychainProfile = profile;
     e.salesforceClientSecret = s.value(QStringLiteral("salesforce/client_secret"));
     e.salesforcePassword = s.value(QStringLiteral("salesforce/password"));
     e.salesforceRefreshToken = s.value(QStringLiteral("salesforce/refresh_token"));
@@ -23,6 +27,38 @@ EngineSecrets EngineSecrets::fromResolved(const QHash<QString, QString> &s)
     e.webhookSecret = s.value(QStringLiteral("platform/webhook_secret")).toUtf8();
     return e;
 }
+
+namespace {
+
+// The keychain library runs its D-Bus jobs through one executor on the main thread; jobs
+// started from the worker thread crash it. So the write happens there, and the answer comes
+// back to `session`'s (the worker's) thread; dropped if the session is gone by then.
+void keepOnMainThread(const CredentialKey &key, const QString &token, QObject *session,
+                      salesforce::SalesforceSession::DoneCallback stored)
+{
+    QPointer<QObject> back(session);
+    QMetaObject::invokeMethod(
+        QCoreApplication::instance(),
+        [key, token, back, stored = std::move(stored)]() mutable {
+            auto *keychain = new KeychainCredentialStore;
+            keychain->write(key, token, keychain,
+                            [keychain, back, stored = std::move(stored)](Result<void> r) {
+                                keychain->deleteLater();
+                                if (!back)
+                                    return;
+                                QMetaObject::invokeMethod(
+                                    back.data(),
+                                    [back, stored, r] {
+                                        if (back)
+                                            stored(r);
+                                    },
+                                    Qt::QueuedConnection);
+                            });
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace
 
 QStringList effectiveAllowedHosts(const Profile &profile)
 {
@@ -83,6 +119,17 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     auto *session = new salesforce::SalesforceSession(*sfHttp, config, sfSecrets);
     session->setClock(clock);
     set.owned.emplace_back(session);
+    if (!secrets.keychainProfile.isEmpty()) {
+        // With rotation on, the refresh token used at start is dead after the first refresh:
+        // the new one must be in the keychain before it is relied on, or the next start
+        // cannot log in.
+        const CredentialKey key {secrets.keychainProfile, QStringLiteral("salesforce"),
+                                 QStringLiteral("refresh_token")};
+        session->setTokenKeeper([key, session](const QString &token,
+                                               salesforce::SalesforceSession::DoneCallback stored) {
+            keepOnMainThread(key, token, session, std::move(stored));
+        });
+    }
     auto *sf = new salesforce::SalesforceClient(*sfHttp, *session, config);
     set.owned.emplace_back(sf);
     QObject::connect(sf, &salesforce::SalesforceClient::limitsObserved, sf, onLimits);

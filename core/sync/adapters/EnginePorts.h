@@ -16,8 +16,13 @@ struct EngineSecrets
     QByteArray salesforcePrivateKey;
     QString platformApiKey;
     QByteArray webhookSecret;
+    // The profile whose keychain entry receives refresh tokens Salesforce rotates; empty when
+    // the secrets are not the user's (the demo, tests), so nothing is written.
+    QString keychainProfile;
 
-    static EngineSecrets fromResolved(const QHash<QString, QString> &secrets);
+    // `profile` names the keychain entries rotated refresh tokens are written back to.
+    static EngineSecrets fromResolved(const QHash<QString, QString> &secrets,
+                                      const QString &profile);
 };
 
 // Builds, on the calling (worker) thread, everything that talks to the two systems: one

@@ -27,7 +27,7 @@ Result<EngineSecrets> readEngineSecrets(const Profile &profile)
         loop.exec();
     if (!*result)
         return result->error();
-    return EngineSecrets::fromResolved(result->value());
+    return EngineSecrets::fromResolved(result->value(), profile.name);
 }
 
 EngineSetup consoleEngineSetup(const Profile &profile, const StoreConfig &store,
