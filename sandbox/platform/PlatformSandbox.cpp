@@ -130,6 +130,8 @@ Result<LeadRecord> PlatformSandbox::userWrite(const QString &id, const QJsonObje
     const LeadRecord *current = m_leads.find(id);
     if (create && current)
         return sandboxError("exists", QStringLiteral("Lead %1 exists already.").arg(id));
+    if (current && current->deleted)
+        return sandboxError("deleted", QStringLiteral("Lead %1 is deleted.").arg(id));
     if (!create && !current)
         return sandboxError("not_found", QStringLiteral("There is no lead %1.").arg(id));
     if (!platform::isValidRecordId(id))
@@ -183,15 +185,11 @@ Result<LeadRecord> PlatformSandbox::assignLead(const QString &id,
 Result<void> PlatformSandbox::deleteLead(const QString &id, const QString &user)
 {
     const LeadRecord *current = m_leads.find(id);
-    if (!current)
+    if (!current || current->deleted)
         return sandboxError("not_found", QStringLiteral("There is no lead %1.").arg(id));
-    // The event carries the last state as of the deletion: a newer version than any before.
-    LeadRecord last = *current;
-    last.version += 1;
-    last.updatedAt = qMax(m_clock.nowMs(), last.updatedAt);
-    last.updatedBy = user;
-    m_leads.remove(id);
-    leadChangedInternally(QStringLiteral("lead.deleted"), last);
+    const qint64 now = m_clock.nowMs();
+    const auto write = m_leads.put(current->tombstone(now, user), now);
+    leadChangedInternally(PlatformApi::eventTypeFor(write), write.stored);
     return {};
 }
 
