@@ -18,6 +18,30 @@ Error sandboxError(const char *code, const QString &message)
     return makeError(QString::fromLatin1(code), message);
 }
 
+// A tombstone in a seed file, in the API's shape: {"id", "deleted": true, "deleted_at",
+// "updated_at", "updated_by", "version"}.
+Result<LeadRecord> tombstoneFromSeed(const QJsonObject &body)
+{
+    LeadRecord t;
+    t.id = body.value(QStringLiteral("id")).toString();
+    const auto deletedAt
+        = platform::parsePlatformTimestamp(body.value(QStringLiteral("deleted_at")).toString());
+    const auto updatedAt
+        = platform::parsePlatformTimestamp(body.value(QStringLiteral("updated_at")).toString());
+    const qint64 version = body.value(QStringLiteral("version")).toInteger(0);
+    if (!platform::isValidRecordId(t.id) || !deletedAt || version < 1)
+        return sandboxError("seed_invalid",
+                            QStringLiteral("a tombstone needs a valid id, deleted_at (RFC 3339) "
+                                           "and a version of at least 1"));
+    t.status.clear();
+    t.deleted = true;
+    t.deletedAt = *deletedAt;
+    t.updatedAt = updatedAt.value_or(*deletedAt);
+    t.updatedBy = body.value(QStringLiteral("updated_by")).toString(QStringLiteral("platform"));
+    t.version = version;
+    return t;
+}
+
 } // namespace
 
 PlatformSandbox::PlatformSandbox(const Clock &clock, QObject *parent)
@@ -312,6 +336,16 @@ Result<int> PlatformSandbox::seedFromJson(const QByteArray &json)
     const QJsonArray leads = root.value(QStringLiteral("leads")).toArray();
     for (qsizetype i = 0; i < leads.size(); ++i) {
         QJsonObject body = leads.at(i).toObject();
+        if (body.value(QStringLiteral("deleted")) == QJsonValue(true)) {
+            auto tombstone = tombstoneFromSeed(body);
+            if (!tombstone)
+                return sandboxError(
+                    "seed_invalid",
+                    QStringLiteral("leads[%1]: %2").arg(i).arg(tombstone.error().message));
+            m_leads.seed(*tombstone, now);
+            ++loaded;
+            continue;
+        }
         LeadRecord lead;
         lead.id = body.value(QStringLiteral("id")).toString();
         const auto updatedAt

@@ -207,6 +207,10 @@ SaveResult DmlEngine::systemWrite(const ObjectDef &object, const QString &id,
     Record next = current;
     QStringList changed;
     for (const auto &[index, value] : values) {
+        if (index < 0 || index >= object.fieldCount())
+            return SaveResult::failure(
+                u"INVALID_FIELD"_s,
+                u"No such field on %1 (index %2)"_s.arg(object.name()).arg(index));
         if (next.values[index] != value)
             changed.append(object.field(index).name);
         next.values[index] = value;

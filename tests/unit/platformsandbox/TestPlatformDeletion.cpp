@@ -294,6 +294,36 @@ private slots:
         QVERIFY(m_leads.find(QStringLiteral("L-1"))->deleted);
     }
 
+    void seedFileHoldsTombstones()
+    {
+        PlatformSandbox sandbox;
+        const auto loaded = sandbox.seedFromJson(R"({"leads":[
+            {"id":"L-1","last_name":"Lovelace"},
+            {"id":"L-2","deleted":true,"deleted_at":"2026-01-02T00:00:00.000Z",
+             "updated_at":"2026-01-02T00:00:00.000Z","updated_by":"maria","version":3}]})");
+        QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().message));
+        QCOMPARE(*loaded, 2);
+        const auto tombstone = sandbox.lead(QStringLiteral("L-2"));
+        QVERIFY(tombstone && tombstone->deleted);
+        QCOMPARE(tombstone->version, Q_INT64_C(3));
+        QCOMPARE(tombstone->toJson().value(QStringLiteral("updated_by")).toString(),
+                 QStringLiteral("maria"));
+        QVERIFY(!sandbox.lead(QStringLiteral("L-1"))->deleted);
+
+        for (const char *bad :
+             {R"({"leads":[{"id":"L-3","deleted":true,"version":1}]})",
+              R"({"leads":[{"id":"L-3","deleted":true,"deleted_at":"yesterday","version":1}]})",
+              R"({"leads":[{"id":"L 3","deleted":true,"deleted_at":"2026-01-02T00:00:00Z",)"
+              R"("version":1}]})",
+              R"({"leads":[{"id":"L-3","deleted":true,"deleted_at":"2026-01-02T00:00:00Z"}]})"}) {
+            const auto refused = sandbox.seedFromJson(bad);
+            QVERIFY2(!refused.ok(), bad);
+            QCOMPARE(refused.error().code, QStringLiteral("seed_invalid"));
+            QVERIFY(refused.error().message.contains(QStringLiteral("leads[0]")));
+        }
+        QVERIFY(!sandbox.lead(QStringLiteral("L-3")));
+    }
+
     // Through HTTP: DELETE by a client and a deletion by a platform user both send a
     // lead.deleted webhook carrying the tombstone, signed like every other event.
     void deletedWebhookIsSigned()
