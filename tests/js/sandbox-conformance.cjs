@@ -5,7 +5,6 @@
 //
 //   node sandbox-conformance.cjs /path/to/leadbridge-sandbox
 
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
