@@ -63,9 +63,10 @@ Result<LeadLifecycle::MergeOutcome> LeadLifecycle::merge(const QString &master,
     }
 
     auto input = RecordInput::parse(m_org.schema(), *lead, masterFields);
-    if (!input)
-        return makeError(u"INVALID_FIELD"_s,
-                         u"fields: "_s + RecordInput::errorOf(input.error()).message);
+    if (!input) {
+        const SfError error = RecordInput::errorOf(input.error());
+        return makeError(error.code, u"fields: "_s + error.message);
+    }
 
     const OrgData::Savepoint savepoint = m_org.data().savepoint();
     const auto fail = [&](const SaveResult &r, const QString &context) {
