@@ -66,6 +66,33 @@ template<typename T> Result<QList<T>> readList(const HttpResponse &r, const QJso
     return items;
 }
 
+// The lead listing: leads and tombstones, each read by its own rules.
+Result<LeadPage> readLeadPage(const HttpResponse &r, const QJsonObject &body)
+{
+    const QJsonValue data = body.value(QStringLiteral("data"));
+    if (!data.isArray())
+        return invalidResponse(r, QStringLiteral("\"data\" is not a list."));
+    LeadPage page;
+    for (const QJsonValue &v : data.toArray()) {
+        if (!v.isObject())
+            return invalidResponse(r, QStringLiteral("a list item is no object."));
+        const QJsonObject o = v.toObject();
+        if (PlatformTombstone::isTombstone(o)) {
+            auto tombstone = PlatformTombstone::fromJson(o);
+            if (!tombstone)
+                return invalidResponse(r, tombstone.error().message);
+            page.tombstones.append(std::move(tombstone).value());
+            continue;
+        }
+        auto lead = PlatformLead::fromJson(o);
+        if (!lead)
+            return invalidResponse(r, lead.error().message);
+        page.leads.append(std::move(lead).value());
+    }
+    page.nextCursor = nextCursorOf(body);
+    return page;
+}
+
 } // namespace
 
 LeadPlatformClient::LeadPlatformClient(HttpClient &http, QUrl baseUrl, QString apiKey,
@@ -177,10 +204,7 @@ void LeadPlatformClient::listLeads(std::optional<qint64> updatedSince, const QSt
         auto body = response::jsonObjectOf(r);
         if (!body)
             return done(body.error());
-        auto leads = readList<PlatformLead>(r, *body);
-        if (!leads)
-            return done(leads.error());
-        done(LeadPage {std::move(leads).value(), nextCursorOf(*body)});
+        done(readLeadPage(r, *body));
     });
 }
 
@@ -210,6 +234,22 @@ void LeadPlatformClient::putLead(const PlatformLead &lead, std::optional<qint64>
     HttpRequest req = request("PUT", QStringLiteral("/v1/leads/") + lead.id);
     if (ifMatch)
         req.setHeader("If-Match", QByteArray::number(*ifMatch));
+    sendPut(std::move(req), lead, context, std::move(done));
+}
+
+void LeadPlatformClient::restoreLead(const PlatformLead &lead, QObject *context,
+                                     Callback<LeadWrite> done)
+{
+    if (!isValidRecordId(lead.id))
+        return refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
+    HttpRequest req = request("PUT", QStringLiteral("/v1/leads/") + lead.id);
+    req.url.setQuery(QStringLiteral("restore=true"));
+    sendPut(std::move(req), lead, context, std::move(done));
+}
+
+void LeadPlatformClient::sendPut(HttpRequest req, const PlatformLead &lead, QObject *context,
+                                 Callback<LeadWrite> done)
+{
     req.body = compact(lead.toWriteJson());
     execute(req, context, [this, done = std::move(done)](const HttpResponse &r) {
         if (r.status != 200 && r.status != 201)
@@ -222,6 +262,18 @@ void LeadPlatformClient::putLead(const PlatformLead &lead, std::optional<qint64>
             return done(invalidResponse(r, stored.error().message));
         done(LeadWrite {std::move(stored).value(), r.status == 201});
     });
+}
+
+void LeadPlatformClient::deleteLead(const QString &id, QObject *context, Callback<void> done)
+{
+    if (!isValidRecordId(id))
+        return refuse(invalidArgument(QStringLiteral("not a valid lead id")), context, done);
+    execute(request("DELETE", QStringLiteral("/v1/leads/") + id), context,
+            [this, done = std::move(done)](const HttpResponse &r) {
+                if (r.status != 204 && r.status != 200)
+                    return done(response::errorOf(r, m_clock->nowMs()));
+                done(Result<void>());
+            });
 }
 
 void LeadPlatformClient::patchLead(const QString &id, const QJsonObject &fields, QObject *context,
@@ -305,9 +357,13 @@ void LeadPlatformClient::batchUpsert(const QList<LeadUpsert> &items, QObject *co
             item.errorField = error.value(QStringLiteral("field")).toString();
             item.version = o.value(QStringLiteral("version")).toInteger();
             if (o.value(QStringLiteral("current")).isObject()) {
-                if (auto current
-                    = PlatformLead::fromJson(o.value(QStringLiteral("current")).toObject()))
-                    item.current = std::move(current).value();
+                const QJsonObject current = o.value(QStringLiteral("current")).toObject();
+                if (PlatformTombstone::isTombstone(current)) {
+                    if (auto tombstone = PlatformTombstone::fromJson(current))
+                        item.tombstone = std::move(tombstone).value();
+                } else if (auto lead = PlatformLead::fromJson(current)) {
+                    item.current = std::move(lead).value();
+                }
             }
             out.append(std::move(item));
         }
@@ -376,10 +432,26 @@ void LeadPlatformClient::deleteAgent(const QString &id, QObject *context, Callba
 std::optional<PlatformLead> LeadPlatformClient::conflictCurrent(const Error &error)
 {
     const QJsonValue current = error.details.value(QStringLiteral("current"));
-    if (!current.isObject())
+    if (!current.isObject() || PlatformTombstone::isTombstone(current.toObject()))
         return std::nullopt;
     auto lead = PlatformLead::fromJson(current.toObject());
     return lead ? std::optional<PlatformLead>(std::move(lead).value()) : std::nullopt;
+}
+
+bool LeadPlatformClient::isDeleted(const Error &error)
+{
+    return (error.httpStatus == 409 || error.httpStatus == 410)
+        && error.code == QLatin1String(DeletedCode);
+}
+
+std::optional<PlatformTombstone> LeadPlatformClient::tombstoneOf(const Error &error)
+{
+    if (!isDeleted(error))
+        return std::nullopt;
+    auto tombstone
+        = PlatformTombstone::fromJson(error.details.value(QStringLiteral("current")).toObject());
+    return tombstone ? std::optional<PlatformTombstone>(std::move(tombstone).value())
+                     : std::nullopt;
 }
 
 } // namespace lb::platform

@@ -17,7 +17,7 @@
 
 namespace lb::platform {
 
-// The lead platform's REST API (contract v1, ../shared/PLATFORM_API.md), asynchronous, over
+// The lead platform's REST API (contract v1.1, ../shared/PLATFORM_API.md), asynchronous, over
 // the injected HttpClient (and so its QNetworkAccessManager and host allowlist). Use it on the
 // thread that owns the HttpClient.
 //
@@ -25,7 +25,9 @@ namespace lb::platform {
 // Errors carry the HTTP status and whether a later attempt may succeed (network, timeout, 429,
 // 5xx); 429 also carries the Retry-After delay (Error::retryAfterMs) and 412 the platform's
 // current record (conflictCurrent()), so the engine can re-apply its change per field
-// authority. Every answer's rate-limit headers are reported through limitsObserved().
+// authority. A deleted lead answers with the error code "deleted" (DeletedCode): 410 on
+// getLead, 409 on putLead/patchLead, and tombstoneOf() reads the tombstone it carries.
+// Every answer's rate-limit headers are reported through limitsObserved().
 class LeadPlatformClient : public QObject
 {
     Q_OBJECT
@@ -48,6 +50,8 @@ public:
     static constexpr int MaxBatch = 500;
     static constexpr int MaxPageSize = 500;
     static constexpr int DefaultPageSize = 100;
+    // Error::code of every answer about a deleted lead (HTTP 409 or 410).
+    static constexpr const char *DeletedCode = "deleted";
 
     LeadPlatformClient(HttpClient &http, QUrl baseUrl, QString apiKey, QObject *parent = nullptr);
 
@@ -72,6 +76,12 @@ public:
     // Partial update of the given fields (contract names, e.g. {"status": "working"}).
     void patchLead(const QString &id, const QJsonObject &fields, QObject *context,
                    Callback<PlatformLead> done);
+    // Deletes the lead (it becomes a tombstone). Deleting a tombstone again succeeds; an
+    // unknown id is a not_found error (404).
+    void deleteLead(const QString &id, QObject *context, Callback<void> done);
+    // Brings a deleted lead back with this content (PUT ?restore=true): created is true when
+    // the platform restored (or created) it, false when the lead was not deleted.
+    void restoreLead(const PlatformLead &lead, QObject *context, Callback<LeadWrite> done);
     // Up to 500 upserts in one request; per-item results in request order.
     void batchUpsert(const QList<LeadUpsert> &items, QObject *context,
                      Callback<QList<BatchItemResult>> done);
@@ -86,6 +96,9 @@ public:
 
     // The platform's current record carried by a version_conflict error, if any.
     static std::optional<PlatformLead> conflictCurrent(const Error &error);
+    // Whether the error says the lead is deleted, and the tombstone it carries.
+    static bool isDeleted(const Error &error);
+    static std::optional<PlatformTombstone> tombstoneOf(const Error &error);
 
 signals:
     void limitsObserved(const lb::ApiLimits &limits);
@@ -94,6 +107,8 @@ private:
     using RawCallback = std::function<void(const HttpResponse &)>;
 
     HttpRequest request(const QByteArray &method, const QString &path) const;
+    void sendPut(HttpRequest request, const PlatformLead &lead, QObject *context,
+                 Callback<LeadWrite> done);
     QUrl url(const QString &path) const;
     // Sends, honouring Retry-After and transient retries, then hands the final answer on.
     void execute(const HttpRequest &request, QObject *context, RawCallback done);

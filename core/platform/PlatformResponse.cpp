@@ -31,6 +31,8 @@ QString defaultCode(int status)
         return QStringLiteral("not_found");
     case 409:
         return QStringLiteral("conflict");
+    case 410:
+        return QStringLiteral("deleted");
     case 412:
         return QStringLiteral("version_conflict");
     case 413:
@@ -53,6 +55,8 @@ QString defaultMessage(int status)
                               "this profile.");
     case 404:
         return QStringLiteral("The platform has no such record.");
+    case 410:
+        return QStringLiteral("The lead is deleted on the platform.");
     case 412:
         return QStringLiteral("The record changed on the platform since it was read.");
     case 413:
@@ -139,7 +143,9 @@ Error errorOf(const HttpResponse &r, qint64 nowMs)
 
     if (r.status == 429)
         e.retryAfterMs = retryAfterMs(r, nowMs);
-    if (r.status == 412 && body.value(QStringLiteral("current")).isObject())
+    // 412 carries the current lead, 409/410 "deleted" the tombstone.
+    if ((r.status == 412 || r.status == 409 || r.status == 410)
+        && body.value(QStringLiteral("current")).isObject())
         e.details.insert(QStringLiteral("current"), body.value(QStringLiteral("current")));
     if (r.status == 422) {
         const QJsonArray details = body.value(QStringLiteral("details")).toArray();

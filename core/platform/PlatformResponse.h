@@ -16,8 +16,8 @@ namespace response {
 
 // The Error for an exchange that did not succeed: code from the body's "error" when there is
 // one, else from the status; retryable for network failures, timeouts, 429 and 5xx; 412 puts
-// the current record in details["current"], 422 its list in details["details"], 429 the delay
-// in retryAfterMs.
+// the current record in details["current"] (409/410 "deleted": the tombstone), 422 its list in
+// details["details"], 429 the delay in retryAfterMs.
 Error errorOf(const HttpResponse &response, qint64 nowMs);
 
 // X-RateLimit-Limit / -Remaining / -Reset as the one ApiLimits value the gauges show

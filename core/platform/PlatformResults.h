@@ -11,9 +11,13 @@ namespace lb::platform {
 
 // What the LeadPlatformClient hands back, one small value per kind of answer.
 
+// One page of the lead listing. Tombstones (leads deleted on the platform) are listed in the
+// same (updated_at, id) order as the leads; they are kept apart so nothing reads a deleted
+// lead as a lead with empty fields. An id appears at most once per page.
 struct LeadPage
 {
     QList<PlatformLead> leads;
+    QList<PlatformTombstone> tombstones;
     QString nextCursor; // empty when this was the last page
     bool hasMore() const { return !nextCursor.isEmpty(); }
 };
@@ -54,11 +58,14 @@ struct BatchItemResult
     QString errorField;
     qint64 version = 0; // the stored version, when the platform reports it
     std::optional<PlatformLead> current; // on 412, when the platform sends the current record
+    std::optional<PlatformTombstone> tombstone; // on 409 "deleted": the lead is a tombstone
 
     bool ok() const { return status == 200 || status == 201; }
     bool created() const { return status == 201; }
     // 400/409/412 are answers about this item's data; nothing transient.
     bool isConflict() const { return status == 412; }
+    // The lead is deleted on the platform; only a restore (PUT ?restore=true) writes it.
+    bool isDeleted() const { return status == 409 && errorCode == QLatin1String("deleted"); }
 };
 
 } // namespace lb::platform

@@ -235,6 +235,21 @@ PlatformLead PlatformLead::read(const QJsonObject &json, QList<FieldIssue> &issu
     return lead;
 }
 
+PlatformTombstone PlatformTombstone::read(const QJsonObject &json, QList<FieldIssue> &issues)
+{
+    FieldReader r(json, issues);
+    PlatformTombstone t;
+    t.id = r.id(kId, true);
+    if (json.value(QStringLiteral("deleted")) != QJsonValue(true))
+        r.fail(QStringLiteral("deleted"), QStringLiteral("invalid_value"),
+               QStringLiteral("deleted must be true on a tombstone"));
+    t.deletedAt = r.time(QStringLiteral("deleted_at"), true);
+    t.updatedAt = r.time(kUpdatedAt, true);
+    t.updatedBy = r.text(QStringLiteral("updated_by"));
+    t.version = r.integer(kVersion, 1, Q_INT64_C(1) << 53, 0, true);
+    return t;
+}
+
 PlatformAgent PlatformAgent::read(const QJsonObject &json, QList<FieldIssue> &issues)
 {
     FieldReader r(json, issues);
@@ -343,6 +358,32 @@ QList<FieldIssue> PlatformLead::check(const QJsonObject &json)
     QList<FieldIssue> issues;
     (void)read(json, issues);
     return issues;
+}
+
+bool PlatformTombstone::isTombstone(const QJsonObject &json)
+{
+    return json.value(QStringLiteral("deleted")) == QJsonValue(true);
+}
+
+QJsonObject PlatformTombstone::toJson() const
+{
+    return QJsonObject {
+        {kId, id},
+        {QStringLiteral("deleted"), true},
+        {QStringLiteral("deleted_at"), formatPlatformTimestamp(deletedAt)},
+        {kUpdatedAt, formatPlatformTimestamp(updatedAt)},
+        {QStringLiteral("updated_by"), updatedBy},
+        {kVersion, version},
+    };
+}
+
+Result<PlatformTombstone> PlatformTombstone::fromJson(const QJsonObject &json)
+{
+    QList<FieldIssue> issues;
+    PlatformTombstone t = read(json, issues);
+    if (!issues.isEmpty())
+        return invalid(QStringLiteral("tombstone"), t.id, issues);
+    return t;
 }
 
 QJsonObject PlatformAgent::toJson() const

@@ -70,6 +70,27 @@ struct PlatformLead
     friend bool operator==(const PlatformLead &, const PlatformLead &) = default;
 };
 
+// What is left of a lead deleted on the platform (contract v1.1): listed among the leads in
+// (updated_at, id) order, carried by 410/409 answers and by the lead.deleted webhook.
+struct PlatformTombstone
+{
+    QString id;
+    qint64 deletedAt = 0; // epoch ms
+    qint64 updatedAt = 0;
+    QString updatedBy;
+    qint64 version = 0;
+
+    QJsonObject toJson() const;
+    // Whether a record the platform sent is a tombstone ("deleted": true); anything else is
+    // read as a lead.
+    static bool isTombstone(const QJsonObject &json);
+    // id, deleted (true), deleted_at, updated_at and version are required.
+    static Result<PlatformTombstone> fromJson(const QJsonObject &json);
+    static PlatformTombstone read(const QJsonObject &json, QList<FieldIssue> &issues);
+
+    friend bool operator==(const PlatformTombstone &, const PlatformTombstone &) = default;
+};
+
 // A roster entry. Salesforce (People__c) is its source of truth; the platform only mirrors it.
 struct PlatformAgent
 {
@@ -102,3 +123,4 @@ QJsonArray issuesToJson(const QList<FieldIssue> &issues);
 
 Q_DECLARE_METATYPE(lb::platform::PlatformLead)
 Q_DECLARE_METATYPE(lb::platform::PlatformAgent)
+Q_DECLARE_METATYPE(lb::platform::PlatformTombstone)

@@ -101,10 +101,26 @@ Result<WebhookEvent> WebhookEvent::parse(QByteArrayView body)
     }
 
     QList<FieldIssue> issues;
-    event.lead = PlatformLead::read(data.toObject(), issues);
+    const bool isTombstone = PlatformTombstone::isTombstone(data.toObject());
+    if (isTombstone && event.type != QLatin1String("lead.deleted"))
+        return failure(422, "invalid_data",
+                       QStringLiteral("data is a tombstone, which only lead.deleted carries."));
+    if (isTombstone) {
+        PlatformTombstone tombstone = PlatformTombstone::read(data.toObject(), issues);
+        event.lead.id = tombstone.id;
+        event.lead.updatedAt = tombstone.updatedAt;
+        event.lead.updatedBy = tombstone.updatedBy;
+        event.lead.version = tombstone.version;
+        event.tombstone = std::move(tombstone);
+    } else {
+        event.lead = PlatformLead::read(data.toObject(), issues);
+    }
     if (!issues.isEmpty()) {
-        Error e = failure(422, "invalid_data",
-                          QStringLiteral("data is not a valid lead: ") + describeIssues(issues));
+        Error e = failure(
+            422, "invalid_data",
+            QStringLiteral("data is not a valid %1: ")
+                    .arg(isTombstone ? QStringLiteral("tombstone") : QStringLiteral("lead"))
+                + describeIssues(issues));
         e.details.insert(QStringLiteral("issues"), issuesToJson(issues));
         return e;
     }

@@ -43,10 +43,27 @@ bool isSessionInvalid(const SfError &error)
     return error.code == "INVALID_SESSION_ID"_L1;
 }
 
+LifecycleRefusal lifecycleRefusal(const SfError &error)
+{
+    if (error.code == "CANNOT_UPDATE_CONVERTED_LEAD"_L1)
+        return LifecycleRefusal::ConvertedLead;
+    if (error.code == "ENTITY_IS_DELETED"_L1)
+        return LifecycleRefusal::Deleted;
+    return LifecycleRefusal::None;
+}
+
+LifecycleRefusal lifecycleRefusal(const Error &error)
+{
+    return lifecycleRefusal(SfError {error.code, error.message, {}});
+}
+
 FailureKind classify(const Error &error)
 {
     if (error.code == "INVALID_SESSION_ID"_L1)
         return FailureKind::AuthExpired;
+    // However it arrived (e.g. inside a 5xx Composite answer): retrying never helps.
+    if (lifecycleRefusal(error) != LifecycleRefusal::None)
+        return FailureKind::Permanent;
     if (error.retryable)
         return FailureKind::Transient;
     static const QStringList authFailed {

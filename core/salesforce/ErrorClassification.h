@@ -20,6 +20,14 @@ bool isRetryable(const SfError &error);
 bool isCollateralFailure(const SfError &error);
 bool isSessionInvalid(const SfError &error);
 
+// A write refused because of the record's lifecycle, not its data: the lead is converted
+// (CANNOT_UPDATE_CONVERTED_LEAD; it stays read-only for good) or the record is deleted
+// (ENTITY_IS_DELETED). Both are permanent; the lifecycle rules decide what follows, so they
+// are no data problem for the inbox.
+enum class LifecycleRefusal { None, ConvertedLead, Deleted };
+LifecycleRefusal lifecycleRefusal(const SfError &error);
+LifecycleRefusal lifecycleRefusal(const Error &error);
+
 FailureKind classify(const Error &error);
 
 } // namespace lb::salesforce

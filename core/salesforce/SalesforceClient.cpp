@@ -4,6 +4,7 @@
 #include "ErrorEnvelope.h"
 #include "ResponseParser.h"
 #include "SalesforceSession.h"
+#include "SalesforceTime.h"
 #include "log/Logging.h"
 #include "net/HttpClient.h"
 #include "util/Clock.h"
@@ -425,6 +426,29 @@ void SalesforceClient::query(const QString &soql, QObject *context, Callback<Que
 void SalesforceClient::queryAll(const QString &soql, QObject *context, Callback<QueryPage> done)
 {
     queryResource(u"/queryAll"_s, soql, context, std::move(done));
+}
+
+void SalesforceClient::getDeleted(const QString &sobject, qint64 startMs, qint64 endMs,
+                                  QObject *context, Callback<DeletedRecords> done)
+{
+    if (!isApiName(sobject))
+        return failLater(context, std::move(done), badName(u"sObject"_s, sobject));
+    if (endMs < startMs)
+        return failLater(context, std::move(done),
+                         badArgument(u"The window of deletions ends before it starts."_s));
+    send({"GET",
+          apiPath(u"/sobjects/"_s + sobject + u"/deleted/"_s),
+          u"start="_s + enc(formatSalesforceDateTime(startMs)) + u"&end="_s
+              + enc(formatSalesforceDateTime(endMs)),
+          {}},
+         context, [done = std::move(done)](Result<HttpResponse> r) {
+             if (reportFailure(r, done))
+                 return;
+             Result<DeletedRecords> deleted = ResponseParser::deletedRecords(r->body);
+             if (!deleted)
+                 return done(withStatus(deleted.error(), r->status));
+             done(std::move(deleted));
+         });
 }
 
 void SalesforceClient::queryMore(const QString &nextRecordsUrl, QObject *context,

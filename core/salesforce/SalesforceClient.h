@@ -66,6 +66,9 @@ public:
                          const QStringList &fields, QObject *context, Callback<QJsonObject> done);
     void update(const QString &sobject, const QString &id, const QJsonObject &fields,
                 QObject *context, Callback<void> done);
+    // DELETE /sobjects/{sobject}/{id}: the record goes to the Recycle Bin (IsDeleted, still
+    // seen by queryAll and getDeleted). A second delete fails with ENTITY_IS_DELETED (404).
+    // (Undelete is not part of the REST API; users do it in the Recycle Bin.)
     void remove(const QString &sobject, const QString &id, QObject *context, Callback<void> done);
     // PATCH /sobjects/{sobject}/{extIdField}/{extId}: 201 created, 200/204 updated; 300 ->
     // MULTIPLE_CHOICES (several records carry the external id), 404 -> NOT_FOUND.
@@ -81,6 +84,11 @@ public:
     // `done` gets the number of records delivered.
     void queryEach(const QString &soql, bool includeDeleted, QObject *context,
                    std::function<bool(const QueryPage &)> onPage, Callback<qint64> done);
+
+    // GET /sobjects/{sobject}/deleted/?start=&end= (whole seconds, start <= end): the records
+    // deleted in the window, merged-away ones included.
+    void getDeleted(const QString &sobject, qint64 startMs, qint64 endMs, QObject *context,
+                    Callback<DeletedRecords> done);
 
     // --- sObject Collections (<= 200 records per call, results in request order)
     void createCollection(const QString &sobject, const QList<QJsonObject> &records, bool allOrNone,

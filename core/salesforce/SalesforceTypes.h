@@ -45,6 +45,23 @@ struct QueryPage
     QList<QJsonObject> records;
 };
 
+// GET /sobjects/{sobject}/deleted/?start=&end= (SALESFORCE_API.md 4.6): the records deleted
+// in the window (merged-away ones included), and how far the answer reaches.
+struct DeletedRecord
+{
+    QString id;
+    qint64 deletedDateMs = 0;
+
+    friend bool operator==(const DeletedRecord &, const DeletedRecord &) = default;
+};
+
+struct DeletedRecords
+{
+    QList<DeletedRecord> records;
+    qint64 earliestDateAvailableMs = 0; // deletions before this are gone from the Recycle Bin
+    qint64 latestDateCoveredMs = 0; // ask again from here next time
+};
+
 // One subrequest of a Composite request.
 struct CompositeSubrequest
 {

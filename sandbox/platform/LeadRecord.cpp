@@ -14,6 +14,15 @@ QJsonValue nullable(const std::optional<QString> &s)
 
 QJsonObject LeadRecord::toJson() const
 {
+    if (deleted)
+        return QJsonObject {
+            {QStringLiteral("id"), id},
+            {QStringLiteral("deleted"), true},
+            {QStringLiteral("deleted_at"), platform::formatPlatformTimestamp(deletedAt)},
+            {QStringLiteral("updated_at"), platform::formatPlatformTimestamp(updatedAt)},
+            {QStringLiteral("updated_by"), updatedBy},
+            {QStringLiteral("version"), version},
+        };
     return QJsonObject {
         {QStringLiteral("id"), id},
         {QStringLiteral("first_name"), firstName},
@@ -32,6 +41,19 @@ QJsonObject LeadRecord::toJson() const
         {QStringLiteral("updated_by"), updatedBy},
         {QStringLiteral("version"), version},
     };
+}
+
+LeadRecord LeadRecord::tombstone(qint64 nowMs, const QString &user) const
+{
+    LeadRecord t;
+    t.id = id;
+    t.status.clear();
+    t.deleted = true;
+    t.deletedAt = nowMs;
+    t.updatedBy = user;
+    t.updatedAt = updatedAt;
+    t.version = version;
+    return t;
 }
 
 QStringList LeadRecord::differences(const LeadRecord &o) const
@@ -53,6 +75,7 @@ QStringList LeadRecord::differences(const LeadRecord &o) const
     check(agentId == o.agentId, "agent_id");
     check(eligible == o.eligible, "eligible");
     check(salesforceId == o.salesforceId, "salesforce_id");
+    check(deleted == o.deleted, "deleted");
     return d;
 }
 

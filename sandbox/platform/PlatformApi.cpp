@@ -114,11 +114,25 @@ PlatformApi::PlatformApi(LeadRepository &leads, AgentRepository &agents, Platfor
 
 QString PlatformApi::eventTypeFor(const LeadRepository::Write &write)
 {
-    if (write.created)
+    if (write.stored.deleted)
+        return QStringLiteral("lead.deleted");
+    if (write.created || write.changed.contains(QStringLiteral("deleted")))
         return QStringLiteral("lead.created");
     if (write.changed == QStringList {QStringLiteral("agent_id")})
         return QStringLiteral("lead.assigned");
     return QStringLiteral("lead.updated");
+}
+
+PlatformAnswer PlatformApi::deletedAnswer(int status, const LeadRecord &tombstone)
+{
+    return PlatformAnswer::json(
+        status,
+        QJsonObject {{QStringLiteral("error"), QStringLiteral("deleted")},
+                     {QStringLiteral("message"),
+                      QStringLiteral("Lead %1 is deleted; PUT with ?restore=true brings "
+                                     "it back.")
+                          .arg(tombstone.id)},
+                     {QStringLiteral("current"), tombstone.toJson()}});
 }
 
 PlatformAnswer PlatformApi::handle(const Request &r)
@@ -143,7 +157,9 @@ PlatformAnswer PlatformApi::handle(const Request &r)
                 return writeLead(r, p.at(2), false);
             if (r.method == "PATCH")
                 return writeLead(r, p.at(2), true);
-            return notAllowed("GET, PUT, PATCH");
+            if (r.method == "DELETE")
+                return deleteLead(p.at(2));
+            return notAllowed("GET, PUT, PATCH, DELETE");
         }
     }
     if (p.size() >= 2 && p.at(0) == QLatin1String("v1") && p.at(1) == QLatin1String("agents")) {
@@ -181,7 +197,28 @@ PlatformAnswer PlatformApi::getLead(const QString &id)
     if (!lead)
         return PlatformAnswer::error(404, QStringLiteral("not_found"),
                                      QStringLiteral("There is no lead with this id."));
+    if (lead->deleted)
+        return deletedAnswer(410, *lead);
     return PlatformAnswer::json(200, lead->toJson());
+}
+
+PlatformAnswer PlatformApi::deleteLead(const QString &id)
+{
+    const LeadRecord *current = m_leads.find(id);
+    if (!current)
+        return PlatformAnswer::error(404, QStringLiteral("not_found"),
+                                     QStringLiteral("There is no lead with this id."));
+    // Deleting a tombstone again changes nothing: a client that replays a deletion it made
+    // (or that reached the platform first from someone else) is not told it failed.
+    if (current->deleted)
+        return PlatformAnswer::empty(204);
+    const qint64 now = m_clock.nowMs();
+    const auto write = m_leads.put(current->tombstone(now, QStringLiteral("api")), now);
+    logLead(QStringLiteral("delete"), write, {QStringLiteral("deleted")}, 204,
+            write.stored.updatedBy);
+    if (m_onLeadChanged)
+        m_onLeadChanged(eventTypeFor(write), write.stored);
+    return PlatformAnswer::empty(204);
 }
 
 PlatformAnswer PlatformApi::writeLead(const Request &r, const QString &id, bool partial)
@@ -199,11 +236,24 @@ PlatformAnswer PlatformApi::writeLead(const Request &r, const QString &id, bool 
     if (malformed)
         return PlatformAnswer::error(400, QStringLiteral("invalid_parameter"),
                                      QStringLiteral("If-Match must be a version number."));
+    bool restore = false;
+    if (r.query.hasQueryItem(QStringLiteral("restore"))) {
+        const QString value = r.query.queryItemValue(QStringLiteral("restore"));
+        if (partial || (value != QLatin1String("true") && value != QLatin1String("false")))
+            return PlatformAnswer::error(400, QStringLiteral("invalid_parameter"),
+                                         partial ? QStringLiteral("restore is a parameter of "
+                                                                  "PUT, not of PATCH.")
+                                                 : QStringLiteral("restore must be true or "
+                                                                  "false."));
+        restore = value == QLatin1String("true");
+    }
 
     const LeadRecord *current = m_leads.find(id);
     if (partial && !current)
         return PlatformAnswer::error(404, QStringLiteral("not_found"),
                                      QStringLiteral("There is no lead with this id."));
+    if (current && current->deleted && !restore)
+        return deletedAnswer(409, *current);
     if (ifMatch && (!current || current->version != *ifMatch)) {
         return PlatformAnswer::json(
             412,
@@ -229,10 +279,14 @@ PlatformAnswer PlatformApi::writeLead(const Request &r, const QString &id, bool 
                                              + holder);
     }
     const QString updatedBy = lead.updatedBy;
+    const bool restoring = current && current->deleted;
+    lead.deleted = false;
+    lead.deletedAt = 0;
     const auto write = m_leads.put(lead, m_clock.nowMs());
-    const int status = write.created ? 201 : 200;
-    logLead(partial ? QStringLiteral("patch") : QStringLiteral("put"), write, written, status,
-            updatedBy);
+    const int status = write.created || restoring ? 201 : 200;
+    logLead(restoring ? QStringLiteral("restore")
+                      : (partial ? QStringLiteral("patch") : QStringLiteral("put")),
+            write, written, status, updatedBy);
     if (write.changedAnything() && m_onLeadChanged)
         m_onLeadChanged(eventTypeFor(write), write.stored);
     return PlatformAnswer::json(status, write.stored.toJson());
@@ -290,6 +344,14 @@ PlatformAnswer PlatformApi::batch(const Request &r)
         seen.insert(id);
 
         const LeadRecord *current = m_leads.find(id);
+        if (current && current->deleted) {
+            QJsonObject result = itemError(id, 409, QStringLiteral("deleted"),
+                                           QStringLiteral("the lead is deleted; PUT it with "
+                                                          "?restore=true to bring it back"));
+            result.insert(QStringLiteral("current"), current->toJson());
+            results.append(result);
+            continue;
+        }
         const QJsonValue version = item.value(QStringLiteral("version"));
         if (!version.isUndefined() && !version.isNull()) {
             const qint64 expected = version.toInteger(-1);

@@ -15,9 +15,10 @@
 
 namespace lb::sandbox {
 
-// The endpoints of the lead platform API (contract v1), behind authentication, rate limiting
+// The endpoints of the lead platform API (contract v1.1), behind authentication, rate limiting
 // and faults (PlatformRouter does those). Every accepted write goes to the write log and,
-// when it changed something, to `onLeadChanged` (which sends the webhook).
+// when it changed something, to `onLeadChanged` (which sends the webhook). A deleted lead is
+// a tombstone: listed among the leads, 410 on GET, 409 on writes until PUT ?restore=true.
 class PlatformApi
 {
 public:
@@ -43,14 +44,18 @@ public:
 
     PlatformAnswer handle(const Request &request);
 
-    // The webhook type for a change: lead.created, lead.assigned (only agent_id changed),
-    // else lead.updated.
+    // The webhook type for a change: lead.deleted (now a tombstone), lead.created (new or
+    // restored), lead.assigned (only agent_id changed), else lead.updated.
     static QString eventTypeFor(const LeadRepository::Write &write);
+    // {"error": "deleted", "message", "current": tombstone}: what GET (410) and writes (409)
+    // answer for a deleted lead.
+    static PlatformAnswer deletedAnswer(int status, const LeadRecord &tombstone);
 
 private:
     PlatformAnswer listLeads(const Request &r);
     PlatformAnswer getLead(const QString &id);
     PlatformAnswer writeLead(const Request &r, const QString &id, bool partial);
+    PlatformAnswer deleteLead(const QString &id);
     PlatformAnswer batch(const Request &r);
     PlatformAnswer listAgents(const Request &r);
     PlatformAnswer putAgent(const Request &r, const QString &id);

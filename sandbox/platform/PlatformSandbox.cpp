@@ -18,6 +18,30 @@ Error sandboxError(const char *code, const QString &message)
     return makeError(QString::fromLatin1(code), message);
 }
 
+// A tombstone in a seed file, in the API's shape: {"id", "deleted": true, "deleted_at",
+// "updated_at", "updated_by", "version"}.
+Result<LeadRecord> tombstoneFromSeed(const QJsonObject &body)
+{
+    LeadRecord t;
+    t.id = body.value(QStringLiteral("id")).toString();
+    const auto deletedAt
+        = platform::parsePlatformTimestamp(body.value(QStringLiteral("deleted_at")).toString());
+    const auto updatedAt
+        = platform::parsePlatformTimestamp(body.value(QStringLiteral("updated_at")).toString());
+    const qint64 version = body.value(QStringLiteral("version")).toInteger(0);
+    if (!platform::isValidRecordId(t.id) || !deletedAt || version < 1)
+        return sandboxError("seed_invalid",
+                            QStringLiteral("a tombstone needs a valid id, deleted_at (RFC 3339) "
+                                           "and a version of at least 1"));
+    t.status.clear();
+    t.deleted = true;
+    t.deletedAt = *deletedAt;
+    t.updatedAt = updatedAt.value_or(*deletedAt);
+    t.updatedBy = body.value(QStringLiteral("updated_by")).toString(QStringLiteral("platform"));
+    t.version = version;
+    return t;
+}
+
 } // namespace
 
 PlatformSandbox::PlatformSandbox(const Clock &clock, QObject *parent)
@@ -130,6 +154,8 @@ Result<LeadRecord> PlatformSandbox::userWrite(const QString &id, const QJsonObje
     const LeadRecord *current = m_leads.find(id);
     if (create && current)
         return sandboxError("exists", QStringLiteral("Lead %1 exists already.").arg(id));
+    if (current && current->deleted)
+        return sandboxError("deleted", QStringLiteral("Lead %1 is deleted.").arg(id));
     if (!create && !current)
         return sandboxError("not_found", QStringLiteral("There is no lead %1.").arg(id));
     if (!platform::isValidRecordId(id))
@@ -183,15 +209,11 @@ Result<LeadRecord> PlatformSandbox::assignLead(const QString &id,
 Result<void> PlatformSandbox::deleteLead(const QString &id, const QString &user)
 {
     const LeadRecord *current = m_leads.find(id);
-    if (!current)
+    if (!current || current->deleted)
         return sandboxError("not_found", QStringLiteral("There is no lead %1.").arg(id));
-    // The event carries the last state as of the deletion: a newer version than any before.
-    LeadRecord last = *current;
-    last.version += 1;
-    last.updatedAt = qMax(m_clock.nowMs(), last.updatedAt);
-    last.updatedBy = user;
-    m_leads.remove(id);
-    leadChangedInternally(QStringLiteral("lead.deleted"), last);
+    const qint64 now = m_clock.nowMs();
+    const auto write = m_leads.put(current->tombstone(now, user), now);
+    leadChangedInternally(PlatformApi::eventTypeFor(write), write.stored);
     return {};
 }
 
@@ -314,6 +336,16 @@ Result<int> PlatformSandbox::seedFromJson(const QByteArray &json)
     const QJsonArray leads = root.value(QStringLiteral("leads")).toArray();
     for (qsizetype i = 0; i < leads.size(); ++i) {
         QJsonObject body = leads.at(i).toObject();
+        if (body.value(QStringLiteral("deleted")) == QJsonValue(true)) {
+            auto tombstone = tombstoneFromSeed(body);
+            if (!tombstone)
+                return sandboxError(
+                    "seed_invalid",
+                    QStringLiteral("leads[%1]: %2").arg(i).arg(tombstone.error().message));
+            m_leads.seed(*tombstone, now);
+            ++loaded;
+            continue;
+        }
         LeadRecord lead;
         lead.id = body.value(QStringLiteral("id")).toString();
         const auto updatedAt

@@ -22,7 +22,7 @@ namespace lb::sandbox {
 
 class LoopbackServer;
 
-// An emulator of the external lead platform (contract v1, ../shared/PLATFORM_API.md) on a
+// An emulator of the external lead platform (contract v1.1, ../shared/PLATFORM_API.md) on a
 // loopback QHttpServer, with a C++ API for tests, the benchmark and the demo:
 //  - the REST API: leads and agents, cursor paging by (updated_at, id), batch with per-item
 //    results, validation, version conflicts, 1 MiB limit, Bearer key, rate limit, faults;
@@ -30,7 +30,8 @@ class LoopbackServer;
 //    to the configured URL, with retries, duplicates and reordering on demand;
 //  - the platform's own users: createLead/editLead/assignLead/deleteLead change leads as
 //    someone on the platform would (new version and updated_at, updated_by = the user) and
-//    emit lead.created / lead.updated / lead.assigned / lead.deleted;
+//    emit lead.created / lead.updated / lead.assigned / lead.deleted (deleting leaves a
+//    tombstone, which lead() and leads() return with `deleted` set);
 //  - observation: records, request stats, webhook stats and a log of every API write.
 // Everything happens on the thread that owns it; it needs a running event loop.
 class PlatformSandbox : public QObject
@@ -91,8 +92,8 @@ public:
     // `count` plausible leads L-000001... (deterministic for a given seed), agents A-0001...
     void generateLeads(int count, quint32 seed = 1);
     void generateAgents(int count, quint32 seed = 1);
-    // {"leads": [lead...], "agents": [agent...]} in the API's JSON shapes. Returns how many
-    // records were loaded.
+    // {"leads": [lead...], "agents": [agent...]} in the API's JSON shapes (a lead may be a
+    // tombstone). Returns how many records were loaded.
     Result<int> seedFromFile(const QString &path);
     Result<int> seedFromJson(const QByteArray &json);
     void clear();

@@ -8,11 +8,11 @@
 
 namespace lb::sandbox {
 
-// One accepted API write (PUT, PATCH, one batch item, agent PUT/DELETE).
+// One accepted API write (PUT, PATCH, DELETE, one batch item, agent PUT/DELETE).
 struct PlatformWriteEntry
 {
     qint64 seq = 0; // 1, 2, ... in order of acceptance
-    QString operation; // put | patch | batch | agent_put | agent_delete
+    QString operation; // put | patch | batch | delete | restore | agent_put | agent_delete
     QString entity; // lead | agent
     QString id;
     QStringList fields; // data fields the request wrote

@@ -1,6 +1,8 @@
 #include "AdminEndpoint.h"
 
+#include "LeadLifecycle.h"
 #include "SandboxOrg.h"
+#include "SaveResultJson.h"
 #include "SeedLoader.h"
 
 #include <QJsonArray>
@@ -102,6 +104,77 @@ QJsonObject AdminEndpoint::stats(const SandboxOrg &org, qint64 since, qsizetype 
     return out;
 }
 
+std::optional<ApiResponse> AdminEndpoint::handleUserAction(const QString &what,
+                                                           const QByteArray &requestBody)
+{
+    if (what != "merge"_L1 && what != "convert"_L1 && what != "undelete"_L1)
+        return std::nullopt;
+    auto body = objectBody(requestBody);
+    if (!body)
+        return bad(400, body.error());
+    const auto text = [&body](const char *key) { return body->value(QLatin1StringView(key)); };
+    const auto idList = [](const QJsonValue &v) -> std::optional<QStringList> {
+        if (!v.isArray())
+            return std::nullopt;
+        QStringList ids;
+        for (const QJsonValue &id : v.toArray()) {
+            if (!id.isString())
+                return std::nullopt;
+            ids.append(id.toString());
+        }
+        return ids;
+    };
+    // A user in the UI: no API client, so no LeadBridge changeOrigin.
+    const WriteContext user {m_org.users().constFirst().userId, QString(), false, false};
+    LeadLifecycle lifecycle(m_org);
+    if (what == "merge"_L1) {
+        const auto losers = idList(text("mergeIds"));
+        if (!text("masterId").isString() || !losers
+            || !(text("fields").isUndefined() || text("fields").isObject()))
+            return bad(400,
+                       makeError(u"BAD_REQUEST"_s,
+                                 u"merge needs masterId (text), mergeIds (a list of ids) "
+                                 u"and optionally fields (an object)"_s));
+        auto merged = lifecycle.merge(text("masterId").toString(), *losers,
+                                      text("fields").toObject(), user);
+        if (!merged)
+            return bad(400, merged.error());
+        return ok({{u"masterId"_s, merged->masterId},
+                   {u"mergedIds"_s, QJsonArray::fromStringList(merged->mergedIds)}});
+    }
+    if (what == "convert"_L1) {
+        LeadLifecycle::ConvertOptions options;
+        if (!text("leadId").isString()
+            || !(text("convertedStatus").isUndefined() || text("convertedStatus").isString())
+            || !(text("doNotCreateOpportunity").isUndefined()
+                 || text("doNotCreateOpportunity").isBool()))
+            return bad(400,
+                       makeError(u"BAD_REQUEST"_s,
+                                 u"convert needs leadId (text), optionally convertedStatus "
+                                 u"(text) and doNotCreateOpportunity (true/false)"_s));
+        options.convertedStatus = text("convertedStatus").toString(options.convertedStatus);
+        options.createOpportunity = !text("doNotCreateOpportunity").toBool(false);
+        auto converted = lifecycle.convert(text("leadId").toString(), options, user);
+        if (!converted)
+            return bad(400, converted.error());
+        const auto orNull
+            = [](const QString &id) { return id.isEmpty() ? QJsonValue() : QJsonValue(id); };
+        return ok({{u"leadId"_s, converted->leadId},
+                   {u"accountId"_s, converted->accountId},
+                   {u"contactId"_s, converted->contactId},
+                   {u"opportunityId"_s, orNull(converted->opportunityId)}});
+    }
+    const auto ids = idList(text("ids"));
+    if (!text("object").isString() || !ids || ids->isEmpty())
+        return bad(
+            400,
+            makeError(u"BAD_REQUEST"_s, u"undelete needs object (text) and ids (a list of ids)"_s));
+    QJsonArray results;
+    for (const SaveResult &r : lifecycle.undelete(text("object").toString(), *ids, user))
+        results.append(QJsonDocument::fromJson(SaveResultJson::toJson(r, false)).object());
+    return ok({{u"results"_s, results}});
+}
+
 ApiResponse AdminEndpoint::handle(const ApiRequest &request)
 {
     const QString what = request.segments.value(1);
@@ -183,6 +256,10 @@ ApiResponse AdminEndpoint::handle(const ApiRequest &request)
         if (!r)
             return bad(400, r.error());
         return ok({{u"externalId"_s, true}});
+    }
+    if (m == "POST") {
+        if (auto answer = handleUserAction(what, request.body))
+            return *answer;
     }
     if (what == "save"_L1 && m == "POST") {
         auto r = m_save ? m_save() : Result<void>(makeError(u"NO_STATE"_s, u"no state file"_s));

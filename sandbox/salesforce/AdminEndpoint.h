@@ -7,6 +7,7 @@
 #include <QJsonObject>
 
 #include <functional>
+#include <optional>
 
 namespace lb::sandbox {
 
@@ -23,6 +24,11 @@ class SandboxOrg;
 //   GET  events            published platform events
 //   POST external-id       {"object":"People__c","field":"Email__c","unique":false}
 //   POST save              write the state file now (when one is configured)
+//   A Salesforce user in the UI (LeadLifecycle), writes without a Sforce-Call-Options client:
+//   POST merge      {"masterId":"00Q...","mergeIds":["00Q..."],"fields":{"Phone":"..."}}
+//   POST convert    {"leadId":"00Q...","convertedStatus":"Closed - Converted",
+//                    "doNotCreateOpportunity":false}
+//   POST undelete   {"object":"Lead","ids":["00Q..."]}   (the Recycle Bin)
 class AdminEndpoint
 {
 public:
@@ -31,6 +37,8 @@ public:
     AdminEndpoint(SandboxOrg &org, SaveHook save);
 
     static bool handles(const ApiRequest &request);
+    // POST merge / convert / undelete; nullopt for any other request.
+    std::optional<ApiResponse> handleUserAction(const QString &what, const QByteArray &body);
     ApiResponse handle(const ApiRequest &request);
 
     // The stats document (also SalesforceSandbox::stats()).

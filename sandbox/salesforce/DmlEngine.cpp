@@ -172,20 +172,74 @@ SaveResult DmlEngine::remove(const ObjectDef &object, const QString &id, const W
             u"UNABLE_TO_LOCK_ROW"_s,
             u"unable to obtain exclusive access to this record or 1 records: "_s + current.id);
     }
-    const qint64 now = m_clock.nowMs();
     Record next = current;
     next.deleted = true;
     next.values[object.isDeletedIndex()] = true;
+    return commitChange(object, loc, std::move(next), u"delete"_s, {}, ctx);
+}
+
+SaveResult DmlEngine::undelete(const ObjectDef &object, const QString &id, const WriteContext &ctx)
+{
+    const Located loc = locate(object, id);
+    if (loc.error)
+        return SaveResult::failure(*loc.error);
+    const Record &current = loc.table->at(loc.row);
+    if (!current.deleted)
+        return SaveResult::failure(u"UNDELETE_FAILED"_s, u"Entity is not in the recycle bin"_s);
+    if (auto error = checkUnique(object, *loc.table, loc.row, current.values))
+        return SaveResult::failure(*error);
+    Record next = current;
+    next.deleted = false;
+    next.values[object.isDeletedIndex()] = false;
+    return commitChange(object, loc, std::move(next), u"undelete"_s, {u"IsDeleted"_s}, ctx);
+}
+
+SaveResult DmlEngine::systemWrite(const ObjectDef &object, const QString &id,
+                                  const QList<std::pair<int, QJsonValue>> &values, bool thenDelete,
+                                  const WriteContext &ctx)
+{
+    const Located loc = locate(object, id);
+    if (loc.error)
+        return SaveResult::failure(*loc.error);
+    const Record &current = loc.table->at(loc.row);
+    if (current.deleted)
+        return SaveResult::failure(u"ENTITY_IS_DELETED"_s, u"entity is deleted"_s);
+    Record next = current;
+    QStringList changed;
+    for (const auto &[index, value] : values) {
+        if (index < 0 || index >= object.fieldCount())
+            return SaveResult::failure(
+                u"INVALID_FIELD"_s,
+                u"No such field on %1 (index %2)"_s.arg(object.name()).arg(index));
+        if (next.values[index] != value)
+            changed.append(object.field(index).name);
+        next.values[index] = value;
+    }
+    if (thenDelete) {
+        next.deleted = true;
+        next.values[object.isDeletedIndex()] = true;
+    }
+    return commitChange(object, loc, std::move(next), thenDelete ? u"delete"_s : u"update"_s,
+                        changed, ctx);
+}
+
+SaveResult DmlEngine::commitChange(const ObjectDef &object, const Located &loc, Record next,
+                                   const QString &operation, QStringList changed,
+                                   const WriteContext &ctx)
+{
+    const qint64 now = m_clock.nowMs();
+    const Record before = loc.table->at(loc.row);
     next.values[object.lastModifiedDateIndex()] = SfDateTime::format(now);
     next.values[object.lastModifiedByIndex()] = ctx.userId;
     next.values[object.systemModstampIndex()] = SfDateTime::format(now);
     next.systemModstampMs = now;
     next.lastClient = ctx.client;
-    m_data.noteReplace(loc.table, loc.row, current);
-    loc.table->replace(loc.row, next);
-    log(object, loc.table->at(loc.row), u"delete"_s, {}, {}, ctx, now);
+    m_data.noteReplace(loc.table, loc.row, before);
+    loc.table->replace(loc.row, std::move(next));
+    QStringList fields = changed;
+    log(object, loc.table->at(loc.row), operation, std::move(fields), std::move(changed), ctx, now);
     SaveResult r;
-    r.id = next.id;
+    r.id = loc.table->at(loc.row).id;
     r.success = true;
     return r;
 }

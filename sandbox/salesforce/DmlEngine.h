@@ -41,6 +41,16 @@ public:
     SaveResult upsert(const ObjectDef &object, int keyFieldIndex, const QString &keyValue,
                       const RecordInput &input, const WriteContext &ctx, bool updateOnly = false);
     SaveResult remove(const ObjectDef &object, const QString &id, const WriteContext &ctx);
+    // What the Recycle Bin's "Undelete" does (a UI user; the REST API has no undelete).
+    // UNDELETE_FAILED when the record is not deleted, DUPLICATE_VALUE when a live record took
+    // its unique external id meanwhile.
+    SaveResult undelete(const ObjectDef &object, const QString &id, const WriteContext &ctx);
+    // Sets fields that only the org itself writes (a merge's MasterRecordId, a conversion's
+    // fields), with the system fields any change brings; `thenDelete` soft-deletes the record
+    // in the same write (a merge's losers). Logged as "update", or "delete" with thenDelete.
+    SaveResult systemWrite(const ObjectDef &object, const QString &id,
+                           const QList<std::pair<int, QJsonValue>> &values, bool thenDelete,
+                           const WriteContext &ctx);
     SaveResult publish(const ObjectDef &event, const RecordInput &input, const WriteContext &ctx);
 
     // MALFORMED_ID as Salesforce words it for a record id.
@@ -54,6 +64,10 @@ private:
         std::optional<SfError> error;
     };
     Located locate(const ObjectDef &object, const QString &id) const;
+    // Replaces the located row by `next` with fresh LastModified/SystemModstamp values, and
+    // journals and logs the write.
+    SaveResult commitChange(const ObjectDef &object, const Located &loc, Record next,
+                            const QString &operation, QStringList changed, const WriteContext &ctx);
     SaveResult save(const ObjectDef &object, RecordTable *table, int row, const RecordInput &input,
                     const WriteContext &ctx);
     std::optional<SfError> resolveRelationships(const ObjectDef &object, const RecordInput &input,

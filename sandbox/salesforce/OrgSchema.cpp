@@ -169,6 +169,16 @@ std::unique_ptr<ObjectDef> makeLead()
     FieldDef converted = checkbox(u"IsConverted"_s, u"Converted"_s);
     converted.updateable = false;
     o->addField(converted);
+    // Set by a conversion or a merge (LeadLifecycle), never by an API write.
+    o->addField(readOnly(field(u"ConvertedDate"_s, u"Converted Date"_s, FieldType::Date)));
+    o->addField(readOnly(reference(u"ConvertedAccountId"_s, u"Converted Account ID"_s, u"Account"_s,
+                                   u"ConvertedAccount"_s)));
+    o->addField(readOnly(reference(u"ConvertedContactId"_s, u"Converted Contact ID"_s, u"Contact"_s,
+                                   u"ConvertedContact"_s)));
+    o->addField(readOnly(reference(u"ConvertedOpportunityId"_s, u"Converted Opportunity ID"_s,
+                                   u"Opportunity"_s, u"ConvertedOpportunity"_s)));
+    o->addField(readOnly(
+        reference(u"MasterRecordId"_s, u"Master Record ID"_s, u"Lead"_s, u"MasterRecord"_s)));
     addAuditFields(*o);
     o->addField(externalKey(u"Platform_Lead_Id__c"_s, u"Platform Lead Id"_s));
     o->addField(

@@ -12,7 +12,7 @@ namespace lb::sandbox {
 struct WriteLogEntry
 {
     qint64 seq = 0; // 1, 2, ... in commit order
-    QString operation; // insert | update | delete
+    QString operation; // insert | update | delete | undelete
     QString object;
     QString recordId;
     QString externalId; // the object's unique external id after the write, if any

@@ -5,11 +5,10 @@
 //
 //   node sandbox-conformance.cjs /path/to/leadbridge-sandbox
 
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const readline = require('node:readline');
+const { startSandbox } = require('./sandbox-process.cjs');
 
 let jsforce;
 try {
@@ -42,28 +41,6 @@ function seedFile(dir) {
   const file = path.join(dir, 'seed.json');
   fs.writeFileSync(file, JSON.stringify({ Lead: leads }));
   return file;
-}
-
-function startSandbox(binary, seed) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['--login-port', '0', '--instance-port', '0', '--seed', seed], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start in 60 s')), 60000);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the sandbox exited early with code ${code}`));
-    });
-    readline.createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve({ child, info: JSON.parse(line) });
-      } catch (e) {
-        reject(new Error(`unexpected first line from the sandbox: ${line}`));
-      }
-    });
-  });
 }
 
 async function crud(conn) {

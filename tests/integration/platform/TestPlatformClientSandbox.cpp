@@ -309,6 +309,94 @@ private slots:
         QCOMPARE(stale->first().current->lastName, QStringLiteral("New"));
     }
 
+    // Contract v1.1: a deleted lead is a tombstone in listings, a typed "deleted" error on
+    // reads (410) and writes (409), a deleted batch item, until restored.
+    void deleteAndRestore()
+    {
+        const auto created = wait<LeadWrite>([&](auto done) {
+            m_client->putLead(lead(QStringLiteral("L-1")), std::nullopt, this, std::move(done));
+        });
+        QVERIFY(created.ok());
+        QVERIFY(wait<LeadWrite>([&](auto done) {
+                    m_client->putLead(lead(QStringLiteral("L-2")), std::nullopt, this,
+                                      std::move(done));
+                }).ok());
+
+        const auto deleted = wait<void>(
+            [&](auto done) { m_client->deleteLead(QStringLiteral("L-1"), this, std::move(done)); });
+        QVERIFY2(deleted.ok(), qPrintable(deleted.ok() ? QString() : describe(deleted.error())));
+        // Deleting a tombstone again is no failure; an unknown lead is.
+        QVERIFY(wait<void>([&](auto done) {
+                    m_client->deleteLead(QStringLiteral("L-1"), this, std::move(done));
+                }).ok());
+        const auto unknown = wait<void>([&](auto done) {
+            m_client->deleteLead(QStringLiteral("L-404"), this, std::move(done));
+        });
+        QVERIFY(!unknown.ok());
+        QCOMPARE(unknown.error().httpStatus, 404);
+        QCOMPARE(unknown.error().code, QStringLiteral("not_found"));
+        QVERIFY(!LeadPlatformClient::isDeleted(unknown.error()));
+        const auto badId = wait<void>([&](auto done) {
+            m_client->deleteLead(QStringLiteral("../agents/A-1"), this, std::move(done));
+        });
+        QCOMPARE(badId.error().code, QStringLiteral("invalid_argument"));
+
+        const auto page = wait<LeadPage>(
+            [&](auto done) { m_client->listLeads(std::nullopt, {}, 100, this, std::move(done)); });
+        QVERIFY2(page.ok(), qPrintable(page.ok() ? QString() : describe(page.error())));
+        QCOMPARE(page->leads.size(), 1);
+        QCOMPARE(page->leads.first().id, QStringLiteral("L-2"));
+        QCOMPARE(page->tombstones.size(), 1);
+        const PlatformTombstone tombstone = page->tombstones.first();
+        QCOMPARE(tombstone.id, QStringLiteral("L-1"));
+        QCOMPARE(tombstone.version, created->lead.version + 1);
+        QVERIFY(tombstone.deletedAt >= created->lead.updatedAt);
+
+        const auto get = wait<PlatformLead>(
+            [&](auto done) { m_client->getLead(QStringLiteral("L-1"), this, std::move(done)); });
+        QVERIFY(!get.ok());
+        QCOMPARE(get.error().httpStatus, 410);
+        QVERIFY(LeadPlatformClient::isDeleted(get.error()));
+        QVERIFY(!get.error().retryable);
+        QCOMPARE(LeadPlatformClient::tombstoneOf(get.error()), std::optional(tombstone));
+        QVERIFY(!LeadPlatformClient::conflictCurrent(get.error()));
+
+        const auto put = wait<LeadWrite>([&](auto done) {
+            m_client->putLead(lead(QStringLiteral("L-1")), std::nullopt, this, std::move(done));
+        });
+        QCOMPARE(put.error().httpStatus, 409);
+        QCOMPARE(LeadPlatformClient::tombstoneOf(put.error()), std::optional(tombstone));
+        const auto patch = wait<PlatformLead>([&](auto done) {
+            m_client->patchLead(QStringLiteral("L-1"), QJsonObject {{QStringLiteral("score"), 1}},
+                                this, std::move(done));
+        });
+        QVERIFY(LeadPlatformClient::isDeleted(patch.error()));
+        const auto batch = wait<QList<BatchItemResult>>([&](auto done) {
+            m_client->batchUpsert(QList<PlatformLead> {lead(QStringLiteral("L-1"))}, this,
+                                  std::move(done));
+        });
+        QVERIFY(batch.ok());
+        QVERIFY(batch->first().isDeleted());
+        QCOMPARE(batch->first().tombstone, std::optional(tombstone));
+        QVERIFY(!batch->first().current);
+
+        const auto restored = wait<LeadWrite>([&](auto done) {
+            m_client->restoreLead(lead(QStringLiteral("L-1"), QStringLiteral("Byron")), this,
+                                  std::move(done));
+        });
+        QVERIFY2(restored.ok(), qPrintable(restored.ok() ? QString() : describe(restored.error())));
+        QVERIFY(restored->created);
+        QCOMPARE(restored->lead.lastName, QStringLiteral("Byron"));
+        QCOMPARE(restored->lead.version, tombstone.version + 1);
+        QVERIFY(!m_sandbox->lead(QStringLiteral("L-1"))->deleted);
+        // Restoring a lead that is not deleted is an ordinary update.
+        const auto again = wait<LeadWrite>([&](auto done) {
+            m_client->restoreLead(lead(QStringLiteral("L-1")), this, std::move(done));
+        });
+        QVERIFY(again.ok());
+        QVERIFY(!again->created);
+    }
+
     void batchOfFiveHundred()
     {
         QList<PlatformLead> leads;

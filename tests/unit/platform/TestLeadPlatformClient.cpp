@@ -167,6 +167,47 @@ private slots:
         QCOMPARE(s.query.queryItemValue(QStringLiteral("limit")), QStringLiteral("250"));
     }
 
+    void deleteAndRestoreSendTheContractsRequests()
+    {
+        auto c = client();
+        answer(204, {});
+        QVERIFY(wait<void>([&](auto done) {
+                    c->deleteLead(QStringLiteral("L-1"), this, std::move(done));
+                }).ok());
+        answer(201, leadJson("L-1", 3));
+        const auto restored = wait<LeadWrite>(
+            [&](auto done) { c->restoreLead(lead(QStringLiteral("L-1")), this, std::move(done)); });
+        QVERIFY(restored.ok());
+        QVERIFY(restored->created);
+        QCOMPARE(m_seen.size(), 2);
+        QCOMPARE(m_seen.at(0).method, QByteArray("DELETE"));
+        QCOMPARE(m_seen.at(0).path, QStringLiteral("/v1/leads/L-1"));
+        QCOMPARE(m_seen.at(1).method, QByteArray("PUT"));
+        QCOMPARE(m_seen.at(1).query.queryItemValue(QStringLiteral("restore")),
+                 QStringLiteral("true"));
+        QCOMPARE(QJsonDocument::fromJson(m_seen.at(1).body).object().value(u"last_name"),
+                 QJsonValue(lead().lastName));
+    }
+
+    void listingSeparatesTombstones()
+    {
+        auto c = client();
+        answer(200,
+               R"({"data":[)" + leadJson("L-1", 1)
+                   + R"(,{"id":"L-2","deleted":true,"deleted_at":"2026-01-01T00:00:00.000Z",)"
+                     R"("updated_at":"2026-01-01T00:00:00.000Z","updated_by":"api","version":4}],)"
+                     R"("next_cursor":null})");
+        const auto r = wait<LeadPage>(
+            [&](auto done) { c->listLeads(std::nullopt, {}, 10, this, std::move(done)); });
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QCOMPARE(r->leads.size(), 1);
+        QCOMPARE(r->leads.first().id, QStringLiteral("L-1"));
+        QCOMPARE(r->tombstones.size(), 1);
+        QCOMPARE(r->tombstones.first().id, QStringLiteral("L-2"));
+        QCOMPARE(r->tombstones.first().version, Q_INT64_C(4));
+        QVERIFY(!r->hasMore());
+    }
+
     void malformedAnswers_data()
     {
         QTest::addColumn<int>("status");
@@ -179,6 +220,10 @@ private slots:
             << 200
             << QByteArray(R"({"data":[{"id":"L-1","updated_at":"2026-01-01T00:00:00.000Z"}]})");
         QTest::newRow("lead item not an object") << 200 << QByteArray(R"({"data":[7]})");
+        QTest::newRow("tombstone without deleted_at")
+            << 200
+            << QByteArray(R"({"data":[{"id":"L-1","deleted":true,)"
+                          R"("updated_at":"2026-01-01T00:00:00.000Z","version":2}]})");
     }
 
     void malformedAnswers()
@@ -229,6 +274,8 @@ private slots:
         QTest::newRow("lead id with slash") << 4;
         QTest::newRow("agent id with space") << 5;
         QTest::newRow("patch id empty") << 6;
+        QTest::newRow("delete id with slash") << 7;
+        QTest::newRow("restore id with query") << 8;
     }
 
     void refusedArgumentsSendNothing()
@@ -261,6 +308,12 @@ private slots:
             break;
         case 6:
             c->patchLead(QString(), {}, this, fail);
+            break;
+        case 7:
+            c->deleteLead(QStringLiteral("L-1/../x"), this, fail);
+            break;
+        case 8:
+            c->restoreLead(lead(QStringLiteral("L?restore=false")), this, fail);
             break;
         }
         QVERIFY(!error.has_value()); // always asynchronous

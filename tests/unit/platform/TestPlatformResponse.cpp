@@ -49,6 +49,10 @@ private slots:
         QTest::newRow("500") << 500 << QByteArray("oops") << "server_error" << true;
         QTest::newRow("503 with code") << 503 << QByteArray(R"({"error":"service_unavailable"})")
                                        << "service_unavailable" << true;
+        QTest::newRow("410 without body") << 410 << QByteArray() << "deleted" << false;
+        QTest::newRow("409 deleted")
+            << 409 << QByteArray(R"({"error":"deleted"})") << "deleted" << false;
+        QTest::newRow("409 without body") << 409 << QByteArray() << "conflict" << false;
         QTest::newRow("418") << 418 << QByteArray() << "http_418" << false;
         QTest::newRow("hostile code ignored")
             << 400 << QByteArray(R"({"error":"<script>alert(1)</script>"})") << "bad_request"
@@ -100,6 +104,41 @@ private slots:
         QVERIFY(current.has_value());
         QCOMPARE(current->version, Q_INT64_C(4));
         QVERIFY(!LeadPlatformClient::conflictCurrent(response::errorOf(answer(412), kNowMs)));
+    }
+
+    void deletedCarriesTheTombstone_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::newRow("GET 410") << 410;
+        QTest::newRow("PUT 409") << 409;
+    }
+
+    void deletedCarriesTheTombstone()
+    {
+        QFETCH(int, status);
+        const QByteArray body = R"({"error":"deleted","message":"gone","current":{"id":"L-1",
+            "deleted":true,"deleted_at":"2026-01-01T00:00:00.000Z",
+            "updated_at":"2026-01-01T00:00:00.000Z","updated_by":"api","version":5}})";
+        const Error e = response::errorOf(answer(status, body), kNowMs);
+        QVERIFY(LeadPlatformClient::isDeleted(e));
+        const auto tombstone = LeadPlatformClient::tombstoneOf(e);
+        QVERIFY(tombstone.has_value());
+        QCOMPARE(tombstone->id, QStringLiteral("L-1"));
+        QCOMPARE(tombstone->version, Q_INT64_C(5));
+        // A tombstone is never read as the current lead of a conflict.
+        QVERIFY(!LeadPlatformClient::conflictCurrent(e));
+
+        // Without a (valid) tombstone the error is still "deleted", with nothing to read.
+        const Error bare = response::errorOf(answer(status, R"({"error":"deleted"})"), kNowMs);
+        QVERIFY(LeadPlatformClient::isDeleted(bare));
+        QVERIFY(!LeadPlatformClient::tombstoneOf(bare));
+        const Error broken = response::errorOf(
+            answer(status, R"({"error":"deleted","current":{"id":"L-1","deleted":true}})"), kNowMs);
+        QVERIFY(!LeadPlatformClient::tombstoneOf(broken));
+        // Other conflicts are not deletions.
+        const Error duplicate
+            = response::errorOf(answer(409, R"({"error":"duplicate_salesforce_id"})"), kNowMs);
+        QVERIFY(!LeadPlatformClient::isDeleted(duplicate));
     }
 
     void validationDetailsAreKept()

@@ -1,6 +1,7 @@
 #include "platform/PlatformTime.h"
 #include "platform/PlatformTypes.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -245,6 +246,58 @@ private slots:
         QJsonObject json = validLead();
         json.insert(QStringLiteral("priority"), QStringLiteral("high"));
         QVERIFY(PlatformLead::fromJson(json).ok());
+    }
+
+    void tombstoneRoundTrip()
+    {
+        const QJsonObject json = obj(R"({"id":"L-000123","deleted":true,
+            "deleted_at":"2026-11-22T13:05:00.000Z","updated_at":"2026-11-22T13:05:00.000Z",
+            "updated_by":"maria","version":4})");
+        QVERIFY(PlatformTombstone::isTombstone(json));
+        QVERIFY(!PlatformTombstone::isTombstone(validLead()));
+        const auto t = PlatformTombstone::fromJson(json);
+        QVERIFY2(t.ok(), qPrintable(t.ok() ? QString() : t.error().message));
+        QCOMPARE(t->id, QStringLiteral("L-000123"));
+        QCOMPARE(t->deletedAt, Q_INT64_C(1795352700000));
+        QCOMPARE(t->updatedBy, QStringLiteral("maria"));
+        QCOMPARE(t->version, Q_INT64_C(4));
+        QCOMPARE(t->toJson(), json);
+    }
+
+    void tombstoneInvalid_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value"); // undefined = remove the field
+        QTest::newRow("deleted false") << "deleted" << QJsonValue(false);
+        QTest::newRow("deleted text") << "deleted" << QJsonValue(QStringLiteral("true"));
+        QTest::newRow("no deleted_at") << "deleted_at" << QJsonValue(QJsonValue::Undefined);
+        QTest::newRow("deleted_at garbage") << "deleted_at" << QJsonValue(QStringLiteral("now"));
+        QTest::newRow("no updated_at") << "updated_at" << QJsonValue(QJsonValue::Undefined);
+        QTest::newRow("no version") << "version" << QJsonValue(QJsonValue::Undefined);
+        QTest::newRow("version 0") << "version" << QJsonValue(0);
+        QTest::newRow("bad id") << "id" << QJsonValue(QStringLiteral("L 1/../x"));
+        QTest::newRow("updated_by control character")
+            << "updated_by" << QJsonValue(QStringLiteral("a\tb"));
+    }
+
+    void tombstoneInvalid()
+    {
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        QJsonObject json = obj(R"({"id":"L-1","deleted":true,
+            "deleted_at":"2026-11-22T13:05:00.000Z","updated_at":"2026-11-22T13:05:00.000Z",
+            "updated_by":"api","version":2})");
+        QVERIFY(PlatformTombstone::fromJson(json).ok());
+        if (value.isUndefined())
+            json.remove(field);
+        else
+            json.insert(field, value);
+        const auto t = PlatformTombstone::fromJson(json);
+        QVERIFY(!t.ok());
+        QCOMPARE(t.error().code, QStringLiteral("invalid_record"));
+        const auto issues = t.error().details.value(QStringLiteral("issues")).toArray();
+        QCOMPARE(issues.size(), 1);
+        QCOMPARE(issues.first().toObject().value(QStringLiteral("field")).toString(), field);
     }
 
     void agentRoundTrip()

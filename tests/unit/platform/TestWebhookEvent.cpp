@@ -15,6 +15,12 @@ QByteArray lead(const QByteArray &extra = {})
         + extra + "}";
 }
 
+QByteArray tombstone()
+{
+    return R"({"id":"L-1","deleted":true,"deleted_at":"2026-01-01T00:00:00.000Z",)"
+           R"("updated_at":"2026-01-01T00:00:00.000Z","updated_by":"maria","version":2})";
+}
+
 QByteArray makeEvent(const QByteArray &id = "\"evt_1\"",
                      const QByteArray &type = "\"lead.updated\"",
                      const QByteArray &occurred = "\"2026-01-01T00:00:01.000Z\"",
@@ -41,6 +47,16 @@ private slots:
         for (const char *type : {"lead.created", "lead.updated", "lead.assigned", "lead.deleted"})
             QTest::newRow(type) << makeEvent("\"evt_1\"", '"' + QByteArray(type) + '"') << 0
                                 << QString();
+        QTest::newRow("lead.deleted with tombstone") << makeEvent(
+            "\"evt_1\"", "\"lead.deleted\"", "\"2026-01-01T00:00:01.000Z\"", tombstone())
+                                                     << 0 << QString();
+        QTest::newRow("tombstone in lead.updated") << makeEvent(
+            "\"evt_1\"", "\"lead.updated\"", "\"2026-01-01T00:00:01.000Z\"", tombstone())
+                                                   << 422 << "invalid_data";
+        QTest::newRow("tombstone without deleted_at")
+            << makeEvent("\"evt_1\"", "\"lead.deleted\"", "\"2026-01-01T00:00:01.000Z\"",
+                         tombstone().replace(R"("deleted_at":"2026-01-01T00:00:00.000Z",)", ""))
+            << 422 << "invalid_data";
         QTest::newRow("unknown fields ignored")
             << QByteArray(R"({"x":1,)") + makeEvent().mid(1) << 0 << QString();
 
@@ -108,6 +124,12 @@ private slots:
             QCOMPARE(parsed->lead.id, QStringLiteral("L-1"));
             QCOMPARE(parsed->lead.version, Q_INT64_C(2));
             QCOMPARE(parsed->occurredAt, Q_INT64_C(1767225601000));
+            // Only lead.deleted carries a tombstone, and then it is read as one.
+            QCOMPARE(parsed->tombstone.has_value(), body.contains("\"deleted\":true"));
+            if (parsed->tombstone) {
+                QCOMPARE(parsed->tombstone->updatedBy, QStringLiteral("maria"));
+                QCOMPARE(parsed->lead.updatedAt, parsed->tombstone->updatedAt);
+            }
             return;
         }
         QVERIFY(!parsed.ok());

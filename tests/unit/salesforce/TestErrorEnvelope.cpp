@@ -142,6 +142,16 @@ private slots:
             << QByteArray("{\"error\":\"invalid_grant\",\"error_description\":\"authentication "
                           "failure\"}")
             << u"invalid_grant"_s << false << int(FailureKind::AuthFailed);
+        QTest::newRow("converted lead 400")
+            << 400
+            << QByteArray("[{\"message\":\"cannot reference converted lead\",\"errorCode\":"
+                          "\"CANNOT_UPDATE_CONVERTED_LEAD\",\"fields\":[]}]")
+            << u"CANNOT_UPDATE_CONVERTED_LEAD"_s << false << permanent;
+        QTest::newRow("deleted 404")
+            << 404
+            << QByteArray("[{\"message\":\"entity is deleted\",\"errorCode\":"
+                          "\"ENTITY_IS_DELETED\",\"fields\":[]}]")
+            << u"ENTITY_IS_DELETED"_s << false << permanent;
         QTest::newRow("404 not found")
             << 404 << QByteArray("[{\"errorCode\":\"NOT_FOUND\",\"message\":\"x\"}]")
             << u"NOT_FOUND"_s << false << permanent;
@@ -163,6 +173,34 @@ private slots:
         QCOMPARE(e.retryable, retryable);
         QCOMPARE(int(classify(e)), kind);
         QVERIFY(!e.message.isEmpty());
+    }
+
+    void lifecycleRefusals_data()
+    {
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<int>("refusal");
+        QTest::newRow("converted")
+            << u"CANNOT_UPDATE_CONVERTED_LEAD"_s << int(LifecycleRefusal::ConvertedLead);
+        QTest::newRow("deleted") << u"ENTITY_IS_DELETED"_s << int(LifecycleRefusal::Deleted);
+        QTest::newRow("validation")
+            << u"FIELD_CUSTOM_VALIDATION_EXCEPTION"_s << int(LifecycleRefusal::None);
+        QTest::newRow("lower case is another code")
+            << u"cannot_update_converted_lead"_s << int(LifecycleRefusal::None);
+        QTest::newRow("empty") << QString() << int(LifecycleRefusal::None);
+    }
+
+    void lifecycleRefusals()
+    {
+        QFETCH(QString, code);
+        QFETCH(int, refusal);
+        QCOMPARE(int(lifecycleRefusal(SfError {code, u"x"_s, {}})), refusal);
+        // A whole-call error, even one wrongly marked retryable, is never retried.
+        Error e {code, u"x"_s, 503, true};
+        QCOMPARE(int(lifecycleRefusal(e)), refusal);
+        if (refusal != int(LifecycleRefusal::None))
+            QCOMPARE(classify(e), FailureKind::Permanent);
+        else
+            QCOMPARE(classify(e), FailureKind::Transient);
     }
 
     void transportFailuresKeepTheirCode_data()
