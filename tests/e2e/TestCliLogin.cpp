@@ -119,9 +119,12 @@ private:
     }
 
     // Starts `login --no-browser` and returns the address it prints.
-    static QUrl startLogin(QProcess &p, const QStringList &extra = {})
+    QUrl startLogin(QProcess &p) const
     {
-        p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"), extra);
+        p.setProcessEnvironment(environment());
+        p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
+                {QStringLiteral("--profile"), m_profile, QStringLiteral("login"),
+                 QStringLiteral("--no-browser")});
         if (!p.waitForStarted(30'000))
             return {};
         QByteArray out;
@@ -138,10 +141,7 @@ private:
     void signIn()
     {
         QProcess p;
-        p.setProcessEnvironment(environment());
-        const QUrl url = startLogin(p,
-                                    {QStringLiteral("--profile"), m_profile,
-                                     QStringLiteral("login"), QStringLiteral("--no-browser")});
+        const QUrl url = startLogin(p);
         QVERIFY(url.isValid());
         QCOMPARE(QUrlQuery(url).queryItemValue(QStringLiteral("code_challenge_method")),
                  QStringLiteral("S256"));
@@ -215,10 +215,7 @@ private slots:
     void cancelledAndTimedOutSignInsSaySo()
     {
         QProcess p;
-        p.setProcessEnvironment(environment());
-        const QUrl url = startLogin(p,
-                                    {QStringLiteral("--profile"), m_profile,
-                                     QStringLiteral("login"), QStringLiteral("--no-browser")});
+        const QUrl url = startLogin(p);
         QVERIFY(url.isValid());
         ::kill(static_cast<pid_t>(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(30'000));
