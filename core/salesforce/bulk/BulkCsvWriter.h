@@ -18,7 +18,8 @@ class BulkCsvWriter
 public:
     explicit BulkCsvWriter(QStringList columns);
 
-    // The columns of these records in first-seen order ("attributes" left out).
+    // The columns of these records in first-seen order, each record's keys in QJsonObject's
+    // (sorted) order ("attributes" left out).
     static QStringList columnsOf(const QList<QJsonObject> &records);
     static QByteArray write(const QList<QJsonObject> &records);
 
