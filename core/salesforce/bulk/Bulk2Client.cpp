@@ -205,15 +205,21 @@ void Bulk2Client::ingest(const Bulk2JobSpec &spec, const QByteArray &csv, QObjec
         spec, guard,
         [this, guard, csv, onCreated = std::move(onCreated),
          done = std::move(done)](Result<Bulk2Job> job) mutable {
+            if (!guard)
+                return;
             if (!job)
                 return done(job.error());
             if (onCreated)
                 onCreated(*job);
             const QString id = job->id;
             upload(id, csv, guard, [this, guard, id, done = std::move(done)](Result<void> up) {
+                if (!guard)
+                    return;
                 if (!up)
                     return done(up.error());
                 closeJob(id, guard, [this, guard, done](Result<Bulk2Job> closed) {
+                    if (!guard)
+                        return;
                     if (!closed)
                         return done(closed.error());
                     collect(closed->id, guard, done);
