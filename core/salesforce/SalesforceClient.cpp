@@ -187,11 +187,11 @@ void SalesforceClient::dispatch(const Call &call, const QPointer<QObject> &guard
     request.timeoutMs = m_config.timeoutMs;
     const QString token = m_session.accessToken();
     request.setHeader("Authorization", "Bearer " + token.toUtf8());
-    request.setHeader("Accept", "application/json");
+    request.setHeader("Accept", call.accept);
     if (!m_config.callOptionsClient.isEmpty())
         request.setHeader("Sforce-Call-Options", "client=" + m_config.callOptionsClient.toUtf8());
     if (!call.body.isEmpty())
-        request.setHeader("Content-Type", "application/json");
+        request.setHeader("Content-Type", call.contentType);
     if (call.identityEncoding)
         request.setHeader("Accept-Encoding", "identity");
     m_http.send(
@@ -239,6 +239,15 @@ void SalesforceClient::dispatch(const Call &call, const QPointer<QObject> &guard
             if (guard)
                 done(r);
         });
+}
+
+void SalesforceClient::sendRaw(RawRequest request, QObject *context,
+                               std::function<void(Result<HttpResponse>)> done)
+{
+    Call call {request.method, apiPath(request.resource), request.query, std::move(request.body)};
+    call.contentType = request.contentType;
+    call.accept = request.accept;
+    send(std::move(call), context, std::move(done));
 }
 
 void SalesforceClient::observeLimits(const HttpResponse &response)

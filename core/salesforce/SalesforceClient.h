@@ -123,6 +123,22 @@ public:
     void publishEvent(const QString &eventName, const QJsonObject &fields, QObject *context,
                       Callback<QString> done);
 
+    // --- Other API families on the same session, allowlist and call count (Bulk API 2.0).
+    // `resource` is below apiPath() and already percent-encoded, like `query`. The answer is
+    // the HTTP response as it came (any status; 401 refreshes and replays once as above), or
+    // the error of a request that got no answer.
+    struct RawRequest
+    {
+        QByteArray method;
+        QString resource;
+        QString query;
+        QByteArray body;
+        QByteArray contentType = "application/json";
+        QByteArray accept = "application/json";
+    };
+    void sendRaw(RawRequest request, QObject *context,
+                 std::function<void(Result<HttpResponse>)> done);
+
     // The latest view of the allowance (Sforce-Limit-Info merged with the last /limits).
     ApiLimits lastLimits() const { return m_limits; }
     // REST requests that got an HTTP answer (each is one API call for Salesforce's count).
@@ -140,6 +156,8 @@ private:
         QString query; // already percent-encoded, without '?'
         QByteArray body;
         bool identityEncoding = false; // ask for an uncompressed answer
+        QByteArray contentType = "application/json";
+        QByteArray accept = "application/json";
     };
     using RawCallback = std::function<void(Result<HttpResponse>)>;
 

@@ -18,6 +18,9 @@ void ApiUsage::reset()
 {
     m_used = 0;
     m_byKind.clear();
+    m_bulkBatches = 0;
+    m_bulkQueryJobs = 0;
+    m_bulkQueryBytes = 0;
 }
 
 QByteArray ApiUsage::limitInfo() const

@@ -22,6 +22,16 @@ public:
     const QHash<QString, qint64> &byKind() const { return m_byKind; }
     void reset();
 
+    // Bulk API 2.0 counters of /limits: ingest batches (one per 10,000 records of a job,
+    // DailyBulkApiBatches), query jobs (DailyBulkV2QueryJobs) and query result bytes
+    // (DailyBulkV2QueryFileStorageMB).
+    void countBulkBatches(qint64 batches) { m_bulkBatches += batches; }
+    void countBulkQueryJob() { ++m_bulkQueryJobs; }
+    void countBulkQueryBytes(qint64 bytes) { m_bulkQueryBytes += bytes; }
+    qint64 bulkBatches() const { return m_bulkBatches; }
+    qint64 bulkQueryJobs() const { return m_bulkQueryJobs; }
+    qint64 bulkQueryBytes() const { return m_bulkQueryBytes; }
+
     // api-usage=N/M
     QByteArray limitInfo() const;
 
@@ -29,6 +39,9 @@ private:
     qint64 m_used = 0;
     qint64 m_max = 100'000;
     QHash<QString, qint64> m_byKind;
+    qint64 m_bulkBatches = 0;
+    qint64 m_bulkQueryJobs = 0;
+    qint64 m_bulkQueryBytes = 0;
 };
 
 } // namespace lb::sandbox

@@ -4,7 +4,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace lb::sandbox {
 
-Result<QList<CsvReader::Row>> CsvReader::parse(const QByteArray &data)
+Result<QList<CsvReader::Row>> CsvReader::parse(const QByteArray &data, QChar delimiter)
 {
     QString text = QString::fromUtf8(data);
     if (text.startsWith(QChar(0xFEFF)))
@@ -56,7 +56,7 @@ Result<QList<CsvReader::Row>> CsvReader::parse(const QByteArray &data)
             }
             continue;
         }
-        if (c == u',') {
+        if (c == delimiter) {
             endField();
             rowHasContent = true;
         } else if (c == u'\r' || c == u'\n') {

@@ -7,15 +7,23 @@ namespace lb::sandbox {
 QJsonObject FaultConfig::toJson() const
 {
     return QJsonObject {
-        {u"fail503"_s, fail503},   {u"lockRate"_s, lockRate},       {u"hangRate"_s, hangRate},
-        {u"dropRate"_s, dropRate}, {u"slowMs"_s, slowMs},           {u"slowRate"_s, slowRate},
-        {u"seed"_s, qint64(seed)}, {u"includeAuth"_s, includeAuth},
+        {u"fail503"_s, fail503},
+        {u"lockRate"_s, lockRate},
+        {u"hangRate"_s, hangRate},
+        {u"dropRate"_s, dropRate},
+        {u"slowMs"_s, slowMs},
+        {u"slowRate"_s, slowRate},
+        {u"seed"_s, qint64(seed)},
+        {u"includeAuth"_s, includeAuth},
+        {u"bulkFailRate"_s, bulkFailRate},
+        {u"bulkSlowMs"_s, bulkSlowMs},
     };
 }
 
 bool FaultConfig::any() const
 {
-    return fail503 > 0 || lockRate > 0 || hangRate > 0 || dropRate > 0 || slowMs > 0;
+    return fail503 > 0 || lockRate > 0 || hangRate > 0 || dropRate > 0 || slowMs > 0
+        || bulkFailRate > 0 || bulkSlowMs > 0;
 }
 
 Result<FaultConfig> FaultConfig::fromJson(const QJsonObject &json, const FaultConfig &base)
@@ -29,6 +37,7 @@ Result<FaultConfig> FaultConfig::fromJson(const QJsonObject &json, const FaultCo
             : k == "hangRate"_L1          ? &c.hangRate
             : k == "dropRate"_L1          ? &c.dropRate
             : k == "slowRate"_L1          ? &c.slowRate
+            : k == "bulkFailRate"_L1      ? &c.bulkFailRate
                                           : nullptr;
         if (ratio) {
             if (!v.isDouble() || v.toDouble() < 0.0 || v.toDouble() > 1.0)
@@ -38,6 +47,10 @@ Result<FaultConfig> FaultConfig::fromJson(const QJsonObject &json, const FaultCo
             if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 600'000)
                 return makeError(u"BAD_FAULT"_s, u"slowMs must be 0..600000"_s);
             c.slowMs = v.toInt();
+        } else if (k == "bulkSlowMs"_L1) {
+            if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 600'000)
+                return makeError(u"BAD_FAULT"_s, u"bulkSlowMs must be 0..600000"_s);
+            c.bulkSlowMs = v.toInt();
         } else if (k == "seed"_L1) {
             if (!v.isDouble() || v.toDouble() < 0)
                 return makeError(u"BAD_FAULT"_s, u"seed must be a non-negative integer"_s);
@@ -99,6 +112,14 @@ bool FaultInjector::drawLock()
     if (!draw(m_config.lockRate))
         return false;
     ++m_counters.lock;
+    return true;
+}
+
+bool FaultInjector::drawBulkFailure()
+{
+    if (!draw(m_config.bulkFailRate))
+        return false;
+    ++m_counters.bulkFail;
     return true;
 }
 

@@ -20,6 +20,9 @@ struct FaultConfig
     double slowRate = 1.0; // ... for this share of requests
     quint64 seed = 1;
     bool includeAuth = false; // also fault the OAuth endpoints, not only REST
+    // Bulk API 2.0 (rows of ingest jobs also draw lockRate, as every written record does):
+    double bulkFailRate = 0.0; // a job fails as a whole (ingest jobs after their first chunk)
+    int bulkSlowMs = 0; // a closed job waits this long before it starts processing
 
     QJsonObject toJson() const;
     // Applies the keys present in `json` on top of `base`; unknown keys and values outside
@@ -40,6 +43,7 @@ public:
         qint64 drop = 0;
         qint64 slow = 0;
         qint64 lock = 0;
+        qint64 bulkFail = 0;
     };
 
     void configure(const FaultConfig &config);
@@ -50,6 +54,8 @@ public:
     int drawDelayMs();
     // One draw per written record.
     bool drawLock();
+    // One draw per Bulk API 2.0 job when it starts processing.
+    bool drawBulkFailure();
 
     const Counters &counters() const { return m_counters; }
     void resetCounters() { m_counters = {}; }

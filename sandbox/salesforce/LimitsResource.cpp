@@ -16,6 +16,13 @@ QJsonObject limit(qint64 max, qint64 remaining)
     return QJsonObject {{u"Max"_s, max}, {u"Remaining"_s, remaining}};
 }
 
+QJsonObject remainingOf(qint64 max, qint64 used)
+{
+    return limit(max, qMax<qint64>(0, max - used));
+}
+
+constexpr qint64 kMiB = 1024 * 1024;
+
 } // namespace
 
 ApiResponse LimitsResource::handle(const ApiUsage &usage)
@@ -25,9 +32,10 @@ ApiResponse LimitsResource::handle(const ApiUsage &usage)
     const QJsonObject body {
         {u"DailyApiRequests"_s, daily},
         {u"DailyAsyncApexExecutions"_s, limit(250000, 250000)},
-        {u"DailyBulkApiBatches"_s, limit(15000, 15000)},
-        {u"DailyBulkV2QueryFileStorageMB"_s, limit(976562, 976562)},
-        {u"DailyBulkV2QueryJobs"_s, limit(10000, 10000)},
+        {u"DailyBulkApiBatches"_s, remainingOf(15000, usage.bulkBatches())},
+        {u"DailyBulkV2QueryFileStorageMB"_s,
+         remainingOf(976562, (usage.bulkQueryBytes() + kMiB - 1) / kMiB)},
+        {u"DailyBulkV2QueryJobs"_s, remainingOf(10000, usage.bulkQueryJobs())},
         {u"DailyDurableStreamingApiEvents"_s, limit(10000, 10000)},
         {u"DailyGenericStreamingApiEvents"_s, limit(10000, 10000)},
         {u"DailyStandardVolumePlatformEvents"_s, limit(10000, 10000)},

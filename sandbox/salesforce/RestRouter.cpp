@@ -1,5 +1,7 @@
 #include "RestRouter.h"
 
+#include "BulkIngestResource.h"
+#include "BulkQueryResource.h"
 #include "CollectionsResource.h"
 #include "CompositeResource.h"
 #include "LimitsResource.h"
@@ -29,6 +31,8 @@ RestRouter::RestRouter(SandboxOrg &org)
     , m_query(std::make_unique<QueryResource>(org))
     , m_collections(std::make_unique<CollectionsResource>(org))
     , m_composite(std::make_unique<CompositeResource>(org, *this))
+    , m_bulkIngest(std::make_unique<BulkIngestResource>(org))
+    , m_bulkQuery(std::make_unique<BulkQueryResource>(org))
 { }
 
 RestRouter::~RestRouter() = default;
@@ -75,6 +79,8 @@ QString RestRouter::usageKind(const RestCall &call) const
                                                                       : u"composite"_s;
     if (first == "limits"_L1)
         return u"limits"_s;
+    if (first == "jobs"_L1)
+        return u"bulk"_s;
     return u"other"_s;
 }
 
@@ -96,6 +102,12 @@ ApiResponse RestRouter::route(const RestCall &call)
     }
     if (p[0] == "limits"_L1 && p.size() == 1)
         return LimitsResource::handle(m_org.usage());
+    if (p[0] == "jobs"_L1 && p.size() >= 2 && !call.request.internal) {
+        if (p[1] == "ingest"_L1)
+            return m_bulkIngest->handle(call);
+        if (p[1] == "query"_L1)
+            return m_bulkQuery->handle(call);
+    }
     return notFound();
 }
 

@@ -13,6 +13,8 @@ class SObjectResource;
 class QueryResource;
 class CollectionsResource;
 class CompositeResource;
+class BulkIngestResource;
+class BulkQueryResource;
 
 // Everything under /services/data: versions, authentication (Bearer or OAuth scheme, 401
 // INVALID_SESSION_ID), the daily allocation (403 REQUEST_LIMIT_EXCEEDED), counting each call
@@ -42,6 +44,8 @@ private:
     std::unique_ptr<QueryResource> m_query;
     std::unique_ptr<CollectionsResource> m_collections;
     std::unique_ptr<CompositeResource> m_composite;
+    std::unique_ptr<BulkIngestResource> m_bulkIngest;
+    std::unique_ptr<BulkQueryResource> m_bulkQuery;
 };
 
 } // namespace lb::sandbox

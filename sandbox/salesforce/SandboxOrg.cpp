@@ -102,6 +102,7 @@ void SandboxOrg::reset()
 {
     m_data.clear();
     m_cursors.clear();
+    m_bulk.clear();
     m_usage.reset();
     m_faults.resetCounters();
 }

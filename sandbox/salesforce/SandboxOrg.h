@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiUsage.h"
+#include "BulkJobStore.h"
 #include "DmlEngine.h"
 #include "FaultInjector.h"
 #include "JwtVerifier.h"
@@ -42,6 +43,7 @@ public:
     const FaultInjector &faults() const { return m_faults; }
     QueryCursorStore &cursors() { return m_cursors; }
     JwtVerifier &jwt() { return m_jwt; }
+    BulkJobStore &bulkJobs() { return m_bulk; }
 
     // Makes a text, e-mail or number field usable as an external id (e.g. People__c.Email__c,
     // not unique, to exercise the 300 Multiple Choices answer of an upsert).
@@ -57,7 +59,7 @@ public:
     const QString &instanceUrl() const { return m_instanceUrl; }
     QString identityUrl(const SandboxUser &user) const;
 
-    // Records, logs, locators and API counters go; sessions and configuration stay.
+    // Records, logs, locators, Bulk jobs and API counters go; sessions and configuration stay.
     void reset();
 
 private:
@@ -74,6 +76,7 @@ private:
     JwtVerifier m_jwt;
     QString m_loginUrl;
     QString m_instanceUrl;
+    BulkJobStore m_bulk {*this};
 };
 
 } // namespace lb::sandbox
