@@ -253,12 +253,12 @@ private slots:
         QCOMPARE(same.status, 200);
         const WireReply comp = m_wire->rest(
             "POST", u"/composite"_s,
-            QJsonObject {
-                {u"allOrNone"_s, false},
-                {u"compositeRequest"_s,
-                 QJsonArray {QJsonObject {{u"method"_s, u"DELETE"_s},
-                                          {u"url"_s, QString(u"/services/data/v62.0/sobjects/Lead/"_s + a)},
-                                          {u"referenceId"_s, u"del"_s}}}}});
+            QJsonObject {{u"allOrNone"_s, false},
+                         {u"compositeRequest"_s,
+                          QJsonArray {QJsonObject {
+                              {u"method"_s, u"DELETE"_s},
+                              {u"url"_s, QString(u"/services/data/v62.0/sobjects/Lead/"_s + a)},
+                              {u"referenceId"_s, u"del"_s}}}}});
         QCOMPARE(comp.status, 200);
         QVERIFY(m_sandbox->updateRecord(u"Lead"_s, b, {{u"Company"_s, u"UI"_s}}).ok());
 
