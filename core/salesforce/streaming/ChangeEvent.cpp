@@ -106,7 +106,7 @@ Result<ChangeEvent> ChangeEvent::fromDelivery(const BayeuxMessage &message)
         return bad(u"entityName is missing"_s);
     const auto type = changeTypeFromName(h.value(u"changeType").toString());
     if (!type)
-        return bad(u"unknown changeType "_s + h.value(u"changeType").toString());
+        return bad(u"unknown changeType "_s + h.value(u"changeType").toString().left(40));
     e.changeType = *type;
     const auto ids = texts(h.value(u"recordIds"));
     if (!ids)
