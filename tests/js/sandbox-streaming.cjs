@@ -30,7 +30,8 @@ function check(condition, message) {
 
 function startSandbox(binary) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['--login-port', '0', '--instance-port', '0', '--no-platform'], {
+    const child = spawn(binary, ['--login-port', '0', '--instance-port', '0', '--no-platform',
+      '--streaming-timeout-ms', '3000'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const timer = setTimeout(() => reject(new Error('the sandbox did not start in 60 s')), 60000);

@@ -133,7 +133,8 @@ void CometdChangeEventSource::post(const QJsonArray &messages, qint64 timeoutMs,
     request.url.setQuery(QString());
     request.body = QJsonDocument(messages).toJson(QJsonDocument::Compact);
     request.timeoutMs = int(qMin<qint64>(timeoutMs, std::numeric_limits<int>::max()));
-    request.setHeader("Authorization", "Bearer " + m_session.accessToken().toUtf8());
+    m_sentToken = m_session.accessToken();
+    request.setHeader("Authorization", "Bearer " + m_sentToken.toUtf8());
     request.setHeader("Content-Type", "application/json");
     if (!m_options.callOptionsClient.isEmpty())
         request.setHeader("Sforce-Call-Options", "client=" + m_options.callOptionsClient.toUtf8());
@@ -388,15 +389,15 @@ void CometdChangeEventSource::refreshThenHandshake()
         return;
     }
     m_refreshedSinceHandshake = true;
-    m_session.refreshAfterRejection(
-        m_session.accessToken(), m_epoch.get(), [this](Result<void> ok) {
-            if (!ok) {
-                emit streamError({StreamError::Kind::AuthFailed, {}, 0, ok.error()});
-                backoffThen(&CometdChangeEventSource::handshake, ok.error());
-                return;
-            }
-            handshake();
-        });
+    // The token that was refused: if another caller has replaced it since, no new grant.
+    m_session.refreshAfterRejection(m_sentToken, m_epoch.get(), [this](Result<void> ok) {
+        if (!ok) {
+            emit streamError({StreamError::Kind::AuthFailed, {}, 0, ok.error()});
+            backoffThen(&CometdChangeEventSource::handshake, ok.error());
+            return;
+        }
+        handshake();
+    });
 }
 
 void CometdChangeEventSource::backoffThen(void (CometdChangeEventSource::*step)(), const Error &why)

@@ -82,6 +82,7 @@ private:
     QHash<QString, qint64> m_positions;
     QStringList m_subscribed;
     QString m_clientId;
+    QString m_sentToken; // the access token of the last request
     qint64 m_timeoutMs = 0;
     qint64 m_intervalMs = 0;
     int m_messageId = 0;
