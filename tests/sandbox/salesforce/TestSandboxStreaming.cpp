@@ -206,6 +206,27 @@ private slots:
         QVERIFY(!payload.contains(u"LastName")); // only changed fields on UPDATE
     }
 
+    void eventsForAClientThatHungUpWaitForItsNextConnect()
+    {
+        join(u"/data/LeadChangeEvent"_s);
+        QNetworkRequest request {QUrl(m_sandbox->cometdUrl())};
+        for (const auto &[name, value] : headers(m_wire->token))
+            request.setRawHeader(name, value);
+        QNetworkReply *held = m_wire->nam().post(
+            request,
+            QJsonDocument(QJsonArray {message(u"/meta/connect"_s,
+                                              {{u"connectionType"_s, u"long-polling"_s}})})
+                .toJson());
+        QTest::qWait(50);
+        held->abort(); // the client goes away while its connect is held
+        held->deleteLater();
+        QTest::qWait(50);
+        QVERIFY(m_sandbox->createRecord(u"Lead"_s, lead(u"P-1"_s)).ok());
+        const QList<QJsonObject> events = deliveries(connect());
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(header(events[0]).value(u"changeType").toString(), u"CREATE"_s);
+    }
+
     void heldConnectTimesOutEmpty()
     {
         join(u"/data/LeadChangeEvent"_s);
