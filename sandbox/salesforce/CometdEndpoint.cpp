@@ -82,10 +82,9 @@ bool channelCarries(const QString &channel, const ChangeEvent &event)
     return channel == kAllChanges || channel == ChangeEvent::channelFor(event.entityName);
 }
 
-bool knownChannel(const QString &channel)
+bool isEventChannel(const QString &channel)
 {
-    return channel == kAllChanges || channel == ChangeEvent::channelFor(u"Lead"_s)
-        || channel == ChangeEvent::channelFor(u"People__c"_s);
+    return channel.startsWith(u"/event/"_s);
 }
 
 } // namespace
@@ -96,11 +95,33 @@ CometdEndpoint::CometdEndpoint(SandboxOrg &org, QObject *parent)
 {
     m_org.data().changes().setListener(
         [this](const QList<ChangeEvent> &events) { onCommitted(events); });
+    m_org.data().events().setListener(
+        [this](const QList<PublishedEvent> &events) { onPublished(events); });
 }
 
 CometdEndpoint::~CometdEndpoint()
 {
     m_org.data().changes().setListener({});
+    m_org.data().events().setListener({});
+}
+
+bool CometdEndpoint::knownChannel(const QString &channel) const
+{
+    if (isEventChannel(channel)) {
+        const ObjectDef *def = m_org.schema().object(channel.mid(7));
+        return def && def->isPlatformEvent() && def->name() == channel.mid(7);
+    }
+    return channel == kAllChanges || channel == ChangeEvent::channelFor(u"Lead"_s)
+        || channel == ChangeEvent::channelFor(u"People__c"_s);
+}
+
+QJsonObject CometdEndpoint::platformEventData(const PublishedEvent &event)
+{
+    return QJsonObject {
+        {u"schema"_s, QString(u"PE"_s + event.eventType.left(20))},
+        {u"payload"_s, event.fields},
+        {u"event"_s, QJsonObject {{u"replayId"_s, event.replayId}, {u"EventUuid"_s, event.uuid}}},
+    };
 }
 
 bool CometdEndpoint::handles(const ApiRequest &request)
@@ -352,6 +373,9 @@ QJsonObject CometdEndpoint::subscribe(Client &client, const QJsonObject &message
         return r;
     }
     const ChangeEventLog &changes = m_org.data().changes();
+    const PlatformEventLog &published = m_org.data().events();
+    const bool events = isEventChannel(channel);
+    const qint64 last = events ? published.nextReplayId() - 1 : changes.lastReplayId();
     qint64 from = -1;
     const QJsonValue replay
         = message.value(u"ext").toObject().value(u"replay").toObject().value(channel);
@@ -360,7 +384,8 @@ QJsonObject CometdEndpoint::subscribe(Client &client, const QJsonObject &message
         const double d = replay.toDouble(-3);
         valid = replay.isDouble() && d == double(qint64(d));
         from = valid ? qint64(d) : 0;
-        valid = valid && (from == -1 || from == -2 || (from >= 0 && changes.isValidReplayId(from)));
+        const bool retained = events ? from >= 0 && from <= last : changes.isValidReplayId(from);
+        valid = valid && (from == -1 || from == -2 || (from >= 0 && retained));
     }
     if (!valid) {
         const QString given = replay.isDouble()
@@ -375,13 +400,20 @@ QJsonObject CometdEndpoint::subscribe(Client &client, const QJsonObject &message
         r.insert(u"subscription"_s, channel);
         return r;
     }
-    Subscription sub {channel, from == -1 ? changes.lastReplayId() : from == -2 ? 0 : from};
+    Subscription sub {channel, from == -1 ? last : from == -2 ? 0 : from};
     client.subscriptions.removeIf([&](const Subscription &s) { return s.channel == channel; });
     client.subscriptions.append(sub);
     Subscription &stored = client.subscriptions.last();
+    if (events) {
+        for (const PublishedEvent &e : published.events()) {
+            if (e.eventType == channel.mid(7))
+                queueFor(client, stored, e.replayId, platformEventData(e));
+        }
+        return r;
+    }
     for (const ChangeEvent &e : changes.after(stored.position)) {
         if (channelCarries(channel, e))
-            queueFor(client, stored, e);
+            queueFor(client, stored, e.replayId, e.toData());
     }
     return r;
 }
@@ -395,13 +427,14 @@ QJsonObject CometdEndpoint::unsubscribe(Client &client, const QJsonObject &messa
     return r;
 }
 
-void CometdEndpoint::queueFor(Client &client, Subscription &subscription, const ChangeEvent &event)
+bool CometdEndpoint::queueFor(Client &client, Subscription &subscription, qint64 replayId,
+                              const QJsonObject &data)
 {
-    if (event.replayId <= subscription.position)
-        return;
-    subscription.position = event.replayId;
-    client.queued.append(
-        QJsonObject {{u"channel"_s, subscription.channel}, {u"data"_s, event.toData()}});
+    if (replayId <= subscription.position)
+        return false;
+    subscription.position = replayId;
+    client.queued.append(QJsonObject {{u"channel"_s, subscription.channel}, {u"data"_s, data}});
+    return true;
 }
 
 void CometdEndpoint::onCommitted(const QList<ChangeEvent> &events)
@@ -409,8 +442,22 @@ void CometdEndpoint::onCommitted(const QList<ChangeEvent> &events)
     for (auto &[id, client] : m_clients) {
         for (const ChangeEvent &e : events) {
             for (Subscription &s : client.subscriptions) {
-                if (channelCarries(s.channel, e))
-                    queueFor(client, s, e);
+                if (!isEventChannel(s.channel) && channelCarries(s.channel, e))
+                    queueFor(client, s, e.replayId, e.toData());
+            }
+        }
+        if (client.held && !client.queued.isEmpty())
+            release(client);
+    }
+}
+
+void CometdEndpoint::onPublished(const QList<PublishedEvent> &events)
+{
+    for (auto &[id, client] : m_clients) {
+        for (const PublishedEvent &e : events) {
+            for (Subscription &s : client.subscriptions) {
+                if (isEventChannel(s.channel) && s.channel.mid(7) == e.eventType)
+                    queueFor(client, s, e.replayId, platformEventData(e));
             }
         }
         if (client.held && !client.queued.isEmpty())

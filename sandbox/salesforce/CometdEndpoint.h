@@ -2,6 +2,7 @@
 
 #include "ApiRequest.h"
 #include "ChangeEventLog.h"
+#include "PlatformEventLog.h"
 #include "SfHttpServer.h"
 #include "util/Result.h"
 
@@ -19,8 +20,9 @@ class SandboxOrg;
 
 // The Streaming API on the instance host: Bayeux over long-polling at /cometd/NN.N
 // (SALESFORCE_API.md 8.1-8.4). Clients handshake, subscribe to Change Data Capture channels
-// with the replay extension and hold a /meta/connect that is answered as soon as events are
-// committed, or after the advised timeout. Single-threaded, like the rest of the org.
+// (and platform event channels /event/<Name>__e) with the replay extension and hold a /meta/connect
+// that is answered as soon as events are committed, or after the advised timeout. Single-threaded,
+// like the rest of the org.
 //
 // Admin knobs (not counted, not faulted) under /__sandbox/streaming:
 //   GET  /__sandbox/streaming                 clients, subscriptions, retained events
@@ -75,7 +77,12 @@ private:
     QJsonObject subscribe(Client &client, const QJsonObject &message);
     QJsonObject unsubscribe(Client &client, const QJsonObject &message);
     void onCommitted(const QList<ChangeEvent> &events);
-    void queueFor(Client &client, Subscription &subscription, const ChangeEvent &event);
+    void onPublished(const QList<PublishedEvent> &events);
+    bool knownChannel(const QString &channel) const;
+    // Queues what the subscription has not had yet; false for events it already had.
+    bool queueFor(Client &client, Subscription &subscription, qint64 replayId,
+                  const QJsonObject &data);
+    static QJsonObject platformEventData(const PublishedEvent &event);
     // Answers the held connect (if any) with the queued deliveries.
     void release(Client &client);
     void expireIdleClients(qint64 nowMs);

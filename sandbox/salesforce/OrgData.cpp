@@ -55,6 +55,7 @@ void OrgData::clearJournal()
 {
     m_journal.clear();
     m_changes.commit();
+    m_events.commit();
 }
 
 void OrgData::noteAppend(RecordTable *table)

@@ -227,6 +227,55 @@ private slots:
         QCOMPARE(header(events[0]).value(u"changeType").toString(), u"CREATE"_s);
     }
 
+    void platformEventsFanOut()
+    {
+        QVERIFY(!handshake().isEmpty());
+        QCOMPARE(subscribe(u"/event/Nope__e"_s).value(u"error").toString(),
+                 u"400::The channel you requested to subscribe to does not exist in "
+                 u"{/event/Nope__e}"_s);
+        join(u"/event/Lead_Assigned__e"_s);
+        auto publish = [&](const QString &key) {
+            return m_wire
+                ->rest(
+                    "POST", u"/sobjects/Lead_Assigned__e/"_s,
+                    QJsonObject {{u"Platform_Lead_Id__c"_s, key}, {u"Agent_Id__c"_s, u"A-0042"_s}})
+                .status;
+        };
+        QCOMPARE(publish(u"P-1"_s), 201);
+        QVERIFY(m_sandbox->createRecord(u"Lead"_s, lead(u"P-2"_s)).ok()); // not on this channel
+        QCOMPARE(publish(u"P-3"_s), 201);
+        QList<QJsonObject> events;
+        for (int i = 0; i < 3 && events.size() < 2; ++i)
+            events += deliveries(connect());
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events[0].value(u"channel").toString(), u"/event/Lead_Assigned__e"_s);
+        const QJsonObject payload
+            = events[0].value(u"data").toObject().value(u"payload").toObject();
+        QCOMPARE(payload.value(u"Platform_Lead_Id__c").toString(), u"P-1"_s);
+        QVERIFY(payload.value(u"CreatedById").toString().startsWith(u"005"));
+        QVERIFY(replayIdOf(events[1]) > replayIdOf(events[0]));
+
+        // Replay: -2 gets both, a stored id only the later one.
+        QVERIFY(!handshake().isEmpty());
+        QVERIFY(subscribe(u"/event/Lead_Assigned__e"_s, -2).value(u"successful").toBool());
+        QCOMPARE(deliveries(connect()).size(), 2);
+        QVERIFY(!handshake().isEmpty());
+        QVERIFY(subscribe(u"/event/Lead_Assigned__e"_s, replayIdOf(events[0]))
+                    .value(u"successful")
+                    .toBool());
+        const QList<QJsonObject> later = deliveries(connect());
+        QCOMPARE(later.size(), 1);
+        QCOMPARE(later[0]
+                     .value(u"data")
+                     .toObject()
+                     .value(u"payload")
+                     .toObject()
+                     .value(u"Platform_Lead_Id__c")
+                     .toString(),
+                 u"P-3"_s);
+        QVERIFY(!subscribe(u"/event/Lead_Assigned__e"_s, 999).value(u"successful").toBool());
+    }
+
     void heldConnectTimesOutEmpty()
     {
         join(u"/data/LeadChangeEvent"_s);
