@@ -105,6 +105,8 @@ int main(int argc, char *argv[])
     opt(u"daily-limit"_s, u"Daily API allocation (default 100000)."_s, u"n"_s);
     opt(u"api-used"_s, u"API calls already used today (default 0)."_s, u"n"_s);
     opt(u"max-api-version"_s, u"Highest API version served (default 62)."_s, u"n"_s);
+    opt(u"streaming-timeout-ms"_s,
+        u"How long a Streaming API connect is held without events (default 110000)."_s, u"ms"_s);
     opt(u"fail-503"_s, u"Share of REST requests answered 503."_s, u"ratio"_s);
     opt(u"lock-rate"_s, u"Share of written records failing with UNABLE_TO_LOCK_ROW."_s, u"ratio"_s);
     opt(u"slow-ms"_s, u"Delay answers by this many milliseconds."_s, u"ms"_s);
@@ -152,6 +154,8 @@ int main(int argc, char *argv[])
     c.dailyApiLimit = integer(p, u"daily-limit"_s, c.dailyApiLimit, 1, 1'000'000'000'000LL);
     c.apiUsed = integer(p, u"api-used"_s, 0, 0, 1'000'000'000'000LL);
     c.maxApiVersion = int(integer(p, u"max-api-version"_s, c.maxApiVersion, c.minApiVersion, 99));
+    c.streamingTimeoutMs
+        = int(integer(p, u"streaming-timeout-ms"_s, c.streamingTimeoutMs, 100, 600'000));
     c.faults.fail503 = ratio(p, u"fail-503"_s, 0);
     c.faults.lockRate = ratio(p, u"lock-rate"_s, 0);
     c.faults.hangRate = ratio(p, u"hang-rate"_s, 0);

@@ -509,6 +509,7 @@ void DmlEngine::log(const ObjectDef &object, const Record &record, const QString
 {
     if (ctx.seeding)
         return;
+    stageChangeEvent(object, record, operation, changed, ctx, nowMs);
     WriteLogEntry e;
     e.operation = operation;
     e.object = object.name();
@@ -522,6 +523,54 @@ void DmlEngine::log(const ObjectDef &object, const Record &record, const QString
     e.client = ctx.client;
     e.timeMs = nowMs;
     m_data.writeLog().append(std::move(e));
+}
+
+void DmlEngine::stageChangeEvent(const ObjectDef &object, const Record &record,
+                                 const QString &operation, const QStringList &changed,
+                                 const WriteContext &ctx, qint64 nowMs)
+{
+    if (!ChangeEventLog::tracks(object.name()))
+        return;
+    ChangeEvent e;
+    e.entityName = object.name();
+    e.recordIds = {record.id};
+    e.commitTimestamp = nowMs;
+    e.commitUser = ctx.userId;
+    if (!ctx.api.isEmpty()) {
+        e.changeOrigin = u"com/salesforce/api/"_s + ctx.api;
+        if (!ctx.client.isEmpty())
+            e.changeOrigin += u";client="_s + ctx.client;
+    }
+    // Fields a change event carries: what a user or the system wrote, not the id, the
+    // deletion flag or SystemModstamp.
+    auto carried = [&](int i) {
+        const FieldDef &f = object.field(i);
+        return i != object.idIndex() && i != object.isDeletedIndex()
+            && i != object.systemModstampIndex() && f.type != FieldType::Id;
+    };
+    if (operation == "insert"_L1) {
+        e.changeType = u"CREATE"_s;
+        for (int i = 0; i < object.fieldCount(); ++i) {
+            if (carried(i) && !record.values[i].isNull())
+                e.fields.insert(object.field(i).name, record.values[i]);
+        }
+    } else if (operation == "delete"_L1) {
+        e.changeType = u"DELETE"_s;
+    } else if (operation == "undelete"_L1) {
+        e.changeType = u"UNDELETE"_s;
+    } else {
+        e.changeType = u"UPDATE"_s;
+        e.changedFields = changed;
+        const QString lastModified = object.field(object.lastModifiedDateIndex()).name;
+        if (!e.changedFields.contains(lastModified))
+            e.changedFields.append(lastModified);
+        for (const QString &name : std::as_const(e.changedFields)) {
+            const int i = object.indexOf(name);
+            if (i >= 0 && carried(i))
+                e.fields.insert(name, record.values[i]);
+        }
+    }
+    m_data.changes().stage(std::move(e));
 }
 
 } // namespace lb::sandbox

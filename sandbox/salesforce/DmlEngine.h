@@ -25,6 +25,9 @@ struct WriteContext
     bool seeding = false;
     // Draw UNABLE_TO_LOCK_ROW faults (API writes); in-process writes of the C++ API do not.
     bool faults = true;
+    // The API and version for CDC's changeOrigin ("rest/62.0"); empty for the writes of the
+    // C++ API and the admin endpoint, which play a user in the Salesforce UI.
+    QString api {};
 };
 
 // Every record write of the org goes through here: per-record validation with Salesforce's
@@ -78,6 +81,8 @@ private:
                                        int selfRow, const QList<QJsonValue> &values) const;
     void log(const ObjectDef &object, const Record &record, const QString &operation,
              QStringList fields, QStringList changed, const WriteContext &ctx, qint64 nowMs);
+    void stageChangeEvent(const ObjectDef &object, const Record &record, const QString &operation,
+                          const QStringList &changed, const WriteContext &ctx, qint64 nowMs);
 
     const OrgSchema &m_schema;
     OrgData &m_data;

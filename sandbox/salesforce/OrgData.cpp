@@ -32,7 +32,7 @@ IdGenerator &OrgData::ids(const QString &keyPrefix)
 
 OrgData::Savepoint OrgData::savepoint() const
 {
-    return {m_journal.size(), m_writeLog.size(), m_events.size()};
+    return {m_journal.size(), m_writeLog.size(), m_events.size(), m_changes.stagedCount()};
 }
 
 void OrgData::rollbackTo(const Savepoint &savepoint)
@@ -48,6 +48,14 @@ void OrgData::rollbackTo(const Savepoint &savepoint)
     m_writeLog.truncate(savepoint.writeLog);
     ++m_generation;
     m_events.truncate(savepoint.events);
+    m_changes.dropStagedAfter(savepoint.changes);
+}
+
+void OrgData::clearJournal()
+{
+    m_journal.clear();
+    m_changes.commit();
+    m_events.commit();
 }
 
 void OrgData::noteAppend(RecordTable *table)
@@ -69,6 +77,7 @@ void OrgData::clear()
     m_journal.clear();
     m_writeLog.clear();
     m_events.clear();
+    m_changes.clear();
     ++m_generation;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChangeEventLog.h"
 #include "IdGenerator.h"
 #include "OrgSchema.h"
 #include "PlatformEventLog.h"
@@ -22,6 +23,7 @@ public:
         size_t journal = 0;
         qsizetype writeLog = 0;
         qsizetype events = 0;
+        qsizetype changes = 0;
     };
 
     explicit OrgData(const OrgSchema *schema);
@@ -36,11 +38,14 @@ public:
     const WriteLog &writeLog() const { return m_writeLog; }
     PlatformEventLog &events() { return m_events; }
     const PlatformEventLog &events() const { return m_events; }
+    ChangeEventLog &changes() { return m_changes; }
+    const ChangeEventLog &changes() const { return m_changes; }
 
     Savepoint savepoint() const;
     void rollbackTo(const Savepoint &savepoint);
-    // Forget the undo information: the current request is over.
-    void clearJournal() { m_journal.clear(); }
+    // Forget the undo information: the current request is over and what it wrote is
+    // committed, so its change events are published.
+    void clearJournal();
     void noteAppend(RecordTable *table);
     void noteReplace(RecordTable *table, int row, Record before);
 
@@ -68,6 +73,7 @@ private:
     std::vector<JournalEntry> m_journal;
     WriteLog m_writeLog;
     PlatformEventLog m_events;
+    ChangeEventLog m_changes;
     quint64 m_generation = 0;
 };
 

@@ -29,6 +29,17 @@ void PlatformEventLog::truncate(qsizetype size)
 {
     while (m_events.size() > size)
         m_events.removeLast();
+    m_committed = qMin(m_committed, m_events.size());
+}
+
+void PlatformEventLog::commit()
+{
+    if (m_committed >= m_events.size())
+        return;
+    const QList<PublishedEvent> fresh = m_events.mid(m_committed);
+    m_committed = m_events.size();
+    if (m_listener)
+        m_listener(fresh);
 }
 
 } // namespace lb::sandbox

@@ -4,6 +4,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 namespace lb::sandbox {
 
 struct PublishedEvent
@@ -19,13 +21,23 @@ struct PublishedEvent
     QJsonObject toJson() const;
 };
 
-// Platform events published through REST, kept for tests (and later the CometD fan-out).
+// Platform events published through REST: kept for tests and for replay, and handed to the
+// Streaming API's /event/<Name> channels when the publishing request commits.
 class PlatformEventLog
 {
 public:
+    using Listener = std::function<void(const QList<PublishedEvent> &)>;
+
     void append(PublishedEvent event);
     void truncate(qsizetype size);
-    void clear() { m_events.clear(); }
+    void clear()
+    {
+        m_events.clear();
+        m_committed = 0;
+    }
+    // The request is over: what it published goes to the listener.
+    void commit();
+    void setListener(Listener listener) { m_listener = std::move(listener); }
     const QList<PublishedEvent> &events() const { return m_events; }
     qsizetype size() const { return m_events.size(); }
     qint64 nextReplayId() const { return m_nextReplayId; }
@@ -33,6 +45,8 @@ public:
 private:
     QList<PublishedEvent> m_events;
     qint64 m_nextReplayId = 1;
+    qsizetype m_committed = 0; // events handed to the listener
+    Listener m_listener;
 };
 
 } // namespace lb::sandbox

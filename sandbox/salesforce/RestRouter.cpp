@@ -145,9 +145,11 @@ ApiResponse RestRouter::handle(const ApiRequest &request)
                                           u"TotalRequests Limit exceeded."_s);
         } else {
             const QString client = callOptionsClient(request.header("sforce-call-options"));
-            RestCall call {request, QString::number(version) + u".0"_s,
-                           version, request.segments.mid(3),
-                           session, {session->grant.userId, client, false}};
+            const QString versionText = QString::number(version) + u".0"_s;
+            RestCall call {
+                request, versionText,
+                version, request.segments.mid(3),
+                session, {session->grant.userId, client, false, true, u"rest/"_s + versionText}};
             m_org.usage().count(usageKind(call));
             response = route(call);
             m_org.data().clearJournal();

@@ -1,6 +1,7 @@
 #include "SalesforceSandbox.h"
 
 #include "AdminEndpoint.h"
+#include "CometdEndpoint.h"
 #include "OAuthEndpoint.h"
 #include "RestRouter.h"
 #include "SandboxOrg.h"
@@ -25,14 +26,18 @@ SalesforceSandbox::SalesforceSandbox(SandboxConfig config, const Clock &clock, Q
     , m_org(std::make_unique<SandboxOrg>(std::move(config), clock))
     , m_router(std::make_unique<RestRouter>(*m_org))
     , m_oauth(std::make_unique<OAuthEndpoint>(*m_org))
-    , m_admin(std::make_unique<AdminEndpoint>(*m_org, [this]() -> Result<void> {
-        if (m_org->config().statePath.isEmpty())
-            return makeError(u"NO_STATE"_s, u"the sandbox was started without a state file"_s);
-        auto r = saveState(m_org->config().statePath);
-        if (r)
-            m_savedGeneration = m_org->data().generation();
-        return r;
-    }))
+    , m_admin(std::make_unique<AdminEndpoint>(
+          *m_org,
+          [this]() -> Result<void> {
+              if (m_org->config().statePath.isEmpty())
+                  return makeError(u"NO_STATE"_s,
+                                   u"the sandbox was started without a state file"_s);
+              auto r = saveState(m_org->config().statePath);
+              if (r)
+                  m_savedGeneration = m_org->data().generation();
+              return r;
+          }))
+    , m_cometd(std::make_unique<CometdEndpoint>(*m_org))
 {
     connect(&m_saveTimer, &QTimer::timeout, this, [this] {
         if (auto r = saveIfChanged(); !r)
@@ -127,6 +132,17 @@ QString SalesforceSandbox::restBaseUrl(int version) const
 SfHttpServer::Outcome SalesforceSandbox::dispatch(const ApiRequest &request, bool instanceHost)
 {
     SfHttpServer::Outcome out;
+    if (instanceHost && CometdEndpoint::handlesAdmin(request)) {
+        out.response = m_cometd->handleAdmin(request);
+        Q_EMIT requestServed(request.path, out.response.status);
+        return out;
+    }
+    if (instanceHost && CometdEndpoint::handles(request)) {
+        out = m_cometd->handle(request);
+        if (out.action == SfHttpServer::Outcome::Action::Respond)
+            Q_EMIT requestServed(request.path, out.response.status);
+        return out;
+    }
     if (instanceHost && AdminEndpoint::handles(request)) {
         out.response = m_admin->handle(request);
         Q_EMIT requestServed(request.path, out.response.status);
@@ -306,6 +322,39 @@ QList<WriteLogEntry> SalesforceSandbox::writesFor(const QString &object,
 QList<PublishedEvent> SalesforceSandbox::publishedEvents() const
 {
     return m_org->data().events().events();
+}
+
+QString SalesforceSandbox::cometdUrl(int version) const
+{
+    const int v = version > 0 ? version : m_org->config().maxApiVersion;
+    return instanceUrl() + u"/cometd/%1.0"_s.arg(v);
+}
+
+QList<ChangeEvent> SalesforceSandbox::changeEvents() const
+{
+    const auto &retained = m_org->data().changes().retained();
+    return QList<ChangeEvent>(retained.begin(), retained.end());
+}
+
+int SalesforceSandbox::streamingClientCount() const
+{
+    return m_cometd->clientCount();
+}
+
+void SalesforceSandbox::dropStreamingClients()
+{
+    m_cometd->dropAllClients();
+}
+
+void SalesforceSandbox::expireChangeEvents()
+{
+    m_org->data().changes().expireAll();
+}
+
+Result<void> SalesforceSandbox::emitGapEvent(const QString &object, const QString &changeType,
+                                             const QStringList &recordIds)
+{
+    return m_cometd->emitGap(object, changeType, recordIds);
 }
 
 qint64 SalesforceSandbox::apiUsed() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChangeEventLog.h"
 #include "FaultInjector.h"
 #include "PlatformEventLog.h"
 #include "SandboxConfig.h"
@@ -21,6 +22,7 @@ class Clock;
 namespace lb::sandbox {
 
 class AdminEndpoint;
+class CometdEndpoint;
 class OAuthEndpoint;
 class RestRouter;
 class SandboxOrg;
@@ -74,6 +76,15 @@ public:
     QList<WriteLogEntry> writesFor(const QString &object, const QString &externalId) const;
     QList<PublishedEvent> publishedEvents() const;
 
+    // Streaming API and Change Data Capture.
+    QString cometdUrl(int version = 0) const; // instanceUrl() + /cometd/NN.N
+    QList<ChangeEvent> changeEvents() const; // retained, oldest first
+    int streamingClientCount() const;
+    void dropStreamingClients();
+    void expireChangeEvents();
+    Result<void> emitGapEvent(const QString &object, const QString &changeType,
+                              const QStringList &recordIds = {});
+
     // Limits.
     qint64 apiUsed() const;
     qint64 apiMax() const;
@@ -110,6 +121,7 @@ private:
     std::unique_ptr<RestRouter> m_router;
     std::unique_ptr<OAuthEndpoint> m_oauth;
     std::unique_ptr<AdminEndpoint> m_admin;
+    std::unique_ptr<CometdEndpoint> m_cometd;
     std::unique_ptr<SfHttpServer> m_login;
     std::unique_ptr<SfHttpServer> m_instance;
     QTimer m_saveTimer;

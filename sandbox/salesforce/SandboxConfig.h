@@ -46,6 +46,9 @@ struct SandboxConfig
 
     FaultConfig faults;
 
+    // How long the Streaming API holds a /meta/connect without events (the advised timeout).
+    int streamingTimeoutMs = 110'000;
+
     QString statePath; // load at start, save on stop and every saveIntervalSecs (0 = never)
     int saveIntervalSecs = 30;
 

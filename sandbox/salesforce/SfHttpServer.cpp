@@ -149,6 +149,20 @@ bool SfHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     case Outcome::Action::Hang:
         m_hung.append(QPointer<QTcpSocket>(socket));
         return true;
+    case Outcome::Action::Defer: {
+        const bool closeLater = api.header("connection").toLower() == "close";
+        const bool head = api.method == "HEAD";
+        QPointer<QTcpSocket> guarded(socket);
+        outcome.defer([guarded, closeLater, head](const ApiResponse &response) {
+            if (!guarded || guarded->state() != QAbstractSocket::ConnectedState)
+                return false;
+            guarded->write(serialize(response, head));
+            if (closeLater)
+                guarded->disconnectFromHost();
+            return true;
+        });
+        return true;
+    }
     case Outcome::Action::Respond:
         break;
     }

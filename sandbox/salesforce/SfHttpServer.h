@@ -19,12 +19,16 @@ class SfHttpServer : public QAbstractHttpServer
     Q_OBJECT
 
 public:
+    // Writes a deferred answer; false when the client has gone (nothing was written).
+    using Responder = std::function<bool(const ApiResponse &)>;
     struct Outcome
     {
-        enum class Action { Respond, Drop, Hang };
+        // Defer: `defer` receives a Responder to answer later (CometD's long-poll connect).
+        enum class Action { Respond, Drop, Hang, Defer };
         Action action = Action::Respond;
         ApiResponse response;
         int delayMs = 0;
+        std::function<void(Responder)> defer;
     };
     using Handler = std::function<Outcome(const ApiRequest &)>;
 

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${LB_FUZZ_SECONDS:-60}
-targets=(fuzz_webhook_signature fuzz_webhook_event fuzz_csv_reader fuzz_bulk_results)
+targets=(fuzz_webhook_signature fuzz_webhook_event fuzz_csv_reader fuzz_bulk_results
+         fuzz_bayeux_answer)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
