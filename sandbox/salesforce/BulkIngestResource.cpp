@@ -11,19 +11,10 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace lb::sandbox {
 
+using BulkJobJson::invalidJob;
+using BulkJobJson::methodNotAllowed;
+
 namespace {
-
-ApiResponse invalidJob(const QString &message)
-{
-    return ApiResponse::error(400, u"INVALIDJOB"_s, message);
-}
-
-ApiResponse methodNotAllowed(const QByteArray &method, const QString &allowed)
-{
-    return ApiResponse::error(405, u"METHOD_NOT_ALLOWED"_s,
-                              u"HTTP Method '%1' not allowed. Allowed are %2"_s.arg(
-                                  QString::fromLatin1(method), allowed));
-}
 
 // "Completed" is how Salesforce words JobComplete in these messages.
 QString stateWord(BulkState state)

@@ -103,6 +103,18 @@ std::optional<BulkState> requestedState(const QByteArray &body, ApiResponse *err
     return std::nullopt;
 }
 
+ApiResponse invalidJob(const QString &message)
+{
+    return ApiResponse::error(400, u"INVALIDJOB"_s, message);
+}
+
+ApiResponse methodNotAllowed(const QByteArray &method, const QString &allowed)
+{
+    return ApiResponse::error(405, u"METHOD_NOT_ALLOWED"_s,
+                              u"HTTP Method '%1' not allowed. Allowed are %2"_s.arg(
+                                  QString::fromLatin1(method), allowed));
+}
+
 } // namespace BulkJobJson
 
 } // namespace lb::sandbox

@@ -20,6 +20,10 @@ ApiResponse list(const QList<const BulkJob *> &jobs);
 
 ApiResponse notFound();
 ApiResponse invalidState(const QString &message);
+// 400 INVALIDJOB: a create request Salesforce would refuse.
+ApiResponse invalidJob(const QString &message);
+// 405 METHOD_NOT_ALLOWED naming the methods the resource takes.
+ApiResponse methodNotAllowed(const QByteArray &method, const QString &allowed);
 // {"state":"UploadComplete"|"Aborted"} -> the target state, or the error answer.
 std::optional<BulkState> requestedState(const QByteArray &body, ApiResponse *error);
 

@@ -6,9 +6,8 @@
 //
 //   node sandbox-bulk2.cjs /path/to/leadbridge-sandbox
 
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const readline = require('node:readline');
+const { startSandbox } = require('./sandbox-process.cjs');
 
 let jsforce;
 try {
@@ -25,28 +24,6 @@ const CLIENT = 'jsforce-bulk2';
 
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
-}
-
-function startSandbox(binary) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['--login-port', '0', '--instance-port', '0'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start in 60 s')), 60000);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the sandbox exited early with code ${code}`));
-    });
-    readline.createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve({ child, info: JSON.parse(line) });
-      } catch (e) {
-        reject(new Error(`unexpected first line from the sandbox: ${line}`));
-      }
-    });
-  });
 }
 
 const key = (i) => `B2-${String(i).padStart(5, '0')}`;

@@ -1,13 +1,13 @@
 'use strict';
 // Starts leadbridge-sandbox on free ports and resolves with the child process and the JSON
 // line it prints first (loginUrl, instanceUrl, clientId, username, ...). Shared by the jsforce
-// conformance scripts; `seed` is an optional --seed file.
+// conformance scripts; `seed` is an optional --seed file, `extra` more command-line options.
 
 const { spawn } = require('node:child_process');
 const readline = require('node:readline');
 
-function startSandbox(binary, seed) {
-  const args = ['--login-port', '0', '--instance-port', '0'];
+function startSandbox(binary, seed, extra = []) {
+  const args = ['--login-port', '0', '--instance-port', '0', ...extra];
   if (seed) args.push('--seed', seed);
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -6,9 +6,8 @@
 //
 //   node sandbox-streaming.cjs /path/to/leadbridge-sandbox
 
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const readline = require('node:readline');
+const { startSandbox } = require('./sandbox-process.cjs');
 
 let jsforce;
 let StreamingExtension;
@@ -26,29 +25,6 @@ const WAIT_MS = 20000;
 
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
-}
-
-function startSandbox(binary) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['--login-port', '0', '--instance-port', '0', '--no-platform',
-      '--streaming-timeout-ms', '3000'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start in 60 s')), 60000);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the sandbox exited early with code ${code}`));
-    });
-    readline.createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve({ child, info: JSON.parse(line) });
-      } catch (e) {
-        reject(new Error(`unexpected first line from the sandbox: ${line}`));
-      }
-    });
-  });
 }
 
 // A faye client from jsforce with the replay extension, subscribed to CHANNEL; resolves once
@@ -144,7 +120,7 @@ async function replayAll(conn, info) {
 async function main() {
   const binary = process.argv[2];
   check(binary && fs.existsSync(binary), 'usage: sandbox-streaming.cjs <leadbridge-sandbox>');
-  const { child, info } = await startSandbox(binary);
+  const { child, info } = await startSandbox(binary, undefined, ['--no-platform', '--streaming-timeout-ms', '3000']);
   try {
     const conn = new jsforce.Connection({
       oauth2: { clientId: info.clientId, clientSecret: 'leadbridge-sandbox-consumer-secret',
