@@ -601,6 +601,13 @@ void Dispatcher::deliverPlatform(std::function<void(Round)> done)
             batch->leads.append(job);
         else if (job.kind == jobs::PlatformAgentPut)
             batch->agents.append(job);
+        else if (job.kind == jobs::PlatformLeadRejected)
+            // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
+            (void)m_store.outbox().failPermanent(
+                job.id, m_config.workerId, ErrorClass::Validation,
+                QStringLiteral("record_unreadable"),
+                QStringLiteral("The platform listed this record outside its contract. Fix it on "
+                               "the platform; the next poll reads it again."));
         else
             (void)m_store.outbox().failPermanent(
                 job.id, m_config.workerId, ErrorClass::Permanent, QStringLiteral("unknown_kind"),

@@ -136,6 +136,11 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             ++stats.invalid;
             record.syncState = QStringLiteral("error");
             record.lastError = plan.error().toString();
+            // The inbox item shows the record as the platform sent it, beside the ids the
+            // delivery reads (an admin's retry re-reads the platform record by its id).
+            QJsonObject parkedPayload = QJsonDocument::fromJson(job.payload).object();
+            parkedPayload.insert(QStringLiteral("record"), c.lead);
+            job.payload = QJsonDocument(parkedPayload).toJson(QJsonDocument::Compact);
             if (auto parked = m_store.outbox().park(job, ErrorClass::Validation, plan.error().code,
                                                     plan.error().message, m_actor);
                 !parked)
