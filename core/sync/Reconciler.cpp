@@ -54,8 +54,10 @@ void Reconciler::fail(std::shared_ptr<Snapshot> s, const Error &error)
     m_running = false;
     s->report.finishedAt = m_clock.nowMs();
     s->report.error = error.toString();
-    (void)m_store.reconciles().save(s->report);
     qCWarning(lcSync) << "reconcile failed:" << error.toString();
+    if (auto saved = m_store.reconciles().save(s->report); !saved)
+        qCWarning(lcSync) << "could not store the failed reconcile's report:"
+                          << saved.error().toString();
     s->done(error);
 }
 

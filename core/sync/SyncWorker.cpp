@@ -388,7 +388,8 @@ void SyncWorker::observeLimits(const ApiLimits &limits)
         return;
     const bool wasPaused = budget->state().paused;
     budget->observe(limits);
-    (void)m_store->apiUsage().record(limits);
+    if (auto r = m_store->apiUsage().record(limits); !r)
+        qCWarning(lcSync) << "could not record API usage:" << r.error().toString();
     emit limitsObserved(limits);
     if (!wasPaused && budget->state().paused)
         emit notify(QStringLiteral("limits_pause"), QStringLiteral("Sync paused by API limits"),
@@ -424,10 +425,14 @@ void SyncWorker::publishStatus(bool persist)
         m_lastInboxCount = s.queue.inbox;
     }
     emit statusChanged(s);
-    if (persist)
-        (void)m_store->watermarks().set(
+    if (!persist)
+        return;
+    // Read by `leadbridge status` from other processes; the next report writes it again.
+    if (auto r = m_store->watermarks().set(
             QStringLiteral("worker.status"),
             QString::fromUtf8(QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact)));
+        !r)
+        qCWarning(lcSync) << "could not store the status:" << r.error().toString();
 }
 
 SyncStatus SyncWorker::status() const

@@ -175,6 +175,52 @@ private slots:
         QVERIFY(m_store->outbox().active()->isEmpty());
     }
 
+    // The delivery's outcome is recorded as one unit. A statement of it failing (the store's
+    // failure hook, at each statement in turn up to and including the commit) rolls the whole
+    // unit back: the mirror keeps no half-recorded state, the job is claimable once its lease
+    // ends, and the next round finds the write landed instead of sending it again.
+    void failedRecordingLeavesTheJobClaimable()
+    {
+        int failedAt = 0; // the last statement whose failure kept the job
+        for (int statement = 1; statement <= 20; ++statement) {
+            init();
+            receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+            std::optional<Dispatcher::Round> round;
+            m_dispatcher->deliverSalesforce([&](Dispatcher::Round r) { round = r; });
+            // The write was planned and sent; the answer (and its recording) comes later.
+            m_store->database().failAfterStatements(statement);
+            QVERIFY(QTest::qWaitFor([&] { return round.has_value(); }, 10'000));
+            m_store->database().failAfterStatements(0);
+            QCOMPARE(m_sf.leads.size(), 1);
+            const auto mirror = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+            auto active = m_store->outbox().active();
+            QVERIFY(active.ok());
+            if (active->isEmpty()) {
+                // Recorded: the failure struck after the unit (or not at all).
+                QCOMPARE(round->delivered, 1);
+                QCOMPARE(mirror->syncState, QStringLiteral("synced"));
+                break;
+            }
+            failedAt = statement;
+            QCOMPARE(round->delivered, 0);
+            QVERIFY(!mirror->existsInSalesforce()); // nothing of the unit was kept
+            m_clock.advanceMs(6 * 60'000); // the lease ends
+            auto again = m_store->outbox().claim(QStringLiteral("other-worker"), 10, 60'000);
+            QVERIFY(again.ok());
+            QCOMPARE(again->size(), 1);
+            QCOMPARE(again->first().recordKey, QStringLiteral("lead:L-1"));
+            // Given back, the next round checks Salesforce and completes it without a write.
+            m_clock.advanceMs(2 * 60'000);
+            const int upserts = m_sf.calls;
+            const auto next = deliver(true);
+            QCOMPARE(next.unchanged, 1);
+            QCOMPARE(m_sf.calls, upserts + 1); // the query that checked, no second upsert
+            QVERIFY(m_store->outbox().active()->isEmpty());
+        }
+        // At least the commit (the unit's last statement) was among the failures.
+        QVERIFY2(failedAt >= 2, qPrintable(QString::number(failedAt)));
+    }
+
     void lockedRowIsRetriedWithBackoff()
     {
         receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
