@@ -2,6 +2,7 @@
 
 #include "ChangeTime.h"
 #include "JobKinds.h"
+#include "MirrorObservation.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
 #include "salesforce/Soql.h"
@@ -317,10 +318,8 @@ void Dispatcher::refreshFromSalesforce(const QStringList &ids, std::function<voi
                         if (record.platformId.isEmpty())
                             continue;
                         record.salesforceId = r.value(QStringLiteral("Id")).toString();
-                        record.salesforceState = SalesforceState::fromRecord(r, m);
-                        record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
-                        record.salesforceModstamp = std::max(
-                            record.salesforceModstamp,
+                        observeSalesforce(
+                            record, SalesforceState::fromRecord(r, m),
                             parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
                         updates.append(record);
                     }
@@ -350,27 +349,22 @@ void Dispatcher::refreshFromPlatform(const QStringList &ids, int index, std::fun
         then();
         return;
     }
-    m_platform.getLead(
-        ids.at(index), this,
-        [this, ids, index, then = std::move(then)](Result<QJsonObject> r) mutable {
-            if (r && !r->isEmpty()) {
-                auto mirror = m_store.leads().byPlatformId(ids.at(index));
-                if (mirror && mirror->has_value()) {
-                    MirrorRecord record = **mirror;
-                    const QJsonObject view = m_leads.platformView(*r);
-                    record.platformState = view;
-                    record.platformHash = SyncPlanner::hashOf(view);
-                    record.platformVersion = r->value(QStringLiteral("version")).toInteger();
-                    record.platformUpdatedAt
-                        = parseTimestampMs(r->value(QStringLiteral("updated_at")).toString());
-                    if (auto put = m_store.leads().put({record}); !put)
-                        qCWarning(lcSync) << "could not keep the platform's record before a "
-                                             "retry:"
-                                          << put.error().toString();
-                }
-            }
-            refreshFromPlatform(ids, index + 1, std::move(then));
-        });
+    m_platform.getLead(ids.at(index), this,
+                       [this, ids, index, then = std::move(then)](Result<QJsonObject> r) mutable {
+                           if (r && !r->isEmpty()) {
+                               auto mirror = m_store.leads().byPlatformId(ids.at(index));
+                               if (mirror && mirror->has_value()) {
+                                   MirrorRecord record = **mirror;
+                                   observePlatformLead(record, m_leads.platformView(*r), *r);
+                                   if (auto put = m_store.leads().put({record}); !put)
+                                       qCWarning(lcSync)
+                                           << "could not keep the platform's record before a "
+                                              "retry:"
+                                           << put.error().toString();
+                               }
+                           }
+                           refreshFromPlatform(ids, index + 1, std::move(then));
+                       });
 }
 
 void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
@@ -832,11 +826,7 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
                 } else if (!o.current.isEmpty()) {
                     // 412: the platform changed meanwhile. Take its current record and re-plan the
                     // write per field authority in the next round.
-                    record.platformState = m_leads.platformView(o.current);
-                    record.platformHash = SyncPlanner::hashOf(record.platformState);
-                    record.platformVersion = o.current.value(QStringLiteral("version")).toInteger();
-                    record.platformUpdatedAt = parseTimestampMs(
-                        o.current.value(QStringLiteral("updated_at")).toString());
+                    observePlatformLead(record, m_leads.platformView(o.current), o.current);
                     updates.append(record);
                     for (const OutboxJob &job : p.jobs)
                         conflicted.append({job.id, o});

@@ -2,6 +2,7 @@
 
 #include "ChangeTime.h"
 #include "JobKinds.h"
+#include "MirrorObservation.h"
 #include "log/Logging.h"
 
 #include <QJsonDocument>
@@ -108,17 +109,14 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             ++stats.stale;
             continue;
         }
-        const QJsonObject view = m_planner.platformView(c.lead);
-        const QByteArray hash = SyncPlanner::hashOf(view);
-        record.platformUpdatedAt = c.updatedAt;
-        record.platformVersion = c.version;
-        if (known && hash == record.platformHash) {
+        const QByteArray before = record.platformHash;
+        observePlatform(record, m_planner.platformView(c.lead), c.updatedAt, c.version);
+        const QByteArray hash = record.platformHash;
+        if (known && hash == before) {
             ++stats.echoes; // our own write coming back, or a redelivery
             updates.append(record);
             continue;
         }
-        record.platformState = view;
-        record.platformHash = hash;
         record.lastSource = QStringLiteral("platform");
 
         auto plan = m_planner.planSalesforceWrite(record);

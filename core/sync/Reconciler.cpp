@@ -2,6 +2,7 @@
 
 #include "ChangeTime.h"
 #include "JobKinds.h"
+#include "MirrorObservation.h"
 #include "Pollers.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
@@ -157,11 +158,7 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         // What each side really holds now; a side that lacks the record forgets our hash of it.
         if (onPlatform) {
             const QJsonObject lead = s->platformLeads.value(key);
-            record.platformState = m_leads.platformView(lead);
-            record.platformHash = SyncPlanner::hashOf(record.platformState);
-            record.platformUpdatedAt
-                = parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString());
-            record.platformVersion = lead.value(QStringLiteral("version")).toInteger();
+            observePlatformLead(record, m_leads.platformView(lead), lead);
         } else {
             record.platformHash.clear();
             ++report.missingOnPlatform;
@@ -171,10 +168,9 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         if (inSalesforce) {
             const QJsonObject r = s->salesforceLeads.value(key);
             record.salesforceId = r.value(QStringLiteral("Id")).toString();
-            record.salesforceState = SalesforceState::fromRecord(r, m_leads.mapping());
-            record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
-            record.salesforceModstamp
-                = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
+            observeSalesforce(
+                record, SalesforceState::fromRecord(r, m_leads.mapping()),
+                parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
         } else {
             record.salesforceHash.clear();
             record.salesforceState = {};
@@ -220,12 +216,12 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         ++report.agentsCompared;
         MirrorRecord record = agentMirror->value(it.key());
         record.salesforceId = it.key();
-        record.salesforceState = SalesforceState::fromRecord(it.value(), m_agents.mapping());
         const QString platformId = it->value(m_agents.mapping().salesforceKey).toString();
         if (platformId.isEmpty())
             continue; // the poller assigns and writes back platform ids
         record.platformId = platformId;
-        record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
+        // The roster query reads no SystemModstamp: the one observed before stays.
+        observeSalesforce(record, SalesforceState::fromRecord(it.value(), m_agents.mapping()), 0);
         const QJsonObject onPlatform
             = agentsBySalesforceId.value(it.key(), s->platformAgents.value(platformId));
         if (onPlatform.isEmpty()) {
