@@ -517,8 +517,10 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                         e.target = JobTarget::Salesforce;
                         e.recordKey = QStringLiteral("lead:") + p.platformId;
                         e.priority = jobs::UrgentPriority;
-                        e.idempotencyKey = QStringLiteral("event:Lead_Assigned__e:%1:%2")
-                                               .arg(p.platformId, agent.toString());
+                        // One event per lead and agent it is assigned to.
+                        e.idempotencyKey = jobs::idempotencyKey(e.kind, e.recordKey,
+                                                                QStringLiteral("Lead_Assigned__e@")
+                                                                    + agent.toString());
                         e.payload
                             = QJsonDocument(
                                   QJsonObject {

@@ -124,8 +124,8 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         job.kind = jobs::SalesforceLeadUpsert;
         job.target = JobTarget::Salesforce;
         job.recordKey = QStringLiteral("lead:") + record.platformId;
-        job.idempotencyKey = QStringLiteral("%1:%2:%3")
-                                 .arg(job.kind, record.platformId, QString::fromLatin1(hash));
+        job.idempotencyKey
+            = jobs::idempotencyKey(job.kind, job.recordKey, QString::fromLatin1(hash));
         job.payload = QJsonDocument(QJsonObject {{QStringLiteral("platform_id"), record.platformId},
                                                  {QStringLiteral("version"), c.version}})
                           .toJson(QJsonDocument::Compact);

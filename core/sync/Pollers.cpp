@@ -106,10 +106,10 @@ Result<bool> PlatformPoller::park(const RejectedRecord &rejected)
     job.kind = jobs::PlatformLeadRejected;
     job.target = JobTarget::Platform;
     job.recordKey = id.isString() ? QStringLiteral("lead:") + id.toString() : QString();
-    job.idempotencyKey
-        = job.kind + u':'
-        + QString::fromLatin1(
-              QCryptographicHash::hash(rejected.raw, QCryptographicHash::Sha256).toHex());
+    job.idempotencyKey = jobs::idempotencyKey(
+        job.kind, job.recordKey,
+        QString::fromLatin1(
+            QCryptographicHash::hash(rejected.raw, QCryptographicHash::Sha256).toHex()));
     job.payload = rejected.raw;
     return m_store.outbox().park(job, ErrorClass::Validation, rejected.error.code,
                                  rejected.error.message, m_actor);

@@ -130,8 +130,10 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         j.kind = kind;
         j.target = target;
         j.recordKey = recordKey;
-        j.idempotencyKey
-            = QStringLiteral("%1:%2:%3:reconcile").arg(kind, recordKey, QString::fromLatin1(hash));
+        // Marked as the reconcile's, so a repair is queued even where an equal write was
+        // decided (and done) before.
+        j.idempotencyKey = jobs::idempotencyKey(
+            kind, recordKey, QString::fromLatin1(hash) + QStringLiteral("@reconcile"));
         j.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
         j.supersedesPending = true;
         return j;

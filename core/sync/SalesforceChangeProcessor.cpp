@@ -18,7 +18,7 @@ NewJob platformJob(const QString &kind, const QString &recordKey, const QString 
     job.kind = kind;
     job.target = JobTarget::Platform;
     job.recordKey = recordKey;
-    job.idempotencyKey = QStringLiteral("%1:%2:%3").arg(kind, recordKey, QString::fromLatin1(hash));
+    job.idempotencyKey = jobs::idempotencyKey(kind, recordKey, QString::fromLatin1(hash));
     job.payload = QJsonDocument(QJsonObject {{QStringLiteral("key"), recordKey.section(u':', 1)},
                                              {QStringLiteral("platform_id"), platformId}})
                       .toJson(QJsonDocument::Compact);
@@ -136,7 +136,7 @@ SalesforceChangeProcessor::processAgents(const QList<QJsonObject> &records)
             writeBack.target = JobTarget::Salesforce;
             writeBack.recordKey = QStringLiteral("agent:") + record.salesforceId;
             writeBack.idempotencyKey
-                = QStringLiteral("%1:%2:%3").arg(writeBack.kind, record.salesforceId, platformId);
+                = jobs::idempotencyKey(writeBack.kind, writeBack.recordKey, platformId);
             writeBack.payload
                 = QJsonDocument(QJsonObject {{QStringLiteral("salesforce_id"), record.salesforceId},
                                              {QStringLiteral("platform_id"), platformId}})
