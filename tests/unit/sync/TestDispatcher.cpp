@@ -5,6 +5,7 @@
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
+#include "sync/Pollers.h"
 #include "sync/Reconciler.h"
 #include "sync/SalesforceChangeProcessor.h"
 
@@ -219,6 +220,43 @@ private slots:
         }
         // At least the commit (the unit's last statement) was among the failures.
         QVERIFY2(failedAt >= 2, qPrintable(QString::number(failedAt)));
+    }
+
+    // Unreadable records of a polled page are inbox items of their own, with their raw JSON;
+    // the page's good leads are taken in, and the same bad record polled again is not parked
+    // twice.
+    void pollParksUnreadableRecordsAndTakesInTheRest()
+    {
+        m_pf.leads.insert(QStringLiteral("L-1"),
+                          platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_pf.rejected = {{QByteArrayLiteral("7"),
+                          makeError(QStringLiteral("invalid_record"), QStringLiteral("no object"))},
+                         {QByteArrayLiteral(R"({"id":"L-2","version":"x"})"),
+                          makeError(QStringLiteral("invalid_record"),
+                                    QStringLiteral("version must be an integer"))}};
+        PlatformPoller poller(*m_store, m_pf, m_clock, 0, QStringLiteral("test"));
+        for (int pass = 0; pass < 2; ++pass) {
+            std::optional<Result<PollStats>> polled;
+            poller.poll([&](Result<PollStats> r) { polled = std::move(r); });
+            QVERIFY(QTest::qWaitFor([&] { return polled.has_value(); }, 10'000));
+            QVERIFY(polled->ok());
+            QCOMPARE((*polled)->records, 3);
+            QCOMPARE((*polled)->rejected, pass == 0 ? 2 : 0);
+        }
+        auto inbox = m_store->inbox().list({});
+        QVERIFY(inbox.ok());
+        QCOMPARE(inbox->size(), 2);
+        QSet<QByteArray> payloads;
+        for (const InboxItem &item : *inbox) {
+            payloads.insert(item.payload);
+            QCOMPARE(item.kind, jobs::PlatformLeadRejected);
+            QCOMPARE(item.errorClass, ErrorClass::Validation);
+        }
+        QCOMPARE(payloads, (QSet<QByteArray> {"7", R"({"id":"L-2","version":"x"})"}));
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        QVERIFY(processor.processPending(100).ok());
+        QCOMPARE((*m_store->leads().byPlatformId(QStringLiteral("L-1")))->syncState,
+                 QStringLiteral("pending"));
     }
 
     void lockedRowIsRetriedWithBackoff()
