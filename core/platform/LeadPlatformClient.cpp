@@ -34,6 +34,13 @@ QByteArray compact(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+// Any JSON value as compact text (QJsonDocument holds only objects and arrays, so the value is
+// written inside a one-item array and the brackets are cut off).
+QByteArray compactValue(const QJsonValue &v)
+{
+    return QJsonDocument(QJsonArray {v}).toJson(QJsonDocument::Compact).sliced(1).chopped(1);
+}
+
 QString nextCursorOf(const QJsonObject &body)
 {
     const QJsonValue v = body.value(QStringLiteral("next_cursor"));
@@ -66,7 +73,9 @@ template<typename T> Result<QList<T>> readList(const HttpResponse &r, const QJso
     return items;
 }
 
-// The lead listing: leads and tombstones, each read by its own rules.
+// The lead listing: leads and tombstones, each read by its own rules. An item that cannot be
+// read is handed back as rejected, with its raw JSON, and the rest of the page goes on; only a
+// body that is not a listing at all refuses the page.
 Result<LeadPage> readLeadPage(const HttpResponse &r, const QJsonObject &body)
 {
     const QJsonValue data = body.value(QStringLiteral("data"));
@@ -74,20 +83,30 @@ Result<LeadPage> readLeadPage(const HttpResponse &r, const QJsonObject &body)
         return invalidResponse(r, QStringLiteral("\"data\" is not a list."));
     LeadPage page;
     for (const QJsonValue &v : data.toArray()) {
-        if (!v.isObject())
-            return invalidResponse(r, QStringLiteral("a list item is no object."));
+        const auto reject = [&page, &v](Error error) {
+            page.rejected.append({compactValue(v), std::move(error)});
+        };
+        if (!v.isObject()) {
+            reject(makeError(QStringLiteral("invalid_record"),
+                             QStringLiteral("The platform listed an item that is not a lead "
+                                            "object.")));
+            continue;
+        }
         const QJsonObject o = v.toObject();
         if (PlatformTombstone::isTombstone(o)) {
             auto tombstone = PlatformTombstone::fromJson(o);
-            if (!tombstone)
-                return invalidResponse(r, tombstone.error().message);
-            page.tombstones.append(std::move(tombstone).value());
+            if (tombstone)
+                page.tombstones.append(std::move(tombstone).value());
+            else
+                reject(tombstone.error());
             continue;
         }
-        auto lead = PlatformLead::fromJson(o);
-        if (!lead)
-            return invalidResponse(r, lead.error().message);
-        page.leads.append(std::move(lead).value());
+        // Observed, not contract, reading: a score of 130 is the mapping's to clamp.
+        auto lead = PlatformLead::fromObserved(o);
+        if (lead)
+            page.leads.append(std::move(lead).value());
+        else
+            reject(lead.error());
     }
     page.nextCursor = nextCursorOf(body);
     return page;

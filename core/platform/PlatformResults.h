@@ -1,7 +1,9 @@
 #pragma once
 
 #include "PlatformTypes.h"
+#include "util/Result.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 
@@ -11,6 +13,15 @@ namespace lb::platform {
 
 // What the LeadPlatformClient hands back, one small value per kind of answer.
 
+// One item of a listing that could not be read (not an object, or a lead or tombstone outside
+// the contract): the item as it came, compact JSON, and why it was refused. One such item is
+// that item's problem; the rest of its page is read as usual (PLATFORM_API.md, "Leads").
+struct RejectedItem
+{
+    QByteArray raw;
+    Error error;
+};
+
 // One page of the lead listing. Tombstones (leads deleted on the platform) are listed in the
 // same (updated_at, id) order as the leads; they are kept apart so nothing reads a deleted
 // lead as a lead with empty fields. An id appears at most once per page.
@@ -18,6 +29,7 @@ struct LeadPage
 {
     QList<PlatformLead> leads;
     QList<PlatformTombstone> tombstones;
+    QList<RejectedItem> rejected; // in page order
     QString nextCursor; // empty when this was the last page
     bool hasMore() const { return !nextCursor.isEmpty(); }
 };

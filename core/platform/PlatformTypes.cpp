@@ -5,6 +5,7 @@
 #include <QJsonArray>
 
 #include <cmath>
+#include <limits>
 
 namespace lb::platform {
 namespace {
@@ -212,7 +213,28 @@ QJsonValue nullable(const std::optional<QString> &s)
 
 } // namespace
 
+namespace {
+
+// The contract's range for a lead's score, and the wider one of a lead observed in a listing
+// (any integer an int holds; the mapping decides the rest).
+struct ScoreRange
+{
+    qint64 min = 0;
+    qint64 max = 100;
+};
+
+PlatformLead readLead(const QJsonObject &json, QList<FieldIssue> &issues, ScoreRange scores);
+
+} // namespace
+
 PlatformLead PlatformLead::read(const QJsonObject &json, QList<FieldIssue> &issues)
+{
+    return readLead(json, issues, ScoreRange {});
+}
+
+namespace {
+
+PlatformLead readLead(const QJsonObject &json, QList<FieldIssue> &issues, ScoreRange scores)
 {
     FieldReader r(json, issues);
     PlatformLead lead;
@@ -224,7 +246,7 @@ PlatformLead PlatformLead::read(const QJsonObject &json, QList<FieldIssue> &issu
     lead.phone = r.text(QStringLiteral("phone"));
     lead.status = r.text(QStringLiteral("status"));
     lead.source = r.text(QStringLiteral("source"));
-    lead.score = int(r.integer(QStringLiteral("score"), 0, 100, 0));
+    lead.score = int(r.integer(QStringLiteral("score"), scores.min, scores.max, 0));
     lead.value = r.number(QStringLiteral("value"));
     lead.agentId = r.nullableText(QStringLiteral("agent_id"));
     lead.eligible = r.boolean(QStringLiteral("eligible"), false);
@@ -234,6 +256,8 @@ PlatformLead PlatformLead::read(const QJsonObject &json, QList<FieldIssue> &issu
     lead.version = r.integer(kVersion, 1, Q_INT64_C(1) << 53, 0, true);
     return lead;
 }
+
+} // namespace
 
 PlatformTombstone PlatformTombstone::read(const QJsonObject &json, QList<FieldIssue> &issues)
 {
@@ -348,6 +372,17 @@ Result<PlatformLead> PlatformLead::fromJson(const QJsonObject &json)
 {
     QList<FieldIssue> issues;
     PlatformLead lead = read(json, issues);
+    if (!issues.isEmpty())
+        return invalid(QStringLiteral("lead"), lead.id, issues);
+    return lead;
+}
+
+Result<PlatformLead> PlatformLead::fromObserved(const QJsonObject &json)
+{
+    QList<FieldIssue> issues;
+    PlatformLead lead
+        = readLead(json, issues,
+                   ScoreRange {std::numeric_limits<int>::min(), std::numeric_limits<int>::max()});
     if (!issues.isEmpty())
         return invalid(QStringLiteral("lead"), lead.id, issues);
     return lead;

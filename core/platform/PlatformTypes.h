@@ -44,7 +44,7 @@ struct PlatformLead
     QString phone;
     QString status;
     QString source;
-    int score = 0; // 0..100
+    int score = 0; // 0..100 by the contract; a lead read by fromObserved() may hold more
     double value = 0;
     std::optional<QString> agentId;
     bool eligible = false;
@@ -66,6 +66,11 @@ struct PlatformLead
     static QList<FieldIssue> check(const QJsonObject &json);
     // The same reading, with the issues appended to `issues` instead of an Error.
     static PlatformLead read(const QJsonObject &json, QList<FieldIssue> &issues);
+    // Reads a lead observed in a listing: like fromJson, except that an integer score outside
+    // 0..100 is kept as sent. PLATFORM_API.md ("Leads") says such leads do reach clients, and
+    // the mapping decides what becomes of them (the default one clamps the score), so the
+    // reader does not refuse what the mapping is documented to handle.
+    static Result<PlatformLead> fromObserved(const QJsonObject &json);
 
     friend bool operator==(const PlatformLead &, const PlatformLead &) = default;
 };

@@ -2,6 +2,7 @@
 
 #include "ChangeTime.h"
 #include "JobKinds.h"
+#include "MirrorObservation.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
 #include "salesforce/Soql.h"
@@ -28,6 +29,15 @@ bool isAuthFailure(const Error &e)
     return e.code == QLatin1String("INVALID_SESSION_ID") || e.code == QLatin1String("invalid_grant")
         || e.code == QLatin1String("invalid_client") || e.code == QLatin1String("invalid_client_id")
         || e.code == QLatin1String("unauthorized") || e.httpStatus == 401;
+}
+
+// Adds the counts of a recorded unit to the round's.
+void addCounts(Dispatcher::Round &into, const Dispatcher::Round &unit)
+{
+    into.delivered += unit.delivered;
+    into.retried += unit.retried;
+    into.toInbox += unit.toInbox;
+    into.unchanged += unit.unchanged;
 }
 
 } // namespace
@@ -70,12 +80,17 @@ bool Dispatcher::acquire(Batch &batch, ApiBudget &budget, const QList<OutboxJob>
         return true;
     // No budget now: the jobs wait for it without losing an attempt.
     const qint64 at = m_clock.nowMs() + budget.waitMs(urgent);
-    Transaction tx(m_store.database());
-    for (const OutboxJob &job : jobs)
-        (void)m_store.outbox().failTransient(job.id, m_config.workerId, at,
-                                             QStringLiteral("throttled"),
-                                             QStringLiteral("waiting for API budget"), false);
-    (void)tx.commit();
+    // Not recorded: the jobs stay claimed until their lease ends, then wait like this anyway.
+    recordUnit("jobs waiting for API budget", [&]() -> Result<void> {
+        for (const OutboxJob &job : jobs) {
+            if (auto r = m_store.outbox().failTransient(
+                    job.id, m_config.workerId, at, QStringLiteral("throttled"),
+                    QStringLiteral("waiting for API budget"), false);
+                !r)
+                return r.error();
+        }
+        return {};
+    });
     batch.round.blocked = true;
     batch.round.blockedReason = QStringLiteral("waiting for API budget");
     return false;
@@ -86,60 +101,119 @@ qint64 Dispatcher::retryAt(int attempts)
     return m_clock.nowMs() + m_config.retry.backoffMs(attempts, m_random);
 }
 
-void Dispatcher::failOne(Batch &batch, const OutboxJob &job, const QString &code,
-                         const QString &message, bool retryable)
+bool Dispatcher::recordUnit(const char *what, const std::function<Result<void>()> &writes)
+{
+    Transaction tx(m_store.database());
+    Result<void> recorded = tx.started();
+    if (recorded)
+        recorded = writes();
+    if (recorded)
+        recorded = tx.commit();
+    if (!recorded)
+        qCWarning(lcSync).nospace() << "could not record " << what
+                                    << " (the jobs are claimed again when their lease ends): "
+                                    << recorded.error().toString();
+    return recorded.ok();
+}
+
+void Dispatcher::recordOutcomes(Batch &batch, const QList<OutboxJob> &jobs,
+                                const QList<WriteOutcome> &outcomes)
+{
+    Round counts;
+    if (recordUnit("write outcomes", [&]() -> Result<void> {
+            QList<qint64> done;
+            for (int i = 0; i < jobs.size(); ++i) {
+                const WriteOutcome o = outcomes.value(i);
+                if (o.success) {
+                    done.append(jobs.at(i).id);
+                    ++counts.delivered;
+                } else if (auto r
+                           = failOne(counts, jobs.at(i),
+                                     o.code.isEmpty() ? QStringLiteral("missing_result") : o.code,
+                                     o.message, o.code.isEmpty() || o.retryable);
+                           !r) {
+                    return r;
+                }
+            }
+            if (auto r = m_store.outbox().complete(done, m_config.workerId); !r)
+                return r.error();
+            return {};
+        }))
+        addCounts(batch.round, counts);
+}
+
+Result<void> Dispatcher::failOne(Round &counts, const OutboxJob &job, const QString &code,
+                                 const QString &message, bool retryable)
 {
     OutboxStore &outbox = m_store.outbox();
     if (retryable) {
         // A newer job for this record makes the retry pointless (it would write older values).
-        if (auto newer = outbox.hasNewerJob(job); newer && *newer) {
-            (void)outbox.supersede({job.id}, m_config.workerId);
-            return;
+        auto newer = outbox.hasNewerJob(job);
+        if (!newer)
+            return newer.error();
+        if (*newer) {
+            if (auto r = outbox.supersede({job.id}, m_config.workerId); !r)
+                return r.error();
+            return {};
         }
         if (!m_config.retry.exhausted(job.attempts)) {
-            (void)outbox.failTransient(job.id, m_config.workerId, retryAt(job.attempts), code,
-                                       message);
-            ++batch.round.retried;
-            return;
+            if (auto r = outbox.failTransient(job.id, m_config.workerId, retryAt(job.attempts),
+                                              code, message);
+                !r)
+                return r.error();
+            ++counts.retried;
+            return {};
         }
-        (void)outbox.failPermanent(
-            job.id, m_config.workerId, ErrorClass::Exhausted, code,
-            QStringLiteral("Gave up after %1 attempts: %2").arg(job.attempts).arg(message));
-    } else {
-        (void)outbox.failPermanent(job.id, m_config.workerId, ErrorClass::Permanent, code, message);
+        if (auto r = outbox.failPermanent(
+                job.id, m_config.workerId, ErrorClass::Exhausted, code,
+                QStringLiteral("Gave up after %1 attempts: %2").arg(job.attempts).arg(message));
+            !r)
+            return r.error();
+    } else if (auto r = outbox.failPermanent(job.id, m_config.workerId, ErrorClass::Permanent, code,
+                                             message);
+               !r) {
+        return r.error();
     }
-    ++batch.round.toInbox;
+    ++counts.toInbox;
+    return {};
 }
 
 void Dispatcher::failCall(Batch &batch, const QList<OutboxJob> &jobs, const Error &error,
                           ApiBudget &budget, CircuitBreaker &breaker)
 {
-    Transaction tx(m_store.database());
+    // Throttled or refused credentials: not the records' fault, so they wait (as told, or a
+    // minute) and get the attempt back. Anything else is each job's failure.
+    std::optional<qint64> waitUntil;
     if (isThrottling(error)) {
-        // Not the records' fault: wait as told and give the attempt back.
         budget.throttled(error.retryAfterMs > 0 ? error.retryAfterMs : m_config.limitBackoffMs,
                          error.toString());
-        const qint64 at = m_clock.nowMs() + budget.waitMs(true);
-        for (const OutboxJob &job : jobs)
-            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at, error.code,
-                                                 error.message, false);
-        batch.round.blocked = true;
-        batch.round.blockedReason = error.message;
-    } else if (isAuthFailure(error)) {
-        breaker.recordFailure();
-        const qint64 at = m_clock.nowMs() + 60'000;
-        for (const OutboxJob &job : jobs)
-            (void)m_store.outbox().failTransient(job.id, m_config.workerId, at, error.code,
-                                                 error.message, false);
-        batch.round.blocked = true;
-        batch.round.blockedReason = error.message;
+        waitUntil = m_clock.nowMs() + budget.waitMs(true);
     } else {
         breaker.recordFailure();
-        for (const OutboxJob &job : jobs)
-            failOne(batch, job, error.code, error.message, error.retryable);
+        if (isAuthFailure(error))
+            waitUntil = m_clock.nowMs() + 60'000;
     }
-    if (auto c = tx.commit(); !c)
-        qCWarning(lcSync) << "could not record a failed call:" << c.error().message;
+    if (waitUntil) {
+        batch.round.blocked = true;
+        batch.round.blockedReason = error.message;
+    }
+    Round counts;
+    const bool recorded = recordUnit("a failed call", [&]() -> Result<void> {
+        for (const OutboxJob &job : jobs) {
+            if (waitUntil) {
+                if (auto r = m_store.outbox().failTransient(job.id, m_config.workerId, *waitUntil,
+                                                            error.code, error.message, false);
+                    !r)
+                    return r.error();
+            } else if (auto r = failOne(counts, job, error.code, error.message, error.retryable);
+                       !r) {
+                return r;
+            }
+        }
+        return {};
+    });
+    if (recorded)
+        addCounts(batch.round, counts);
     qCInfo(lcSync).noquote() << batch.target << "call failed for" << jobs.size()
                              << "jobs:" << error.toString();
 }
@@ -244,10 +318,8 @@ void Dispatcher::refreshFromSalesforce(const QStringList &ids, std::function<voi
                         if (record.platformId.isEmpty())
                             continue;
                         record.salesforceId = r.value(QStringLiteral("Id")).toString();
-                        record.salesforceState = SalesforceState::fromRecord(r, m);
-                        record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
-                        record.salesforceModstamp = std::max(
-                            record.salesforceModstamp,
+                        observeSalesforce(
+                            record, SalesforceState::fromRecord(r, m),
                             parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
                         updates.append(record);
                     }
@@ -258,7 +330,10 @@ void Dispatcher::refreshFromSalesforce(const QStringList &ids, std::function<voi
                             updates.append(record);
                         }
                     }
-                    (void)m_store.leads().put(updates);
+                    if (auto r = m_store.leads().put(updates); !r)
+                        qCWarning(lcSync) << "could not keep what Salesforce holds before a "
+                                             "resend:"
+                                          << r.error().toString();
                 }
             } else {
                 qCInfo(lcSync) << "could not check Salesforce before a resend:"
@@ -280,14 +355,12 @@ void Dispatcher::refreshFromPlatform(const QStringList &ids, int index, std::fun
                                auto mirror = m_store.leads().byPlatformId(ids.at(index));
                                if (mirror && mirror->has_value()) {
                                    MirrorRecord record = **mirror;
-                                   const QJsonObject view = m_leads.platformView(*r);
-                                   record.platformState = view;
-                                   record.platformHash = SyncPlanner::hashOf(view);
-                                   record.platformVersion
-                                       = r->value(QStringLiteral("version")).toInteger();
-                                   record.platformUpdatedAt = parseTimestampMs(
-                                       r->value(QStringLiteral("updated_at")).toString());
-                                   (void)m_store.leads().put({record});
+                                   observePlatformLead(record, m_leads.platformView(*r), *r);
+                                   if (auto put = m_store.leads().put({record}); !put)
+                                       qCWarning(lcSync)
+                                           << "could not keep the platform's record before a "
+                                              "retry:"
+                                           << put.error().toString();
                                }
                            }
                            refreshFromPlatform(ids, index + 1, std::move(then));
@@ -308,8 +381,12 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
     for (const OutboxJob &job : batch->leads)
         ids.append(payloadOf(job).value(QStringLiteral("platform_id")).toString());
     auto mirrors = m_store.leads().byKeys(ids);
+    if (!mirrors)
+        qCWarning(lcSync) << "could not read the mirror:" << mirrors.error().toString();
     {
-        Transaction tx(m_store.database());
+        // Jobs with nothing (left) to send, and invalid ones, are recorded as one unit.
+        Round counts;
+        QList<std::pair<qint64, Error>> invalid;
         QHash<QString, int> index;
         QList<MirrorRecord> updates;
         QList<qint64> unchangedIds;
@@ -319,18 +396,18 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                 (*planned)[*it].jobs.append(job);
                 continue;
             }
-            if (!mirrors || !mirrors->contains(pid)) {
+            if (!mirrors)
+                continue; // stays claimed: read again once the lease ends
+            if (!mirrors->contains(pid)) {
                 unchangedIds.append(job.id);
-                ++batch->round.unchanged;
+                ++counts.unchanged;
                 continue;
             }
             MirrorRecord record = mirrors->value(pid);
             auto plan = m_leads.planSalesforceWrite(record);
             if (!plan) {
-                (void)m_store.outbox().failPermanent(job.id, m_config.workerId,
-                                                     ErrorClass::Validation, plan.error().code,
-                                                     plan.error().message);
-                ++batch->round.toInbox;
+                invalid.append({job.id, plan.error()});
+                ++counts.toInbox;
                 record.syncState = QStringLiteral("error");
                 record.lastError = plan.error().toString();
                 updates.append(record);
@@ -338,7 +415,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             }
             if (!plan->has_value()) {
                 unchangedIds.append(job.id);
-                ++batch->round.unchanged;
+                ++counts.unchanged;
                 if (record.syncState != QLatin1String("synced")) {
                     record.syncState = QStringLiteral("synced");
                     record.lastError.clear();
@@ -349,9 +426,21 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             index.insert(pid, int(planned->size()));
             planned->append({pid, **plan, record, {job}});
         }
-        (void)m_store.outbox().complete(unchangedIds, m_config.workerId);
-        (void)m_store.leads().put(updates);
-        (void)tx.commit();
+        if (recordUnit("planned Salesforce leads", [&]() -> Result<void> {
+                for (const auto &[id, error] : invalid) {
+                    if (auto r = m_store.outbox().failPermanent(id, m_config.workerId,
+                                                                ErrorClass::Validation, error.code,
+                                                                error.message);
+                        !r)
+                        return r.error();
+                }
+                if (auto r = m_store.outbox().complete(unchangedIds, m_config.workerId); !r)
+                    return r.error();
+                if (auto r = m_store.leads().put(updates); !r)
+                    return r.error();
+                return {};
+            }))
+            addCounts(batch->round, counts);
     }
     if (planned->isEmpty()) {
         sendPeopleUpdates(batch);
@@ -383,7 +472,8 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             m_salesforceBreaker.recordSuccess();
             const qint64 now = m_clock.nowMs();
             const QString agentPath = QStringLiteral("Assigned_Agent__r.Platform_Agent_Id__c");
-            Transaction tx(m_store.database());
+            Round counts;
+            QList<std::pair<OutboxJob, WriteOutcome>> failed;
             QList<MirrorRecord> updates;
             QList<NewJob> events;
             // Completed in one statement (per 100) after the loop: one per record was a fifth
@@ -427,8 +517,10 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                         e.target = JobTarget::Salesforce;
                         e.recordKey = QStringLiteral("lead:") + p.platformId;
                         e.priority = jobs::UrgentPriority;
-                        e.idempotencyKey = QStringLiteral("event:Lead_Assigned__e:%1:%2")
-                                               .arg(p.platformId, agent.toString());
+                        // One event per lead and agent it is assigned to.
+                        e.idempotencyKey = jobs::idempotencyKey(e.kind, e.recordKey,
+                                                                QStringLiteral("Lead_Assigned__e@")
+                                                                    + agent.toString());
                         e.payload
                             = QJsonDocument(
                                   QJsonObject {
@@ -450,15 +542,30 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                     record.lastError = outcome.code + QStringLiteral(": ") + outcome.message;
                     updates.append(record);
                     for (const OutboxJob &job : p.jobs)
-                        failOne(*batch, job, outcome.code, outcome.message, outcome.retryable);
+                        failed.append({job, outcome});
                 }
             }
-            (void)m_store.outbox().complete(doneIds, m_config.workerId);
-            (void)m_store.leads().put(updates);
-            if (!events.isEmpty())
-                (void)m_store.outbox().enqueue(events, m_config.workerId);
-            if (auto c = tx.commit(); !c)
-                qCWarning(lcSync) << "could not record delivered leads:" << c.error().message;
+            // Delivered but not recorded: the jobs are claimed again after their lease, and
+            // the resend first reads what Salesforce holds (refreshFromSalesforce), so nothing
+            // is written twice.
+            if (!recordUnit("delivered Salesforce leads", [&]() -> Result<void> {
+                    for (const auto &[job, o] : failed) {
+                        if (auto r = failOne(counts, job, o.code, o.message, o.retryable); !r)
+                            return r;
+                    }
+                    if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
+                        return r.error();
+                    if (auto r = m_store.leads().put(updates); !r)
+                        return r.error();
+                    if (!events.isEmpty()) {
+                        if (auto r = m_store.outbox().enqueue(events, m_config.workerId); !r)
+                            return r.error();
+                    }
+                    return {};
+                }))
+                delivered = 0;
+            else
+                addCounts(batch->round, counts);
             batch->round.delivered += delivered;
             if (delivered > 0)
                 emit this->delivered(JobTarget::Salesforce, delivered);
@@ -485,30 +592,18 @@ void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
                         {m_agents.mapping().salesforceKey, p.value(QStringLiteral("platform_id"))},
                         {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
     }
-    m_salesforce.update(
-        m_agents.mapping().salesforceObject, records, this,
-        [this, batch, jobs](Result<QList<WriteOutcome>> result) {
-            if (!result) {
-                failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
-                sendEvents(batch);
-                return;
-            }
-            m_salesforceBreaker.recordSuccess();
-            Transaction tx(m_store.database());
-            for (int i = 0; i < jobs.size(); ++i) {
-                const WriteOutcome o = result->value(i);
-                if (o.success) {
-                    (void)m_store.outbox().complete({jobs.at(i).id}, m_config.workerId);
-                    ++batch->round.delivered;
-                } else {
-                    failOne(*batch, jobs.at(i),
-                            o.code.isEmpty() ? QStringLiteral("missing_result") : o.code, o.message,
-                            o.code.isEmpty() || o.retryable);
-                }
-            }
-            (void)tx.commit();
-            sendEvents(batch);
-        });
+    m_salesforce.update(m_agents.mapping().salesforceObject, records, this,
+                        [this, batch, jobs](Result<QList<WriteOutcome>> result) {
+                            if (!result) {
+                                failCall(*batch, jobs, result.error(), m_salesforceBudget,
+                                         m_salesforceBreaker);
+                                sendEvents(batch);
+                                return;
+                            }
+                            m_salesforceBreaker.recordSuccess();
+                            recordOutcomes(*batch, jobs, *result);
+                            sendEvents(batch);
+                        });
 }
 
 void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
@@ -542,19 +637,7 @@ void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
                 return;
             }
             m_salesforceBreaker.recordSuccess();
-            Transaction tx(m_store.database());
-            for (int i = 0; i < jobs.size(); ++i) {
-                const WriteOutcome o = result->value(i);
-                if (o.success) {
-                    (void)m_store.outbox().complete({jobs.at(i).id}, m_config.workerId);
-                    ++batch->round.delivered;
-                } else {
-                    failOne(*batch, jobs.at(i),
-                            o.code.isEmpty() ? QStringLiteral("missing_result") : o.code, o.message,
-                            o.code.isEmpty() || o.retryable);
-                }
-            }
-            (void)tx.commit();
+            recordOutcomes(*batch, jobs, *result);
             sendEvents(batch);
         });
 }
@@ -597,14 +680,25 @@ void Dispatcher::deliverPlatform(std::function<void(Round)> done)
     if (claimed->isEmpty())
         m_platformBreaker.cancelRequest();
     for (const OutboxJob &job : *claimed) {
+        Result<int> refused = 0;
         if (job.kind == jobs::PlatformLeadPut)
             batch->leads.append(job);
         else if (job.kind == jobs::PlatformAgentPut)
             batch->agents.append(job);
+        else if (job.kind == jobs::PlatformLeadRejected)
+            // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
+            refused = m_store.outbox().failPermanent(
+                job.id, m_config.workerId, ErrorClass::Validation,
+                QStringLiteral("record_unreadable"),
+                QStringLiteral("The platform listed this record outside its contract. Fix it on "
+                               "the platform; the next poll reads it again."));
         else
-            (void)m_store.outbox().failPermanent(
+            refused = m_store.outbox().failPermanent(
                 job.id, m_config.workerId, ErrorClass::Permanent, QStringLiteral("unknown_kind"),
                 QStringLiteral("No delivery for job kind %1").arg(job.kind));
+        if (!refused)
+            qCWarning(lcSync) << "could not move job" << job.id
+                              << "to the inbox:" << refused.error().toString();
     }
     sendPlatformLeads(batch);
 }
@@ -627,8 +721,13 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
     for (const OutboxJob &job : batch->leads)
         ids.append(payloadOf(job).value(QStringLiteral("platform_id")).toString());
     auto mirrors = m_store.leads().byKeys(ids);
+    if (!mirrors)
+        qCWarning(lcSync) << "could not read the mirror:" << mirrors.error().toString();
     {
-        Transaction tx(m_store.database());
+        // Jobs with nothing (left) to send, and invalid ones, are recorded as one unit.
+        Round counts;
+        QList<qint64> unchangedIds;
+        QList<std::pair<qint64, Error>> invalid;
         QHash<QString, int> index;
         for (const OutboxJob &job : batch->leads) {
             const QString pid = payloadOf(job).value(QStringLiteral("platform_id")).toString();
@@ -636,29 +735,41 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
                 (*planned)[*it].jobs.append(job);
                 continue;
             }
-            if (!mirrors || !mirrors->contains(pid)) {
-                (void)m_store.outbox().complete({job.id}, m_config.workerId);
-                ++batch->round.unchanged;
+            if (!mirrors)
+                continue; // stays claimed: read again once the lease ends
+            if (!mirrors->contains(pid)) {
+                unchangedIds.append(job.id);
+                ++counts.unchanged;
                 continue;
             }
             const MirrorRecord record = mirrors->value(pid);
             auto plan = m_leads.planPlatformWrite(record);
             if (!plan) {
-                (void)m_store.outbox().failPermanent(job.id, m_config.workerId,
-                                                     ErrorClass::Validation, plan.error().code,
-                                                     plan.error().message);
-                ++batch->round.toInbox;
+                invalid.append({job.id, plan.error()});
+                ++counts.toInbox;
                 continue;
             }
             if (!plan->has_value()) {
-                (void)m_store.outbox().complete({job.id}, m_config.workerId);
-                ++batch->round.unchanged;
+                unchangedIds.append(job.id);
+                ++counts.unchanged;
                 continue;
             }
             index.insert(pid, int(planned->size()));
             planned->append({pid, **plan, record, {job}});
         }
-        (void)tx.commit();
+        if (recordUnit("planned platform leads", [&]() -> Result<void> {
+                for (const auto &[id, error] : invalid) {
+                    if (auto r = m_store.outbox().failPermanent(id, m_config.workerId,
+                                                                ErrorClass::Validation, error.code,
+                                                                error.message);
+                        !r)
+                        return r.error();
+                }
+                if (auto r = m_store.outbox().complete(unchangedIds, m_config.workerId); !r)
+                    return r.error();
+                return {};
+            }))
+            addCounts(batch->round, counts);
     }
     if (planned->isEmpty()) {
         sendAgents(batch, 0);
@@ -685,7 +796,10 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
             }
             m_platformBreaker.recordSuccess();
             const qint64 now = m_clock.nowMs();
-            Transaction tx(m_store.database());
+            Round counts;
+            // 412: planned again next round, the attempt given back.
+            QList<std::pair<qint64, WriteOutcome>> conflicted;
+            QList<std::pair<OutboxJob, WriteOutcome>> failed;
             QList<MirrorRecord> updates;
             QList<qint64> doneIds; // completed together after the loop
             int delivered = 0;
@@ -714,29 +828,40 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
                 } else if (!o.current.isEmpty()) {
                     // 412: the platform changed meanwhile. Take its current record and re-plan the
                     // write per field authority in the next round.
-                    record.platformState = m_leads.platformView(o.current);
-                    record.platformHash = SyncPlanner::hashOf(record.platformState);
-                    record.platformVersion = o.current.value(QStringLiteral("version")).toInteger();
-                    record.platformUpdatedAt = parseTimestampMs(
-                        o.current.value(QStringLiteral("updated_at")).toString());
+                    observePlatformLead(record, m_leads.platformView(o.current), o.current);
                     updates.append(record);
                     for (const OutboxJob &job : p.jobs)
-                        (void)m_store.outbox().failTransient(job.id, m_config.workerId, now, o.code,
-                                                             o.message, false);
-                    ++batch->round.retried;
+                        conflicted.append({job.id, o});
+                    ++counts.retried;
                 } else {
                     record.syncState
                         = o.retryable ? QStringLiteral("pending") : QStringLiteral("error");
                     record.lastError = o.code + QStringLiteral(": ") + o.message;
                     updates.append(record);
                     for (const OutboxJob &job : p.jobs)
-                        failOne(*batch, job, o.code, o.message, o.retryable);
+                        failed.append({job, o});
                 }
             }
-            (void)m_store.outbox().complete(doneIds, m_config.workerId);
-            (void)m_store.leads().put(updates);
-            if (auto c = tx.commit(); !c)
-                qCWarning(lcSync) << "could not record delivered leads:" << c.error().message;
+            if (!recordUnit("delivered platform leads", [&]() -> Result<void> {
+                    for (const auto &[id, o] : conflicted) {
+                        if (auto r = m_store.outbox().failTransient(id, m_config.workerId, now,
+                                                                    o.code, o.message, false);
+                            !r)
+                            return r.error();
+                    }
+                    for (const auto &[job, o] : failed) {
+                        if (auto r = failOne(counts, job, o.code, o.message, o.retryable); !r)
+                            return r;
+                    }
+                    if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
+                        return r.error();
+                    if (auto r = m_store.leads().put(updates); !r)
+                        return r.error();
+                    return {};
+                }))
+                delivered = 0;
+            else
+                addCounts(batch->round, counts);
             batch->round.delivered += delivered;
             if (delivered > 0)
                 emit this->delivered(JobTarget::Platform, delivered);
@@ -753,19 +878,26 @@ void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)
     const OutboxJob job = batch->agents.at(index);
     const QString sfId = payloadOf(job).value(QStringLiteral("key")).toString();
     auto mirror = m_store.agents().bySalesforceId(sfId);
-    if (!mirror || !mirror->has_value()) {
-        (void)m_store.outbox().complete({job.id}, m_config.workerId);
+    if (!mirror) {
+        qCWarning(lcSync) << "could not read the mirror:" << mirror.error().toString();
+        sendAgents(batch, index + 1); // stays claimed: read again once the lease ends
+        return;
+    }
+    if (!mirror->has_value()) {
+        if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+            qCWarning(lcSync) << "could not complete job" << job.id << ":" << r.error().toString();
         sendAgents(batch, index + 1);
         return;
     }
     const MirrorRecord record = **mirror;
     auto plan = m_agents.planPlatformWrite(record);
     if (!plan || !plan->has_value()) {
-        if (!plan)
-            (void)m_store.outbox().failPermanent(job.id, m_config.workerId, ErrorClass::Validation,
-                                                 plan.error().code, plan.error().message);
-        else
-            (void)m_store.outbox().complete({job.id}, m_config.workerId);
+        const Result<int> r = plan
+            ? m_store.outbox().complete({job.id}, m_config.workerId)
+            : m_store.outbox().failPermanent(job.id, m_config.workerId, ErrorClass::Validation,
+                                             plan.error().code, plan.error().message);
+        if (!r)
+            qCWarning(lcSync) << "could not record job" << job.id << ":" << r.error().toString();
         sendAgents(batch, index + 1);
         return;
     }
@@ -779,7 +911,12 @@ void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)
             if (!result) {
                 failCall(*batch, {job}, result.error(), m_platformBudget, m_platformBreaker);
             } else if (!result->success) {
-                failOne(*batch, job, result->code, result->message, result->retryable);
+                Round counts;
+                if (recordUnit("a failed agent", [&] {
+                        return failOne(counts, job, result->code, result->message,
+                                       result->retryable);
+                    }))
+                    addCounts(batch->round, counts);
             } else {
                 m_platformBreaker.recordSuccess();
                 MirrorRecord updated = record;
@@ -787,11 +924,14 @@ void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)
                 updated.platformHash = write.newHash;
                 updated.syncState = QStringLiteral("synced");
                 updated.lastSyncedAt = m_clock.nowMs();
-                Transaction tx(m_store.database());
-                (void)m_store.agents().put({updated});
-                (void)m_store.outbox().complete({job.id}, m_config.workerId);
-                (void)tx.commit();
-                ++batch->round.delivered;
+                if (recordUnit("a delivered agent", [&]() -> Result<void> {
+                        if (auto r = m_store.agents().put({updated}); !r)
+                            return r.error();
+                        if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+                            return r.error();
+                        return {};
+                    }))
+                    ++batch->round.delivered;
             }
             sendAgents(batch, index + 1);
         });

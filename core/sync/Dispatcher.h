@@ -74,11 +74,20 @@ private:
     void sendPlatformLeads(std::shared_ptr<Batch> batch);
     void sendAgents(std::shared_ptr<Batch> batch, int index);
 
+    // Records one unit of outcomes in one transaction: `writes` runs the statements and stops
+    // at the first failure; then the unit is rolled back whole (a failed commit too), so its
+    // jobs stay claimed by this worker until their lease ends and are claimed again, and
+    // nothing of the unit is half-recorded. Returns whether the unit was recorded.
+    bool recordUnit(const char *what, const std::function<Result<void>()> &writes);
     // Applies a whole-call failure to every job of a group.
     void failCall(Batch &batch, const QList<OutboxJob> &jobs, const Error &error, ApiBudget &budget,
                   CircuitBreaker &breaker);
-    void failOne(Batch &batch, const OutboxJob &job, const QString &code, const QString &message,
-                 bool retryable);
+    // Records the per-record outcomes of one call (complete, retry or inbox) as one unit.
+    void recordOutcomes(Batch &batch, const QList<OutboxJob> &jobs,
+                        const QList<WriteOutcome> &outcomes);
+    // Records one job's failure (retry, supersede or inbox) and counts it in `counts`.
+    Result<void> failOne(Round &counts, const OutboxJob &job, const QString &code,
+                         const QString &message, bool retryable);
     qint64 retryAt(int attempts);
     // Takes an API token, or postpones `jobs` until the budget allows (attempt given back).
     bool acquire(Batch &batch, ApiBudget &budget, const QList<OutboxJob> &jobs, bool urgent);

@@ -2,6 +2,7 @@
 
 #include "ChangeTime.h"
 #include "JobKinds.h"
+#include "MirrorObservation.h"
 #include "log/Logging.h"
 
 #include <QJsonDocument>
@@ -108,17 +109,14 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             ++stats.stale;
             continue;
         }
-        const QJsonObject view = m_planner.platformView(c.lead);
-        const QByteArray hash = SyncPlanner::hashOf(view);
-        record.platformUpdatedAt = c.updatedAt;
-        record.platformVersion = c.version;
-        if (known && hash == record.platformHash) {
+        const QByteArray before = record.platformHash;
+        observePlatform(record, m_planner.platformView(c.lead), c.updatedAt, c.version);
+        const QByteArray hash = record.platformHash;
+        if (known && hash == before) {
             ++stats.echoes; // our own write coming back, or a redelivery
             updates.append(record);
             continue;
         }
-        record.platformState = view;
-        record.platformHash = hash;
         record.lastSource = QStringLiteral("platform");
 
         auto plan = m_planner.planSalesforceWrite(record);
@@ -126,8 +124,8 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         job.kind = jobs::SalesforceLeadUpsert;
         job.target = JobTarget::Salesforce;
         job.recordKey = QStringLiteral("lead:") + record.platformId;
-        job.idempotencyKey = QStringLiteral("%1:%2:%3")
-                                 .arg(job.kind, record.platformId, QString::fromLatin1(hash));
+        job.idempotencyKey
+            = jobs::idempotencyKey(job.kind, job.recordKey, QString::fromLatin1(hash));
         job.payload = QJsonDocument(QJsonObject {{QStringLiteral("platform_id"), record.platformId},
                                                  {QStringLiteral("version"), c.version}})
                           .toJson(QJsonDocument::Compact);
@@ -136,6 +134,11 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             ++stats.invalid;
             record.syncState = QStringLiteral("error");
             record.lastError = plan.error().toString();
+            // The inbox item shows the record as the platform sent it, beside the ids the
+            // delivery reads (an admin's retry re-reads the platform record by its id).
+            QJsonObject parkedPayload = QJsonDocument::fromJson(job.payload).object();
+            parkedPayload.insert(QStringLiteral("record"), c.lead);
+            job.payload = QJsonDocument(parkedPayload).toJson(QJsonDocument::Compact);
             if (auto parked = m_store.outbox().park(job, ErrorClass::Validation, plan.error().code,
                                                     plan.error().message, m_actor);
                 !parked)

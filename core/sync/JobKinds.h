@@ -10,6 +10,19 @@ inline const QString SalesforcePeopleUpdate = QStringLiteral("sf.people.update")
 inline const QString SalesforceEventPublish = QStringLiteral("sf.event.publish");
 inline const QString PlatformLeadPut = QStringLiteral("platform.lead.put");
 inline const QString PlatformAgentPut = QStringLiteral("platform.agent.put");
+// Not a write: a record the platform listed that could not be read, parked in the inbox with
+// its raw JSON as the payload. Its target is the platform, where it has to be fixed; once
+// fixed there, the next poll reads it again, so a retry from the inbox has nothing to send.
+inline const QString PlatformLeadRejected = QStringLiteral("platform.lead.rejected");
+
+// The one idempotency-key format of every job: "<kind>:<record key>:<variant>", where the
+// variant is what makes this write distinct for that record (the content hash of the state to
+// write, the id to write back, the event and its agent). Enqueuing a key already known is a
+// no-op (OutboxStore::enqueue), so one decision about one record's content is one job.
+inline QString idempotencyKey(const QString &kind, const QString &recordKey, const QString &variant)
+{
+    return kind + u':' + recordKey + u':' + variant;
+}
 
 // Priorities: urgent work keeps flowing while non-urgent work is paused by API limits.
 constexpr int NormalPriority = 0;

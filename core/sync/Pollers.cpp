@@ -2,17 +2,22 @@
 
 #include "ChangeTime.h"
 #include "InboundProcessor.h"
+#include "JobKinds.h"
 #include "log/Logging.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
 
 namespace lb {
 
 PlatformPoller::PlatformPoller(Store &store, PlatformPort &port, const Clock &clock,
-                               qint64 overlapMs, QObject *parent)
+                               qint64 overlapMs, QString actor, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_port(port)
     , m_clock(clock)
     , m_overlapMs(overlapMs)
+    , m_actor(std::move(actor))
 { }
 
 void PlatformPoller::poll(std::function<void(Result<PollStats>)> done)
@@ -39,27 +44,8 @@ void PlatformPoller::fetch(const QString &cursor, qint64 since, std::shared_ptr<
                 done(page.error());
                 return;
             }
-            ++stats->pages;
-            stats->records += int(page->records.size());
-            Transaction tx(m_store.database());
-            for (const QJsonObject &lead : page->records) {
-                InboundEvent e;
-                e.eventId = InboundProcessor::pollEventId(lead);
-                e.source = QStringLiteral("poll");
-                e.type = QStringLiteral("lead.updated");
-                e.occurredAt
-                    = parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString());
-                e.payload = InboundProcessor::pollEvent(lead);
-                auto stored = m_store.events().insert(e);
-                if (!stored) {
-                    done(stored.error());
-                    return;
-                }
-                stats->newEvents += *stored ? 1 : 0;
-                *newest = std::max(*newest, e.occurredAt);
-            }
-            if (auto c = tx.commit(); !c) {
-                done(c.error());
+            if (auto stored = store(*page, *stats, *newest); !stored) {
+                done(stored.error());
                 return;
             }
             if (!page->next.isEmpty()) {
@@ -73,6 +59,60 @@ void PlatformPoller::fetch(const QString &cursor, qint64 since, std::shared_ptr<
             }
             done(*stats);
         });
+}
+
+Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qint64 &newest)
+{
+    Transaction tx(m_store.database());
+    if (!tx.started())
+        return tx.started().error();
+    for (const QJsonObject &lead : page.records) {
+        InboundEvent e;
+        e.eventId = InboundProcessor::pollEventId(lead);
+        e.source = QStringLiteral("poll");
+        e.type = QStringLiteral("lead.updated");
+        e.occurredAt = parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString());
+        e.payload = InboundProcessor::pollEvent(lead);
+        auto stored = m_store.events().insert(e);
+        if (!stored)
+            return stored.error();
+        stats.newEvents += *stored ? 1 : 0;
+        newest = std::max(newest, e.occurredAt);
+    }
+    int rejected = 0;
+    for (const RejectedRecord &r : page.rejected) {
+        auto parked = park(r);
+        if (!parked)
+            return parked.error();
+        rejected += *parked ? 1 : 0;
+    }
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    // Counted once committed, so a page stored again after a failure is not counted twice.
+    ++stats.pages;
+    stats.records += int(page.records.size() + page.rejected.size());
+    stats.rejected += rejected;
+    return {};
+}
+
+// An unreadable record is parked like a job that failed validation: the inbox is where an
+// admin already looks for records that need a human, and park() is idempotent on the key, so
+// the same bad record listed again (the overlap window, the next poll) is one item, not many.
+Result<bool> PlatformPoller::park(const RejectedRecord &rejected)
+{
+    const QJsonValue item = QJsonDocument::fromJson("[" + rejected.raw + "]").array().at(0);
+    const QJsonValue id = item.toObject().value(QStringLiteral("id"));
+    NewJob job;
+    job.kind = jobs::PlatformLeadRejected;
+    job.target = JobTarget::Platform;
+    job.recordKey = id.isString() ? QStringLiteral("lead:") + id.toString() : QString();
+    job.idempotencyKey = jobs::idempotencyKey(
+        job.kind, job.recordKey,
+        QString::fromLatin1(
+            QCryptographicHash::hash(rejected.raw, QCryptographicHash::Sha256).toHex()));
+    job.payload = rejected.raw;
+    return m_store.outbox().park(job, ErrorClass::Validation, rejected.error.code,
+                                 rejected.error.message, m_actor);
 }
 
 SalesforcePoller::SalesforcePoller(Store &store, SalesforcePort &port,

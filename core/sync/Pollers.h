@@ -15,29 +15,36 @@ struct PollStats
     int pages = 0;
     int records = 0;
     int newEvents = 0; // platform: stored events not seen before
+    int rejected = 0; // platform: unreadable records parked in the inbox (new ones only)
     SalesforceChangeProcessor::Stats changes; // Salesforce: what the processor made of them
 };
 
 // Reads platform leads changed since the watermark (minus an overlap window, so leads written
 // late with an older updated_at, and ties on updated_at across pages, are never skipped) and
 // stores each as an inbound event; duplicates collapse on the event id "poll:<id>:<ts>:<ver>".
+// A listed record that cannot be read becomes an inbox item of its own, with its raw JSON as
+// the payload (parked like a job that failed validation), and the rest of the page goes on.
 class PlatformPoller : public QObject
 {
     Q_OBJECT
 public:
     PlatformPoller(Store &store, PlatformPort &port, const Clock &clock, qint64 overlapMs,
-                   QObject *parent = nullptr);
+                   QString actor, QObject *parent = nullptr);
     void poll(std::function<void(Result<PollStats>)> done);
     static QString watermarkName() { return QStringLiteral("platform.leads"); }
 
 private:
     void fetch(const QString &cursor, qint64 since, std::shared_ptr<PollStats> stats,
                std::shared_ptr<qint64> newest, std::function<void(Result<PollStats>)> done);
+    // Stores one page (events and parked rejections) in one transaction.
+    Result<void> store(const RecordPage &page, PollStats &stats, qint64 &newest);
+    Result<bool> park(const RejectedRecord &rejected);
 
     Store &m_store;
     PlatformPort &m_port;
     const Clock &m_clock;
     qint64 m_overlapMs;
+    QString m_actor;
 };
 
 // Reads Leads (with a platform id) and the People__c roster changed since the watermark on

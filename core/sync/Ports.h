@@ -27,10 +27,19 @@ struct WriteOutcome
     QJsonObject current; // platform 412: the record as it is now
 };
 
+// A record a source listed but that could not be read (not an object, or outside the
+// contract): the item as it came (compact JSON) and why. It is that record's problem alone.
+struct RejectedRecord
+{
+    QByteArray raw;
+    Error error;
+};
+
 struct RecordPage
 {
     QList<QJsonObject> records;
     QString next; // Salesforce nextRecordsUrl or platform cursor; empty when done
+    QList<RejectedRecord> rejected = {}; // the page's unreadable items, in page order
 };
 
 class SalesforcePort

@@ -2,6 +2,7 @@
 
 #include "ChangeTime.h"
 #include "JobKinds.h"
+#include "MirrorObservation.h"
 #include "Pollers.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
@@ -54,8 +55,10 @@ void Reconciler::fail(std::shared_ptr<Snapshot> s, const Error &error)
     m_running = false;
     s->report.finishedAt = m_clock.nowMs();
     s->report.error = error.toString();
-    (void)m_store.reconciles().save(s->report);
     qCWarning(lcSync) << "reconcile failed:" << error.toString();
+    if (auto saved = m_store.reconciles().save(s->report); !saved)
+        qCWarning(lcSync) << "could not store the failed reconcile's report:"
+                          << saved.error().toString();
     s->done(error);
 }
 
@@ -127,8 +130,10 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         j.kind = kind;
         j.target = target;
         j.recordKey = recordKey;
-        j.idempotencyKey
-            = QStringLiteral("%1:%2:%3:reconcile").arg(kind, recordKey, QString::fromLatin1(hash));
+        // Marked as the reconcile's, so a repair is queued even where an equal write was
+        // decided (and done) before.
+        j.idempotencyKey = jobs::idempotencyKey(
+            kind, recordKey, QString::fromLatin1(hash) + QStringLiteral("@reconcile"));
         j.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
         j.supersedesPending = true;
         return j;
@@ -155,11 +160,7 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         // What each side really holds now; a side that lacks the record forgets our hash of it.
         if (onPlatform) {
             const QJsonObject lead = s->platformLeads.value(key);
-            record.platformState = m_leads.platformView(lead);
-            record.platformHash = SyncPlanner::hashOf(record.platformState);
-            record.platformUpdatedAt
-                = parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString());
-            record.platformVersion = lead.value(QStringLiteral("version")).toInteger();
+            observePlatformLead(record, m_leads.platformView(lead), lead);
         } else {
             record.platformHash.clear();
             ++report.missingOnPlatform;
@@ -169,10 +170,9 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         if (inSalesforce) {
             const QJsonObject r = s->salesforceLeads.value(key);
             record.salesforceId = r.value(QStringLiteral("Id")).toString();
-            record.salesforceState = SalesforceState::fromRecord(r, m_leads.mapping());
-            record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
-            record.salesforceModstamp
-                = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
+            observeSalesforce(
+                record, SalesforceState::fromRecord(r, m_leads.mapping()),
+                parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
         } else {
             record.salesforceHash.clear();
             record.salesforceState = {};
@@ -218,12 +218,12 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         ++report.agentsCompared;
         MirrorRecord record = agentMirror->value(it.key());
         record.salesforceId = it.key();
-        record.salesforceState = SalesforceState::fromRecord(it.value(), m_agents.mapping());
         const QString platformId = it->value(m_agents.mapping().salesforceKey).toString();
         if (platformId.isEmpty())
             continue; // the poller assigns and writes back platform ids
         record.platformId = platformId;
-        record.salesforceHash = SyncPlanner::hashOf(record.salesforceState);
+        // The roster query reads no SystemModstamp: the one observed before stays.
+        observeSalesforce(record, SalesforceState::fromRecord(it.value(), m_agents.mapping()), 0);
         const QJsonObject onPlatform
             = agentsBySalesforceId.value(it.key(), s->platformAgents.value(platformId));
         if (onPlatform.isEmpty()) {

@@ -2,6 +2,7 @@
 
 #include "ChangeTime.h"
 #include "JobKinds.h"
+#include "MirrorObservation.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
 
@@ -17,7 +18,7 @@ NewJob platformJob(const QString &kind, const QString &recordKey, const QString 
     job.kind = kind;
     job.target = JobTarget::Platform;
     job.recordKey = recordKey;
-    job.idempotencyKey = QStringLiteral("%1:%2:%3").arg(kind, recordKey, QString::fromLatin1(hash));
+    job.idempotencyKey = jobs::idempotencyKey(kind, recordKey, QString::fromLatin1(hash));
     job.payload = QJsonDocument(QJsonObject {{QStringLiteral("key"), recordKey.section(u':', 1)},
                                              {QStringLiteral("platform_id"), platformId}})
                       .toJson(QJsonDocument::Compact);
@@ -63,18 +64,15 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
         record.salesforceId = r.value(QStringLiteral("Id")).toString();
-        const qint64 modstamp
-            = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
-        const QJsonObject state = SalesforceState::fromRecord(r, m);
-        const QByteArray hash = SyncPlanner::hashOf(state);
-        record.salesforceModstamp = std::max(record.salesforceModstamp, modstamp);
-        if (hash == record.salesforceHash) {
+        const QByteArray before = record.salesforceHash;
+        observeSalesforce(record, SalesforceState::fromRecord(r, m),
+                          parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
+        const QByteArray hash = record.salesforceHash;
+        if (hash == before) {
             ++stats.echoes;
             updates.append(record);
             continue;
         }
-        record.salesforceState = state;
-        record.salesforceHash = hash;
         record.lastSource = QStringLiteral("salesforce");
         auto plan = m_leads.planPlatformWrite(record);
         if (!plan) {
@@ -127,7 +125,6 @@ SalesforceChangeProcessor::processAgents(const QList<QJsonObject> &records)
         record.salesforceId = it.key();
         const qint64 modstamp
             = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
-        record.salesforceModstamp = std::max(record.salesforceModstamp, modstamp);
         QJsonObject state = SalesforceState::fromRecord(r, m);
         QString platformId = r.value(m.salesforceKey).toString();
         if (platformId.isEmpty()) {
@@ -139,7 +136,7 @@ SalesforceChangeProcessor::processAgents(const QList<QJsonObject> &records)
             writeBack.target = JobTarget::Salesforce;
             writeBack.recordKey = QStringLiteral("agent:") + record.salesforceId;
             writeBack.idempotencyKey
-                = QStringLiteral("%1:%2:%3").arg(writeBack.kind, record.salesforceId, platformId);
+                = jobs::idempotencyKey(writeBack.kind, writeBack.recordKey, platformId);
             writeBack.payload
                 = QJsonDocument(QJsonObject {{QStringLiteral("salesforce_id"), record.salesforceId},
                                              {QStringLiteral("platform_id"), platformId}})
@@ -150,14 +147,14 @@ SalesforceChangeProcessor::processAgents(const QList<QJsonObject> &records)
             state.insert(m.salesforceKey, platformId);
         }
         record.platformId = platformId;
-        const QByteArray hash = SyncPlanner::hashOf(state);
-        if (hash == record.salesforceHash) {
+        const QByteArray before = record.salesforceHash;
+        observeSalesforce(record, state, modstamp);
+        const QByteArray hash = record.salesforceHash;
+        if (hash == before) {
             ++stats.echoes;
             updates.append(record);
             continue;
         }
-        record.salesforceState = state;
-        record.salesforceHash = hash;
         auto plan = m_agents.planPlatformWrite(record);
         if (!plan) {
             record.syncState = QStringLiteral("error");

@@ -12,6 +12,18 @@ namespace {
 constexpr int InboundBatch = 2000;
 constexpr qint64 MaxIdleRoundMs = 5000;
 
+// The error of a system that could not be read or written at all, its message naming the
+// system and what was being done (code, status and retryability stay the original's, so a
+// refused credential still reads as one).
+Error unreachable(const QString &system, const QString &verb, const QString &doing, Error error)
+{
+    const QString status
+        = error.httpStatus > 0 ? QStringLiteral(", HTTP %1").arg(error.httpStatus) : QString();
+    error.message = QStringLiteral("%1 could not be %2 (%3%4): %5")
+                        .arg(system, verb, doing, status, error.message);
+    return error;
+}
+
 } // namespace
 
 SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
@@ -155,8 +167,8 @@ QString SyncWorker::buildEngine()
         qCInfo(lcSync) << n << "record(s) moved to the inbox";
     });
     const qint64 overlap = qint64(p.sync.pollOverlapS) * 1000;
-    m_platformPoller
-        = std::make_unique<PlatformPoller>(*m_store, *m_ports.platform, m_clock, overlap);
+    m_platformPoller = std::make_unique<PlatformPoller>(*m_store, *m_ports.platform, m_clock,
+                                                        overlap, m_setup.workerId);
     m_salesforcePoller
         = std::make_unique<SalesforcePoller>(*m_store, *m_ports.salesforce, *m_changes,
                                              m_setup.mapping.lead, m_setup.mapping.agent, overlap);
@@ -223,17 +235,26 @@ void SyncWorker::poll(std::function<void()> then)
     }
     m_polling = true;
     m_platformPoller->poll([this, then = std::move(then)](Result<PollStats> pf) mutable {
-        if (!pf)
+        if (!pf) {
             qCWarning(lcSync) << "platform poll failed:" << pf.error().toString();
-        else
+            noteOnceFailure(unreachable(QStringLiteral("The lead platform"), QStringLiteral("read"),
+                                        QStringLiteral("polling leads"), pf.error()));
+        } else {
             m_lastPollPlatform = m_clock.nowMs();
+        }
+        if (pf && pf->rejected > 0)
+            emit inboxChanged();
         processInbound();
         m_salesforcePoller->poll([this, then = std::move(then)](Result<PollStats> sf) {
             m_polling = false;
-            if (!sf)
+            if (!sf) {
                 qCWarning(lcSync) << "Salesforce poll failed:" << sf.error().toString();
-            else
+                noteOnceFailure(unreachable(QStringLiteral("Salesforce"), QStringLiteral("read"),
+                                            QStringLiteral("polling Leads and People"),
+                                            sf.error()));
+            } else {
                 m_lastPollSalesforce = m_clock.nowMs();
+            }
             if (sf && sf->changes.enqueued > 0)
                 emit queueChanged();
             kick();
@@ -251,6 +272,9 @@ void SyncWorker::processInbound()
         auto stats = m_inbound->processPending(InboundBatch);
         if (!stats) {
             qCWarning(lcSync) << "inbound processing failed:" << stats.error().toString();
+            noteOnceFailure(unreachable(QStringLiteral("The store"), QStringLiteral("written"),
+                                        QStringLiteral("taking in platform changes"),
+                                        stats.error()));
             return;
         }
         if (stats->enqueued > 0)
@@ -364,7 +388,8 @@ void SyncWorker::observeLimits(const ApiLimits &limits)
         return;
     const bool wasPaused = budget->state().paused;
     budget->observe(limits);
-    (void)m_store->apiUsage().record(limits);
+    if (auto r = m_store->apiUsage().record(limits); !r)
+        qCWarning(lcSync) << "could not record API usage:" << r.error().toString();
     emit limitsObserved(limits);
     if (!wasPaused && budget->state().paused)
         emit notify(QStringLiteral("limits_pause"), QStringLiteral("Sync paused by API limits"),
@@ -400,10 +425,14 @@ void SyncWorker::publishStatus(bool persist)
         m_lastInboxCount = s.queue.inbox;
     }
     emit statusChanged(s);
-    if (persist)
-        (void)m_store->watermarks().set(
+    if (!persist)
+        return;
+    // Read by `leadbridge status` from other processes; the next report writes it again.
+    if (auto r = m_store->watermarks().set(
             QStringLiteral("worker.status"),
             QString::fromUtf8(QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact)));
+        !r)
+        qCWarning(lcSync) << "could not store the status:" << r.error().toString();
 }
 
 SyncStatus SyncWorker::status() const
@@ -575,12 +604,14 @@ void SyncWorker::runOnce()
     m_onceStartedAt = m_clock.nowMs();
     auto inbox = m_store->inbox().countOpen();
     m_onceInboxBefore = inbox ? *inbox : 0;
+    m_onceFailure.reset();
     m_ports.salesforce->fetchLimits(this, [this](Result<ApiLimits> l) {
         if (!l) {
             // Nothing can be synced without a working Salesforce login.
             OnceResult result;
             result.ok = false;
-            result.error = l.error();
+            result.error = unreachable(QStringLiteral("Salesforce"), QStringLiteral("read"),
+                                       QStringLiteral("API limits"), l.error());
             m_once = false;
             emit onceFinished(result);
             return;
@@ -591,7 +622,9 @@ void SyncWorker::runOnce()
             if (!page) {
                 OnceResult result;
                 result.ok = false;
-                result.error = page.error();
+                result.error
+                    = unreachable(QStringLiteral("The lead platform"), QStringLiteral("read"),
+                                  QStringLiteral("listing leads"), page.error());
                 m_once = false;
                 emit onceFinished(result);
                 return;
@@ -627,6 +660,10 @@ void SyncWorker::finishOnce()
     m_once = false;
     m_state = SyncStatus::State::Stopped;
     OnceResult result;
+    if (m_onceFailure) {
+        result.ok = false;
+        result.error = *m_onceFailure;
+    }
     result.delivered = m_delivered;
     auto inbox = m_store->inbox().countOpen();
     result.toInbox = inbox ? std::max<qint64>(0, *inbox - m_onceInboxBefore) : 0;
@@ -634,6 +671,12 @@ void SyncWorker::finishOnce()
     result.stillPending = stats ? stats->pending : 0;
     publishStatus(true);
     emit onceFinished(result);
+}
+
+void SyncWorker::noteOnceFailure(const Error &error)
+{
+    if (m_once && !m_onceFailure)
+        m_onceFailure = error;
 }
 
 void SyncWorker::shutdown()

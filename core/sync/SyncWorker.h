@@ -120,6 +120,7 @@ private:
     void onceStep();
     void finishOnce();
     void setError(const QString &detail);
+    void noteOnceFailure(const Error &error);
 
     EngineSetup m_setup;
     const Clock &m_clock;
@@ -155,6 +156,9 @@ private:
     bool m_once = false;
     qint64 m_onceStartedAt = 0;
     qint64 m_onceInboxBefore = 0;
+    // The first system that could not be read or written at all during `--once` (the run
+    // then fails with it rather than report "all delivered").
+    std::optional<Error> m_onceFailure;
     int m_statusTicks = 0;
     qint64 m_delivered = 0;
     qint64 m_lastToSalesforce = 0;

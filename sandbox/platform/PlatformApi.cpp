@@ -186,6 +186,9 @@ PlatformAnswer PlatformApi::listLeads(const Request &r)
     QJsonArray data;
     for (const QString &id : page.ids)
         data.append(m_leads.find(id)->toJson());
+    if (!params.after)
+        for (const QJsonValue &raw : m_rawLeads)
+            data.append(raw);
     return PlatformAnswer::json(200,
                                 QJsonObject {{QStringLiteral("data"), data},
                                              {QStringLiteral("next_cursor"), cursorOf(page)}});

@@ -7,6 +7,7 @@
 #include "util/Clock.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QString>
 #include <QStringList>
 #include <QUrlQuery>
@@ -41,6 +42,11 @@ public:
                 const Clock &clock);
 
     void setLeadListener(LeadListener listener) { m_onLeadChanged = std::move(listener); }
+    // Items listed as they are at the end of the first page of every lead listing, whatever
+    // the filter: records outside the contract (a score of 130, a broken email, an item that is
+    // not an object) such as real sources send (PLATFORM_API.md, "Leads"). Nothing else sees
+    // them: they are not stored, so GET answers 404 and a PUT creates the lead.
+    void setRawLeads(QJsonArray items) { m_rawLeads = std::move(items); }
 
     PlatformAnswer handle(const Request &request);
 
@@ -71,6 +77,7 @@ private:
     PlatformWriteLog &m_log;
     const Clock &m_clock;
     LeadListener m_onLeadChanged;
+    QJsonArray m_rawLeads;
 };
 
 } // namespace lb::sandbox

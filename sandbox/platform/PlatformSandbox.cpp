@@ -333,6 +333,12 @@ Result<int> PlatformSandbox::seedFromJson(const QByteArray &json)
         m_agents.seed(agent, now);
         ++loaded;
     }
+    // Listed as they are, unchecked (PlatformApi::setRawLeads).
+    const QJsonValue raw = root.value(QStringLiteral("raw_leads"));
+    if (!raw.isUndefined() && !raw.isArray())
+        return sandboxError("seed_invalid", QStringLiteral("raw_leads must be a list"));
+    m_api.setRawLeads(raw.toArray());
+    loaded += int(raw.toArray().size());
     const QJsonArray leads = root.value(QStringLiteral("leads")).toArray();
     for (qsizetype i = 0; i < leads.size(); ++i) {
         QJsonObject body = leads.at(i).toObject();
@@ -376,6 +382,7 @@ void PlatformSandbox::clear()
     m_leads.clear();
     m_agents.clear();
     m_log.clear();
+    m_api.setRawLeads({});
 }
 
 std::optional<LeadRecord> PlatformSandbox::lead(const QString &id) const

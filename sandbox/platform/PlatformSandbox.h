@@ -92,8 +92,9 @@ public:
     // `count` plausible leads L-000001... (deterministic for a given seed), agents A-0001...
     void generateLeads(int count, quint32 seed = 1);
     void generateAgents(int count, quint32 seed = 1);
-    // {"leads": [lead...], "agents": [agent...]} in the API's JSON shapes (a lead may be a
-    // tombstone). Returns how many records were loaded.
+    // {"leads": [lead...], "agents": [agent...], "raw_leads": [any...]} in the API's JSON
+    // shapes (a lead may be a tombstone); raw_leads are listed unchecked, as they are
+    // (PlatformApi::setRawLeads). Returns how many records were loaded.
     Result<int> seedFromFile(const QString &path);
     Result<int> seedFromJson(const QByteArray &json);
     void clear();

@@ -68,6 +68,8 @@ void PlatformPortAdapter::listLeads(qint64 updatedSinceMs, const QString &cursor
                            RecordPage page;
                            for (const PlatformLead &l : r->leads)
                                page.records.append(l.toJson());
+                           for (const platform::RejectedItem &item : r->rejected)
+                               page.rejected.append({item.raw, item.error});
                            page.next = r->nextCursor;
                            done(page);
                        });

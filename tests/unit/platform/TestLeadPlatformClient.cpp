@@ -216,14 +216,65 @@ private slots:
         QTest::newRow("truncated JSON") << 200 << QByteArray(R"({"data":[)");
         QTest::newRow("array instead of object") << 200 << QByteArray("[]");
         QTest::newRow("data not a list") << 200 << QByteArray(R"({"data":{}})");
+    }
+
+    // One item outside the contract is that item's problem: it comes back rejected, with its
+    // raw JSON and why, and the rest of the page is read (PLATFORM_API.md, "Leads").
+    void listingRejectsBadItemsAlone_data()
+    {
+        QTest::addColumn<QByteArray>("item");
+        QTest::addColumn<QString>("why");
         QTest::newRow("lead without version")
-            << 200
-            << QByteArray(R"({"data":[{"id":"L-1","updated_at":"2026-01-01T00:00:00.000Z"}]})");
-        QTest::newRow("lead item not an object") << 200 << QByteArray(R"({"data":[7]})");
+            << QByteArray(R"({"id":"L-9","updated_at":"2026-01-01T00:00:00.000Z"})") << "version";
+        QTest::newRow("item not an object") << QByteArray("7") << "not a lead object";
+        QTest::newRow("text item") << QByteArray(R"("L-9")") << "not a lead object";
         QTest::newRow("tombstone without deleted_at")
-            << 200
-            << QByteArray(R"({"data":[{"id":"L-1","deleted":true,)"
-                          R"("updated_at":"2026-01-01T00:00:00.000Z","version":2}]})");
+            << QByteArray(R"({"deleted":true,"id":"L-9",)"
+                          R"("updated_at":"2026-01-01T00:00:00.000Z","version":2})")
+            << "deleted_at";
+        QTest::newRow("score as text")
+            << QByteArray(R"({"id":"L-9","score":"high",)"
+                          R"("updated_at":"2026-01-01T00:00:00.000Z","version":2})")
+            << "score";
+    }
+
+    void listingRejectsBadItemsAlone()
+    {
+        QFETCH(QByteArray, item);
+        QFETCH(QString, why);
+        auto c = client();
+        answer(200,
+               R"({"data":[)" + leadJson("L-1", 1) + "," + item + "," + leadJson("L-2", 1)
+                   + R"(],"next_cursor":"more"})");
+        const auto r = wait<LeadPage>(
+            [&](auto done) { c->listLeads(std::nullopt, {}, 10, this, std::move(done)); });
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QCOMPARE(r->leads.size(), 2);
+        QCOMPARE(r->leads.at(1).id, QStringLiteral("L-2"));
+        QCOMPARE(r->rejected.size(), 1);
+        QCOMPARE(QJsonDocument::fromJson("[" + r->rejected.first().raw + "]"),
+                 QJsonDocument::fromJson("[" + item + "]"));
+        QCOMPARE(r->rejected.first().error.code, QStringLiteral("invalid_record"));
+        QVERIFY2(r->rejected.first().error.message.contains(why),
+                 qPrintable(r->rejected.first().error.message));
+        QCOMPARE(r->nextCursor, QStringLiteral("more"));
+    }
+
+    // The default mapping clamps the score (resources/mapping/default.json), so a listed lead
+    // scored 130 is read as sent, not refused; the contract's own reading still refuses it.
+    void listingKeepsAnOutOfRangeScore()
+    {
+        auto c = client();
+        answer(200,
+               R"({"data":[{"id":"L-1","score":130,"updated_at":"2026-01-01T00:00:00.000Z",)"
+               R"("version":1}],"next_cursor":null})");
+        const auto r = wait<LeadPage>(
+            [&](auto done) { c->listLeads(std::nullopt, {}, 10, this, std::move(done)); });
+        QVERIFY(r.ok());
+        QCOMPARE(r->leads.size(), 1);
+        QCOMPARE(r->leads.first().score, 130);
+        QVERIFY(r->rejected.isEmpty());
+        QVERIFY(!PlatformLead::fromJson(r->leads.first().toJson()).ok());
     }
 
     void malformedAnswers()

@@ -114,11 +114,13 @@ public:
     int calls = 0;
     std::optional<Error> failNextCall;
     QHash<QString, WriteOutcome> failRecord;
+    QList<RejectedRecord> rejected; // listed beside the leads, as unreadable items
 
     void listLeads(qint64, const QString &, int, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override
     {
-        answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {leads.values(), {}});
+        answerLater<Result<RecordPage>>(context, std::move(done),
+                                        RecordPage {leads.values(), {}, rejected});
     }
     void listAgents(const QString &, int, QObject *context,
                     std::function<void(Result<RecordPage>)> done) override

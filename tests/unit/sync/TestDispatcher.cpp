@@ -5,6 +5,7 @@
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
+#include "sync/Pollers.h"
 #include "sync/Reconciler.h"
 #include "sync/SalesforceChangeProcessor.h"
 
@@ -173,6 +174,89 @@ private slots:
         QCOMPARE(round.delivered, 0);
         QCOMPARE(m_sf.calls, callsBefore + 1); // the one query that checked
         QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // The delivery's outcome is recorded as one unit. A statement of it failing (the store's
+    // failure hook, at each statement in turn up to and including the commit) rolls the whole
+    // unit back: the mirror keeps no half-recorded state, the job is claimable once its lease
+    // ends, and the next round finds the write landed instead of sending it again.
+    void failedRecordingLeavesTheJobClaimable()
+    {
+        int failedAt = 0; // the last statement whose failure kept the job
+        for (int statement = 1; statement <= 20; ++statement) {
+            init();
+            receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+            std::optional<Dispatcher::Round> round;
+            m_dispatcher->deliverSalesforce([&](Dispatcher::Round r) { round = r; });
+            // The write was planned and sent; the answer (and its recording) comes later.
+            m_store->database().failAfterStatements(statement);
+            QVERIFY(QTest::qWaitFor([&] { return round.has_value(); }, 10'000));
+            m_store->database().failAfterStatements(0);
+            QCOMPARE(m_sf.leads.size(), 1);
+            const auto mirror = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+            auto active = m_store->outbox().active();
+            QVERIFY(active.ok());
+            if (active->isEmpty()) {
+                // Recorded: the failure struck after the unit (or not at all).
+                QCOMPARE(round->delivered, 1);
+                QCOMPARE(mirror->syncState, QStringLiteral("synced"));
+                break;
+            }
+            failedAt = statement;
+            QCOMPARE(round->delivered, 0);
+            QVERIFY(!mirror->existsInSalesforce()); // nothing of the unit was kept
+            m_clock.advanceMs(6 * 60'000); // the lease ends
+            auto again = m_store->outbox().claim(QStringLiteral("other-worker"), 10, 60'000);
+            QVERIFY(again.ok());
+            QCOMPARE(again->size(), 1);
+            QCOMPARE(again->first().recordKey, QStringLiteral("lead:L-1"));
+            // Given back, the next round checks Salesforce and completes it without a write.
+            m_clock.advanceMs(2 * 60'000);
+            const int upserts = m_sf.calls;
+            const auto next = deliver(true);
+            QCOMPARE(next.unchanged, 1);
+            QCOMPARE(m_sf.calls, upserts + 1); // the query that checked, no second upsert
+            QVERIFY(m_store->outbox().active()->isEmpty());
+        }
+        // At least the commit (the unit's last statement) was among the failures.
+        QVERIFY2(failedAt >= 2, qPrintable(QString::number(failedAt)));
+    }
+
+    // Unreadable records of a polled page are inbox items of their own, with their raw JSON;
+    // the page's good leads are taken in, and the same bad record polled again is not parked
+    // twice.
+    void pollParksUnreadableRecordsAndTakesInTheRest()
+    {
+        m_pf.leads.insert(QStringLiteral("L-1"),
+                          platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_pf.rejected = {{QByteArrayLiteral("7"),
+                          makeError(QStringLiteral("invalid_record"), QStringLiteral("no object"))},
+                         {QByteArrayLiteral(R"({"id":"L-2","version":"x"})"),
+                          makeError(QStringLiteral("invalid_record"),
+                                    QStringLiteral("version must be an integer"))}};
+        PlatformPoller poller(*m_store, m_pf, m_clock, 0, QStringLiteral("test"));
+        for (int pass = 0; pass < 2; ++pass) {
+            std::optional<Result<PollStats>> polled;
+            poller.poll([&](Result<PollStats> r) { polled = std::move(r); });
+            QVERIFY(QTest::qWaitFor([&] { return polled.has_value(); }, 10'000));
+            QVERIFY(polled->ok());
+            QCOMPARE((*polled)->records, 3);
+            QCOMPARE((*polled)->rejected, pass == 0 ? 2 : 0);
+        }
+        auto inbox = m_store->inbox().list({});
+        QVERIFY(inbox.ok());
+        QCOMPARE(inbox->size(), 2);
+        QSet<QByteArray> payloads;
+        for (const InboxItem &item : *inbox) {
+            payloads.insert(item.payload);
+            QCOMPARE(item.kind, jobs::PlatformLeadRejected);
+            QCOMPARE(item.errorClass, ErrorClass::Validation);
+        }
+        QCOMPARE(payloads, (QSet<QByteArray> {"7", R"({"id":"L-2","version":"x"})"}));
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        QVERIFY(processor.processPending(100).ok());
+        QCOMPARE((*m_store->leads().byPlatformId(QStringLiteral("L-1")))->syncState,
+                 QStringLiteral("pending"));
     }
 
     void lockedRowIsRetriedWithBackoff()

@@ -2,6 +2,7 @@
 #include "mapping/FieldMapping.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
+#include "sync/MirrorObservation.h"
 #include "sync/SalesforceChangeProcessor.h"
 #include "sync/SyncPlanner.h"
 
@@ -166,6 +167,32 @@ private slots:
         QCOMPARE(inbox->first().errorClass, ErrorClass::Validation);
         QCOMPARE((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->syncState,
                  QStringLiteral("error"));
+    }
+
+    // Every source copies what it saw into the mirror the same way: state and hash together,
+    // and a Salesforce modstamp that never goes back (a refresh or reconcile that read an older
+    // copy must not make a newer platform change look newer than Salesforce's).
+    void observationsKeepTheNewestSalesforceModstamp()
+    {
+        MirrorRecord record;
+        const QJsonObject newer {{QStringLiteral("LastName"), QStringLiteral("Newer")}};
+        const QJsonObject older {{QStringLiteral("LastName"), QStringLiteral("Older")}};
+        observeSalesforce(record, newer, 2'000);
+        QCOMPARE(record.salesforceModstamp, Q_INT64_C(2'000));
+        QCOMPARE(record.salesforceHash, SyncPlanner::hashOf(newer));
+        observeSalesforce(record, older, 1'000);
+        QCOMPARE(record.salesforceModstamp, Q_INT64_C(2'000));
+        QCOMPARE(record.salesforceState, older);
+        QCOMPARE(record.salesforceHash, SyncPlanner::hashOf(older));
+
+        observePlatformLead(
+            record, newer,
+            {{QStringLiteral("updated_at"), QStringLiteral("2026-11-22T13:05:00.000Z")},
+             {QStringLiteral("version"), 7}});
+        QCOMPARE(record.platformVersion, Q_INT64_C(7));
+        QVERIFY(record.platformUpdatedAt > 0);
+        QCOMPARE(record.platformHash, SyncPlanner::hashOf(newer));
+        QVERIFY(record.existsOnPlatform());
     }
 
     void unreadableEventsAreRejectedNotLost()

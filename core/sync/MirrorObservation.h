@@ -1,0 +1,24 @@
+#pragma once
+
+#include "model/MirrorRecord.h"
+
+#include <QJsonObject>
+
+namespace lb {
+
+// The one way a record observed on one side (a poll, a webhook, a refresh before a resend, a
+// conflict answer, the reconcile) is copied into its mirror record: the state in the mirror's
+// shape, its hash, and that side's version.
+//
+// Observations arrive out of order (polls overlap, a refresh races a poll), so Salesforce's
+// SystemModstamp only ever moves forward. The platform's (updated_at, version) is taken as
+// observed: callers that may see an older platform record compare before observing
+// (InboundProcessor's staleness check).
+void observeSalesforce(MirrorRecord &record, const QJsonObject &state, qint64 modstamp);
+void observePlatform(MirrorRecord &record, const QJsonObject &view, qint64 updatedAt,
+                     qint64 version);
+// The same for a lead as the platform sends it: updated_at and version are read from `lead`,
+// `view` is its mapped view (SyncPlanner::platformView).
+void observePlatformLead(MirrorRecord &record, const QJsonObject &view, const QJsonObject &lead);
+
+} // namespace lb
