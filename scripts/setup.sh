@@ -79,7 +79,7 @@ build() {
   cmake --build --preset "$preset"
 }
 
-stage "packages" install_packages
+stage "packages ($preset)" install_packages
 stage "build ($preset)" build
 case "$mode" in
 run)
@@ -87,7 +87,7 @@ run)
   exec "build/$preset/app/leadbridge" --demo
   ;;
 test)
-  stage "npm packages" install_npm_packages
+  stage "npm packages ($preset)" install_npm_packages
   log "Running the test suite ($preset)"
   stage "tests ($preset)" ctest --preset "$preset"
   ;;
