@@ -141,6 +141,12 @@ const QStringList &Profile::authFlows()
     return flows;
 }
 
+const QStringList &Profile::changeModes()
+{
+    static const QStringList modes {QStringLiteral("stream"), QStringLiteral("poll")};
+    return modes;
+}
+
 Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileName)
 {
     QJsonParseError parseError;
@@ -177,7 +183,12 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
     LB_TRY(s.string(QStringLiteral("username"), p.salesforce.username));
     LB_TRY(s.string(QStringLiteral("call_options_client"), p.salesforce.callOptionsClient));
     LB_TRY(s.url(QStringLiteral("redirect_uri"), p.salesforce.redirectUri));
+    LB_TRY(s.string(QStringLiteral("changes"), p.salesforce.changes));
     LB_TRY(s.unknownKeys());
+    if (!changeModes().contains(p.salesforce.changes))
+        return s.error(QStringLiteral("changes"),
+                       QStringLiteral("must be one of %1 (got \"%2\")")
+                           .arg(changeModes().join(QStringLiteral(", ")), p.salesforce.changes));
     if (!authFlows().contains(p.salesforce.authFlow))
         return s.error(QStringLiteral("auth_flow"),
                        QStringLiteral("must be one of %1 (got \"%2\")")
@@ -211,6 +222,7 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
     LB_TRY(y.number(QStringLiteral("lease_s"), p.sync.leaseS, 5, 86'400));
     LB_TRY(y.number(QStringLiteral("poll_overlap_s"), p.sync.pollOverlapS, 0, 86'400));
     LB_TRY(y.number(QStringLiteral("limit_backoff_s"), p.sync.limitBackoffS, 1, 86'400));
+    LB_TRY(y.number(QStringLiteral("backstop_poll_min"), p.sync.backstopPollMin, 1, 10080));
     LB_TRY(y.unknownKeys());
     LB_TRY(root.unknownKeys());
     return p;

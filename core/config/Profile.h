@@ -22,6 +22,10 @@ struct Profile
         QString callOptionsClient = QStringLiteral("LeadBridge");
         QUrl redirectUri; // authorization_code: loopback redirect, e.g.
                           // http://127.0.0.1:8788/callback
+        // How Salesforce changes are learnt: "stream" (Change Data Capture, with a backstop poll
+        // every sync.backstopPollMin minutes) or "poll" (every sync.pollIntervalS seconds).
+        QString changes = QStringLiteral("stream");
+        bool streamsChanges() const { return changes == QLatin1String("stream"); }
     };
     struct Platform
     {
@@ -42,6 +46,7 @@ struct Profile
         int leaseS = 300;
         int pollOverlapS = 120; // re-read window so late or tied writes are never skipped
         int limitBackoffS = 60; // wait after a throttling answer that names no time
+        int backstopPollMin = 15; // Salesforce poll period while changes arrive on the stream
     };
 
     QString name;
@@ -58,6 +63,7 @@ struct Profile
     static QString defaultPath();
 
     static const QStringList &authFlows();
+    static const QStringList &changeModes();
 };
 
 } // namespace lb

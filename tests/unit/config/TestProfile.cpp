@@ -30,6 +30,24 @@ private slots:
         QCOMPARE(p->sync.pollIntervalS, 30);
         QCOMPARE(p->sync.apiUsagePauseAt, 0.9);
         QCOMPARE(p->sync.highValueThreshold, 50000.0);
+        QCOMPARE(p->salesforce.changes, QStringLiteral("stream"));
+        QVERIFY(p->salesforce.streamsChanges());
+        QCOMPARE(p->sync.backstopPollMin, 15);
+    }
+
+    void changesDefaultToTheStreamAndAcceptPoll()
+    {
+        auto bare = Profile::fromJson(QByteArray(R"({"name":"x"})"), QStringLiteral("p.json"));
+        QVERIFY(bare.ok());
+        QVERIFY(bare->salesforce.streamsChanges());
+        QCOMPARE(bare->sync.backstopPollMin, 15);
+        auto poll = Profile::fromJson(
+            QByteArray(
+                R"({"name":"x","salesforce":{"changes":"poll"},"sync":{"backstop_poll_min":60}})"),
+            QStringLiteral("p.json"));
+        QVERIFY2(poll.ok(), poll ? "" : qPrintable(poll.error().message));
+        QVERIFY(!poll->salesforce.streamsChanges());
+        QCOMPARE(poll->sync.backstopPollMin, 60);
     }
 
     void reportsErrorsWithFileAndPath_data()
@@ -62,6 +80,18 @@ private slots:
         QTest::newRow("bad version")
             << QByteArray(R"({"name":"x","salesforce":{"api_version":"v62"}})")
             << QStringLiteral("$.salesforce.api_version must look like");
+        QTest::newRow("bad changes")
+            << QByteArray(R"({"name":"x","salesforce":{"changes":"push"}})")
+            << QStringLiteral("$.salesforce.changes must be one of stream, poll (got \"push\")");
+        QTest::newRow("changes not a string")
+            << QByteArray(R"({"name":"x","salesforce":{"changes":1}})")
+            << QStringLiteral("$.salesforce.changes must be a string");
+        QTest::newRow("backstop zero")
+            << QByteArray(R"({"name":"x","sync":{"backstop_poll_min":0}})")
+            << QStringLiteral("$.sync.backstop_poll_min must be between 1 and 10080");
+        QTest::newRow("backstop fractional")
+            << QByteArray(R"({"name":"x","sync":{"backstop_poll_min":2.5}})")
+            << QStringLiteral("must be a whole number");
         QTest::newRow("slash in name")
             << QByteArray(R"({"name":"a/b"})") << QStringLiteral("$.name must be");
     }
