@@ -4,6 +4,7 @@
 #include "InboundProcessor.h"
 #include "JobKinds.h"
 #include "log/Logging.h"
+#include "salesforce/Soql.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -127,13 +128,36 @@ SalesforcePoller::SalesforcePoller(Store &store, SalesforcePort &port,
     , m_overlapMs(overlapMs)
 { }
 
-QString SalesforcePoller::soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs)
+namespace {
+
+QStringList polledFields(const ObjectMapping &mapping)
 {
     QStringList fields = mapping.salesforceFields();
     for (const char *extra : {"SystemModstamp", "Last_Updated_By_System__c"}) {
         if (!fields.contains(QLatin1String(extra)))
             fields.append(QLatin1String(extra));
     }
+    return fields;
+}
+
+} // namespace
+
+QString SalesforcePoller::soqlForIds(const ObjectMapping &mapping, bool leads,
+                                     const QStringList &ids)
+{
+    QStringList literals;
+    for (const QString &id : ids)
+        literals.append(salesforce::soqlString(id));
+    QString where = QStringLiteral("Id IN (") + literals.join(u',') + u')';
+    if (leads)
+        where += QStringLiteral(" AND ") + mapping.salesforceKey + QStringLiteral(" != null");
+    return QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY SystemModstamp ASC, Id ASC")
+        .arg(polledFields(mapping).join(QStringLiteral(", ")), mapping.salesforceObject, where);
+}
+
+QString SalesforcePoller::soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs)
+{
+    const QStringList fields = polledFields(mapping);
     QStringList where;
     if (sinceMs > 0)
         where.append(QStringLiteral("SystemModstamp >= ") + formatSoqlTime(sinceMs));

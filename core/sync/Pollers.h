@@ -64,6 +64,9 @@ public:
     }
     // The SOQL for one object since `sinceMs` (0 = everything).
     static QString soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs);
+    // The same fields for the records `ids` (a change event names them; it carries only the
+    // fields that changed, so the records are read whole).
+    static QString soqlForIds(const ObjectMapping &mapping, bool leads, const QStringList &ids);
 
 private:
     void pollObject(bool leads, std::shared_ptr<PollStats> stats,

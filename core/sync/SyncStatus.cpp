@@ -81,6 +81,13 @@ QJsonObject SyncStatus::toJson() const
             {QStringLiteral("last_salesforce_to_platform"), lastSalesforceToPlatform},
             {QStringLiteral("last_poll_platform"), lastPollPlatform},
             {QStringLiteral("last_poll_salesforce"), lastPollSalesforce},
+            {QStringLiteral("salesforce_polls"), salesforcePolls},
+            {QStringLiteral("stream"),
+             QJsonObject {{QStringLiteral("state"), streamState},
+                          {QStringLiteral("problem"), streamProblem},
+                          {QStringLiteral("events"), streamEvents},
+                          {QStringLiteral("echoes"), streamEchoes},
+                          {QStringLiteral("last_event_at"), lastStreamEvent}}},
             {QStringLiteral("records_per_second"), recordsPerSecond},
             {QStringLiteral("lag_ms"), lagMs},
             {QStringLiteral("queue"),
@@ -109,6 +116,13 @@ SyncStatus SyncStatus::fromJson(const QJsonObject &json)
         = json.value(QStringLiteral("last_salesforce_to_platform")).toInteger();
     s.lastPollPlatform = json.value(QStringLiteral("last_poll_platform")).toInteger();
     s.lastPollSalesforce = json.value(QStringLiteral("last_poll_salesforce")).toInteger();
+    s.salesforcePolls = json.value(QStringLiteral("salesforce_polls")).toInteger();
+    const QJsonObject stream = json.value(QStringLiteral("stream")).toObject();
+    s.streamState = stream.value(QStringLiteral("state")).toString(QStringLiteral("off"));
+    s.streamProblem = stream.value(QStringLiteral("problem")).toString();
+    s.streamEvents = stream.value(QStringLiteral("events")).toInteger();
+    s.streamEchoes = stream.value(QStringLiteral("echoes")).toInteger();
+    s.lastStreamEvent = stream.value(QStringLiteral("last_event_at")).toInteger();
     s.recordsPerSecond = json.value(QStringLiteral("records_per_second")).toDouble();
     s.lagMs = json.value(QStringLiteral("lag_ms")).toInteger();
     const QJsonObject q = json.value(QStringLiteral("queue")).toObject();

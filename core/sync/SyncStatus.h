@@ -30,6 +30,13 @@ struct SyncStatus
     qint64 lastSalesforceToPlatform = 0;
     qint64 lastPollPlatform = 0;
     qint64 lastPollSalesforce = 0;
+    qint64 salesforcePolls = 0; // Salesforce polls started since the engine was built
+    // Salesforce changes on the stream (salesforce.changes = stream); state "off" when polled.
+    QString streamState = QStringLiteral("off"); // off | stopped | connecting | connected | backoff
+    QString streamProblem; // the last stream or read error, cleared once connected again
+    qint64 streamEvents = 0; // change events taken in since the engine was built
+    qint64 streamEchoes = 0; // of which our own writes, not read
+    qint64 lastStreamEvent = 0;
     double recordsPerSecond = 0; // delivered, over the last minute
     qint64 lagMs = 0; // age of the oldest pending job
     QueueStats queue;

@@ -109,6 +109,9 @@ void SyncWorker::reload(const Profile &profile, const FieldMapping &mapping)
 
 void SyncWorker::teardownEngine()
 {
+    if (m_stream)
+        m_stream->stop();
+    m_stream.reset();
     m_reconciler.reset();
     m_salesforcePoller.reset();
     m_platformPoller.reset();
@@ -176,6 +179,26 @@ QString SyncWorker::buildEngine()
                                                 *m_leadPlanner, *m_agentPlanner, m_clock,
                                                 m_setup.workerId + QStringLiteral(":reconcile"));
 
+    if (m_ports.changeSource) {
+        m_stream = std::make_unique<SalesforceStream>(
+            *m_store, *m_ports.salesforce, *m_changes, *m_ports.changeSource, m_setup.mapping.lead,
+            m_setup.mapping.agent, p.salesforce.callOptionsClient, m_clock);
+        connect(m_stream.get(), &SalesforceStream::changesTaken, this,
+                [this](const SalesforceChangeProcessor::Stats &taken) {
+                    if (taken.enqueued > 0) {
+                        emit queueChanged();
+                        kick();
+                    }
+                });
+        connect(m_stream.get(), &SalesforceStream::problemChanged, this,
+                [this] { publishStatus(false); });
+        connect(m_stream.get(), &SalesforceStream::catchUpNeeded, this, [this](const QString &why) {
+            qCWarning(lcSync).noquote() << "change stream: catching up by a poll because" << why;
+            m_salesforceCatchUp = true;
+            poll({});
+        });
+    }
+    // On the stream, the Salesforce poll is the backstop; the platform poll keeps its pace.
     m_pollTimer.setInterval(p.sync.pollIntervalS * 1000);
     m_reconcileTimer.setInterval(p.sync.reconcileIntervalMin * 60'000);
     m_statusTimer.setInterval(1000);
@@ -194,6 +217,12 @@ void SyncWorker::start()
     m_reconcileTimer.start();
     m_limitsTimer.start();
     refreshLimits();
+    if (m_stream) {
+        // Subscribed before the first poll, so a change between the two is not missed.
+        if (auto r = m_stream->start(); !r)
+            qCWarning(lcSync) << "change stream cannot start:" << r.error().toString();
+    }
+    m_salesforceCatchUp = true;
     poll({});
     kick();
     publishStatus(true);
@@ -205,6 +234,8 @@ void SyncWorker::pause()
         return;
     m_state = SyncStatus::State::Paused;
     m_detail = QStringLiteral("paused by an admin");
+    if (m_stream)
+        m_stream->stop();
     m_pollTimer.stop();
     m_roundTimer.stop();
     publishStatus(true);
@@ -245,6 +276,14 @@ void SyncWorker::poll(std::function<void()> then)
         if (pf && pf->rejected > 0)
             emit inboxChanged();
         processInbound();
+        if (!salesforcePollDue()) {
+            m_polling = false;
+            if (then)
+                then();
+            return;
+        }
+        m_salesforceCatchUp = false;
+        ++m_salesforcePolls;
         m_salesforcePoller->poll([this, then = std::move(then)](Result<PollStats> sf) {
             m_polling = false;
             if (!sf) {
@@ -262,6 +301,16 @@ void SyncWorker::poll(std::function<void()> then)
                 then();
         });
     });
+}
+
+bool SyncWorker::salesforcePollDue() const
+{
+    if (!m_stream || m_once || m_salesforceCatchUp || m_lastPollSalesforce == 0)
+        return true;
+    const qint64 backstopMs = qint64(m_setup.profile.sync.backstopPollMin) * 60'000;
+    // Half a platform interval of slack, so the backstop does not slip by a whole tick.
+    const qint64 slackMs = qint64(m_setup.profile.sync.pollIntervalS) * 500;
+    return m_clock.nowMs() - m_lastPollSalesforce + slackMs >= backstopMs;
 }
 
 void SyncWorker::processInbound()
@@ -455,6 +504,14 @@ SyncStatus SyncWorker::status() const
     s.lastSalesforceToPlatform = m_lastToPlatform;
     s.lastPollPlatform = m_lastPollPlatform;
     s.lastPollSalesforce = m_lastPollSalesforce;
+    s.salesforcePolls = m_salesforcePolls;
+    if (m_stream) {
+        s.streamState = m_stream->stateName();
+        s.streamProblem = m_stream->problem();
+        s.streamEvents = m_stream->stats().events;
+        s.streamEchoes = m_stream->stats().echoes;
+        s.lastStreamEvent = m_stream->lastEventAt();
+    }
     int recent = 0;
     auto &window = const_cast<std::deque<std::pair<qint64, int>> &>(m_recent);
     while (!window.empty() && now - window.front().first > 60'000)
@@ -681,6 +738,8 @@ void SyncWorker::noteOnceFailure(const Error &error)
 
 void SyncWorker::shutdown()
 {
+    if (m_stream)
+        m_stream->stop();
     m_pollTimer.stop();
     m_reconcileTimer.stop();
     m_limitsTimer.stop();

@@ -7,6 +7,7 @@
 #include "Ports.h"
 #include "Reconciler.h"
 #include "SalesforceChangeProcessor.h"
+#include "SalesforceStream.h"
 #include "SyncPlanner.h"
 #include "SyncStatus.h"
 #include "config/Profile.h"
@@ -29,6 +30,9 @@ struct PortSet
 {
     std::unique_ptr<SalesforcePort> salesforce;
     std::unique_ptr<PlatformPort> platform;
+    // Salesforce changes as they happen (profile salesforce.changes = stream), owned by `owned`;
+    // null when Salesforce is only polled.
+    salesforce::streaming::ChangeEventSource *changeSource = nullptr;
     std::vector<std::unique_ptr<QObject>> owned; // clients, NAM, webhook receiver, ...
 };
 
@@ -109,6 +113,9 @@ private:
     void teardownEngine();
     void poll(std::function<void()> then);
     void processInbound();
+    // Every platform poll tick, unless changes come on the stream: then only every
+    // backstop_poll_min, on start, for `--once` and when the stream asks for a catch-up.
+    bool salesforcePollDue() const;
     void kick();
     void deliverRound();
     void afterRound(const Dispatcher::Round &sf, const Dispatcher::Round &pf);
@@ -138,6 +145,7 @@ private:
     std::unique_ptr<PlatformPoller> m_platformPoller;
     std::unique_ptr<SalesforcePoller> m_salesforcePoller;
     std::unique_ptr<Reconciler> m_reconciler;
+    std::unique_ptr<SalesforceStream> m_stream; // null when Salesforce is only polled
 
     QTimer m_pollTimer;
     QTimer m_roundTimer;
@@ -165,6 +173,8 @@ private:
     qint64 m_lastToPlatform = 0;
     qint64 m_lastPollPlatform = 0;
     qint64 m_lastPollSalesforce = 0;
+    qint64 m_salesforcePolls = 0; // started since the engine was built (status, tests)
+    bool m_salesforceCatchUp = false;
     qint64 m_lastInboxCount = 0;
     qint64 m_lastLimitsProbe = 0;
     std::deque<std::pair<qint64, int>> m_recent; // (ms, records) deliveries in the last minute

@@ -80,7 +80,9 @@ private slots:
              QJsonObject {{QStringLiteral("login_url"), m_ready.value(QStringLiteral("loginUrl"))},
                           {QStringLiteral("auth_flow"), QStringLiteral("password")},
                           {QStringLiteral("client_id"), m_ready.value(QStringLiteral("clientId"))},
-                          {QStringLiteral("username"), m_ready.value(QStringLiteral("username"))}}},
+                          {QStringLiteral("username"), m_ready.value(QStringLiteral("username"))},
+                          // Paced by the 2 s poll, as it was written; the stream is tested apart.
+                          {QStringLiteral("changes"), QStringLiteral("poll")}}},
             {QStringLiteral("platform"),
              QJsonObject {
                  {QStringLiteral("base_url"), m_ready.value(QStringLiteral("platformUrl"))}}},

@@ -8,6 +8,7 @@
 #include "platform/WebhookReceiver.h"
 #include "salesforce/SalesforceClient.h"
 #include "salesforce/SalesforceSession.h"
+#include "salesforce/streaming/CometdChangeEventSource.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
@@ -133,6 +134,17 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     auto *sf = new salesforce::SalesforceClient(*sfHttp, *session, config);
     set.owned.emplace_back(sf);
     QObject::connect(sf, &salesforce::SalesforceClient::limitsObserved, sf, onLimits);
+    if (profile.salesforce.streamsChanges()) {
+        // Same HttpClient (allowlist, cookie jar for BAYEUX_BROWSER) and session as the REST
+        // client, so a token refresh serves both.
+        salesforce::streaming::CometdChangeEventSource::Options options;
+        options.apiVersion = profile.salesforce.apiVersion;
+        options.callOptionsClient = profile.salesforce.callOptionsClient;
+        auto *source
+            = new salesforce::streaming::CometdChangeEventSource(*sfHttp, *session, options);
+        set.owned.emplace_back(source);
+        set.changeSource = source;
+    }
 
     auto *pf = new platform::LeadPlatformClient(*pfHttp, profile.platform.baseUrl,
                                                 secrets.platformApiKey);

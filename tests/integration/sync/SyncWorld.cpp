@@ -40,6 +40,8 @@ Result<void> SyncWorld::start(const FieldMapping &mapping)
     profile.platform.baseUrl = QUrl(platform.baseUrl());
     profile.allowedHosts = {QStringLiteral("127.0.0.1")};
     profile.sync.pollIntervalS = 3600;
+    // These tests drive Salesforce -> platform by explicit polls; the stream has tests of its own.
+    profile.salesforce.changes = QStringLiteral("poll");
     profile.sync.retryBaseMs = 20;
     profile.sync.retryCapMs = 400;
     profile.sync.maxAttempts = 12;

@@ -1,0 +1,251 @@
+#include "SalesforceStream.h"
+
+#include "Pollers.h"
+#include "log/Logging.h"
+
+#include <QRegularExpression>
+
+namespace lb {
+
+using salesforce::streaming::ChangeEvent;
+using salesforce::streaming::ChangeEventSource;
+using salesforce::streaming::ChangeType;
+using salesforce::streaming::ChannelStart;
+using salesforce::streaming::StreamError;
+
+namespace {
+constexpr int kRetryMs = 5000; // a failed read of named records is tried again after this
+}
+
+SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
+                                   SalesforceChangeProcessor &processor, ChangeEventSource &source,
+                                   const ObjectMapping &leads, const ObjectMapping &agents,
+                                   QString ownClient, const Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_port(port)
+    , m_processor(processor)
+    , m_source(source)
+    , m_leads(leads)
+    , m_agents(agents)
+    , m_ownClient(std::move(ownClient))
+    , m_clock(clock)
+    , m_reads(std::make_unique<QObject>())
+{
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(kRetryMs);
+    connect(&m_retry, &QTimer::timeout, this, [this] {
+        m_busy = false;
+        pump();
+    });
+    connect(&m_source, &ChangeEventSource::eventReceived, this, &SalesforceStream::onEvent);
+    connect(&m_source, &ChangeEventSource::streamError, this, &SalesforceStream::onError);
+    connect(&m_source, &ChangeEventSource::stateChanged, this, [this](ChangeEventSource::State s) {
+        if (s == ChangeEventSource::State::Connected)
+            setProblem({});
+    });
+}
+
+QString SalesforceStream::channelFor(const QString &sobject)
+{
+    // Custom objects drop the "c" of their suffix: People__c -> People__ChangeEvent.
+    const QString base = sobject.endsWith(QLatin1String("__c")) ? sobject.chopped(1) : sobject;
+    return QStringLiteral("/data/") + base + QStringLiteral("ChangeEvent");
+}
+
+bool SalesforceStream::isRecordId(const QString &id)
+{
+    static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$"));
+    return shape.match(id).hasMatch();
+}
+
+Result<void> SalesforceStream::start()
+{
+    QList<ChannelStart> channels;
+    for (const ObjectMapping *m : {&m_leads, &m_agents}) {
+        ChannelStart start;
+        start.channel = channelFor(m->salesforceObject);
+        auto stored = m_store.watermarks().get(watermarkName(start.channel));
+        if (!stored)
+            return stored.error();
+        if (stored->has_value()) {
+            bool ok = false;
+            const qint64 id = (*stored)->toLongLong(&ok);
+            if (ok && id > 0)
+                start.replayFrom = id;
+        }
+        channels.append(start);
+    }
+    m_running = true;
+    m_source.start(channels);
+    return {};
+}
+
+void SalesforceStream::stop()
+{
+    m_running = false;
+    m_source.stop();
+    m_retry.stop();
+    m_pending.clear();
+    m_busy = false;
+    m_reads = std::make_unique<QObject>(); // answers to reads in flight are dropped
+}
+
+void SalesforceStream::onEvent(const ChangeEvent &event)
+{
+    if (!m_running)
+        return;
+    m_pending.push_back(event);
+    pump();
+}
+
+void SalesforceStream::onError(const StreamError &error)
+{
+    qCWarning(lcSync).noquote() << "change stream:" << error.error.toString();
+    setProblem(error.error.message);
+    if (error.kind != StreamError::Kind::InvalidReplayId || !m_running)
+        return;
+    // The stored replayId is gone (expired or unknown): forget it, subscribe to new events
+    // first, then catch up by polling, so nothing falls between the two.
+    if (auto w = m_store.watermarks().set(watermarkName(error.channel), QStringLiteral("-1")); !w)
+        qCWarning(lcSync) << "change stream:" << w.error().toString();
+    // Restarted from the event loop: this runs inside the source's own answer handling.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_running)
+            return;
+        stop();
+        if (auto r = start(); !r)
+            qCWarning(lcSync) << "change stream:" << r.error().toString();
+    });
+    emit catchUpNeeded(QStringLiteral("the replayId %1 of %2 is no longer available")
+                           .arg(error.replayId)
+                           .arg(error.channel));
+}
+
+void SalesforceStream::pump()
+{
+    if (m_busy || m_pending.empty() || !m_running)
+        return;
+    m_busy = true;
+    const ChangeEvent &event = m_pending.front();
+    const bool leads = event.channel == channelFor(m_leads.salesforceObject);
+    if (!leads && event.channel != channelFor(m_agents.salesforceObject)) {
+        finishFront();
+        return;
+    }
+    if (!m_ownClient.isEmpty() && event.originClient == m_ownClient) {
+        ++m_stats.echoes;
+        finishFront();
+        return;
+    }
+    switch (event.changeType) {
+    case ChangeType::Delete:
+    case ChangeType::GapDelete:
+        // Nothing left to read; deleted records are the lifecycle's business.
+        finishFront();
+        return;
+    case ChangeType::GapOverflow:
+        emit catchUpNeeded(QStringLiteral("a GAP_OVERFLOW event on %1").arg(event.channel));
+        finishFront();
+        return;
+    default:
+        read(event, leads);
+    }
+}
+
+void SalesforceStream::read(const ChangeEvent &event, bool leads)
+{
+    QStringList ids;
+    for (const QString &id : event.recordIds) {
+        if (isRecordId(id))
+            ids.append(id);
+        else
+            qCWarning(lcSync).noquote()
+                << "change stream: event" << event.replayId << "names a bad record id" << id;
+    }
+    if (ids.isEmpty()) {
+        finishFront();
+        return;
+    }
+    ++m_stats.reads;
+    const ObjectMapping &mapping = leads ? m_leads : m_agents;
+    m_port.query(SalesforcePoller::soqlForIds(mapping, leads, ids), m_reads.get(),
+                 [this, leads](Result<RecordPage> result) { page(leads, result); });
+}
+
+void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
+{
+    if (!result) {
+        retryLater(result.error());
+        return;
+    }
+    auto processed = leads ? m_processor.processLeads(result->records)
+                           : m_processor.processAgents(result->records);
+    if (!processed) {
+        retryLater(processed.error());
+        return;
+    }
+    m_stats.changes.records += processed->records;
+    m_stats.changes.enqueued += processed->enqueued;
+    m_stats.changes.echoes += processed->echoes;
+    m_stats.changes.unlinked += processed->unlinked;
+    m_stats.changes.idsAssigned += processed->idsAssigned;
+    emit changesTaken(*processed);
+    if (!result->next.isEmpty()) {
+        m_port.queryMore(result->next, m_reads.get(),
+                         [this, leads](Result<RecordPage> next) { page(leads, next); });
+        return;
+    }
+    finishFront();
+}
+
+void SalesforceStream::finishFront()
+{
+    const ChangeEvent event = m_pending.front();
+    // Only now, after the records it named are in the store, does the channel move on.
+    if (auto w
+        = m_store.watermarks().set(watermarkName(event.channel), QString::number(event.replayId));
+        !w) {
+        retryLater(w.error());
+        return;
+    }
+    m_pending.pop_front();
+    ++m_stats.events;
+    m_busy = false;
+    m_lastEventAt = m_clock.nowMs();
+    // Queued, so a run of events that need no read does not recurse.
+    QMetaObject::invokeMethod(this, &SalesforceStream::pump, Qt::QueuedConnection);
+}
+
+void SalesforceStream::retryLater(const Error &why)
+{
+    qCWarning(lcSync).noquote() << "change stream: reading changed records failed, retrying:"
+                                << why.toString();
+    setProblem(why.message);
+    m_retry.start(); // m_busy stays set until then
+}
+
+QString SalesforceStream::stateName() const
+{
+    switch (m_source.state()) {
+    case ChangeEventSource::State::Stopped:
+        return QStringLiteral("stopped");
+    case ChangeEventSource::State::Connecting:
+        return QStringLiteral("connecting");
+    case ChangeEventSource::State::Connected:
+        return QStringLiteral("connected");
+    case ChangeEventSource::State::Backoff:
+        return QStringLiteral("backoff");
+    }
+    return QStringLiteral("stopped");
+}
+
+void SalesforceStream::setProblem(const QString &problem)
+{
+    if (problem == m_problem)
+        return;
+    m_problem = problem;
+    emit problemChanged(problem);
+}
+
+} // namespace lb

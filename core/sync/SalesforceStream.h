@@ -1,0 +1,93 @@
+#pragma once
+
+#include "Ports.h"
+#include "SalesforceChangeProcessor.h"
+#include "mapping/FieldMapping.h"
+#include "salesforce/streaming/ChangeEventSource.h"
+#include "store/Store.h"
+#include "util/Clock.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+
+namespace lb {
+
+// Salesforce -> platform on Change Data Capture: subscribes the Lead and People__c change
+// channels from the replayIds stored in the watermarks ("stream:<channel>"), reads the records
+// each event names (an event carries only the changed fields) through the same SOQL as the
+// poll and hands them to the SalesforceChangeProcessor. Events are handled one at a time in
+// arrival order; a channel's replayId is stored only after the records it named were taken in,
+// so a crash replays the event (the processor drops what it already holds by content hash).
+// Our own writes (changeOrigin client = the profile's call-options client) are not read.
+class SalesforceStream : public QObject
+{
+    Q_OBJECT
+public:
+    struct Stats
+    {
+        int events = 0;
+        int echoes = 0; // own writes, not read
+        int reads = 0; // SOQL reads of named records
+        SalesforceChangeProcessor::Stats changes;
+    };
+
+    SalesforceStream(Store &store, SalesforcePort &port, SalesforceChangeProcessor &processor,
+                     salesforce::streaming::ChangeEventSource &source, const ObjectMapping &leads,
+                     const ObjectMapping &agents, QString ownClient, const Clock &clock,
+                     QObject *parent = nullptr);
+
+    // Subscribes from the stored replayIds (-1 for a channel never consumed).
+    Result<void> start();
+    void stop();
+
+    static QString channelFor(const QString &sobject); // Lead -> /data/LeadChangeEvent
+    static QString watermarkName(const QString &channel)
+    {
+        return QStringLiteral("stream:") + channel;
+    }
+    // Salesforce record ids are 15 or 18 letters and digits; anything else is not queried.
+    static bool isRecordId(const QString &id);
+
+    const Stats &stats() const { return m_stats; }
+    qint64 lastEventAt() const { return m_lastEventAt; }
+    QString problem() const { return m_problem; }
+    QString stateName() const; // stopped | connecting | connected | backoff
+
+signals:
+    // The records of `sobject` changed while the stream could not say which (an expired
+    // replayId, a GAP_OVERFLOW): the caller runs a catch-up poll.
+    void catchUpNeeded(const QString &why);
+    void changesTaken(const lb::SalesforceChangeProcessor::Stats &stats);
+    void problemChanged(const QString &problem);
+
+private:
+    void onEvent(const salesforce::streaming::ChangeEvent &event);
+    void onError(const salesforce::streaming::StreamError &error);
+    void pump();
+    void read(const salesforce::streaming::ChangeEvent &event, bool leads);
+    void page(bool leads, const Result<RecordPage> &result);
+    void finishFront();
+    void retryLater(const Error &why);
+    void setProblem(const QString &problem);
+
+    Store &m_store;
+    SalesforcePort &m_port;
+    SalesforceChangeProcessor &m_processor;
+    salesforce::streaming::ChangeEventSource &m_source;
+    const ObjectMapping &m_leads;
+    const ObjectMapping &m_agents;
+    QString m_ownClient;
+    const Clock &m_clock;
+    std::deque<salesforce::streaming::ChangeEvent> m_pending;
+    bool m_busy = false;
+    bool m_running = false;
+    QTimer m_retry;
+    std::unique_ptr<QObject> m_reads; // context of the reads in flight; replaced by stop()
+    Stats m_stats;
+    qint64 m_lastEventAt = 0;
+    QString m_problem;
+};
+
+} // namespace lb
