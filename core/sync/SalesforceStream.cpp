@@ -62,18 +62,28 @@ bool SalesforceStream::isRecordId(const QString &id)
 Result<void> SalesforceStream::start()
 {
     QList<ChannelStart> channels;
+    m_resumed = true;
     for (const ObjectMapping *m : {&m_leads, &m_agents}) {
         ChannelStart start;
         start.channel = channelFor(m->salesforceObject);
-        auto stored = m_store.watermarks().get(watermarkName(start.channel));
+        const QString name = watermarkName(start.channel);
+        auto stored = m_store.watermarks().get(name);
         if (!stored)
             return stored.error();
-        if (stored->has_value()) {
-            bool ok = false;
-            const qint64 id = (*stored)->toLongLong(&ok);
-            if (ok && id > 0)
-                start.replayFrom = id;
+        const qint64 from = stored->has_value() ? (*stored)->toLongLong() : 0;
+        if (from > 0 || from == ChannelStart::kAllRetained) {
+            start.replayFrom = from;
+        } else {
+            // Never consumed (or its replayId was lost): only new events now, the start poll
+            // covers the rest. From here on the channel is consumed, so if no event arrives
+            // before the next start, that start replays everything retained (what it already
+            // holds is dropped by content hash).
+            if (auto w
+                = m_store.watermarks().set(name, QString::number(ChannelStart::kAllRetained));
+                !w)
+                return w.error();
         }
+        m_resumed = m_resumed && start.replayFrom != ChannelStart::kNewOnly;
         channels.append(start);
     }
     m_running = true;

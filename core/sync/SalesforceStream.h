@@ -40,6 +40,9 @@ public:
 
     // Subscribes from the stored replayIds (-1 for a channel never consumed).
     Result<void> start();
+    // Whether the last start() resumed every channel from a stored replayId: then the events
+    // missed while stopped are replayed and no catch-up poll is needed.
+    bool resumed() const { return m_resumed; }
     void stop();
 
     static QString channelFor(const QString &sobject); // Lead -> /data/LeadChangeEvent
@@ -83,6 +86,7 @@ private:
     std::deque<salesforce::streaming::ChangeEvent> m_pending;
     bool m_busy = false;
     bool m_running = false;
+    bool m_resumed = false;
     QTimer m_retry;
     std::unique_ptr<QObject> m_reads; // context of the reads in flight; replaced by stop()
     Stats m_stats;

@@ -194,7 +194,7 @@ QString SyncWorker::buildEngine()
                 [this] { publishStatus(false); });
         connect(m_stream.get(), &SalesforceStream::catchUpNeeded, this, [this](const QString &why) {
             qCWarning(lcSync).noquote() << "change stream: catching up by a poll because" << why;
-            m_salesforceCatchUp = true;
+            m_nextSalesforcePollAt = 0;
             poll({});
         });
     }
@@ -217,12 +217,16 @@ void SyncWorker::start()
     m_reconcileTimer.start();
     m_limitsTimer.start();
     refreshLimits();
+    m_nextSalesforcePollAt = 0;
     if (m_stream) {
-        // Subscribed before the first poll, so a change between the two is not missed.
+        // Subscribed before the first poll, so a change between the two is not missed. Resumed
+        // from stored replayIds, the stream replays what changed while stopped: no poll then
+        // until the backstop is due.
         if (auto r = m_stream->start(); !r)
             qCWarning(lcSync) << "change stream cannot start:" << r.error().toString();
+        else if (m_stream->resumed())
+            m_nextSalesforcePollAt = m_clock.nowMs() + backstopMs();
     }
-    m_salesforceCatchUp = true;
     poll({});
     kick();
     publishStatus(true);
@@ -282,7 +286,9 @@ void SyncWorker::poll(std::function<void()> then)
                 then();
             return;
         }
-        m_salesforceCatchUp = false;
+        if (m_stream) // half a platform interval early, so the backstop does not slip a tick
+            m_nextSalesforcePollAt
+                = m_clock.nowMs() + backstopMs() - qint64(m_setup.profile.sync.pollIntervalS) * 500;
         ++m_salesforcePolls;
         m_salesforcePoller->poll([this, then = std::move(then)](Result<PollStats> sf) {
             m_polling = false;
@@ -305,12 +311,12 @@ void SyncWorker::poll(std::function<void()> then)
 
 bool SyncWorker::salesforcePollDue() const
 {
-    if (!m_stream || m_once || m_salesforceCatchUp || m_lastPollSalesforce == 0)
-        return true;
-    const qint64 backstopMs = qint64(m_setup.profile.sync.backstopPollMin) * 60'000;
-    // Half a platform interval of slack, so the backstop does not slip by a whole tick.
-    const qint64 slackMs = qint64(m_setup.profile.sync.pollIntervalS) * 500;
-    return m_clock.nowMs() - m_lastPollSalesforce + slackMs >= backstopMs;
+    return !m_stream || m_once || m_clock.nowMs() >= m_nextSalesforcePollAt;
+}
+
+qint64 SyncWorker::backstopMs() const
+{
+    return qint64(m_setup.profile.sync.backstopPollMin) * 60'000;
 }
 
 void SyncWorker::processInbound()

@@ -113,9 +113,11 @@ private:
     void teardownEngine();
     void poll(std::function<void()> then);
     void processInbound();
-    // Every platform poll tick, unless changes come on the stream: then only every
-    // backstop_poll_min, on start, for `--once` and when the stream asks for a catch-up.
+    // Every platform poll tick, unless changes come on the stream: then every
+    // backstop_poll_min, on a start the stream cannot resume, for `--once` and when the
+    // stream asks for a catch-up.
     bool salesforcePollDue() const;
+    qint64 backstopMs() const;
     void kick();
     void deliverRound();
     void afterRound(const Dispatcher::Round &sf, const Dispatcher::Round &pf);
@@ -174,7 +176,7 @@ private:
     qint64 m_lastPollPlatform = 0;
     qint64 m_lastPollSalesforce = 0;
     qint64 m_salesforcePolls = 0; // started since the engine was built (status, tests)
-    bool m_salesforceCatchUp = false;
+    qint64 m_nextSalesforcePollAt = 0; // on the stream: when the backstop poll is due
     qint64 m_lastInboxCount = 0;
     qint64 m_lastLimitsProbe = 0;
     std::deque<std::pair<qint64, int>> m_recent; // (ms, records) deliveries in the last minute

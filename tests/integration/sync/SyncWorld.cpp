@@ -8,7 +8,10 @@ namespace lb::test {
 
 SyncWorld::SyncWorld(const Clock &salesforceClock)
     : salesforce(sandbox::SandboxConfig {}, salesforceClock)
-{ }
+{
+    // These tests drive Salesforce -> platform by explicit polls unless they choose the stream.
+    profile.salesforce.changes = QStringLiteral("poll");
+}
 
 SyncWorld::~SyncWorld()
 {
@@ -40,8 +43,6 @@ Result<void> SyncWorld::start(const FieldMapping &mapping)
     profile.platform.baseUrl = QUrl(platform.baseUrl());
     profile.allowedHosts = {QStringLiteral("127.0.0.1")};
     profile.sync.pollIntervalS = 3600;
-    // These tests drive Salesforce -> platform by explicit polls; the stream has tests of its own.
-    profile.salesforce.changes = QStringLiteral("poll");
     profile.sync.retryBaseMs = 20;
     profile.sync.retryCapMs = 400;
     profile.sync.maxAttempts = 12;
@@ -63,16 +64,28 @@ Result<void> SyncWorld::start(const FieldMapping &mapping)
             secrets.webhookSecret);
     }
 
+    m_secrets = secrets;
+    return launchEngine(mapping);
+}
+
+Result<void> SyncWorld::restartEngine(const FieldMapping &mapping)
+{
+    stopEngine();
+    return launchEngine(mapping);
+}
+
+Result<void> SyncWorld::launchEngine(const FieldMapping &mapping)
+{
     EngineSetup setup;
     setup.profile = profile;
     setup.store = StoreConfig::sqlite(storePath);
     setup.mapping = mapping;
-    setup.ports
-        = [secrets](const Profile &p, Store &store, std::function<void(const ApiLimits &)> onLimits,
-                    std::function<void()> onEvent) {
-              return buildEnginePorts(p, secrets, store, Clock::system(), std::move(onLimits),
-                                      std::move(onEvent));
-          };
+    setup.ports = [secrets = m_secrets](const Profile &p, Store &store,
+                                        std::function<void(const ApiLimits &)> onLimits,
+                                        std::function<void()> onEvent) {
+        return buildEnginePorts(p, secrets, store, Clock::system(), std::move(onLimits),
+                                std::move(onEvent));
+    };
     m_controller = std::make_unique<ThreadedSyncController>(std::move(setup));
     QSignalSpy initialized(m_controller.get(), &ThreadedSyncController::initialized);
     m_controller->launch();

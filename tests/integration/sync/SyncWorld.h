@@ -24,6 +24,8 @@ public:
     std::optional<OnceResult> runOnce(int timeoutMs = 600'000);
     ThreadedSyncController &controller() { return *m_controller; }
     void stopEngine();
+    // A new engine on the same store and sandboxes, as after a restart of the process.
+    Result<void> restartEngine(const FieldMapping &mapping = *FieldMapping::defaultMapping());
 
     sandbox::SalesforceSandbox salesforce;
     sandbox::PlatformSandbox platform;
@@ -31,7 +33,10 @@ public:
     QString storePath;
 
 private:
+    Result<void> launchEngine(const FieldMapping &mapping);
+
     QTemporaryDir m_dir;
+    EngineSecrets m_secrets;
     bool m_webhooks = false;
     std::unique_ptr<ThreadedSyncController> m_controller;
 };

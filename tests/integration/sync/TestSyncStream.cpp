@@ -1,0 +1,149 @@
+// Issue 13's engine slice against both sandboxes: with salesforce.changes = stream, a Salesforce
+// user's edit reaches the platform on the change stream without a poll, LeadBridge's own writes
+// coming back on the stream cause no platform write, and a restart resumes from the stored
+// replayId.
+#include "SyncWorld.h"
+#include "store/Store.h"
+#include "sync/SalesforceStream.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace lb;
+using namespace lb::test;
+
+namespace {
+
+const QString LeadKey = QStringLiteral("Platform_Lead_Id__c");
+
+QString sfId(SyncWorld &world, const QString &platformId)
+{
+    const auto r = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, platformId);
+    return r ? r->value(QStringLiteral("Id")).toString() : QString();
+}
+
+// The worker reports its status every second; the latest report.
+SyncStatus latest(const QSignalSpy &spy)
+{
+    return spy.isEmpty() ? SyncStatus {} : spy.last().at(0).value<SyncStatus>();
+}
+
+} // namespace
+
+class TestSyncStream : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void channelsAndRecordIds()
+    {
+        QCOMPARE(SalesforceStream::channelFor(QStringLiteral("Lead")),
+                 QStringLiteral("/data/LeadChangeEvent"));
+        QCOMPARE(SalesforceStream::channelFor(QStringLiteral("People__c")),
+                 QStringLiteral("/data/People__ChangeEvent"));
+        QVERIFY(SalesforceStream::isRecordId(QStringLiteral("00Q000000000001")));
+        QVERIFY(SalesforceStream::isRecordId(QStringLiteral("00Q000000000001AAA")));
+        QVERIFY(!SalesforceStream::isRecordId(QStringLiteral("00Q' OR Id != '")));
+        QVERIFY(!SalesforceStream::isRecordId(QStringLiteral("00Q00000000001")));
+    }
+
+    void salesforceEditsArriveOnTheStreamWithoutPollingAndResumeAfterRestart()
+    {
+        SyncWorld world;
+        world.enableWebhooks();
+        world.platform.generateLeads(6, 3);
+        world.profile.salesforce.changes = QStringLiteral("stream");
+        world.profile.sync.backstopPollMin = 600; // no backstop poll during the test
+        int cometd = 0;
+        connect(&world.salesforce, &sandbox::SalesforceSandbox::requestServed, this,
+                [&cometd](const QString &path, int) {
+                    if (path.startsWith(QLatin1String("/cometd/")))
+                        ++cometd;
+                });
+        QVERIFY(world.start().ok());
+        QSignalSpy status(&world.controller(), &SyncController::statusChanged);
+        world.controller().start(); // one initial poll; the platform's next is an hour away
+        // Loaded into Salesforce, and subscribed (handshake + one subscribe per channel).
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.salesforce.recordCount(QStringLiteral("Lead")) == 6 && cometd >= 3;
+            },
+            60'000));
+        QVERIFY(QTest::qWaitFor([&] { return latest(status).salesforcePolls == 1; }, 10'000));
+        QCOMPARE(latest(status).streamState, QStringLiteral("connected"));
+
+        // A sales rep works a lead: it reaches the platform on the stream.
+        QVERIFY(
+            world.salesforce
+                .updateRecord(
+                    QStringLiteral("Lead"), sfId(world, QStringLiteral("L-000002")),
+                    {{QStringLiteral("Status"), QStringLiteral("Working - Contacted")},
+                     {QStringLiteral("Last_Updated_By_System__c"), QStringLiteral("Salesforce")}},
+                    QStringLiteral("SalesRep"))
+                .ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.platform.lead(QStringLiteral("L-000002"))->status
+                    == QLatin1String("working");
+            },
+            30'000));
+
+        // A platform user's edit goes to Salesforce (webhook); LeadBridge's write comes back on
+        // the stream as an echo and is not read or written back.
+        const qsizetype platformWrites = world.platform.writeLog().size();
+        const qint64 echoes = latest(status).streamEchoes;
+        QVERIFY(world.platform
+                    .editLead(QStringLiteral("L-000003"),
+                              {{QStringLiteral("first_name"), QStringLiteral("Hooked")}},
+                              QStringLiteral("agent-ui"))
+                    .ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto r = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey,
+                                                                   QStringLiteral("L-000003"));
+                return r
+                    && r->value(QStringLiteral("FirstName")).toString() == QLatin1String("Hooked")
+                    && latest(status).streamEchoes > echoes;
+            },
+            30'000));
+        QCOMPARE(world.platform.writeLog().size(), platformWrites);
+        QCOMPARE(latest(status).salesforcePolls, 1); // still only the initial poll
+        world.stopEngine();
+
+        // Changed while LeadBridge is stopped; the restarted engine resumes the stream from the
+        // stored replayId and takes it in without polling Salesforce.
+        {
+            auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                     QStringLiteral("check"));
+            QVERIFY(store.ok());
+            auto mark = (*store)->watermarks().get(
+                SalesforceStream::watermarkName(QStringLiteral("/data/LeadChangeEvent")));
+            QVERIFY(mark.ok() && mark->has_value());
+            QVERIFY((*mark)->toLongLong() > 0);
+        }
+        QVERIFY(
+            world.salesforce
+                .updateRecord(
+                    QStringLiteral("Lead"), sfId(world, QStringLiteral("L-000005")),
+                    {{QStringLiteral("Status"), QStringLiteral("Closed - Not Converted")},
+                     {QStringLiteral("Last_Updated_By_System__c"), QStringLiteral("Salesforce")}},
+                    QStringLiteral("SalesRep"))
+                .ok());
+        QVERIFY(world.restartEngine().ok());
+        QSignalSpy restarted(&world.controller(), &SyncController::statusChanged);
+        world.controller().start();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.platform.lead(QStringLiteral("L-000005"))->status
+                    == QLatin1String("lost");
+            },
+            30'000));
+        restarted.clear(); // a report made after the change was taken in
+        QVERIFY(QTest::qWaitFor([&] { return !restarted.isEmpty(); }, 10'000));
+        QCOMPARE(latest(restarted).salesforcePolls, 0);
+        QVERIFY(latest(restarted).streamEvents >= 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSyncStream)
+#include "TestSyncStream.moc"
