@@ -143,6 +143,62 @@ private slots:
         QCOMPARE(latest(restarted).salesforcePolls, 0);
         QVERIFY(latest(restarted).streamEvents >= 1);
     }
+
+    void anExpiredReplayIdIsCaughtUpByAPoll()
+    {
+        SyncWorld world;
+        world.platform.generateLeads(4, 2);
+        world.profile.salesforce.changes = QStringLiteral("stream");
+        world.profile.sync.backstopPollMin = 600;
+        QVERIFY(world.start().ok());
+        QSignalSpy status(&world.controller(), &SyncController::statusChanged);
+        world.controller().start();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.salesforce.recordCount(QStringLiteral("Lead")) == 4
+                    && latest(status).streamState == QLatin1String("connected");
+            },
+            60'000));
+        QVERIFY(
+            world.salesforce
+                .updateRecord(
+                    QStringLiteral("Lead"), sfId(world, QStringLiteral("L-000001")),
+                    {{QStringLiteral("Status"), QStringLiteral("Working - Contacted")},
+                     {QStringLiteral("Last_Updated_By_System__c"), QStringLiteral("Salesforce")}},
+                    QStringLiteral("SalesRep"))
+                .ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.platform.lead(QStringLiteral("L-000001"))->status
+                    == QLatin1String("working");
+            },
+            30'000));
+        world.stopEngine();
+
+        // While stopped, a change is made and the events (with the stored replayId) expire.
+        QVERIFY(world.salesforce
+                    .updateRecord(QStringLiteral("Lead"), sfId(world, QStringLiteral("L-000004")),
+                                  {{QStringLiteral("Status"), QStringLiteral("Closed - Converted")},
+                                   {QStringLiteral("Last_Updated_By_System__c"),
+                                    QStringLiteral("Salesforce")}},
+                                  QStringLiteral("SalesRep"))
+                    .ok());
+        world.salesforce.expireChangeEvents();
+        QVERIFY(world.restartEngine().ok());
+        QSignalSpy restarted(&world.controller(), &SyncController::statusChanged);
+        world.controller().start();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.platform.lead(QStringLiteral("L-000004"))->status
+                    == QLatin1String("won");
+            },
+            30'000));
+        restarted.clear();
+        QVERIFY(QTest::qWaitFor([&] { return !restarted.isEmpty(); }, 10'000));
+        QCOMPARE(latest(restarted).salesforcePolls, 1); // the catch-up, not a start poll
+        QVERIFY(QTest::qWaitFor(
+            [&] { return latest(restarted).streamState == QLatin1String("connected"); }, 30'000));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSyncStream)
