@@ -3,7 +3,9 @@
 // coming back on the stream cause no platform write, and a restart resumes from the stored
 // replayId.
 #include "SyncWorld.h"
+#include "mapping/FieldMapping.h"
 #include "store/Store.h"
+#include "sync/Pollers.h"
 #include "sync/SalesforceStream.h"
 
 #include <QSignalSpy>
@@ -45,6 +47,13 @@ private slots:
         QVERIFY(SalesforceStream::isRecordId(QStringLiteral("00Q000000000001AAA")));
         QVERIFY(!SalesforceStream::isRecordId(QStringLiteral("00Q' OR Id != '")));
         QVERIFY(!SalesforceStream::isRecordId(QStringLiteral("00Q00000000001")));
+        const QString soql = SalesforcePoller::soqlForIds(
+            FieldMapping::defaultMapping()->lead, true,
+            {QStringLiteral("00Q000000000001AAA"), QStringLiteral("00Q000000000002AAA")});
+        QVERIFY2(soql.contains(QLatin1String(
+                     " FROM Lead WHERE Id IN ('00Q000000000001AAA','00Q000000000002AAA') AND "
+                     "Platform_Lead_Id__c != null")),
+                 qPrintable(soql));
     }
 
     void salesforceEditsArriveOnTheStreamWithoutPollingAndResumeAfterRestart()
@@ -198,6 +207,12 @@ private slots:
         QCOMPARE(latest(restarted).salesforcePolls, 1); // the catch-up, not a start poll
         QVERIFY(QTest::qWaitFor(
             [&] { return latest(restarted).streamState == QLatin1String("connected"); }, 30'000));
+
+        // Salesforce could not say which Leads changed: a full catch-up of them.
+        QVERIFY(
+            world.salesforce.emitGapEvent(QStringLiteral("Lead"), QStringLiteral("GAP_OVERFLOW"))
+                .ok());
+        QVERIFY(QTest::qWaitFor([&] { return latest(restarted).salesforcePolls == 2; }, 30'000));
     }
 };
 
