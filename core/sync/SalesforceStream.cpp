@@ -127,7 +127,8 @@ void SalesforceStream::onError(const StreamError &error)
         if (auto r = start(); !r)
             qCWarning(lcSync) << "change stream:" << r.error().toString();
     });
-    emit catchUpNeeded(QStringLiteral("the replayId %1 of %2 is no longer available")
+    emit catchUpNeeded(error.channel,
+                       QStringLiteral("the replayId %1 of %2 is no longer available")
                            .arg(error.replayId)
                            .arg(error.channel));
 }
@@ -155,7 +156,8 @@ void SalesforceStream::pump()
         finishFront();
         return;
     case ChangeType::GapOverflow:
-        emit catchUpNeeded(QStringLiteral("a GAP_OVERFLOW event on %1").arg(event.channel));
+        emit catchUpNeeded(event.channel,
+                           QStringLiteral("a GAP_OVERFLOW event on %1").arg(event.channel));
         finishFront();
         return;
     default:

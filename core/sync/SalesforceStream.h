@@ -61,7 +61,7 @@ public:
 signals:
     // The records of `sobject` changed while the stream could not say which (an expired
     // replayId, a GAP_OVERFLOW): the caller runs a catch-up poll.
-    void catchUpNeeded(const QString &why);
+    void catchUpNeeded(const QString &channel, const QString &why);
     void changesTaken(const lb::SalesforceChangeProcessor::Stats &stats);
     void problemChanged(const QString &problem);
 

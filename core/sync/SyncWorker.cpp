@@ -192,11 +192,20 @@ QString SyncWorker::buildEngine()
                 });
         connect(m_stream.get(), &SalesforceStream::problemChanged, this,
                 [this] { publishStatus(false); });
-        connect(m_stream.get(), &SalesforceStream::catchUpNeeded, this, [this](const QString &why) {
-            qCWarning(lcSync).noquote() << "change stream: catching up by a poll because" << why;
-            m_nextSalesforcePollAt = 0;
-            poll({});
-        });
+        connect(
+            m_stream.get(), &SalesforceStream::catchUpNeeded, this,
+            [this](const QString &channel, const QString &why) {
+                qCWarning(lcSync).noquote()
+                    << "change stream: catching up by a poll because" << why;
+                // An admin can see afterwards that changes came by the catch-up, not the stream.
+                if (auto a = m_store->audit().append(QStringLiteral("salesforce.stream"), channel,
+                                                     QStringLiteral("catch_up"), m_setup.workerId,
+                                                     QJsonObject {{QStringLiteral("why"), why}});
+                    !a)
+                    qCWarning(lcSync) << "could not audit the catch-up:" << a.error().toString();
+                m_nextSalesforcePollAt = 0;
+                poll({});
+            });
     }
     // On the stream, the Salesforce poll is the backstop; the platform poll keeps its pace.
     m_pollTimer.setInterval(p.sync.pollIntervalS * 1000);

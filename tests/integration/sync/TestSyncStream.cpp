@@ -213,6 +213,16 @@ private slots:
             world.salesforce.emitGapEvent(QStringLiteral("Lead"), QStringLiteral("GAP_OVERFLOW"))
                 .ok());
         QVERIFY(QTest::qWaitFor([&] { return latest(restarted).salesforcePolls == 2; }, 30'000));
+        world.stopEngine();
+
+        // Both catch-ups are in the audit log, with why.
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("check"));
+        QVERIFY(store.ok());
+        auto audited = (*store)->audit().forEntity(QStringLiteral("salesforce.stream"),
+                                                   QStringLiteral("/data/LeadChangeEvent"));
+        QVERIFY(audited.ok());
+        QCOMPARE(audited->size(), 2);
     }
 };
 
