@@ -23,6 +23,21 @@ QString limitsLine(const ApiLimits &l)
     return QStringLiteral("%1 / %2 (%3%)").arg(l.used).arg(l.max).arg(qRound(l.usageRatio() * 100));
 }
 
+// How Salesforce changes are learnt: the change stream's state, or the poll.
+QString changesLine(const SyncStatus &s)
+{
+    if (s.streamState == QLatin1String("off"))
+        return QStringLiteral("polled, last poll %1").arg(when(s.lastPollSalesforce));
+    QString line = QStringLiteral("stream %1, %2 event(s) (%3 own writes), last %4")
+                       .arg(s.streamState)
+                       .arg(s.streamEvents)
+                       .arg(s.streamEchoes)
+                       .arg(when(s.lastStreamEvent));
+    if (!s.streamProblem.isEmpty())
+        line += QStringLiteral("; problem: ") + s.streamProblem;
+    return line;
+}
+
 } // namespace
 
 int runStatus(CliContext &ctx)
@@ -73,6 +88,7 @@ int runStatus(CliContext &ctx)
             << "Inbox:          " << status.queue.inbox << " open\n"
             << "Platform -> SF: last delivery " << when(status.lastPlatformToSalesforce) << "\n"
             << "SF -> Platform: last delivery " << when(status.lastSalesforceToPlatform) << "\n"
+            << "SF changes:     " << changesLine(status) << "\n"
             << "Salesforce API: " << limitsLine(status.salesforceLimits) << "\n"
             << "Platform API:   " << limitsLine(status.platformLimits) << "\n";
     for (const auto &b : status.breakers)

@@ -8,6 +8,7 @@
 #include "sync/Pollers.h"
 #include "sync/SalesforceStream.h"
 
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -151,6 +152,19 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return !restarted.isEmpty(); }, 10'000));
         QCOMPARE(latest(restarted).salesforcePolls, 0);
         QVERIFY(latest(restarted).streamEvents >= 1);
+        world.stopEngine();
+
+        // What `leadbridge status` reads from the store tells the stream from the poll.
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("check"));
+        QVERIFY(store.ok());
+        auto saved = (*store)->watermarks().get(QStringLiteral("worker.status"));
+        QVERIFY(saved.ok() && saved->has_value());
+        const SyncStatus persisted
+            = SyncStatus::fromJson(QJsonDocument::fromJson((*saved)->toUtf8()).object());
+        QVERIFY(persisted.streamState != QLatin1String("off"));
+        QVERIFY(persisted.streamEvents >= 1);
+        QCOMPARE(persisted.salesforcePolls, 0);
     }
 
     void anExpiredReplayIdIsCaughtUpByAPoll()
