@@ -23,6 +23,8 @@ public:
         int stale = 0;
         int invalid = 0; // parked in the inbox before any API call
         int rejected = 0; // unreadable events (kept, marked rejected)
+        int deleted = 0; // leads deleted on the platform, now tombstones in the mirror
+        int tombstoned = 0; // changes to leads deleted in Salesforce, not sent there
     };
 
     InboundProcessor(Store &store, const SyncPlanner &planner, QString actor);
