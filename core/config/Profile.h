@@ -44,6 +44,14 @@ struct Profile
         int limitBackoffS = 60; // wait after a throttling answer that names no time
     };
 
+    // SALESFORCE_ORG.md, "Lead lifecycle, both ways".
+    struct Lifecycle
+    {
+        // What a lead deleted on the platform becomes in Salesforce: "close_in_salesforce"
+        // (Status Closed - Not Converted, not eligible), "delete_in_salesforce" or "ignore".
+        QString platformDelete = QStringLiteral("close_in_salesforce");
+    };
+
     QString name;
     Salesforce salesforce;
     Platform platform;
@@ -51,6 +59,7 @@ struct Profile
     QStringList allowedHosts;
     QString mapping = QStringLiteral("default");
     Sync sync;
+    Lifecycle lifecycle;
     QString sourceFile;
 
     static Result<Profile> fromJson(const QByteArray &json, const QString &fileName);
@@ -58,6 +67,7 @@ struct Profile
     static QString defaultPath();
 
     static const QStringList &authFlows();
+    static const QStringList &platformDeleteActions();
 };
 
 } // namespace lb

@@ -30,6 +30,20 @@ private slots:
         QCOMPARE(p->sync.pollIntervalS, 30);
         QCOMPARE(p->sync.apiUsagePauseAt, 0.9);
         QCOMPARE(p->sync.highValueThreshold, 50000.0);
+        QCOMPARE(p->lifecycle.platformDelete, QStringLiteral("close_in_salesforce")); // default
+    }
+
+    void readsTheLifecycleSection()
+    {
+        for (const QString &action : Profile::platformDeleteActions()) {
+            const QByteArray json
+                = QStringLiteral(R"({"name":"x","lifecycle":{"platform_delete":"%1"}})")
+                      .arg(action)
+                      .toUtf8();
+            auto p = Profile::fromJson(json, QStringLiteral("p.json"));
+            QVERIFY2(p.ok(), p ? "" : qPrintable(p.error().message));
+            QCOMPARE(p->lifecycle.platformDelete, action);
+        }
     }
 
     void reportsErrorsWithFileAndPath_data()
@@ -62,6 +76,12 @@ private slots:
         QTest::newRow("bad version")
             << QByteArray(R"({"name":"x","salesforce":{"api_version":"v62"}})")
             << QStringLiteral("$.salesforce.api_version must look like");
+        QTest::newRow("bad platform_delete")
+            << QByteArray(R"({"name":"x","lifecycle":{"platform_delete":"purge"}})")
+            << QStringLiteral("$.lifecycle.platform_delete must be one of");
+        QTest::newRow("unknown lifecycle key")
+            << QByteArray(R"({"name":"x","lifecycle":{"agent_delete":"ignore"}})")
+            << QStringLiteral("unknown key $.lifecycle.agent_delete");
         QTest::newRow("slash in name")
             << QByteArray(R"({"name":"a/b"})") << QStringLiteral("$.name must be");
     }
