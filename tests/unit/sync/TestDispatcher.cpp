@@ -462,8 +462,9 @@ private slots:
 
     void reconcileFindsAndRepairsDifferences()
     {
-        // In step: L-1 (delivered normally). Drifted: L-2 deleted in Salesforce behind our back,
-        // L-3 never seen (platform only), L-4 only in Salesforce.
+        // In step: L-1 (delivered normally). Drifted: L-2 deleted in Salesforce behind our back
+        // (a tombstone, never created again), L-3 never seen (platform only), L-4 only in
+        // Salesforce.
         receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
         receive(platformLead(QStringLiteral("L-2"), 1, QStringLiteral("b@x.io")));
         QCOMPARE(deliver(true).delivered, 2);
@@ -490,19 +491,24 @@ private slots:
         QTRY_VERIFY(report.has_value());
         QVERIFY2(report->ok(), report->ok() ? "" : qPrintable(report->error().message));
         QCOMPARE((*report)->leadsCompared, 4);
-        QCOMPARE((*report)->missingInSalesforce, 2); // L-2, L-3
+        QCOMPARE((*report)->missingInSalesforce, 1); // L-3
         QCOMPARE((*report)->missingOnPlatform, 1); // L-4
-        QCOMPARE((*report)->enqueued, 3);
+        QCOMPARE((*report)->enqueued, 2);
         QVERIFY(!(*report)->samples.isEmpty());
         QCOMPARE(m_store->reconciles().recent(10)->size(), 1);
-        QCOMPARE(deliver(true).delivered, 2);
+        QCOMPARE(deliver(true).delivered, 1);
         QCOMPARE(deliver(false).delivered, 1);
-        QVERIFY(m_sf.leads.contains(QStringLiteral("L-2"))
-                && m_sf.leads.contains(QStringLiteral("L-3")));
+        // L-2 was deleted in Salesforce: it stays deleted there, a tombstone in the mirror.
+        QVERIFY(!m_sf.leads.contains(QStringLiteral("L-2")));
+        QVERIFY(m_sf.leads.contains(QStringLiteral("L-3")));
         QVERIFY(m_pf.leads.contains(QStringLiteral("L-4")));
+        auto tombstone = m_store->leads().byPlatformId(QStringLiteral("L-2"));
+        QVERIFY(tombstone.ok() && tombstone->has_value());
+        QVERIFY((*tombstone)->isDeleted());
+        QCOMPARE((*tombstone)->deletedOn, QStringLiteral("salesforce"));
         // A second run finds nothing left to do.
         report.reset();
-        for (const char *id : {"L-2", "L-3"}) {
+        for (const char *id : {"L-3"}) {
             QJsonObject r = m_sf.leads.value(QString::fromLatin1(id));
             r.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
             m_sf.leads.insert(QString::fromLatin1(id), r);
