@@ -50,6 +50,7 @@ struct Dispatcher::Batch
     bool urgentOnly = false;
     QList<OutboxJob> leads;
     QList<OutboxJob> people;
+    QList<OutboxJob> closes; // leads deleted on the platform, closed in Salesforce
     QList<OutboxJob> events;
     QList<OutboxJob> agents;
 };
@@ -241,6 +242,7 @@ void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
         QList<OutboxJob> &into;
     } groups[] = {{jobs::SalesforceLeadUpsert, m_config.salesforceBatch, batch->leads},
                   {jobs::SalesforcePeopleUpdate, 200, batch->people},
+                  {jobs::SalesforceLeadClose, 200, batch->closes},
                   {jobs::SalesforceEventPublish, 200, batch->events}};
     for (const auto &g : groups) {
         ClaimFilter filter;
@@ -398,7 +400,8 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             }
             if (!mirrors)
                 continue; // stays claimed: read again once the lease ends
-            if (!mirrors->contains(pid)) {
+            // A tombstone is never written again: deleted since the job was queued.
+            if (!mirrors->contains(pid) || mirrors->value(pid).isDeleted()) {
                 unchangedIds.append(job.id);
                 ++counts.unchanged;
                 continue;
@@ -576,13 +579,13 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
 void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
 {
     if (batch->people.isEmpty()) {
-        sendEvents(batch);
+        sendLeadCloses(batch);
         return;
     }
     const QList<OutboxJob> jobs = batch->people;
     batch->people.clear();
     if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
-        sendEvents(batch);
+        sendLeadCloses(batch);
         return;
     }
     QList<QJsonObject> records;
@@ -593,6 +596,42 @@ void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
                         {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
     }
     m_salesforce.update(m_agents.mapping().salesforceObject, records, this,
+                        [this, batch, jobs](Result<QList<WriteOutcome>> result) {
+                            if (!result) {
+                                failCall(*batch, jobs, result.error(), m_salesforceBudget,
+                                         m_salesforceBreaker);
+                                sendLeadCloses(batch);
+                                return;
+                            }
+                            m_salesforceBreaker.recordSuccess();
+                            recordOutcomes(*batch, jobs, *result);
+                            sendLeadCloses(batch);
+                        });
+}
+
+void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
+{
+    if (batch->closes.isEmpty()) {
+        sendEvents(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = batch->closes;
+    batch->closes.clear();
+    if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
+        sendEvents(batch);
+        return;
+    }
+    // SALESFORCE_ORG.md, "Lead lifecycle": a lead deleted on the platform is closed, and no
+    // longer offered for distribution.
+    QList<QJsonObject> records;
+    for (const OutboxJob &job : jobs) {
+        records.append(
+            {{QStringLiteral("Id"), payloadOf(job).value(QStringLiteral("salesforce_id"))},
+             {QStringLiteral("Status"), QStringLiteral("Closed - Not Converted")},
+             {QStringLiteral("Eligible_For_Distribution__c"), false},
+             {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
+    }
+    m_salesforce.update(m_leads.mapping().salesforceObject, records, this,
                         [this, batch, jobs](Result<QList<WriteOutcome>> result) {
                             if (!result) {
                                 failCall(*batch, jobs, result.error(), m_salesforceBudget,

@@ -28,10 +28,12 @@ bool newer(const Candidate &a, const Candidate &b)
 
 } // namespace
 
-InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QString actor)
+InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QString actor,
+                                   QString platformDelete)
     : m_store(store)
     , m_planner(planner)
     , m_actor(std::move(actor))
+    , m_platformDelete(std::move(platformDelete))
 { }
 
 QString InboundProcessor::pollEventId(const QJsonObject &lead)
@@ -122,6 +124,23 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             record.platformVersion = c.version;
             record.lastSource = QStringLiteral("platform");
             ++(already ? stats.echoes : stats.deleted);
+            if (!already && !record.salesforceId.isEmpty()
+                && m_platformDelete == QLatin1String("close_in_salesforce")) {
+                NewJob close;
+                close.kind = jobs::SalesforceLeadClose;
+                close.target = JobTarget::Salesforce;
+                close.recordKey = QStringLiteral("lead:") + record.platformId;
+                close.idempotencyKey = jobs::idempotencyKey(close.kind, close.recordKey,
+                                                            QString::number(record.deletedAt));
+                close.payload
+                    = QJsonDocument(
+                          QJsonObject {{QStringLiteral("platform_id"), record.platformId},
+                                       {QStringLiteral("salesforce_id"), record.salesforceId}})
+                          .toJson(QJsonDocument::Compact);
+                close.supersedesPending = true;
+                record.syncState = QStringLiteral("pending");
+                jobs.append(close);
+            }
             updates.append(record);
             continue;
         }

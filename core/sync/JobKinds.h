@@ -6,6 +6,8 @@ namespace lb::jobs {
 
 // Outbox job kinds. Payloads are JSON objects; see the processors that build them.
 inline const QString SalesforceLeadUpsert = QStringLiteral("sf.lead.upsert");
+// A lead deleted on the platform, closed in Salesforce (profile lifecycle.platform_delete).
+inline const QString SalesforceLeadClose = QStringLiteral("sf.lead.close");
 inline const QString SalesforcePeopleUpdate = QStringLiteral("sf.people.update");
 inline const QString SalesforceEventPublish = QStringLiteral("sf.event.publish");
 inline const QString PlatformLeadPut = QStringLiteral("platform.lead.put");

@@ -57,11 +57,34 @@ public:
         }
         answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
     }
-    void update(const QString &, const QList<QJsonObject> &records, QObject *context,
+    void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override
     {
         ++calls;
         QList<WriteOutcome> out;
+        if (sobject == QLatin1String("Lead")) {
+            // Leads are kept by their platform id; an update names the Salesforce Id.
+            for (const QJsonObject &r : records) {
+                const QString id = r.value(QStringLiteral("Id")).toString();
+                bool found = false;
+                for (QJsonObject &stored : leads) {
+                    if (stored.value(QStringLiteral("Id")).toString() != id)
+                        continue;
+                    for (auto it = r.begin(); it != r.end(); ++it)
+                        stored.insert(it.key(), it.value());
+                    found = true;
+                }
+                out.append({found,
+                            false,
+                            found ? QString() : QStringLiteral("ENTITY_IS_DELETED"),
+                            {},
+                            id,
+                            false,
+                            {}});
+            }
+            answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+            return;
+        }
         for (const QJsonObject &r : records) {
             QJsonObject stored = people.value(r.value(QStringLiteral("Id")).toString());
             for (auto it = r.begin(); it != r.end(); ++it)

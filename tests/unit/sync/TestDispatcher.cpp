@@ -460,6 +460,72 @@ private slots:
                  QStringLiteral("A-9")); // the platform's
     }
 
+    void platformDeletionFollowsTheProfile_data()
+    {
+        QTest::addColumn<QString>("action");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<bool>("eligible");
+        QTest::newRow("close_in_salesforce") << QStringLiteral("close_in_salesforce")
+                                             << QStringLiteral("Closed - Not Converted") << false;
+        QTest::newRow("ignore") << QStringLiteral("ignore") << QString() << true;
+    }
+
+    void platformDeletionFollowsTheProfile()
+    {
+        QFETCH(QString, action);
+        QFETCH(QString, status);
+        QFETCH(bool, eligible);
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(deliver(true).delivered, 1);
+        const QJsonObject before = m_sf.leads.value(QStringLiteral("L-1"));
+        QVERIFY(!before.value(QStringLiteral("Id")).toString().isEmpty());
+
+        InboundEvent e;
+        e.eventId = QStringLiteral("evt-deleted-") + action;
+        e.source = QStringLiteral("webhook");
+        e.type = QStringLiteral("lead.deleted");
+        e.payload
+            = QJsonDocument(
+                  QJsonObject {
+                      {QStringLiteral("event_id"), e.eventId},
+                      {QStringLiteral("type"), e.type},
+                      {QStringLiteral("data"),
+                       QJsonObject {{QStringLiteral("id"), QStringLiteral("L-1")},
+                                    {QStringLiteral("deleted"), true},
+                                    {QStringLiteral("deleted_at"),
+                                     QStringLiteral("2030-01-01T00:00:00.000Z")},
+                                    {QStringLiteral("updated_at"),
+                                     QStringLiteral("2030-01-01T00:00:00.000Z")},
+                                    {QStringLiteral("updated_by"), QStringLiteral("platform")},
+                                    {QStringLiteral("version"), 2}}}})
+                  .toJson(QJsonDocument::Compact);
+        QVERIFY(m_store->events().insert(e).ok());
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"), action);
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->deleted, 1);
+        QCOMPARE(deliver(true).delivered, status.isEmpty() ? 0 : 1);
+        const QJsonObject after = m_sf.leads.value(QStringLiteral("L-1"));
+        QCOMPARE(after.value(QStringLiteral("Status")).toString(),
+                 status.isEmpty() ? before.value(QStringLiteral("Status")).toString() : status);
+        QCOMPARE(after.value(QStringLiteral("Eligible_For_Distribution__c")).toBool(),
+                 eligible ? before.value(QStringLiteral("Eligible_For_Distribution__c")).toBool()
+                          : false);
+        QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-1")))->isDeleted());
+
+        // The reconcile and a second pass write nothing: the lead is a tombstone.
+        Reconciler reconciler(*m_store, m_sf, m_pf, *m_leads, *m_agents, m_clock,
+                              QStringLiteral("reconciler"));
+        std::optional<Result<ReconcileReport>> report;
+        reconciler.run(QStringLiteral("manual"), [&](Result<ReconcileReport> r) { report = r; });
+        QTRY_VERIFY(report.has_value());
+        QVERIFY(report->ok());
+        QCOMPARE((*report)->enqueued, 0);
+        QCOMPARE(deliver(true).delivered, 0);
+        QCOMPARE(deliver(false).delivered, 0);
+        QVERIFY(!m_pf.leads.contains(QStringLiteral("L-1")));
+    }
+
     void reconcileFindsAndRepairsDifferences()
     {
         // In step: L-1 (delivered normally). Drifted: L-2 deleted in Salesforce behind our back
