@@ -46,11 +46,14 @@ QString InboundProcessor::pollEventId(const QJsonObject &lead)
 
 QByteArray InboundProcessor::pollEvent(const QJsonObject &lead)
 {
-    return QJsonDocument(QJsonObject {{QStringLiteral("event_id"), pollEventId(lead)},
-                                      {QStringLiteral("type"), QStringLiteral("lead.updated")},
-                                      {QStringLiteral("occurred_at"),
-                                       lead.value(QStringLiteral("updated_at"))},
-                                      {QStringLiteral("data"), lead}})
+    const bool tombstone = platform::PlatformTombstone::isTombstone(lead);
+    return QJsonDocument(
+               QJsonObject {
+                   {QStringLiteral("event_id"), pollEventId(lead)},
+                   {QStringLiteral("type"),
+                    tombstone ? QStringLiteral("lead.deleted") : QStringLiteral("lead.updated")},
+                   {QStringLiteral("occurred_at"), lead.value(QStringLiteral("updated_at"))},
+                   {QStringLiteral("data"), lead}})
         .toJson(QJsonDocument::Compact);
 }
 

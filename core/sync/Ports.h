@@ -40,6 +40,9 @@ struct RecordPage
     QList<QJsonObject> records;
     QString next; // Salesforce nextRecordsUrl or platform cursor; empty when done
     QList<RejectedRecord> rejected = {}; // the page's unreadable items, in page order
+    // Platform lead listings: the leads deleted on the platform ("deleted": true, id, deleted_at,
+    // updated_at, updated_by, version), in page order.
+    QList<QJsonObject> tombstones = {};
 };
 
 class SalesforcePort

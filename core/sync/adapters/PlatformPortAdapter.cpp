@@ -70,6 +70,8 @@ void PlatformPortAdapter::listLeads(qint64 updatedSinceMs, const QString &cursor
                                page.records.append(l.toJson());
                            for (const platform::RejectedItem &item : r->rejected)
                                page.rejected.append({item.raw, item.error});
+                           for (const platform::PlatformTombstone &t : r->tombstones)
+                               page.tombstones.append(t.toJson());
                            page.next = r->nextCursor;
                            done(page);
                        });

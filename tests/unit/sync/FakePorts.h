@@ -138,12 +138,13 @@ public:
     std::optional<Error> failNextCall;
     QHash<QString, WriteOutcome> failRecord;
     QList<RejectedRecord> rejected; // listed beside the leads, as unreadable items
+    QList<QJsonObject> tombstones; // listed beside the leads: leads deleted on the platform
 
     void listLeads(qint64, const QString &, int, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override
     {
         answerLater<Result<RecordPage>>(context, std::move(done),
-                                        RecordPage {leads.values(), {}, rejected});
+                                        RecordPage {leads.values(), {}, rejected, tombstones});
     }
     void listAgents(const QString &, int, QObject *context,
                     std::function<void(Result<RecordPage>)> done) override

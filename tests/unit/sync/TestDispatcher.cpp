@@ -460,19 +460,26 @@ private slots:
                  QStringLiteral("A-9")); // the platform's
     }
 
+    // One row per way a platform deletion arrives and per profile action.
     void platformDeletionFollowsTheProfile_data()
     {
         QTest::addColumn<QString>("action");
+        QTest::addColumn<bool>("byPoll");
         QTest::addColumn<QString>("status");
         QTest::addColumn<bool>("eligible");
-        QTest::newRow("close_in_salesforce") << QStringLiteral("close_in_salesforce")
-                                             << QStringLiteral("Closed - Not Converted") << false;
-        QTest::newRow("ignore") << QStringLiteral("ignore") << QString() << true;
+        QTest::newRow("webhook, close_in_salesforce")
+            << QStringLiteral("close_in_salesforce") << false
+            << QStringLiteral("Closed - Not Converted") << false;
+        QTest::newRow("poll tombstone, close_in_salesforce")
+            << QStringLiteral("close_in_salesforce") << true
+            << QStringLiteral("Closed - Not Converted") << false;
+        QTest::newRow("webhook, ignore") << QStringLiteral("ignore") << false << QString() << true;
     }
 
     void platformDeletionFollowsTheProfile()
     {
         QFETCH(QString, action);
+        QFETCH(bool, byPoll);
         QFETCH(QString, status);
         QFETCH(bool, eligible);
         receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
@@ -480,26 +487,31 @@ private slots:
         const QJsonObject before = m_sf.leads.value(QStringLiteral("L-1"));
         QVERIFY(!before.value(QStringLiteral("Id")).toString().isEmpty());
 
-        InboundEvent e;
-        e.eventId = QStringLiteral("evt-deleted-") + action;
-        e.source = QStringLiteral("webhook");
-        e.type = QStringLiteral("lead.deleted");
-        e.payload
-            = QJsonDocument(
-                  QJsonObject {
-                      {QStringLiteral("event_id"), e.eventId},
-                      {QStringLiteral("type"), e.type},
-                      {QStringLiteral("data"),
-                       QJsonObject {{QStringLiteral("id"), QStringLiteral("L-1")},
-                                    {QStringLiteral("deleted"), true},
-                                    {QStringLiteral("deleted_at"),
-                                     QStringLiteral("2030-01-01T00:00:00.000Z")},
-                                    {QStringLiteral("updated_at"),
-                                     QStringLiteral("2030-01-01T00:00:00.000Z")},
-                                    {QStringLiteral("updated_by"), QStringLiteral("platform")},
-                                    {QStringLiteral("version"), 2}}}})
-                  .toJson(QJsonDocument::Compact);
-        QVERIFY(m_store->events().insert(e).ok());
+        const QJsonObject tombstone {
+            {QStringLiteral("id"), QStringLiteral("L-1")},
+            {QStringLiteral("deleted"), true},
+            {QStringLiteral("deleted_at"), QStringLiteral("2030-01-01T00:00:00.000Z")},
+            {QStringLiteral("updated_at"), QStringLiteral("2030-01-01T00:00:00.000Z")},
+            {QStringLiteral("updated_by"), QStringLiteral("platform")},
+            {QStringLiteral("version"), 2}};
+        if (byPoll) {
+            m_pf.tombstones = {tombstone};
+            PlatformPoller poller(*m_store, m_pf, m_clock, 0, QStringLiteral("test"));
+            std::optional<Result<PollStats>> polled;
+            poller.poll([&](Result<PollStats> r) { polled = std::move(r); });
+            QVERIFY(QTest::qWaitFor([&] { return polled.has_value(); }, 10'000));
+            QVERIFY(polled->ok());
+        } else {
+            InboundEvent e;
+            e.eventId = QStringLiteral("evt-deleted-") + action;
+            e.source = QStringLiteral("webhook");
+            e.type = QStringLiteral("lead.deleted");
+            e.payload = QJsonDocument(QJsonObject {{QStringLiteral("event_id"), e.eventId},
+                                                   {QStringLiteral("type"), e.type},
+                                                   {QStringLiteral("data"), tombstone}})
+                            .toJson(QJsonDocument::Compact);
+            QVERIFY(m_store->events().insert(e).ok());
+        }
         InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"), action);
         auto stats = processor.processPending(100);
         QVERIFY(stats.ok());
