@@ -51,6 +51,7 @@ struct Dispatcher::Batch
     QList<OutboxJob> leads;
     QList<OutboxJob> people;
     QList<OutboxJob> closes; // leads deleted on the platform, closed in Salesforce
+    QList<OutboxJob> deletes; // leads deleted on the platform, deleted in Salesforce
     QList<OutboxJob> events;
     QList<OutboxJob> agents;
 };
@@ -243,6 +244,7 @@ void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
     } groups[] = {{jobs::SalesforceLeadUpsert, m_config.salesforceBatch, batch->leads},
                   {jobs::SalesforcePeopleUpdate, 200, batch->people},
                   {jobs::SalesforceLeadClose, 200, batch->closes},
+                  {jobs::SalesforceLeadDelete, 200, batch->deletes},
                   {jobs::SalesforceEventPublish, 200, batch->events}};
     for (const auto &g : groups) {
         ClaimFilter filter;
@@ -612,13 +614,13 @@ void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
 void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
 {
     if (batch->closes.isEmpty()) {
-        sendEvents(batch);
+        sendLeadDeletes(batch);
         return;
     }
     const QList<OutboxJob> jobs = batch->closes;
     batch->closes.clear();
     if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
-        sendEvents(batch);
+        sendLeadDeletes(batch);
         return;
     }
     // SALESFORCE_ORG.md, "Lead lifecycle": a lead deleted on the platform is closed, and no
@@ -636,13 +638,46 @@ void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
                             if (!result) {
                                 failCall(*batch, jobs, result.error(), m_salesforceBudget,
                                          m_salesforceBreaker);
-                                sendEvents(batch);
+                                sendLeadDeletes(batch);
                                 return;
                             }
                             m_salesforceBreaker.recordSuccess();
                             recordOutcomes(*batch, jobs, *result);
-                            sendEvents(batch);
+                            sendLeadDeletes(batch);
                         });
+}
+
+void Dispatcher::sendLeadDeletes(std::shared_ptr<Batch> batch)
+{
+    if (batch->deletes.isEmpty()) {
+        sendEvents(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = batch->deletes;
+    batch->deletes.clear();
+    if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
+        sendEvents(batch);
+        return;
+    }
+    QStringList ids;
+    for (const OutboxJob &job : jobs)
+        ids.append(payloadOf(job).value(QStringLiteral("salesforce_id")).toString());
+    m_salesforce.remove(ids, this, [this, batch, jobs](Result<QList<WriteOutcome>> result) {
+        if (!result) {
+            failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+            sendEvents(batch);
+            return;
+        }
+        m_salesforceBreaker.recordSuccess();
+        // Already deleted (by a user, or by an earlier attempt whose answer was lost) is done.
+        QList<WriteOutcome> outcomes = *result;
+        for (WriteOutcome &o : outcomes) {
+            if (o.code == QLatin1String("ENTITY_IS_DELETED"))
+                o.success = true;
+        }
+        recordOutcomes(*batch, jobs, outcomes);
+        sendEvents(batch);
+    });
 }
 
 void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)

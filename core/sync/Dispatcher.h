@@ -70,6 +70,7 @@ private:
     void refreshFromPlatform(const QStringList &platformIds, int index, std::function<void()> then);
     void sendPeopleUpdates(std::shared_ptr<Batch> batch);
     void sendLeadCloses(std::shared_ptr<Batch> batch);
+    void sendLeadDeletes(std::shared_ptr<Batch> batch);
     void sendEvents(std::shared_ptr<Batch> batch);
     void finish(std::shared_ptr<Batch> batch);
     void sendPlatformLeads(std::shared_ptr<Batch> batch);

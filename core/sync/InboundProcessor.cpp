@@ -128,9 +128,11 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             record.lastSource = QStringLiteral("platform");
             ++(already ? stats.echoes : stats.deleted);
             if (!already && !record.salesforceId.isEmpty()
-                && m_platformDelete == QLatin1String("close_in_salesforce")) {
+                && m_platformDelete != QLatin1String("ignore")) {
                 NewJob close;
-                close.kind = jobs::SalesforceLeadClose;
+                close.kind = m_platformDelete == QLatin1String("delete_in_salesforce")
+                    ? jobs::SalesforceLeadDelete
+                    : jobs::SalesforceLeadClose;
                 close.target = JobTarget::Salesforce;
                 close.recordKey = QStringLiteral("lead:") + record.platformId;
                 close.idempotencyKey = jobs::idempotencyKey(close.kind, close.recordKey,

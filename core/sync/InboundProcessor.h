@@ -28,7 +28,7 @@ public:
     };
 
     // platformDelete: what a lead deleted on the platform becomes in Salesforce (profile
-    // lifecycle.platform_delete; "close_in_salesforce" or "ignore").
+    // lifecycle.platform_delete: "close_in_salesforce", "delete_in_salesforce" or "ignore").
     InboundProcessor(Store &store, const SyncPlanner &planner, QString actor,
                      QString platformDelete = QStringLiteral("close_in_salesforce"));
 

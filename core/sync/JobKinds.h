@@ -8,6 +8,8 @@ namespace lb::jobs {
 inline const QString SalesforceLeadUpsert = QStringLiteral("sf.lead.upsert");
 // A lead deleted on the platform, closed in Salesforce (profile lifecycle.platform_delete).
 inline const QString SalesforceLeadClose = QStringLiteral("sf.lead.close");
+// The same, deleted in Salesforce instead (lifecycle.platform_delete = delete_in_salesforce).
+inline const QString SalesforceLeadDelete = QStringLiteral("sf.lead.delete");
 inline const QString SalesforcePeopleUpdate = QStringLiteral("sf.people.update");
 inline const QString SalesforceEventPublish = QStringLiteral("sf.event.publish");
 inline const QString PlatformLeadPut = QStringLiteral("platform.lead.put");

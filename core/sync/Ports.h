@@ -59,6 +59,11 @@ public:
     virtual void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                         std::function<void(Result<QList<WriteOutcome>>)> done)
         = 0;
+    // Deletes records by Id (they go to the Recycle Bin), up to 200 per Collections call. One
+    // outcome per id, in order; an id already deleted fails with ENTITY_IS_DELETED.
+    virtual void remove(const QStringList &ids, QObject *context,
+                        std::function<void(Result<QList<WriteOutcome>>)> done)
+        = 0;
     virtual void query(const QString &soql, QObject *context,
                        std::function<void(Result<RecordPage>)> done)
         = 0;

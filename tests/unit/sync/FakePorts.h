@@ -94,6 +94,31 @@ public:
         }
         answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
     }
+    void remove(const QStringList &ids, QObject *context,
+                std::function<void(Result<QList<WriteOutcome>>)> done) override
+    {
+        ++calls;
+        QList<WriteOutcome> out;
+        for (const QString &id : ids) {
+            bool found = false;
+            for (auto it = leads.begin(); it != leads.end();) {
+                if (it->value(QStringLiteral("Id")).toString() == id) {
+                    it = leads.erase(it);
+                    found = true;
+                } else {
+                    ++it;
+                }
+            }
+            out.append({found,
+                        false,
+                        found ? QString() : QStringLiteral("ENTITY_IS_DELETED"),
+                        {},
+                        id,
+                        false,
+                        {}});
+        }
+        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+    }
     void query(const QString &, QObject *context,
                std::function<void(Result<RecordPage>)> done) override
     {

@@ -474,6 +474,9 @@ private slots:
             << QStringLiteral("close_in_salesforce") << true
             << QStringLiteral("Closed - Not Converted") << false;
         QTest::newRow("webhook, ignore") << QStringLiteral("ignore") << false << QString() << true;
+        // status and eligible do not apply: the lead is gone from Salesforce.
+        QTest::newRow("webhook, delete_in_salesforce")
+            << QStringLiteral("delete_in_salesforce") << false << QString() << false;
     }
 
     void platformDeletionFollowsTheProfile()
@@ -516,13 +519,18 @@ private slots:
         auto stats = processor.processPending(100);
         QVERIFY(stats.ok());
         QCOMPARE(stats->deleted, 1);
-        QCOMPARE(deliver(true).delivered, status.isEmpty() ? 0 : 1);
-        const QJsonObject after = m_sf.leads.value(QStringLiteral("L-1"));
-        QCOMPARE(after.value(QStringLiteral("Status")).toString(),
-                 status.isEmpty() ? before.value(QStringLiteral("Status")).toString() : status);
-        QCOMPARE(after.value(QStringLiteral("Eligible_For_Distribution__c")).toBool(),
-                 eligible ? before.value(QStringLiteral("Eligible_For_Distribution__c")).toBool()
-                          : false);
+        QCOMPARE(deliver(true).delivered, action == QLatin1String("ignore") ? 0 : 1);
+        if (action == QLatin1String("delete_in_salesforce")) {
+            QVERIFY(!m_sf.leads.contains(QStringLiteral("L-1")));
+        } else {
+            const QJsonObject after = m_sf.leads.value(QStringLiteral("L-1"));
+            QCOMPARE(after.value(QStringLiteral("Status")).toString(),
+                     status.isEmpty() ? before.value(QStringLiteral("Status")).toString() : status);
+            QCOMPARE(after.value(QStringLiteral("Eligible_For_Distribution__c")).toBool(),
+                     eligible
+                         ? before.value(QStringLiteral("Eligible_For_Distribution__c")).toBool()
+                         : false);
+        }
         QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-1")))->isDeleted());
 
         // The reconcile and a second pass write nothing: the lead is a tombstone.

@@ -63,6 +63,11 @@ private:
                 {
                     f->update(a, b, c, std::move(d));
                 }
+                void remove(const QStringList &a, QObject *b,
+                            std::function<void(Result<QList<WriteOutcome>>)> c) override
+                {
+                    f->remove(a, b, std::move(c));
+                }
                 void query(const QString &a, QObject *b,
                            std::function<void(Result<RecordPage>)> c) override
                 {
