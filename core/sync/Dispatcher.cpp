@@ -811,7 +811,8 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
             }
             if (!mirrors)
                 continue; // stays claimed: read again once the lease ends
-            if (!mirrors->contains(pid)) {
+            // A tombstone is never written again: deleted since the job was queued.
+            if (!mirrors->contains(pid) || mirrors->value(pid).isDeleted()) {
                 unchangedIds.append(job.id);
                 ++counts.unchanged;
                 continue;

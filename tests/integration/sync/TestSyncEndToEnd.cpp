@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace lb;
@@ -334,6 +335,74 @@ private slots:
                 .toString(),
             QStringLiteral("fixed@example.com"));
         QCOMPARE(*(*store)->inbox().countOpen(), 0);
+    }
+
+    // Issue 14, the lifecycle rows built so far: one row per line, each followed by a reconcile
+    // and a second pass that write nothing, and nothing deleted comes back.
+    void lifecycleRowsSettleAndNothingComesBack_data()
+    {
+        QTest::addColumn<QString>("action");
+        QTest::newRow("platform delete (poll) -> close_in_salesforce")
+            << QStringLiteral("close_in_salesforce");
+        QTest::newRow("platform delete (poll) -> delete_in_salesforce")
+            << QStringLiteral("delete_in_salesforce");
+        QTest::newRow("platform delete (poll) -> ignore") << QStringLiteral("ignore");
+    }
+
+    void lifecycleRowsSettleAndNothingComesBack()
+    {
+        QFETCH(QString, action);
+        SyncWorld world;
+        world.platform.generateLeads(5, 3);
+        world.profile.lifecycle.platformDelete = action;
+        QVERIFY(world.start().ok());
+        auto initial = world.runOnce();
+        QVERIFY(initial && initial->ok);
+        const QString key = QStringLiteral("L-000002");
+        const auto before
+            = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key);
+        QVERIFY(before.has_value());
+        const QString sfId = before->value(QStringLiteral("Id")).toString();
+
+        QVERIFY(world.platform.deleteLead(key, QStringLiteral("agent-ui")).ok());
+        auto pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(pass->toInbox, 0);
+        const auto check = [&] {
+            const auto now = world.salesforce.record(QStringLiteral("Lead"), sfId);
+            if (action == QLatin1String("delete_in_salesforce")) {
+                QVERIFY(!now.has_value() || now->value(QStringLiteral("IsDeleted")).toBool());
+            } else {
+                QVERIFY(now.has_value());
+                QVERIFY(!now->value(QStringLiteral("IsDeleted")).toBool());
+                const bool closed = action == QLatin1String("close_in_salesforce");
+                QCOMPARE(now->value(QStringLiteral("Status")).toString(),
+                         closed ? QStringLiteral("Closed - Not Converted")
+                                : before->value(QStringLiteral("Status")).toString());
+                QCOMPARE(
+                    now->value(QStringLiteral("Eligible_For_Distribution__c")).toBool(),
+                    closed
+                        ? false
+                        : before->value(QStringLiteral("Eligible_For_Distribution__c")).toBool());
+            }
+            QVERIFY(world.platform.lead(key)->deleted);
+        };
+        check();
+
+        // The reconcile and a second pass write nothing anywhere; the lead stays deleted.
+        const qsizetype sfBase = world.salesforce.writeLog().entries().size();
+        const qsizetype pfBase = world.platform.writeLog().size();
+        QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
+        world.controller().reconcileNow();
+        QVERIFY(QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000));
+        QVERIFY2(reconciled.first().at(1).toString().isEmpty(),
+                 qPrintable(reconciled.first().at(1).toString()));
+        QCOMPARE(reconciled.first().at(0).value<ReconcileReport>().enqueued, 0);
+        auto second = world.runOnce();
+        QVERIFY(second && second->ok);
+        QCOMPARE(world.salesforce.writeLog().entries().size(), sfBase);
+        QCOMPARE(world.platform.writeLog().size(), pfBase);
+        check();
     }
 
     void signedWebhooksDriveChangesWithoutPolling()
