@@ -52,6 +52,7 @@ struct Dispatcher::Batch
     QList<OutboxJob> people;
     QList<OutboxJob> closes; // leads deleted on the platform, closed in Salesforce
     QList<OutboxJob> deletes; // leads deleted on the platform, deleted in Salesforce
+    QList<OutboxJob> platformDeletes; // leads deleted in Salesforce, deleted on the platform
     QList<OutboxJob> events;
     QList<OutboxJob> agents;
 };
@@ -759,6 +760,8 @@ void Dispatcher::deliverPlatform(std::function<void(Round)> done)
             batch->leads.append(job);
         else if (job.kind == jobs::PlatformAgentPut)
             batch->agents.append(job);
+        else if (job.kind == jobs::PlatformLeadDelete)
+            batch->platformDeletes.append(job);
         else if (job.kind == jobs::PlatformLeadRejected)
             // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
             refused = m_store.outbox().failPermanent(
@@ -944,10 +947,35 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
         });
 }
 
+void Dispatcher::sendPlatformDeletes(std::shared_ptr<Batch> batch, int index)
+{
+    if (index >= batch->platformDeletes.size()) {
+        finish(batch);
+        return;
+    }
+    const OutboxJob job = batch->platformDeletes.at(index);
+    if (!acquire(*batch, m_platformBudget, {job}, batch->urgentOnly)) {
+        sendPlatformDeletes(batch, index + 1);
+        return;
+    }
+    const QString id = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+    m_platform.deleteLead(id, this, [this, batch, index, job](Result<void> result) {
+        if (!result) {
+            failCall(*batch, {job}, result.error(), m_platformBudget, m_platformBreaker);
+        } else {
+            m_platformBreaker.recordSuccess();
+            WriteOutcome done;
+            done.success = true;
+            recordOutcomes(*batch, {job}, {done});
+        }
+        sendPlatformDeletes(batch, index + 1);
+    });
+}
+
 void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)
 {
     if (index >= batch->agents.size()) {
-        finish(batch);
+        sendPlatformDeletes(batch, 0);
         return;
     }
     const OutboxJob job = batch->agents.at(index);

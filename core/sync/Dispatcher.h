@@ -75,6 +75,7 @@ private:
     void finish(std::shared_ptr<Batch> batch);
     void sendPlatformLeads(std::shared_ptr<Batch> batch);
     void sendAgents(std::shared_ptr<Batch> batch, int index);
+    void sendPlatformDeletes(std::shared_ptr<Batch> batch, int index);
 
     // Records one unit of outcomes in one transaction: `writes` runs the statements and stops
     // at the first failure; then the unit is rolled back whole (a failed commit too), so its

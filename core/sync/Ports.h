@@ -103,6 +103,11 @@ public:
     virtual void getLead(const QString &id, QObject *context,
                          std::function<void(Result<QJsonObject>)> done)
         = 0;
+    // DELETE /v1/leads/{id}: the lead becomes a tombstone. Deleting a tombstone again, or a lead
+    // the platform does not know, is done.
+    virtual void deleteLead(const QString &id, QObject *context,
+                            std::function<void(Result<void>)> done)
+        = 0;
 };
 
 } // namespace lb

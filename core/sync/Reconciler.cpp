@@ -168,6 +168,12 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
             if (record.isDeleted()) {
                 sample(QStringLiteral("deleted"), key,
                        QStringLiteral("deleted in %1 since last seen").arg(record.deletedOn));
+                // Salesforce decides whether a lead exists: the platform deletes it too.
+                if (record.deletedOn == QLatin1String("salesforce") && onPlatform)
+                    jobs.append(jobFor(jobs::PlatformLeadDelete, JobTarget::Platform,
+                                       QStringLiteral("lead:") + key,
+                                       {{QStringLiteral("platform_id"), key}},
+                                       QByteArray::number(record.deletedAt)));
                 updates.append(record);
                 continue;
             }

@@ -77,6 +77,17 @@ void PlatformPortAdapter::listLeads(qint64 updatedSinceMs, const QString &cursor
                        });
 }
 
+void PlatformPortAdapter::deleteLead(const QString &id, QObject *context,
+                                     std::function<void(Result<void>)> done)
+{
+    m_client.deleteLead(id, context, [done = std::move(done)](Result<void> r) {
+        // Unknown to the platform: nothing left to delete.
+        if (!r && r.error().code == QLatin1String("not_found"))
+            return done({});
+        done(r);
+    });
+}
+
 void PlatformPortAdapter::listAgents(const QString &cursor, int limit, QObject *context,
                                      std::function<void(Result<RecordPage>)> done)
 {

@@ -405,6 +405,57 @@ private slots:
         check();
     }
 
+    // A lead deleted in Salesforce is deleted on the platform (a tombstone there), found by the
+    // reconcile for now; it is not created again on either side, and a second reconcile and
+    // pass write nothing.
+    void leadDeletedInSalesforceBecomesAPlatformTombstone()
+    {
+        SyncWorld world;
+        world.platform.generateLeads(5, 3);
+        QVERIFY(world.start().ok());
+        auto initial = world.runOnce();
+        QVERIFY(initial && initial->ok);
+        const QString key = QStringLiteral("L-000004");
+        const auto sf = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key);
+        QVERIFY(sf.has_value());
+        QVERIFY(world.salesforce
+                    .deleteRecord(QStringLiteral("Lead"),
+                                  sf->value(QStringLiteral("Id")).toString(),
+                                  QStringLiteral("SalesRep"))
+                    .ok());
+        const auto reconcile = [&world] {
+            QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
+            world.controller().reconcileNow();
+            if (!QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000))
+                return -1;
+            if (!reconciled.first().at(1).toString().isEmpty())
+                return -2;
+            return reconciled.first().at(0).value<ReconcileReport>().enqueued;
+        };
+        QCOMPARE(reconcile(), 1); // the platform delete
+        auto pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(pass->toInbox, 0);
+        QVERIFY(world.platform.lead(key)->deleted);
+        const auto gone = world.salesforce.record(QStringLiteral("Lead"),
+                                                  sf->value(QStringLiteral("Id")).toString());
+        QVERIFY(!gone.has_value() || gone->value(QStringLiteral("IsDeleted")).toBool());
+
+        const qsizetype sfBase = world.salesforce.writeLog().entries().size();
+        const qsizetype pfBase = world.platform.writeLog().size();
+        QCOMPARE(reconcile(), 0);
+        auto second = world.runOnce();
+        QVERIFY(second && second->ok);
+        QCOMPARE(world.salesforce.writeLog().entries().size(), sfBase);
+        QCOMPARE(world.platform.writeLog().size(), pfBase);
+        QVERIFY(world.platform.lead(key)->deleted);
+        QVERIFY(
+            !world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key).has_value()
+            || world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key)
+                   ->value(QStringLiteral("IsDeleted"))
+                   .toBool());
+    }
+
     void signedWebhooksDriveChangesWithoutPolling()
     {
         SyncWorld world;

@@ -164,6 +164,7 @@ public:
     QHash<QString, WriteOutcome> failRecord;
     QList<RejectedRecord> rejected; // listed beside the leads, as unreadable items
     QList<QJsonObject> tombstones; // listed beside the leads: leads deleted on the platform
+    QSet<QString> deleted; // ids LeadBridge deleted
 
     void listLeads(qint64, const QString &, int, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override
@@ -210,6 +211,14 @@ public:
             context, std::move(done),
             WriteOutcome {
                 true, false, {}, {}, agent.value(QStringLiteral("id")).toString(), true, {}});
+    }
+    void deleteLead(const QString &id, QObject *context,
+                    std::function<void(Result<void>)> done) override
+    {
+        ++calls;
+        leads.remove(id);
+        deleted.insert(id);
+        answerLater<Result<void>>(context, std::move(done), Result<void>());
     }
     void getLead(const QString &id, QObject *context,
                  std::function<void(Result<QJsonObject>)> done) override

@@ -579,13 +579,16 @@ private slots:
         QCOMPARE((*report)->leadsCompared, 4);
         QCOMPARE((*report)->missingInSalesforce, 1); // L-3
         QCOMPARE((*report)->missingOnPlatform, 1); // L-4
-        QCOMPARE((*report)->enqueued, 2);
+        QCOMPARE((*report)->enqueued, 3); // L-3 to Salesforce, L-4 to and L-2 off the platform
         QVERIFY(!(*report)->samples.isEmpty());
         QCOMPARE(m_store->reconciles().recent(10)->size(), 1);
         QCOMPARE(deliver(true).delivered, 1);
-        QCOMPARE(deliver(false).delivered, 1);
-        // L-2 was deleted in Salesforce: it stays deleted there, a tombstone in the mirror.
+        QCOMPARE(deliver(false).delivered, 2);
+        // L-2 was deleted in Salesforce: it stays deleted there, a tombstone in the mirror, and
+        // is deleted on the platform.
         QVERIFY(!m_sf.leads.contains(QStringLiteral("L-2")));
+        QVERIFY(!m_pf.leads.contains(QStringLiteral("L-2")));
+        QVERIFY(m_pf.deleted.contains(QStringLiteral("L-2")));
         QVERIFY(m_sf.leads.contains(QStringLiteral("L-3")));
         QVERIFY(m_pf.leads.contains(QStringLiteral("L-4")));
         auto tombstone = m_store->leads().byPlatformId(QStringLiteral("L-2"));

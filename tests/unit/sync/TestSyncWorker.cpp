@@ -125,6 +125,11 @@ private:
                 {
                     f->getLead(a, b, std::move(c));
                 }
+                void deleteLead(const QString &a, QObject *b,
+                                std::function<void(Result<void>)> c) override
+                {
+                    f->deleteLead(a, b, std::move(c));
+                }
             };
             PortSet ports;
             auto s = std::make_unique<SfRef>();
