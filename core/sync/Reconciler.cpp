@@ -160,10 +160,14 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         // A lead the mirror saw on a side that no longer lists it was deleted there (a
         // platform listing without its tombstones, a Salesforce query without the recycle
         // bin): it becomes a tombstone, never a lead to create again on that side.
-        if (!record.isDeleted() && mirror->contains(key)) {
+        // Only what the mirror knew before the sides were read: a lead delivered while the
+        // reconcile was reading may be missing from a listing read before it landed.
+        const bool knownBefore = record.lastSyncedAt <= report.startedAt;
+        if (!record.isDeleted() && mirror->contains(key) && knownBefore) {
             if (record.existsInSalesforce() && !record.salesforceId.isEmpty() && !inSalesforce)
                 observeDeletion(record, QStringLiteral("salesforce"), m_clock.nowMs());
-            else if (record.existsOnPlatform() && !onPlatform)
+            else if (record.existsOnPlatform() && !onPlatform
+                     && record.platformUpdatedAt <= report.startedAt)
                 observeDeletion(record, QStringLiteral("platform"), m_clock.nowMs());
             if (record.isDeleted()) {
                 sample(QStringLiteral("deleted"), key,
@@ -183,6 +187,9 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
             // arrives as a change, not through the reconcile.
             continue;
         }
+        if (mirror->contains(key) && !knownBefore)
+            continue; // written while this reconcile read: the next one compares it
+
         // What each side really holds now; a side that lacks the record forgets our hash of it.
         if (onPlatform) {
             const QJsonObject lead = s->platformLeads.value(key);
