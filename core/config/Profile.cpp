@@ -133,6 +133,14 @@ private:
 
 } // namespace
 
+const QStringList &Profile::platformDeleteActions()
+{
+    static const QStringList actions {QStringLiteral("close_in_salesforce"),
+                                      QStringLiteral("delete_in_salesforce"),
+                                      QStringLiteral("ignore")};
+    return actions;
+}
+
 const QStringList &Profile::authFlows()
 {
     static const QStringList flows {
@@ -224,6 +232,17 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
     LB_TRY(y.number(QStringLiteral("limit_backoff_s"), p.sync.limitBackoffS, 1, 86'400));
     LB_TRY(y.number(QStringLiteral("backstop_poll_min"), p.sync.backstopPollMin, 1, 10080));
     LB_TRY(y.unknownKeys());
+
+    QJsonObject lc;
+    LB_TRY(root.object(QStringLiteral("lifecycle"), lc));
+    ObjectReader l(lc, QStringLiteral("$.lifecycle"), fileName);
+    LB_TRY(l.string(QStringLiteral("platform_delete"), p.lifecycle.platformDelete));
+    LB_TRY(l.unknownKeys());
+    if (!platformDeleteActions().contains(p.lifecycle.platformDelete))
+        return l.error(QStringLiteral("platform_delete"),
+                       QStringLiteral("must be one of %1 (got \"%2\")")
+                           .arg(platformDeleteActions().join(QStringLiteral(", ")),
+                                p.lifecycle.platformDelete));
     LB_TRY(root.unknownKeys());
     return p;
 }

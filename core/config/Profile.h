@@ -49,6 +49,14 @@ struct Profile
         int backstopPollMin = 15; // Salesforce poll period while changes arrive on the stream
     };
 
+    // SALESFORCE_ORG.md, "Lead lifecycle, both ways".
+    struct Lifecycle
+    {
+        // What a lead deleted on the platform becomes in Salesforce: "close_in_salesforce"
+        // (Status Closed - Not Converted, not eligible), "delete_in_salesforce" or "ignore".
+        QString platformDelete = QStringLiteral("close_in_salesforce");
+    };
+
     QString name;
     Salesforce salesforce;
     Platform platform;
@@ -56,6 +64,7 @@ struct Profile
     QStringList allowedHosts;
     QString mapping = QStringLiteral("default");
     Sync sync;
+    Lifecycle lifecycle;
     QString sourceFile;
 
     static Result<Profile> fromJson(const QByteArray &json, const QString &fileName);
@@ -64,6 +73,7 @@ struct Profile
 
     static const QStringList &authFlows();
     static const QStringList &changeModes();
+    static const QStringList &platformDeleteActions();
 };
 
 } // namespace lb

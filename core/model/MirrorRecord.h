@@ -26,9 +26,14 @@ struct MirrorRecord
     QString syncState = QStringLiteral("pending"); // "synced" | "pending" | "error"
     qint64 lastSyncedAt = 0;
     QString lastError;
+    // Leads only: a tombstone. When (epoch ms) and on which side ("platform" | "salesforce")
+    // the lead was deleted; 0 while it lives. See MirrorObservation.h.
+    qint64 deletedAt = 0;
+    QString deletedOn;
 
     bool existsOnPlatform() const { return !platformHash.isEmpty(); }
     bool existsInSalesforce() const { return !salesforceHash.isEmpty(); }
+    bool isDeleted() const { return deletedAt != 0; }
 };
 
 } // namespace lb

@@ -221,12 +221,22 @@ constexpr const char *V5[] = {
 #undef LB_FTS_INSERT
 #undef LB_FTS_DELETE
 
+// Tombstones: a lead deleted on one side keeps its row, marked with when and where it was
+// deleted, so no replayed event, late poll page or reconcile brings it back (SALESFORCE_ORG.md,
+// "Lead lifecycle, both ways"). Only a restore or undelete at the source clears the marker.
+constexpr const char *V6[] = {
+    "ALTER TABLE leads ADD COLUMN deleted_at {BIG}",
+    "ALTER TABLE leads ADD COLUMN deleted_on TEXT",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
     {3, "reconcile reports", V3},
     {4, "leads view indexes and text search", V4},
     {5, "text search index kept per batch", V5},
+    {6, "lead tombstones", V6},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

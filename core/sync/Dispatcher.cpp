@@ -50,6 +50,9 @@ struct Dispatcher::Batch
     bool urgentOnly = false;
     QList<OutboxJob> leads;
     QList<OutboxJob> people;
+    QList<OutboxJob> closes; // leads deleted on the platform, closed in Salesforce
+    QList<OutboxJob> deletes; // leads deleted on the platform, deleted in Salesforce
+    QList<OutboxJob> platformDeletes; // leads deleted in Salesforce, deleted on the platform
     QList<OutboxJob> events;
     QList<OutboxJob> agents;
 };
@@ -241,6 +244,8 @@ void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
         QList<OutboxJob> &into;
     } groups[] = {{jobs::SalesforceLeadUpsert, m_config.salesforceBatch, batch->leads},
                   {jobs::SalesforcePeopleUpdate, 200, batch->people},
+                  {jobs::SalesforceLeadClose, 200, batch->closes},
+                  {jobs::SalesforceLeadDelete, 200, batch->deletes},
                   {jobs::SalesforceEventPublish, 200, batch->events}};
     for (const auto &g : groups) {
         ClaimFilter filter;
@@ -398,7 +403,8 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             }
             if (!mirrors)
                 continue; // stays claimed: read again once the lease ends
-            if (!mirrors->contains(pid)) {
+            // A tombstone is never written again: deleted since the job was queued.
+            if (!mirrors->contains(pid) || mirrors->value(pid).isDeleted()) {
                 unchangedIds.append(job.id);
                 ++counts.unchanged;
                 continue;
@@ -576,13 +582,13 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
 void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
 {
     if (batch->people.isEmpty()) {
-        sendEvents(batch);
+        sendLeadCloses(batch);
         return;
     }
     const QList<OutboxJob> jobs = batch->people;
     batch->people.clear();
     if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
-        sendEvents(batch);
+        sendLeadCloses(batch);
         return;
     }
     QList<QJsonObject> records;
@@ -597,13 +603,82 @@ void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
                             if (!result) {
                                 failCall(*batch, jobs, result.error(), m_salesforceBudget,
                                          m_salesforceBreaker);
-                                sendEvents(batch);
+                                sendLeadCloses(batch);
                                 return;
                             }
                             m_salesforceBreaker.recordSuccess();
                             recordOutcomes(*batch, jobs, *result);
-                            sendEvents(batch);
+                            sendLeadCloses(batch);
                         });
+}
+
+void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
+{
+    if (batch->closes.isEmpty()) {
+        sendLeadDeletes(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = batch->closes;
+    batch->closes.clear();
+    if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
+        sendLeadDeletes(batch);
+        return;
+    }
+    // SALESFORCE_ORG.md, "Lead lifecycle": a lead deleted on the platform is closed, and no
+    // longer offered for distribution.
+    QList<QJsonObject> records;
+    for (const OutboxJob &job : jobs) {
+        records.append(
+            {{QStringLiteral("Id"), payloadOf(job).value(QStringLiteral("salesforce_id"))},
+             {QStringLiteral("Status"), QStringLiteral("Closed - Not Converted")},
+             {QStringLiteral("Eligible_For_Distribution__c"), false},
+             {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
+    }
+    m_salesforce.update(m_leads.mapping().salesforceObject, records, this,
+                        [this, batch, jobs](Result<QList<WriteOutcome>> result) {
+                            if (!result) {
+                                failCall(*batch, jobs, result.error(), m_salesforceBudget,
+                                         m_salesforceBreaker);
+                                sendLeadDeletes(batch);
+                                return;
+                            }
+                            m_salesforceBreaker.recordSuccess();
+                            recordOutcomes(*batch, jobs, *result);
+                            sendLeadDeletes(batch);
+                        });
+}
+
+void Dispatcher::sendLeadDeletes(std::shared_ptr<Batch> batch)
+{
+    if (batch->deletes.isEmpty()) {
+        sendEvents(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = batch->deletes;
+    batch->deletes.clear();
+    if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
+        sendEvents(batch);
+        return;
+    }
+    QStringList ids;
+    for (const OutboxJob &job : jobs)
+        ids.append(payloadOf(job).value(QStringLiteral("salesforce_id")).toString());
+    m_salesforce.remove(ids, this, [this, batch, jobs](Result<QList<WriteOutcome>> result) {
+        if (!result) {
+            failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+            sendEvents(batch);
+            return;
+        }
+        m_salesforceBreaker.recordSuccess();
+        // Already deleted (by a user, or by an earlier attempt whose answer was lost) is done.
+        QList<WriteOutcome> outcomes = *result;
+        for (WriteOutcome &o : outcomes) {
+            if (o.code == QLatin1String("ENTITY_IS_DELETED"))
+                o.success = true;
+        }
+        recordOutcomes(*batch, jobs, outcomes);
+        sendEvents(batch);
+    });
 }
 
 void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
@@ -685,6 +760,8 @@ void Dispatcher::deliverPlatform(std::function<void(Round)> done)
             batch->leads.append(job);
         else if (job.kind == jobs::PlatformAgentPut)
             batch->agents.append(job);
+        else if (job.kind == jobs::PlatformLeadDelete)
+            batch->platformDeletes.append(job);
         else if (job.kind == jobs::PlatformLeadRejected)
             // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
             refused = m_store.outbox().failPermanent(
@@ -737,7 +814,8 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
             }
             if (!mirrors)
                 continue; // stays claimed: read again once the lease ends
-            if (!mirrors->contains(pid)) {
+            // A tombstone is never written again: deleted since the job was queued.
+            if (!mirrors->contains(pid) || mirrors->value(pid).isDeleted()) {
                 unchangedIds.append(job.id);
                 ++counts.unchanged;
                 continue;
@@ -869,10 +947,35 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
         });
 }
 
+void Dispatcher::sendPlatformDeletes(std::shared_ptr<Batch> batch, int index)
+{
+    if (index >= batch->platformDeletes.size()) {
+        finish(batch);
+        return;
+    }
+    const OutboxJob job = batch->platformDeletes.at(index);
+    if (!acquire(*batch, m_platformBudget, {job}, batch->urgentOnly)) {
+        sendPlatformDeletes(batch, index + 1);
+        return;
+    }
+    const QString id = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+    m_platform.deleteLead(id, this, [this, batch, index, job](Result<void> result) {
+        if (!result) {
+            failCall(*batch, {job}, result.error(), m_platformBudget, m_platformBreaker);
+        } else {
+            m_platformBreaker.recordSuccess();
+            WriteOutcome done;
+            done.success = true;
+            recordOutcomes(*batch, {job}, {done});
+        }
+        sendPlatformDeletes(batch, index + 1);
+    });
+}
+
 void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)
 {
     if (index >= batch->agents.size()) {
-        finish(batch);
+        sendPlatformDeletes(batch, 0);
         return;
     }
     const OutboxJob job = batch->agents.at(index);

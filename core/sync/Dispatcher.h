@@ -69,10 +69,13 @@ private:
     void refreshFromSalesforce(const QStringList &platformIds, std::function<void()> then);
     void refreshFromPlatform(const QStringList &platformIds, int index, std::function<void()> then);
     void sendPeopleUpdates(std::shared_ptr<Batch> batch);
+    void sendLeadCloses(std::shared_ptr<Batch> batch);
+    void sendLeadDeletes(std::shared_ptr<Batch> batch);
     void sendEvents(std::shared_ptr<Batch> batch);
     void finish(std::shared_ptr<Batch> batch);
     void sendPlatformLeads(std::shared_ptr<Batch> batch);
     void sendAgents(std::shared_ptr<Batch> batch, int index);
+    void sendPlatformDeletes(std::shared_ptr<Batch> batch, int index);
 
     // Records one unit of outcomes in one transaction: `writes` runs the statements and stops
     // at the first failure; then the unit is rolled back whole (a failed commit too), so its

@@ -4,6 +4,7 @@
 #include "JobKinds.h"
 #include "MirrorObservation.h"
 #include "log/Logging.h"
+#include "platform/PlatformTypes.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +18,7 @@ struct Candidate
     QJsonObject lead;
     qint64 updatedAt = 0;
     qint64 version = 0;
+    bool deletion = false;
 };
 
 bool newer(const Candidate &a, const Candidate &b)
@@ -26,10 +28,12 @@ bool newer(const Candidate &a, const Candidate &b)
 
 } // namespace
 
-InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QString actor)
+InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QString actor,
+                                   QString platformDelete)
     : m_store(store)
     , m_planner(planner)
     , m_actor(std::move(actor))
+    , m_platformDelete(std::move(platformDelete))
 { }
 
 QString InboundProcessor::pollEventId(const QJsonObject &lead)
@@ -42,11 +46,14 @@ QString InboundProcessor::pollEventId(const QJsonObject &lead)
 
 QByteArray InboundProcessor::pollEvent(const QJsonObject &lead)
 {
-    return QJsonDocument(QJsonObject {{QStringLiteral("event_id"), pollEventId(lead)},
-                                      {QStringLiteral("type"), QStringLiteral("lead.updated")},
-                                      {QStringLiteral("occurred_at"),
-                                       lead.value(QStringLiteral("updated_at"))},
-                                      {QStringLiteral("data"), lead}})
+    const bool tombstone = platform::PlatformTombstone::isTombstone(lead);
+    return QJsonDocument(
+               QJsonObject {
+                   {QStringLiteral("event_id"), pollEventId(lead)},
+                   {QStringLiteral("type"),
+                    tombstone ? QStringLiteral("lead.deleted") : QStringLiteral("lead.updated")},
+                   {QStringLiteral("occurred_at"), lead.value(QStringLiteral("updated_at"))},
+                   {QStringLiteral("data"), lead}})
         .toJson(QJsonDocument::Compact);
 }
 
@@ -73,14 +80,15 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             rejected.append({event.id, QStringLiteral("event without a lead id")});
             continue;
         }
-        if (body.value(QStringLiteral("type")).toString() == QLatin1String("lead.deleted")) {
-            // Deletions are not mirrored to Salesforce (leads there are closed, not deleted, by
-            // the sales team); the event is kept for the audit.
-            continue;
-        }
+        // A lead.deleted webhook or a tombstone in a polled page: the lead was deleted on the
+        // platform. It competes with the lead's other events by (updated_at, version) like any
+        // change, so a late page with an older version of the lead cannot undo it.
+        const bool deletion
+            = body.value(QStringLiteral("type")).toString() == QLatin1String("lead.deleted")
+            || platform::PlatformTombstone::isTombstone(lead);
         Candidate c {event.id, lead,
                      parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString()),
-                     lead.value(QStringLiteral("version")).toInteger()};
+                     lead.value(QStringLiteral("version")).toInteger(), deletion};
         auto it = newest.find(id);
         if (it == newest.end())
             newest.insert(id, c);
@@ -107,6 +115,43 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
                 || (c.updatedAt == record.platformUpdatedAt
                     && c.version <= record.platformVersion))) {
             ++stats.stale;
+            continue;
+        }
+        if (c.deletion) {
+            // The tombstone's version is the platform's newest; the last content stays.
+            const bool already = record.isDeleted();
+            observeDeletion(
+                record, QStringLiteral("platform"),
+                parseTimestampMs(c.lead.value(QStringLiteral("deleted_at")).toString()));
+            record.platformUpdatedAt = c.updatedAt;
+            record.platformVersion = c.version;
+            record.lastSource = QStringLiteral("platform");
+            ++(already ? stats.echoes : stats.deleted);
+            if (!already && !record.salesforceId.isEmpty()
+                && m_platformDelete != QLatin1String("ignore")) {
+                NewJob close;
+                close.kind = m_platformDelete == QLatin1String("delete_in_salesforce")
+                    ? jobs::SalesforceLeadDelete
+                    : jobs::SalesforceLeadClose;
+                close.target = JobTarget::Salesforce;
+                close.recordKey = QStringLiteral("lead:") + record.platformId;
+                close.idempotencyKey = jobs::idempotencyKey(close.kind, close.recordKey,
+                                                            QString::number(record.deletedAt));
+                close.payload
+                    = QJsonDocument(
+                          QJsonObject {{QStringLiteral("platform_id"), record.platformId},
+                                       {QStringLiteral("salesforce_id"), record.salesforceId}})
+                          .toJson(QJsonDocument::Compact);
+                close.supersedesPending = true;
+                record.syncState = QStringLiteral("pending");
+                jobs.append(close);
+            }
+            updates.append(record);
+            continue;
+        }
+        if (record.isDeleted() && !observeRestore(record, QStringLiteral("platform"))) {
+            // Deleted in Salesforce: a platform change does not bring it back there.
+            ++stats.tombstoned;
             continue;
         }
         const QByteArray before = record.platformHash;
@@ -173,7 +218,8 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         return c.error();
     qCDebug(lcSync) << "inbound:" << stats.events << "events," << stats.enqueued << "jobs,"
                     << stats.echoes << "echoes," << stats.stale << "stale," << stats.invalid
-                    << "invalid";
+                    << "invalid," << stats.deleted << "deleted," << stats.tombstoned
+                    << "tombstoned";
     return stats;
 }
 

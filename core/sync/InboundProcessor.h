@@ -23,9 +23,14 @@ public:
         int stale = 0;
         int invalid = 0; // parked in the inbox before any API call
         int rejected = 0; // unreadable events (kept, marked rejected)
+        int deleted = 0; // leads deleted on the platform, now tombstones in the mirror
+        int tombstoned = 0; // changes to leads deleted in Salesforce, not sent there
     };
 
-    InboundProcessor(Store &store, const SyncPlanner &planner, QString actor);
+    // platformDelete: what a lead deleted on the platform becomes in Salesforce (profile
+    // lifecycle.platform_delete: "close_in_salesforce", "delete_in_salesforce" or "ignore").
+    InboundProcessor(Store &store, const SyncPlanner &planner, QString actor,
+                     QString platformDelete = QStringLiteral("close_in_salesforce"));
 
     // Processes up to `limit` stored events. Returns what happened.
     Result<Stats> processPending(int limit);
@@ -38,6 +43,7 @@ private:
     Store &m_store;
     const SyncPlanner &m_planner;
     QString m_actor;
+    QString m_platformDelete;
 };
 
 } // namespace lb

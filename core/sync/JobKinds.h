@@ -6,9 +6,15 @@ namespace lb::jobs {
 
 // Outbox job kinds. Payloads are JSON objects; see the processors that build them.
 inline const QString SalesforceLeadUpsert = QStringLiteral("sf.lead.upsert");
+// A lead deleted on the platform, closed in Salesforce (profile lifecycle.platform_delete).
+inline const QString SalesforceLeadClose = QStringLiteral("sf.lead.close");
+// The same, deleted in Salesforce instead (lifecycle.platform_delete = delete_in_salesforce).
+inline const QString SalesforceLeadDelete = QStringLiteral("sf.lead.delete");
 inline const QString SalesforcePeopleUpdate = QStringLiteral("sf.people.update");
 inline const QString SalesforceEventPublish = QStringLiteral("sf.event.publish");
 inline const QString PlatformLeadPut = QStringLiteral("platform.lead.put");
+// A lead deleted in Salesforce, deleted on the platform (a tombstone there).
+inline const QString PlatformLeadDelete = QStringLiteral("platform.lead.delete");
 inline const QString PlatformAgentPut = QStringLiteral("platform.agent.put");
 // Not a write: a record the platform listed that could not be read, parked in the inbox with
 // its raw JSON as the payload. Its target is the platform, where it has to be fixed; once

@@ -28,4 +28,23 @@ void observePlatformLead(MirrorRecord &record, const QJsonObject &view, const QJ
                     lead.value(QStringLiteral("version")).toInteger());
 }
 
+void observeDeletion(MirrorRecord &record, const QString &side, qint64 at)
+{
+    if (record.isDeleted())
+        return;
+    record.deletedAt = std::max<qint64>(at, 1);
+    record.deletedOn = side;
+}
+
+bool observeRestore(MirrorRecord &record, const QString &side)
+{
+    if (!record.isDeleted())
+        return true;
+    if (record.deletedOn != side)
+        return false;
+    record.deletedAt = 0;
+    record.deletedOn.clear();
+    return true;
+}
+
 } // namespace lb

@@ -21,4 +21,14 @@ void observePlatform(MirrorRecord &record, const QJsonObject &view, qint64 updat
 // `view` is its mapped view (SyncPlanner::platformView).
 void observePlatformLead(MirrorRecord &record, const QJsonObject &view, const QJsonObject &lead);
 
+// The one place a lead's deletion is recorded: the record becomes a tombstone, deleted `at`
+// (epoch ms) on `side` ("platform" | "salesforce"). The states and hashes stay as last seen, so
+// the reconcile and the planners can tell a tombstone from a record never seen. A tombstone
+// already there keeps its first deletion.
+void observeDeletion(MirrorRecord &record, const QString &side, qint64 at);
+// A restore (platform) or undelete (Salesforce) at the side that deleted it clears the tombstone.
+// Returns false, and changes nothing, when the record was deleted on the other side: only the
+// source of a deletion can undo it.
+bool observeRestore(MirrorRecord &record, const QString &side);
+
 } // namespace lb

@@ -67,11 +67,13 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
     Transaction tx(m_store.database());
     if (!tx.started())
         return tx.started().error();
-    for (const QJsonObject &lead : page.records) {
+    // Tombstones go the way of the leads, as deletions (InboundProcessor reads "deleted").
+    for (const QJsonObject &lead : page.records + page.tombstones) {
         InboundEvent e;
         e.eventId = InboundProcessor::pollEventId(lead);
         e.source = QStringLiteral("poll");
-        e.type = QStringLiteral("lead.updated");
+        e.type = lead.value(QStringLiteral("deleted")).toBool() ? QStringLiteral("lead.deleted")
+                                                                : QStringLiteral("lead.updated");
         e.occurredAt = parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString());
         e.payload = InboundProcessor::pollEvent(lead);
         auto stored = m_store.events().insert(e);
@@ -91,7 +93,7 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
         return c.error();
     // Counted once committed, so a page stored again after a failure is not counted twice.
     ++stats.pages;
-    stats.records += int(page.records.size() + page.rejected.size());
+    stats.records += int(page.records.size() + page.tombstones.size() + page.rejected.size());
     stats.rejected += rejected;
     return {};
 }

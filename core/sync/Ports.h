@@ -40,6 +40,9 @@ struct RecordPage
     QList<QJsonObject> records;
     QString next; // Salesforce nextRecordsUrl or platform cursor; empty when done
     QList<RejectedRecord> rejected = {}; // the page's unreadable items, in page order
+    // Platform lead listings: the leads deleted on the platform ("deleted": true, id, deleted_at,
+    // updated_at, updated_by, version), in page order.
+    QList<QJsonObject> tombstones = {};
 };
 
 class SalesforcePort
@@ -54,6 +57,11 @@ public:
         = 0;
     // Updates by Id (records carry "Id").
     virtual void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
+                        std::function<void(Result<QList<WriteOutcome>>)> done)
+        = 0;
+    // Deletes records by Id (they go to the Recycle Bin), up to 200 per Collections call. One
+    // outcome per id, in order; an id already deleted fails with ENTITY_IS_DELETED.
+    virtual void remove(const QStringList &ids, QObject *context,
                         std::function<void(Result<QList<WriteOutcome>>)> done)
         = 0;
     virtual void query(const QString &soql, QObject *context,
@@ -94,6 +102,11 @@ public:
         = 0;
     virtual void getLead(const QString &id, QObject *context,
                          std::function<void(Result<QJsonObject>)> done)
+        = 0;
+    // DELETE /v1/leads/{id}: the lead becomes a tombstone. Deleting a tombstone again, or a lead
+    // the platform does not know, is done.
+    virtual void deleteLead(const QString &id, QObject *context,
+                            std::function<void(Result<void>)> done)
         = 0;
 };
 

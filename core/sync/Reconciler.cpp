@@ -157,6 +157,39 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         record.platformId = key;
         const bool onPlatform = s->platformLeads.contains(key);
         const bool inSalesforce = s->salesforceLeads.contains(key);
+        // A lead the mirror saw on a side that no longer lists it was deleted there (a
+        // platform listing without its tombstones, a Salesforce query without the recycle
+        // bin): it becomes a tombstone, never a lead to create again on that side.
+        // Only what the mirror knew before the sides were read: a lead delivered while the
+        // reconcile was reading may be missing from a listing read before it landed.
+        const bool knownBefore = record.lastSyncedAt <= report.startedAt;
+        if (!record.isDeleted() && mirror->contains(key) && knownBefore) {
+            if (record.existsInSalesforce() && !record.salesforceId.isEmpty() && !inSalesforce)
+                observeDeletion(record, QStringLiteral("salesforce"), m_clock.nowMs());
+            else if (record.existsOnPlatform() && !onPlatform
+                     && record.platformUpdatedAt <= report.startedAt)
+                observeDeletion(record, QStringLiteral("platform"), m_clock.nowMs());
+            if (record.isDeleted()) {
+                sample(QStringLiteral("deleted"), key,
+                       QStringLiteral("deleted in %1 since last seen").arg(record.deletedOn));
+                // Salesforce decides whether a lead exists: the platform deletes it too.
+                if (record.deletedOn == QLatin1String("salesforce") && onPlatform)
+                    jobs.append(jobFor(jobs::PlatformLeadDelete, JobTarget::Platform,
+                                       QStringLiteral("lead:") + key,
+                                       {{QStringLiteral("platform_id"), key}},
+                                       QByteArray::number(record.deletedAt)));
+                updates.append(record);
+                continue;
+            }
+        }
+        if (record.isDeleted()) {
+            // Only a restore or undelete at the source brings a tombstone back, and that
+            // arrives as a change, not through the reconcile.
+            continue;
+        }
+        if (mirror->contains(key) && !knownBefore)
+            continue; // written while this reconcile read: the next one compares it
+
         // What each side really holds now; a side that lacks the record forgets our hash of it.
         if (onPlatform) {
             const QJsonObject lead = s->platformLeads.value(key);

@@ -73,6 +73,12 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
             updates.append(record);
             continue;
         }
+        if (record.isDeleted()) {
+            // A tombstone (our own close, or a change to a lead deleted on the platform): kept
+            // as observed, never written back to the platform.
+            updates.append(record);
+            continue;
+        }
         record.lastSource = QStringLiteral("salesforce");
         auto plan = m_leads.planPlatformWrite(record);
         if (!plan) {

@@ -151,7 +151,8 @@ QString SyncWorker::buildEngine()
         return ports.error().message;
     m_ports = std::move(*ports);
 
-    m_inbound = std::make_unique<InboundProcessor>(*m_store, *m_leadPlanner, m_setup.workerId);
+    m_inbound = std::make_unique<InboundProcessor>(*m_store, *m_leadPlanner, m_setup.workerId,
+                                                   p.lifecycle.platformDelete);
     m_changes = std::make_unique<SalesforceChangeProcessor>(*m_store, *m_leadPlanner,
                                                             *m_agentPlanner, m_setup.workerId);
     Dispatcher::Config config;

@@ -70,9 +70,22 @@ void PlatformPortAdapter::listLeads(qint64 updatedSinceMs, const QString &cursor
                                page.records.append(l.toJson());
                            for (const platform::RejectedItem &item : r->rejected)
                                page.rejected.append({item.raw, item.error});
+                           for (const platform::PlatformTombstone &t : r->tombstones)
+                               page.tombstones.append(t.toJson());
                            page.next = r->nextCursor;
                            done(page);
                        });
+}
+
+void PlatformPortAdapter::deleteLead(const QString &id, QObject *context,
+                                     std::function<void(Result<void>)> done)
+{
+    m_client.deleteLead(id, context, [done = std::move(done)](Result<void> r) {
+        // Unknown to the platform: nothing left to delete.
+        if (!r && r.error().code == QLatin1String("not_found"))
+            return done({});
+        done(r);
+    });
 }
 
 void PlatformPortAdapter::listAgents(const QString &cursor, int limit, QObject *context,

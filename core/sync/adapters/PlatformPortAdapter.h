@@ -20,6 +20,8 @@ public:
                      std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void putAgent(const QJsonObject &agent, QObject *context,
                   std::function<void(Result<WriteOutcome>)> done) override;
+    void deleteLead(const QString &id, QObject *context,
+                    std::function<void(Result<void>)> done) override;
     void getLead(const QString &id, QObject *context,
                  std::function<void(Result<QJsonObject>)> done) override;
 

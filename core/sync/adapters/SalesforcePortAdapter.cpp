@@ -107,6 +107,34 @@ void SalesforcePortAdapter::updateFrom(const QString &sobject,
         });
 }
 
+void SalesforcePortAdapter::remove(const QStringList &ids, QObject *context,
+                                   std::function<void(Result<QList<WriteOutcome>>)> done)
+{
+    removeFrom(std::make_shared<QStringList>(ids), 0, std::make_shared<QList<WriteOutcome>>(),
+               context, std::move(done));
+}
+
+void SalesforcePortAdapter::removeFrom(std::shared_ptr<QStringList> ids, qsizetype start,
+                                       std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                                       std::function<void(Result<QList<WriteOutcome>>)> done)
+{
+    if (start >= ids->size()) {
+        done(*out);
+        return;
+    }
+    m_client.deleteCollection(ids->mid(start, SalesforceClient::kMaxCollectionRecords), false,
+                              context,
+                              [this, ids, start, out, context,
+                               done = std::move(done)](Result<QList<RecordResult>> r) mutable {
+                                  if (!r)
+                                      return done(r.error());
+                                  for (const RecordResult &rr : *r)
+                                      out->append(outcomeOf(rr));
+                                  removeFrom(ids, start + SalesforceClient::kMaxCollectionRecords,
+                                             out, context, std::move(done));
+                              });
+}
+
 void SalesforcePortAdapter::query(const QString &soql, QObject *context,
                                   std::function<void(Result<RecordPage>)> done)
 {

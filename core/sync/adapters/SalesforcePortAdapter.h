@@ -17,6 +17,8 @@ public:
                 std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override;
+    void remove(const QStringList &ids, QObject *context,
+                std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void query(const QString &soql, QObject *context,
                std::function<void(Result<RecordPage>)> done) override;
     void queryMore(const QString &next, QObject *context,
@@ -40,6 +42,10 @@ private:
                      std::function<void(Result<QList<WriteOutcome>>)> done);
     void updateFrom(const QString &sobject, std::shared_ptr<QList<QJsonObject>> records,
                     qsizetype start, std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
+                    std::function<void(Result<QList<WriteOutcome>>)> done);
+
+    void removeFrom(std::shared_ptr<QStringList> ids, qsizetype start,
+                    std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
                     std::function<void(Result<QList<WriteOutcome>>)> done);
 
     salesforce::SalesforceClient &m_client;

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace lb;
@@ -334,6 +335,125 @@ private slots:
                 .toString(),
             QStringLiteral("fixed@example.com"));
         QCOMPARE(*(*store)->inbox().countOpen(), 0);
+    }
+
+    // Issue 14, the lifecycle rows built so far: one row per line, each followed by a reconcile
+    // and a second pass that write nothing, and nothing deleted comes back.
+    void lifecycleRowsSettleAndNothingComesBack_data()
+    {
+        QTest::addColumn<QString>("action");
+        QTest::newRow("platform delete (poll) -> close_in_salesforce")
+            << QStringLiteral("close_in_salesforce");
+        QTest::newRow("platform delete (poll) -> delete_in_salesforce")
+            << QStringLiteral("delete_in_salesforce");
+        QTest::newRow("platform delete (poll) -> ignore") << QStringLiteral("ignore");
+    }
+
+    void lifecycleRowsSettleAndNothingComesBack()
+    {
+        QFETCH(QString, action);
+        SyncWorld world;
+        world.platform.generateLeads(5, 3);
+        world.profile.lifecycle.platformDelete = action;
+        QVERIFY(world.start().ok());
+        auto initial = world.runOnce();
+        QVERIFY(initial && initial->ok);
+        const QString key = QStringLiteral("L-000002");
+        const auto before
+            = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key);
+        QVERIFY(before.has_value());
+        const QString sfId = before->value(QStringLiteral("Id")).toString();
+
+        QVERIFY(world.platform.deleteLead(key, QStringLiteral("agent-ui")).ok());
+        auto pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(pass->toInbox, 0);
+        const auto check = [&] {
+            const auto now = world.salesforce.record(QStringLiteral("Lead"), sfId);
+            if (action == QLatin1String("delete_in_salesforce")) {
+                QVERIFY(!now.has_value() || now->value(QStringLiteral("IsDeleted")).toBool());
+            } else {
+                QVERIFY(now.has_value());
+                QVERIFY(!now->value(QStringLiteral("IsDeleted")).toBool());
+                const bool closed = action == QLatin1String("close_in_salesforce");
+                QCOMPARE(now->value(QStringLiteral("Status")).toString(),
+                         closed ? QStringLiteral("Closed - Not Converted")
+                                : before->value(QStringLiteral("Status")).toString());
+                QCOMPARE(
+                    now->value(QStringLiteral("Eligible_For_Distribution__c")).toBool(),
+                    closed
+                        ? false
+                        : before->value(QStringLiteral("Eligible_For_Distribution__c")).toBool());
+            }
+            QVERIFY(world.platform.lead(key)->deleted);
+        };
+        check();
+
+        // The reconcile and a second pass write nothing anywhere; the lead stays deleted.
+        const qsizetype sfBase = world.salesforce.writeLog().entries().size();
+        const qsizetype pfBase = world.platform.writeLog().size();
+        QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
+        world.controller().reconcileNow();
+        QVERIFY(QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000));
+        QVERIFY2(reconciled.first().at(1).toString().isEmpty(),
+                 qPrintable(reconciled.first().at(1).toString()));
+        QCOMPARE(reconciled.first().at(0).value<ReconcileReport>().enqueued, 0);
+        auto second = world.runOnce();
+        QVERIFY(second && second->ok);
+        QCOMPARE(world.salesforce.writeLog().entries().size(), sfBase);
+        QCOMPARE(world.platform.writeLog().size(), pfBase);
+        check();
+    }
+
+    // A lead deleted in Salesforce is deleted on the platform (a tombstone there), found by the
+    // reconcile for now; it is not created again on either side, and a second reconcile and
+    // pass write nothing.
+    void leadDeletedInSalesforceBecomesAPlatformTombstone()
+    {
+        SyncWorld world;
+        world.platform.generateLeads(5, 3);
+        QVERIFY(world.start().ok());
+        auto initial = world.runOnce();
+        QVERIFY(initial && initial->ok);
+        const QString key = QStringLiteral("L-000004");
+        const auto sf = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key);
+        QVERIFY(sf.has_value());
+        QVERIFY(world.salesforce
+                    .deleteRecord(QStringLiteral("Lead"),
+                                  sf->value(QStringLiteral("Id")).toString(),
+                                  QStringLiteral("SalesRep"))
+                    .ok());
+        const auto reconcile = [&world] {
+            QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
+            world.controller().reconcileNow();
+            if (!QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000))
+                return -1;
+            if (!reconciled.first().at(1).toString().isEmpty())
+                return -2;
+            return reconciled.first().at(0).value<ReconcileReport>().enqueued;
+        };
+        QCOMPARE(reconcile(), 1); // the platform delete
+        auto pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(pass->toInbox, 0);
+        QVERIFY(world.platform.lead(key)->deleted);
+        const auto gone = world.salesforce.record(QStringLiteral("Lead"),
+                                                  sf->value(QStringLiteral("Id")).toString());
+        QVERIFY(!gone.has_value() || gone->value(QStringLiteral("IsDeleted")).toBool());
+
+        const qsizetype sfBase = world.salesforce.writeLog().entries().size();
+        const qsizetype pfBase = world.platform.writeLog().size();
+        QCOMPARE(reconcile(), 0);
+        auto second = world.runOnce();
+        QVERIFY(second && second->ok);
+        QCOMPARE(world.salesforce.writeLog().entries().size(), sfBase);
+        QCOMPARE(world.platform.writeLog().size(), pfBase);
+        QVERIFY(world.platform.lead(key)->deleted);
+        QVERIFY(
+            !world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key).has_value()
+            || world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, key)
+                   ->value(QStringLiteral("IsDeleted"))
+                   .toBool());
     }
 
     void signedWebhooksDriveChangesWithoutPolling()

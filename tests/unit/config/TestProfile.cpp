@@ -33,6 +33,7 @@ private slots:
         QCOMPARE(p->salesforce.changes, QStringLiteral("stream"));
         QVERIFY(p->salesforce.streamsChanges());
         QCOMPARE(p->sync.backstopPollMin, 15);
+        QCOMPARE(p->lifecycle.platformDelete, QStringLiteral("close_in_salesforce")); // default
     }
 
     void changesDefaultToTheStreamAndAcceptPoll()
@@ -48,6 +49,19 @@ private slots:
         QVERIFY2(poll.ok(), poll ? "" : qPrintable(poll.error().message));
         QVERIFY(!poll->salesforce.streamsChanges());
         QCOMPARE(poll->sync.backstopPollMin, 60);
+    }
+
+    void readsTheLifecycleSection()
+    {
+        for (const QString &action : Profile::platformDeleteActions()) {
+            const QByteArray json
+                = QStringLiteral(R"({"name":"x","lifecycle":{"platform_delete":"%1"}})")
+                      .arg(action)
+                      .toUtf8();
+            auto p = Profile::fromJson(json, QStringLiteral("p.json"));
+            QVERIFY2(p.ok(), p ? "" : qPrintable(p.error().message));
+            QCOMPARE(p->lifecycle.platformDelete, action);
+        }
     }
 
     void reportsErrorsWithFileAndPath_data()
@@ -92,6 +106,12 @@ private slots:
         QTest::newRow("backstop fractional")
             << QByteArray(R"({"name":"x","sync":{"backstop_poll_min":2.5}})")
             << QStringLiteral("must be a whole number");
+        QTest::newRow("bad platform_delete")
+            << QByteArray(R"({"name":"x","lifecycle":{"platform_delete":"purge"}})")
+            << QStringLiteral("$.lifecycle.platform_delete must be one of");
+        QTest::newRow("unknown lifecycle key")
+            << QByteArray(R"({"name":"x","lifecycle":{"agent_delete":"ignore"}})")
+            << QStringLiteral("unknown key $.lifecycle.agent_delete");
         QTest::newRow("slash in name")
             << QByteArray(R"({"name":"a/b"})") << QStringLiteral("$.name must be");
     }

@@ -57,17 +57,65 @@ public:
         }
         answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
     }
-    void update(const QString &, const QList<QJsonObject> &records, QObject *context,
+    void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override
     {
         ++calls;
         QList<WriteOutcome> out;
+        if (sobject == QLatin1String("Lead")) {
+            // Leads are kept by their platform id; an update names the Salesforce Id.
+            for (const QJsonObject &r : records) {
+                const QString id = r.value(QStringLiteral("Id")).toString();
+                bool found = false;
+                for (QJsonObject &stored : leads) {
+                    if (stored.value(QStringLiteral("Id")).toString() != id)
+                        continue;
+                    for (auto it = r.begin(); it != r.end(); ++it)
+                        stored.insert(it.key(), it.value());
+                    found = true;
+                }
+                out.append({found,
+                            false,
+                            found ? QString() : QStringLiteral("ENTITY_IS_DELETED"),
+                            {},
+                            id,
+                            false,
+                            {}});
+            }
+            answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+            return;
+        }
         for (const QJsonObject &r : records) {
             QJsonObject stored = people.value(r.value(QStringLiteral("Id")).toString());
             for (auto it = r.begin(); it != r.end(); ++it)
                 stored.insert(it.key(), it.value());
             people.insert(r.value(QStringLiteral("Id")).toString(), stored);
             out.append({true, false, {}, {}, r.value(QStringLiteral("Id")).toString(), false, {}});
+        }
+        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+    }
+    void remove(const QStringList &ids, QObject *context,
+                std::function<void(Result<QList<WriteOutcome>>)> done) override
+    {
+        ++calls;
+        QList<WriteOutcome> out;
+        for (const QString &id : ids) {
+            bool found = false;
+            for (auto it = leads.begin(); it != leads.end();) {
+                if (it->value(QStringLiteral("Id")).toString() == id) {
+                    it = leads.erase(it);
+                    found = true;
+                } else {
+                    ++it;
+                }
+            }
+            out.append({found,
+                        false,
+                        found ? QString() : QStringLiteral("ENTITY_IS_DELETED"),
+                        {},
+                        id,
+                        false,
+                        {}});
         }
         answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
     }
@@ -115,12 +163,14 @@ public:
     std::optional<Error> failNextCall;
     QHash<QString, WriteOutcome> failRecord;
     QList<RejectedRecord> rejected; // listed beside the leads, as unreadable items
+    QList<QJsonObject> tombstones; // listed beside the leads: leads deleted on the platform
+    QSet<QString> deleted; // ids LeadBridge deleted
 
     void listLeads(qint64, const QString &, int, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override
     {
         answerLater<Result<RecordPage>>(context, std::move(done),
-                                        RecordPage {leads.values(), {}, rejected});
+                                        RecordPage {leads.values(), {}, rejected, tombstones});
     }
     void listAgents(const QString &, int, QObject *context,
                     std::function<void(Result<RecordPage>)> done) override
@@ -161,6 +211,14 @@ public:
             context, std::move(done),
             WriteOutcome {
                 true, false, {}, {}, agent.value(QStringLiteral("id")).toString(), true, {}});
+    }
+    void deleteLead(const QString &id, QObject *context,
+                    std::function<void(Result<void>)> done) override
+    {
+        ++calls;
+        leads.remove(id);
+        deleted.insert(id);
+        answerLater<Result<void>>(context, std::move(done), Result<void>());
     }
     void getLead(const QString &id, QObject *context,
                  std::function<void(Result<QJsonObject>)> done) override

@@ -460,10 +460,97 @@ private slots:
                  QStringLiteral("A-9")); // the platform's
     }
 
+    // One row per way a platform deletion arrives and per profile action.
+    void platformDeletionFollowsTheProfile_data()
+    {
+        QTest::addColumn<QString>("action");
+        QTest::addColumn<bool>("byPoll");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<bool>("eligible");
+        QTest::newRow("webhook, close_in_salesforce")
+            << QStringLiteral("close_in_salesforce") << false
+            << QStringLiteral("Closed - Not Converted") << false;
+        QTest::newRow("poll tombstone, close_in_salesforce")
+            << QStringLiteral("close_in_salesforce") << true
+            << QStringLiteral("Closed - Not Converted") << false;
+        QTest::newRow("webhook, ignore") << QStringLiteral("ignore") << false << QString() << true;
+        // status and eligible do not apply: the lead is gone from Salesforce.
+        QTest::newRow("webhook, delete_in_salesforce")
+            << QStringLiteral("delete_in_salesforce") << false << QString() << false;
+    }
+
+    void platformDeletionFollowsTheProfile()
+    {
+        QFETCH(QString, action);
+        QFETCH(bool, byPoll);
+        QFETCH(QString, status);
+        QFETCH(bool, eligible);
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(deliver(true).delivered, 1);
+        const QJsonObject before = m_sf.leads.value(QStringLiteral("L-1"));
+        QVERIFY(!before.value(QStringLiteral("Id")).toString().isEmpty());
+
+        const QJsonObject tombstone {
+            {QStringLiteral("id"), QStringLiteral("L-1")},
+            {QStringLiteral("deleted"), true},
+            {QStringLiteral("deleted_at"), QStringLiteral("2030-01-01T00:00:00.000Z")},
+            {QStringLiteral("updated_at"), QStringLiteral("2030-01-01T00:00:00.000Z")},
+            {QStringLiteral("updated_by"), QStringLiteral("platform")},
+            {QStringLiteral("version"), 2}};
+        if (byPoll) {
+            m_pf.tombstones = {tombstone};
+            PlatformPoller poller(*m_store, m_pf, m_clock, 0, QStringLiteral("test"));
+            std::optional<Result<PollStats>> polled;
+            poller.poll([&](Result<PollStats> r) { polled = std::move(r); });
+            QVERIFY(QTest::qWaitFor([&] { return polled.has_value(); }, 10'000));
+            QVERIFY(polled->ok());
+        } else {
+            InboundEvent e;
+            e.eventId = QStringLiteral("evt-deleted-") + action;
+            e.source = QStringLiteral("webhook");
+            e.type = QStringLiteral("lead.deleted");
+            e.payload = QJsonDocument(QJsonObject {{QStringLiteral("event_id"), e.eventId},
+                                                   {QStringLiteral("type"), e.type},
+                                                   {QStringLiteral("data"), tombstone}})
+                            .toJson(QJsonDocument::Compact);
+            QVERIFY(m_store->events().insert(e).ok());
+        }
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"), action);
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->deleted, 1);
+        QCOMPARE(deliver(true).delivered, action == QLatin1String("ignore") ? 0 : 1);
+        if (action == QLatin1String("delete_in_salesforce")) {
+            QVERIFY(!m_sf.leads.contains(QStringLiteral("L-1")));
+        } else {
+            const QJsonObject after = m_sf.leads.value(QStringLiteral("L-1"));
+            QCOMPARE(after.value(QStringLiteral("Status")).toString(),
+                     status.isEmpty() ? before.value(QStringLiteral("Status")).toString() : status);
+            QCOMPARE(after.value(QStringLiteral("Eligible_For_Distribution__c")).toBool(),
+                     eligible
+                         ? before.value(QStringLiteral("Eligible_For_Distribution__c")).toBool()
+                         : false);
+        }
+        QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-1")))->isDeleted());
+
+        // The reconcile and a second pass write nothing: the lead is a tombstone.
+        Reconciler reconciler(*m_store, m_sf, m_pf, *m_leads, *m_agents, m_clock,
+                              QStringLiteral("reconciler"));
+        std::optional<Result<ReconcileReport>> report;
+        reconciler.run(QStringLiteral("manual"), [&](Result<ReconcileReport> r) { report = r; });
+        QTRY_VERIFY(report.has_value());
+        QVERIFY(report->ok());
+        QCOMPARE((*report)->enqueued, 0);
+        QCOMPARE(deliver(true).delivered, 0);
+        QCOMPARE(deliver(false).delivered, 0);
+        QVERIFY(!m_pf.leads.contains(QStringLiteral("L-1")));
+    }
+
     void reconcileFindsAndRepairsDifferences()
     {
-        // In step: L-1 (delivered normally). Drifted: L-2 deleted in Salesforce behind our back,
-        // L-3 never seen (platform only), L-4 only in Salesforce.
+        // In step: L-1 (delivered normally). Drifted: L-2 deleted in Salesforce behind our back
+        // (a tombstone, never created again), L-3 never seen (platform only), L-4 only in
+        // Salesforce.
         receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
         receive(platformLead(QStringLiteral("L-2"), 1, QStringLiteral("b@x.io")));
         QCOMPARE(deliver(true).delivered, 2);
@@ -490,19 +577,27 @@ private slots:
         QTRY_VERIFY(report.has_value());
         QVERIFY2(report->ok(), report->ok() ? "" : qPrintable(report->error().message));
         QCOMPARE((*report)->leadsCompared, 4);
-        QCOMPARE((*report)->missingInSalesforce, 2); // L-2, L-3
+        QCOMPARE((*report)->missingInSalesforce, 1); // L-3
         QCOMPARE((*report)->missingOnPlatform, 1); // L-4
-        QCOMPARE((*report)->enqueued, 3);
+        QCOMPARE((*report)->enqueued, 3); // L-3 to Salesforce, L-4 to and L-2 off the platform
         QVERIFY(!(*report)->samples.isEmpty());
         QCOMPARE(m_store->reconciles().recent(10)->size(), 1);
-        QCOMPARE(deliver(true).delivered, 2);
-        QCOMPARE(deliver(false).delivered, 1);
-        QVERIFY(m_sf.leads.contains(QStringLiteral("L-2"))
-                && m_sf.leads.contains(QStringLiteral("L-3")));
+        QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(deliver(false).delivered, 2);
+        // L-2 was deleted in Salesforce: it stays deleted there, a tombstone in the mirror, and
+        // is deleted on the platform.
+        QVERIFY(!m_sf.leads.contains(QStringLiteral("L-2")));
+        QVERIFY(!m_pf.leads.contains(QStringLiteral("L-2")));
+        QVERIFY(m_pf.deleted.contains(QStringLiteral("L-2")));
+        QVERIFY(m_sf.leads.contains(QStringLiteral("L-3")));
         QVERIFY(m_pf.leads.contains(QStringLiteral("L-4")));
+        auto tombstone = m_store->leads().byPlatformId(QStringLiteral("L-2"));
+        QVERIFY(tombstone.ok() && tombstone->has_value());
+        QVERIFY((*tombstone)->isDeleted());
+        QCOMPARE((*tombstone)->deletedOn, QStringLiteral("salesforce"));
         // A second run finds nothing left to do.
         report.reset();
-        for (const char *id : {"L-2", "L-3"}) {
+        for (const char *id : {"L-3"}) {
             QJsonObject r = m_sf.leads.value(QString::fromLatin1(id));
             r.insert(QStringLiteral("Assigned_Agent__r"), QJsonValue::Null);
             m_sf.leads.insert(QString::fromLatin1(id), r);

@@ -47,6 +47,26 @@ InboundEvent webhook(const QString &eventId, const QJsonObject &data)
     return e;
 }
 
+InboundEvent deletedWebhook(const QString &eventId, const QString &id, int version,
+                            const QString &at)
+{
+    InboundEvent e;
+    e.eventId = eventId;
+    e.source = QStringLiteral("webhook");
+    e.type = QStringLiteral("lead.deleted");
+    const QJsonObject tombstone {{QStringLiteral("id"), id},
+                                 {QStringLiteral("deleted"), true},
+                                 {QStringLiteral("deleted_at"), at},
+                                 {QStringLiteral("updated_at"), at},
+                                 {QStringLiteral("updated_by"), QStringLiteral("platform")},
+                                 {QStringLiteral("version"), version}};
+    e.payload = QJsonDocument(QJsonObject {{QStringLiteral("event_id"), eventId},
+                                           {QStringLiteral("type"), QStringLiteral("lead.deleted")},
+                                           {QStringLiteral("data"), tombstone}})
+                    .toJson(QJsonDocument::Compact);
+    return e;
+}
+
 } // namespace
 
 class TestProcessors : public QObject
@@ -101,6 +121,98 @@ private slots:
         QCOMPARE((*mirror)->platformVersion, 1);
         QVERIFY((*mirror)->existsOnPlatform());
         QCOMPARE(m_store->events().pending(10)->size(), 0);
+    }
+
+    void platformDeletionLeavesATombstoneNoReplayUndoes()
+    {
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        const auto v1 = lead(QStringLiteral("L-1"), 1, QStringLiteral("2026-11-22T13:05:00.000Z"),
+                             QStringLiteral("a@x.io"));
+        QVERIFY(m_store->events().insert(webhook(QStringLiteral("e1"), v1)).ok());
+        QVERIFY(processor.processPending(100).ok());
+        QVERIFY(m_store->events()
+                    .insert(deletedWebhook(QStringLiteral("e2"), QStringLiteral("L-1"), 2,
+                                           QStringLiteral("2026-11-22T13:06:00.000Z")))
+                    .ok());
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->deleted, 1);
+        auto mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QVERIFY(mirror.ok() && mirror->has_value());
+        QVERIFY((*mirror)->isDeleted());
+        QCOMPARE((*mirror)->deletedOn, QStringLiteral("platform"));
+        QCOMPARE((*mirror)->deletedAt, qint64(1'795'352'760'000)); // 2026-11-22T13:06:00Z
+        QCOMPARE((*mirror)->platformVersion, 2);
+
+        // A replayed webhook, a late poll page of the old version and the tombstone again.
+        QVERIFY(m_store->events().insert(webhook(QStringLiteral("e1-replay"), v1)).ok());
+        InboundEvent late;
+        late.eventId = InboundProcessor::pollEventId(v1) + QStringLiteral("-late");
+        late.source = QStringLiteral("poll");
+        late.type = QStringLiteral("lead.updated");
+        late.payload = InboundProcessor::pollEvent(v1);
+        QVERIFY(m_store->events().insert(late).ok());
+        QVERIFY(m_store->events()
+                    .insert(deletedWebhook(QStringLiteral("e2-replay"), QStringLiteral("L-1"), 2,
+                                           QStringLiteral("2026-11-22T13:06:00.000Z")))
+                    .ok());
+        const qint64 jobsBefore = pendingJobs(jobs::SalesforceLeadUpsert);
+        stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->deleted, 0);
+        QCOMPARE(stats->enqueued, 0);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), jobsBefore);
+        mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QVERIFY((*mirror)->isDeleted());
+
+        // Restored on the platform (a new version): the tombstone is gone, the lead syncs again.
+        QVERIFY(m_store->events()
+                    .insert(webhook(QStringLiteral("e3"),
+                                    lead(QStringLiteral("L-1"), 3,
+                                         QStringLiteral("2026-11-22T13:07:00.000Z"),
+                                         QStringLiteral("c@x.io"))))
+                    .ok());
+        stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 1);
+        mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QVERIFY(!(*mirror)->isDeleted());
+        QVERIFY((*mirror)->deletedOn.isEmpty());
+    }
+
+    void leadDeletedInSalesforceIsNotSentBackByAPlatformChange()
+    {
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        QVERIFY(m_store->events()
+                    .insert(webhook(QStringLiteral("e1"),
+                                    lead(QStringLiteral("L-1"), 1,
+                                         QStringLiteral("2026-11-22T13:05:00.000Z"),
+                                         QStringLiteral("a@x.io"))))
+                    .ok());
+        QVERIFY(processor.processPending(100).ok());
+        auto mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        MirrorRecord record = **mirror;
+        observeDeletion(record, QStringLiteral("salesforce"), 1000);
+        // Only the side that deleted it can bring it back.
+        QVERIFY(!observeRestore(record, QStringLiteral("platform")));
+        QVERIFY(m_store->leads().put({record}).ok());
+        QVERIFY(m_store->events()
+                    .insert(webhook(QStringLiteral("e2"),
+                                    lead(QStringLiteral("L-1"), 2,
+                                         QStringLiteral("2026-11-22T13:06:00.000Z"),
+                                         QStringLiteral("b@x.io"))))
+                    .ok());
+        const qint64 jobsBefore = pendingJobs(jobs::SalesforceLeadUpsert);
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->tombstoned, 1);
+        QCOMPARE(stats->enqueued, 0);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), jobsBefore);
+        mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QCOMPARE((*mirror)->deletedOn, QStringLiteral("salesforce"));
+        QCOMPARE((*mirror)->deletedAt, qint64(1000));
+        QVERIFY(observeRestore(record, QStringLiteral("salesforce")));
+        QVERIFY(!record.isDeleted());
     }
 
     void duplicatesReorderingAndCoalescing()

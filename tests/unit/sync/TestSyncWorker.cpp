@@ -63,6 +63,11 @@ private:
                 {
                     f->update(a, b, c, std::move(d));
                 }
+                void remove(const QStringList &a, QObject *b,
+                            std::function<void(Result<QList<WriteOutcome>>)> c) override
+                {
+                    f->remove(a, b, std::move(c));
+                }
                 void query(const QString &a, QObject *b,
                            std::function<void(Result<RecordPage>)> c) override
                 {
@@ -119,6 +124,11 @@ private:
                              std::function<void(Result<QJsonObject>)> c) override
                 {
                     f->getLead(a, b, std::move(c));
+                }
+                void deleteLead(const QString &a, QObject *b,
+                                std::function<void(Result<void>)> c) override
+                {
+                    f->deleteLead(a, b, std::move(c));
                 }
             };
             PortSet ports;
