@@ -599,17 +599,7 @@ void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
                         {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
     }
     m_salesforce.update(m_agents.mapping().salesforceObject, records, this,
-                        [this, batch, jobs](Result<QList<WriteOutcome>> result) {
-                            if (!result) {
-                                failCall(*batch, jobs, result.error(), m_salesforceBudget,
-                                         m_salesforceBreaker);
-                                sendLeadCloses(batch);
-                                return;
-                            }
-                            m_salesforceBreaker.recordSuccess();
-                            recordOutcomes(*batch, jobs, *result);
-                            sendLeadCloses(batch);
-                        });
+                        salesforceAnswer(batch, jobs, &Dispatcher::sendLeadCloses));
 }
 
 void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
@@ -635,17 +625,7 @@ void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
              {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
     }
     m_salesforce.update(m_leads.mapping().salesforceObject, records, this,
-                        [this, batch, jobs](Result<QList<WriteOutcome>> result) {
-                            if (!result) {
-                                failCall(*batch, jobs, result.error(), m_salesforceBudget,
-                                         m_salesforceBreaker);
-                                sendLeadDeletes(batch);
-                                return;
-                            }
-                            m_salesforceBreaker.recordSuccess();
-                            recordOutcomes(*batch, jobs, *result);
-                            sendLeadDeletes(batch);
-                        });
+                        salesforceAnswer(batch, jobs, &Dispatcher::sendLeadDeletes));
 }
 
 void Dispatcher::sendLeadDeletes(std::shared_ptr<Batch> batch)
@@ -663,22 +643,16 @@ void Dispatcher::sendLeadDeletes(std::shared_ptr<Batch> batch)
     QStringList ids;
     for (const OutboxJob &job : jobs)
         ids.append(payloadOf(job).value(QStringLiteral("salesforce_id")).toString());
-    m_salesforce.remove(ids, this, [this, batch, jobs](Result<QList<WriteOutcome>> result) {
-        if (!result) {
-            failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
-            sendEvents(batch);
-            return;
-        }
-        m_salesforceBreaker.recordSuccess();
-        // Already deleted (by a user, or by an earlier attempt whose answer was lost) is done.
-        QList<WriteOutcome> outcomes = *result;
-        for (WriteOutcome &o : outcomes) {
-            if (o.code == QLatin1String("ENTITY_IS_DELETED"))
-                o.success = true;
-        }
-        recordOutcomes(*batch, jobs, outcomes);
-        sendEvents(batch);
-    });
+    m_salesforce.remove(
+        ids, this,
+        salesforceAnswer(batch, jobs, &Dispatcher::sendEvents, [](QList<WriteOutcome> &outcomes) {
+            // Already deleted (by a user, or by an earlier
+            // attempt whose answer was lost) is done.
+            for (WriteOutcome &o : outcomes) {
+                if (o.code == QLatin1String("ENTITY_IS_DELETED"))
+                    o.success = true;
+            }
+        }));
 }
 
 void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
@@ -704,17 +678,27 @@ void Dispatcher::sendEvents(std::shared_ptr<Batch> batch)
         sendEvents(batch);
         return;
     }
-    m_salesforce.publishEvents(
-        name, events, this, [this, batch, jobs](Result<QList<WriteOutcome>> result) {
-            if (!result) {
-                failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
-                sendEvents(batch);
-                return;
-            }
+    m_salesforce.publishEvents(name, events, this,
+                               salesforceAnswer(batch, jobs, &Dispatcher::sendEvents));
+}
+
+std::function<void(Result<QList<WriteOutcome>>)>
+Dispatcher::salesforceAnswer(std::shared_ptr<Batch> batch, QList<OutboxJob> jobs, Step next,
+                             std::function<void(QList<WriteOutcome> &)> adjust)
+{
+    return [this, batch, jobs = std::move(jobs), next,
+            adjust = std::move(adjust)](Result<QList<WriteOutcome>> result) {
+        if (!result) {
+            failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+        } else {
             m_salesforceBreaker.recordSuccess();
-            recordOutcomes(*batch, jobs, *result);
-            sendEvents(batch);
-        });
+            QList<WriteOutcome> outcomes = std::move(*result);
+            if (adjust)
+                adjust(outcomes);
+            recordOutcomes(*batch, jobs, outcomes);
+        }
+        (this->*next)(batch);
+    };
 }
 
 void Dispatcher::finish(std::shared_ptr<Batch> batch)

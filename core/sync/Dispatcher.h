@@ -82,6 +82,12 @@ private:
     // jobs stay claimed by this worker until their lease ends and are claimed again, and
     // nothing of the unit is half-recorded. Returns whether the unit was recorded.
     bool recordUnit(const char *what, const std::function<Result<void>()> &writes);
+    using Step = void (Dispatcher::*)(std::shared_ptr<Batch>);
+    // The answer to one Salesforce write of `jobs`: the per-record outcomes (after `adjust`, if
+    // given) or the call's failure for every job; either way the batch goes on with `next`.
+    std::function<void(Result<QList<WriteOutcome>>)>
+    salesforceAnswer(std::shared_ptr<Batch> batch, QList<OutboxJob> jobs, Step next,
+                     std::function<void(QList<WriteOutcome> &)> adjust = {});
     // Applies a whole-call failure to every job of a group.
     void failCall(Batch &batch, const QList<OutboxJob> &jobs, const Error &error, ApiBudget &budget,
                   CircuitBreaker &breaker);
