@@ -221,8 +221,15 @@ int runConsole(int argc, char **argv)
         code = app.exec();
         if (console.demo)
             console.demo->stopTraffic();
-        if (console.engine)
+        if (console.engine && !console.engine->isStopped()) {
+            // The main loop runs once more, the window gone, while the engine finishes its
+            // round: stopping never blocks the GUI thread, which serves the keychain writes a
+            // stopping engine may still make.
+            QObject::connect(console.engine.get(), &lb::ThreadedSyncController::stopped, &app,
+                             &QCoreApplication::quit);
             console.engine->stop();
+            app.exec();
+        }
     }
     return code;
 }

@@ -2,7 +2,7 @@
 
 #include "ChildProcess.h"
 #include "ConsoleContext.h"
-#include "SampleData.h"
+#include "demo/SampleData.h"
 #include "leads/LeadsView.h"
 #include "store/Store.h"
 #include "store/models/LeadsTableModel.h"
@@ -66,7 +66,7 @@ int consoleChildMain(const QString &storePath, int rows)
     };
     // One person by email (selective, served by the search index), a surname shared by many,
     // a term in every row (counted to the cap), then back to everything.
-    const QString email = test::SampleData::lead(std::min(123'457, rows / 2), 0)
+    const QString email = sandbox::SampleData::lead(std::min(123'457, rows / 2), 0)
                               .value(QStringLiteral("email"))
                               .toString();
     const auto [emailMs, emailRows] = filter(email);
@@ -105,7 +105,7 @@ void runConsoleBench(BenchReport &report, const QString &workDir, const QString 
         }
         QElapsedTimer t;
         t.start();
-        if (auto r = test::SampleData::insertLeads(**store, 1, rows, clock.nowMs()); !r) {
+        if (auto r = sandbox::SampleData::insertLeads(**store, 1, rows, clock.nowMs()); !r) {
             report.failure(QStringLiteral("console: ") + r.error().message);
             return;
         }

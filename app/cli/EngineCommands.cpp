@@ -1,11 +1,9 @@
 #include "EngineCommands.h"
 
 #include "Wait.h"
-#include "auth/KeychainCredentialStore.h"
-#include "auth/SecretResolver.h"
 #include "mapping/FieldMapping.h"
 #include "sync/ThreadedSyncController.h"
-#include "sync/adapters/EnginePorts.h"
+#include "sync/adapters/EngineSetupFactory.h"
 #include "util/UnixSignalWatcher.h"
 
 #include <QCommandLineParser>
@@ -72,7 +70,24 @@ struct Engine
     QString error;
 };
 
-// Loads the mapping, resolves the secrets (keychain or environment) and starts the worker.
+// Stops the engine and runs the main loop until its thread has ended.
+void stop(Engine &engine)
+{
+    if (!engine.controller)
+        return;
+    ThreadedSyncController *controller = engine.controller.get();
+    if (!controller->isStopped())
+        await<bool>([controller](auto done) {
+            QObject::connect(
+                controller, &ThreadedSyncController::stopped, controller, [done] { done(true); },
+                Qt::SingleShotConnection);
+            controller->stop();
+        });
+    engine.controller.reset();
+}
+
+// Loads the mapping and starts the worker, which resolves the secrets (keychain or environment)
+// before it builds its clients; a secret that cannot be read fails the start.
 Engine launch(CliContext &ctx)
 {
     Engine engine;
@@ -81,44 +96,18 @@ Engine launch(CliContext &ctx)
         engine.error = mapping.error().message;
         return engine;
     }
-    KeychainCredentialStore keychain;
-    SecretResolver resolver(keychain, ctx.profile.name);
-    QStringList required = SecretResolver::requiredFor(ctx.profile.salesforce.authFlow);
-    required.append(QStringLiteral("platform/api_key"));
-    QStringList optional = SecretResolver::optionalFor(ctx.profile.salesforce.authFlow);
-    optional.append(QStringLiteral("platform/webhook_secret"));
-    std::optional<Result<SecretResolver::Secrets>> secrets;
-    QObject context;
-    resolver.resolve(required, optional, &context,
-                     [&](Result<SecretResolver::Secrets> r) { secrets = r; });
-    waitFor([&] { return secrets.has_value(); });
-    if (!*secrets) {
-        engine.error = secrets->error().message;
-        return engine;
-    }
-    const EngineSecrets engineSecrets
-        = EngineSecrets::fromResolved(secrets->value(), ctx.profile.name);
-    EngineSetup setup;
-    setup.profile = ctx.profile;
-    setup.store = ctx.store;
-    setup.mapping = *mapping;
-    setup.workerId = QStringLiteral("worker-%1").arg(QCoreApplication::applicationPid());
-    setup.ports = [engineSecrets](const Profile &profile, Store &store,
-                                  std::function<void(const ApiLimits &)> onLimits,
-                                  std::function<void()> onEvent) {
-        return buildEnginePorts(profile, engineSecrets, store, Clock::system(), std::move(onLimits),
-                                std::move(onEvent));
-    };
-    engine.controller = std::make_unique<ThreadedSyncController>(std::move(setup));
-    std::optional<QString> initError;
-    QObject::connect(engine.controller.get(), &ThreadedSyncController::initialized,
-                     engine.controller.get(),
-                     [&](bool ok, const QString &error) { initError = ok ? QString() : error; });
-    engine.controller->launch();
-    waitFor([&] { return initError.has_value(); });
-    if (!initError->isEmpty()) {
-        engine.error = *initError;
-        engine.controller.reset();
+    engine.controller = std::make_unique<ThreadedSyncController>(
+        engineSetup(ctx.profile, ctx.store, *mapping, QStringLiteral("worker")));
+    const QString initError = await<QString>([&](auto done) {
+        QObject::connect(
+            engine.controller.get(), &ThreadedSyncController::initialized, engine.controller.get(),
+            [done](bool ok, const QString &error) { done(ok ? QString() : error); },
+            Qt::SingleShotConnection);
+        engine.controller->launch();
+    });
+    if (!initError.isEmpty()) {
+        engine.error = initError;
+        stop(engine);
     }
     return engine;
 }
@@ -141,12 +130,13 @@ int runSync(CliContext &ctx)
         return ConfigError;
     }
     if (parser.isSet(once)) {
-        std::optional<OnceResult> result;
-        QObject::connect(engine.controller.get(), &ThreadedSyncController::onceFinished,
-                         engine.controller.get(), [&](const OnceResult &r) { result = r; });
-        engine.controller->runOnce();
-        waitFor([&] { return result.has_value(); });
-        engine.controller->stop();
+        ThreadedSyncController *controller = engine.controller.get();
+        const std::optional<OnceResult> result = await<OnceResult>([controller](auto done) {
+            QObject::connect(controller, &ThreadedSyncController::onceFinished, controller, done,
+                             Qt::SingleShotConnection);
+            controller->runOnce();
+        });
+        stop(engine);
         if (!result->ok) {
             ctx.err << "leadbridge sync: " << explain(result->error, ctx.profile) << Qt::endl;
             return isCredentialProblem(result->error) ? ConfigError : Failed;
@@ -169,7 +159,7 @@ int runSync(CliContext &ctx)
             << ctx.store.displayUrl() << "). Stop with Ctrl+C or SIGTERM." << Qt::endl;
     QCoreApplication::exec();
     ctx.err << "Stopping: finishing the batch in flight..." << Qt::endl;
-    engine.controller->stop();
+    stop(engine);
     return Ok;
 }
 
@@ -187,17 +177,21 @@ int runReconcile(CliContext &ctx)
         ctx.err << "leadbridge reconcile: " << engine.error << Qt::endl;
         return ConfigError;
     }
-    std::optional<std::pair<ReconcileReport, QString>> result;
-    QObject::connect(engine.controller.get(), &ThreadedSyncController::reconciled,
-                     engine.controller.get(), [&](const ReconcileReport &r, const QString &error) {
-                         result = {r, error};
-                     });
-    QMetaObject::invokeMethod(
-        engine.controller->worker(),
-        [w = engine.controller->worker()] { w->reconcileNow(QStringLiteral("cli")); },
-        Qt::QueuedConnection);
-    waitFor([&] { return result.has_value(); });
-    engine.controller->stop();
+    using Answer = std::pair<ReconcileReport, QString>;
+    ThreadedSyncController *controller = engine.controller.get();
+    const std::optional<Answer> result = await<Answer>([controller](auto done) {
+        QObject::connect(
+            controller, &ThreadedSyncController::reconciled, controller,
+            [done](const ReconcileReport &r, const QString &error) {
+                done({r, error});
+            },
+            Qt::SingleShotConnection);
+        QMetaObject::invokeMethod(
+            controller->worker(),
+            [w = controller->worker()] { w->reconcileNow(QStringLiteral("cli")); },
+            Qt::QueuedConnection);
+    });
+    stop(engine);
     if (!result->second.isEmpty()) {
         ctx.err << "leadbridge reconcile: " << result->second << Qt::endl;
         return Failed;
@@ -233,15 +227,18 @@ int runCredentialsTest(CliContext &ctx, const QString &system)
         ctx.err << engine.error << Qt::endl;
         return ConfigError;
     }
-    std::optional<std::pair<bool, QString>> result;
-    QObject::connect(engine.controller.get(), &SyncController::connectionTested,
-                     engine.controller.get(),
-                     [&](const QString &, bool ok, const QString &message) {
-                         result = {ok, message};
-                     });
-    engine.controller->testConnection(system);
-    waitFor([&] { return result.has_value(); });
-    engine.controller->stop();
+    using Answer = std::pair<bool, QString>;
+    ThreadedSyncController *controller = engine.controller.get();
+    const std::optional<Answer> result = await<Answer>([controller, system](auto done) {
+        QObject::connect(
+            controller, &SyncController::connectionTested, controller,
+            [done](const QString &, bool ok, const QString &message) {
+                done({ok, message});
+            },
+            Qt::SingleShotConnection);
+        controller->testConnection(system);
+    });
+    stop(engine);
     (result->first ? ctx.out : ctx.err) << result->second << Qt::endl;
     return result->first ? Ok : ConfigError;
 }

@@ -1,29 +1,28 @@
 #pragma once
 
-#include "util/Result.h"
-
-#include <QCoreApplication>
 #include <QEventLoop>
+#include <QThread>
 
 #include <functional>
 #include <optional>
 
 namespace lb::cli {
 
-// Headless commands own their main loop, so waiting for one answer here is fine (the console
-// never calls these).
-template<typename Pred> void waitFor(Pred done)
-{
-    while (!done())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-}
-
-// Starts one asynchronous call and waits for its answer.
+// Starts one asynchronous call and runs the main thread's event loop until its answer comes.
+// The headless commands are written as a sequence of such steps before (or instead of)
+// QCoreApplication::exec(), so this loop is the only one running: never call it from inside
+// another event loop (a slot, a callback, the console), which is asserted.
 template<typename T> T await(std::function<void(std::function<void(T)>)> start)
 {
+    Q_ASSERT(QThread::currentThread()->loopLevel() == 0);
     std::optional<T> result;
-    start([&](T r) { result = std::move(r); });
-    waitFor([&] { return result.has_value(); });
+    QEventLoop loop;
+    start([&](T r) {
+        result = std::move(r);
+        loop.quit();
+    });
+    if (!result)
+        loop.exec();
     return std::move(*result);
 }
 

@@ -77,14 +77,24 @@ QString SalesforceId::to15(QStringView id)
 
 QString SalesforceId::normalize(QStringView id)
 {
-    if (id.size() == 15)
-        return isBase62(id) ? id.toString() + suffix(id) : QString();
-    if (id.size() != 18 || !isBase62(id))
+    if (!looksLikeId(id))
         return {};
-    if (suffix(id.left(15)).compare(id.mid(15), Qt::CaseInsensitive) == 0)
-        return id.left(15).toString() + suffix(id.left(15));
+    if (id.size() == 15)
+        return to18(id);
+    const QString expected = to18(id.left(15));
+    if (QStringView(expected).mid(15).compare(id.mid(15), Qt::CaseInsensitive) == 0)
+        return expected;
+    // The suffix disagrees with the letters' case: only acceptable when the case was lost.
+    bool hasUpper = false;
+    bool hasLower = false;
+    for (QChar c : id.left(15)) {
+        hasUpper = hasUpper || isUpper(c);
+        hasLower = hasLower || (c >= u'a' && c <= u'z');
+    }
+    if (hasUpper && hasLower)
+        return {};
     const QString repaired = to15(id);
-    return repaired.isEmpty() ? QString() : repaired + suffix(repaired);
+    return repaired.isEmpty() ? QString() : to18(repaired);
 }
 
 bool SalesforceId::isValid(QStringView id)

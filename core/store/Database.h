@@ -51,6 +51,8 @@ public:
 
     // Test hook: the n-th statement from now fails as if the database had refused it.
     void failAfterStatements(int n) { m_failCountdown = n; }
+    // Whether the failure asked for has not struck yet.
+    bool failurePending() const { return m_failCountdown > 0; }
 
     // Placeholder lists for multi-row statements: "(?, ?), (?, ?)" and "?, ?, ?". Only the
     // shape is generated; every value is still bound.

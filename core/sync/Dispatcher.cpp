@@ -770,6 +770,19 @@ void Dispatcher::sendPlatformLeads(std::shared_ptr<Batch> batch)
         sendAgents(batch, 0);
         return;
     }
+    // A job tried before with no recorded outcome (the worker died mid-call, or recording its
+    // answer failed): read what the platform holds now, so a write that did land is found in
+    // the mirror and not sent again, as on the Salesforce side.
+    QStringList unknownOutcome;
+    for (const OutboxJob &job : batch->leads) {
+        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+            unknownOutcome.append(payloadOf(job).value(QStringLiteral("platform_id")).toString());
+    }
+    refreshFromPlatform(unknownOutcome, 0, [this, batch] { planPlatformLeads(batch); });
+}
+
+void Dispatcher::planPlatformLeads(std::shared_ptr<Batch> batch)
+{
     struct Planned
     {
         QString platformId;

@@ -74,6 +74,7 @@ private:
     void sendEvents(std::shared_ptr<Batch> batch);
     void finish(std::shared_ptr<Batch> batch);
     void sendPlatformLeads(std::shared_ptr<Batch> batch);
+    void planPlatformLeads(std::shared_ptr<Batch> batch);
     void sendAgents(std::shared_ptr<Batch> batch, int index);
     void sendPlatformDeletes(std::shared_ptr<Batch> batch, int index);
 

@@ -69,23 +69,61 @@ void SyncWorker::initialize()
     connect(&m_statusTimer, &QTimer::timeout, this,
             [this] { publishStatus(++m_statusTicks % 5 == 0); });
     connect(&m_limitsTimer, &QTimer::timeout, this, &SyncWorker::refreshLimits);
-    const QString error = buildEngine();
-    if (!error.isEmpty()) {
-        emit initialized(false, error);
+    preparePorts(m_setup.profile, [this](Result<EngineSetup::PortsBuilder> builder) {
+        const QString error = builder ? buildEngine(*builder) : builder.error().message;
+        if (!error.isEmpty()) {
+            emit initialized(false, error);
+            return;
+        }
+        m_statusTimer.start();
+        auto inbox = m_store->inbox().countOpen();
+        m_lastInboxCount = inbox ? *inbox : 0;
+        emit initialized(true, QString());
+        publishStatus(true);
+    });
+}
+
+void SyncWorker::preparePorts(const Profile &profile,
+                              std::function<void(Result<EngineSetup::PortsBuilder>)> done)
+{
+    if (!m_setup.preparePorts) {
+        done(m_setup.ports);
         return;
     }
-    m_statusTimer.start();
-    auto inbox = m_store->inbox().countOpen();
-    m_lastInboxCount = inbox ? *inbox : 0;
-    emit initialized(true, QString());
-    publishStatus(true);
+    QPointer<SyncWorker> self(this);
+    m_setup.preparePorts(profile, this,
+                         [self, done = std::move(done)](Result<EngineSetup::PortsBuilder> b) {
+                             if (self)
+                                 done(std::move(b));
+                         });
+}
+
+bool SyncWorker::busy() const
+{
+    return m_delivering || m_polling || (m_reconciler && m_reconciler->isRunning());
 }
 
 void SyncWorker::reload(const Profile &profile, const FieldMapping &mapping)
 {
-    if (m_delivering || m_polling || (m_reconciler && m_reconciler->isRunning())) {
+    // What the new ports need (the keychain) is gathered first, while the engine goes on with
+    // the old settings; only then is it torn down and built again, in one step.
+    const int generation = ++m_reloads;
+    preparePorts(profile,
+                 [this, profile, mapping, generation](Result<EngineSetup::PortsBuilder> builder) {
+                     applyReload(profile, mapping, std::move(builder), generation);
+                 });
+}
+
+void SyncWorker::applyReload(const Profile &profile, const FieldMapping &mapping,
+                             Result<EngineSetup::PortsBuilder> builder, int generation)
+{
+    if (generation != m_reloads || m_stopping)
+        return; // a newer reload (or the shutdown) supersedes this one
+    if (busy()) {
         // Let the work in flight finish with the old settings first.
-        QTimer::singleShot(200, this, [this, profile, mapping] { reload(profile, mapping); });
+        QTimer::singleShot(200, this, [this, profile, mapping, builder, generation] {
+            applyReload(profile, mapping, builder, generation);
+        });
         return;
     }
     const bool wasRunning = m_state == SyncStatus::State::Running;
@@ -95,7 +133,7 @@ void SyncWorker::reload(const Profile &profile, const FieldMapping &mapping)
     teardownEngine();
     m_setup.profile = profile;
     m_setup.mapping = mapping;
-    const QString error = buildEngine();
+    const QString error = builder ? buildEngine(*builder) : builder.error().message;
     emit initialized(error.isEmpty(), error);
     if (!error.isEmpty()) {
         setError(error);
@@ -124,7 +162,7 @@ void SyncWorker::teardownEngine()
         m_ports.owned.pop_back();
 }
 
-QString SyncWorker::buildEngine()
+QString SyncWorker::buildEngine(const EngineSetup::PortsBuilder &buildPorts)
 {
     const Profile &p = m_setup.profile;
     m_leadPlanner = std::make_unique<SyncPlanner>(m_setup.mapping.lead);
@@ -137,7 +175,7 @@ QString SyncWorker::buildEngine()
     m_platformBreaker = std::make_unique<CircuitBreaker>(QStringLiteral("platform"), m_clock);
 
     QPointer<SyncWorker> self(this);
-    auto ports = m_setup.ports(
+    auto ports = buildPorts(
         m_setup.profile, *m_store,
         [self](const ApiLimits &limits) {
             if (self)
@@ -279,7 +317,34 @@ void SyncWorker::poll(std::function<void()> then)
         return;
     }
     m_polling = true;
-    m_platformPoller->poll([this, then = std::move(then)](Result<PollStats> pf) mutable {
+    pollPlatform([this, then = std::move(then)]() mutable {
+        processInbound();
+        pollSalesforce([this, then = std::move(then)] {
+            m_polling = false;
+            kick();
+            if (then)
+                then();
+        });
+    });
+}
+
+bool SyncWorker::budgetAllowsPoll(ApiBudget &budget, const char *what)
+{
+    // Polls spend the API budget as deliveries do: while it says pause (or the server said
+    // stop), they wait for a later tick, which reads all that changed meanwhile.
+    if (budget.tryAcquire(false))
+        return true;
+    qCInfo(lcSync).noquote() << what << "waits for API budget:" << budget.state().reason;
+    return false;
+}
+
+void SyncWorker::pollPlatform(std::function<void()> then)
+{
+    if (!budgetAllowsPoll(*m_platformBudget, "platform poll")) {
+        then();
+        return;
+    }
+    m_platformPoller->poll([this, then = std::move(then)](Result<PollStats> pf) {
         if (!pf) {
             qCWarning(lcSync) << "platform poll failed:" << pf.error().toString();
             noteOnceFailure(unreachable(QStringLiteral("The lead platform"), QStringLiteral("read"),
@@ -289,33 +354,31 @@ void SyncWorker::poll(std::function<void()> then)
         }
         if (pf && pf->rejected > 0)
             emit inboxChanged();
-        processInbound();
-        if (!salesforcePollDue()) {
-            m_polling = false;
-            if (then)
-                then();
-            return;
+        then();
+    });
+}
+
+void SyncWorker::pollSalesforce(std::function<void()> then)
+{
+    if (!salesforcePollDue() || !budgetAllowsPoll(*m_salesforceBudget, "Salesforce poll")) {
+        then();
+        return;
+    }
+    if (m_stream) // half a platform interval early, so the backstop does not slip a tick
+        m_nextSalesforcePollAt
+            = m_clock.nowMs() + backstopMs() - qint64(m_setup.profile.sync.pollIntervalS) * 500;
+    ++m_salesforcePolls;
+    m_salesforcePoller->poll([this, then = std::move(then)](Result<PollStats> sf) {
+        if (!sf) {
+            qCWarning(lcSync) << "Salesforce poll failed:" << sf.error().toString();
+            noteOnceFailure(unreachable(QStringLiteral("Salesforce"), QStringLiteral("read"),
+                                        QStringLiteral("polling Leads and People"), sf.error()));
+        } else {
+            m_lastPollSalesforce = m_clock.nowMs();
         }
-        if (m_stream) // half a platform interval early, so the backstop does not slip a tick
-            m_nextSalesforcePollAt
-                = m_clock.nowMs() + backstopMs() - qint64(m_setup.profile.sync.pollIntervalS) * 500;
-        ++m_salesforcePolls;
-        m_salesforcePoller->poll([this, then = std::move(then)](Result<PollStats> sf) {
-            m_polling = false;
-            if (!sf) {
-                qCWarning(lcSync) << "Salesforce poll failed:" << sf.error().toString();
-                noteOnceFailure(unreachable(QStringLiteral("Salesforce"), QStringLiteral("read"),
-                                            QStringLiteral("polling Leads and People"),
-                                            sf.error()));
-            } else {
-                m_lastPollSalesforce = m_clock.nowMs();
-            }
-            if (sf && sf->changes.enqueued > 0)
-                emit queueChanged();
-            kick();
-            if (then)
-                then();
-        });
+        if (sf && sf->changes.enqueued > 0)
+            emit queueChanged();
+        then();
     });
 }
 
@@ -557,8 +620,25 @@ SyncStatus SyncWorker::status() const
 
 void SyncWorker::reconcileNow(const QString &trigger)
 {
-    if (!m_reconciler)
+    if (!m_reconciler) {
+        emit reconciled({}, notRunning());
         return;
+    }
+    // The reconcile reads every lead on both sides: it waits while either budget says pause.
+    for (ApiBudget *budget : {m_salesforceBudget.get(), m_platformBudget.get()}) {
+        const ApiBudget::State state = budget->state();
+        if (state.paused || state.blocked) {
+            const QString why
+                = QStringLiteral("The reconcile waits for API budget (%1); it runs when usage "
+                                 "falls, at the latest at the next scheduled reconcile.")
+                      .arg(state.reason);
+            qCInfo(lcSync).noquote() << why;
+            emit reconciled({}, why);
+            if (trigger != QLatin1String("schedule"))
+                emit commandFailed(QStringLiteral("reconcile"), why);
+            return;
+        }
+    }
     m_reconciler->run(trigger, [this](Result<ReconcileReport> r) {
         if (!r) {
             emit reconciled({}, r.error().message);
@@ -613,6 +693,10 @@ void SyncWorker::cancelJob(qint64 outboxId)
 
 void SyncWorker::fetchLive(const QString &platformLeadId)
 {
+    if (!m_ports.salesforce || !m_ports.platform) {
+        emit liveFetched(platformLeadId, {}, {}, notRunning());
+        return;
+    }
     struct Pending
     {
         QJsonObject salesforce;
@@ -647,6 +731,10 @@ void SyncWorker::fetchLive(const QString &platformLeadId)
 
 void SyncWorker::testConnection(const QString &system)
 {
+    if (!m_ports.salesforce || !m_ports.platform) {
+        emit connectionTested(system, false, notRunning());
+        return;
+    }
     if (system == QLatin1String("salesforce")) {
         m_ports.salesforce->fetchLimits(this, [this](Result<ApiLimits> r) {
             if (!r) {
@@ -670,8 +758,13 @@ void SyncWorker::testConnection(const QString &system)
 
 void SyncWorker::runOnce()
 {
-    if (!m_store)
+    if (!m_store || !m_ports.salesforce || !m_ports.platform) {
+        OnceResult result;
+        result.ok = false;
+        result.error = makeError(QStringLiteral("engine_not_running"), notRunning());
+        emit onceFinished(result);
         return;
+    }
     m_once = true;
     m_state = SyncStatus::State::Running;
     m_onceStartedAt = m_clock.nowMs();
@@ -770,6 +863,12 @@ void SyncWorker::shutdown()
     m_statusTimer.stop();
     publishStatus(true);
     emit stopped();
+}
+
+QString SyncWorker::notRunning() const
+{
+    return m_detail.isEmpty() ? QStringLiteral("The sync engine is not running.")
+                              : QStringLiteral("The sync engine is not running: %1").arg(m_detail);
 }
 
 void SyncWorker::setError(const QString &detail)

@@ -45,10 +45,18 @@ struct EngineSetup
     QString workerId = QStringLiteral("worker");
     // Builds the ports on the worker thread. `onLimits` must be called with every ApiLimits the
     // clients observe; `onEvent` when the webhook receiver stored an event.
-    std::function<Result<PortSet>(const Profile &profile, Store &store,
-                                  std::function<void(const ApiLimits &)> onLimits,
-                                  std::function<void()> onEvent)>
-        ports;
+    using PortsBuilder = std::function<Result<PortSet>(
+        const Profile &profile, Store &store, std::function<void(const ApiLimits &)> onLimits,
+        std::function<void()> onEvent)>;
+    PortsBuilder ports;
+    // Optional: first gathers, without blocking the worker, what building the ports needs that
+    // takes a while (the keychain's secrets), then answers with the builder to use. It runs
+    // before anything is torn down, so the engine keeps working (and answering commands) while a
+    // slow keychain is asked. The answer must arrive on `context`'s thread. Without it, `ports`
+    // is used as it is.
+    std::function<void(const Profile &profile, QObject *context,
+                       std::function<void(Result<PortsBuilder>)> done)>
+        preparePorts;
     const Clock *clock = &Clock::system();
     qint64 onceMaxWaitMs = 15 * 60'000; // `sync --once`: longest wait for scheduled retries
 };
@@ -109,9 +117,19 @@ signals:
     void stopped();
 
 private:
-    QString buildEngine(); // empty on success, else why it failed
+    // Asks setup.preparePorts (or takes setup.ports) for the profile's ports builder.
+    void preparePorts(const Profile &profile,
+                      std::function<void(Result<EngineSetup::PortsBuilder>)> done);
+    void applyReload(const Profile &profile, const FieldMapping &mapping,
+                     Result<EngineSetup::PortsBuilder> builder, int generation);
+    // Empty on success, else why it failed.
+    QString buildEngine(const EngineSetup::PortsBuilder &buildPorts);
     void teardownEngine();
+    bool busy() const;
     void poll(std::function<void()> then);
+    void pollPlatform(std::function<void()> then);
+    void pollSalesforce(std::function<void()> then);
+    bool budgetAllowsPoll(ApiBudget &budget, const char *what);
     void processInbound();
     // Every platform poll tick, unless changes come on the stream: then every
     // backstop_poll_min, on a start the stream cannot resume, for `--once` and when the
@@ -129,6 +147,7 @@ private:
     void onceStep();
     void finishOnce();
     void setError(const QString &detail);
+    QString notRunning() const; // the answer to a command while the engine has no ports
     void noteOnceFailure(const Error &error);
 
     EngineSetup m_setup;
@@ -163,6 +182,7 @@ private:
     bool m_delivering = false;
     bool m_kickPending = false;
     bool m_stopping = false;
+    int m_reloads = 0; // the newest reload asked for; an older one's answer is dropped
     bool m_once = false;
     qint64 m_onceStartedAt = 0;
     qint64 m_onceInboxBefore = 0;

@@ -1,6 +1,8 @@
 #include "ThreadedSyncController.h"
 
-#include <QEventLoop>
+#include "log/Logging.h"
+
+#include <QTimer>
 
 namespace lb {
 
@@ -25,39 +27,53 @@ ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *paren
     connect(m_worker, &SyncWorker::commandFailed, this, &SyncController::commandFailed);
     connect(m_worker, &SyncWorker::reconciled, this, &ThreadedSyncController::reconciled);
     connect(m_worker, &SyncWorker::onceFinished, this, &ThreadedSyncController::onceFinished);
-    connect(m_worker, &SyncWorker::stopped, this, &ThreadedSyncController::stopped);
+    // The worker's round is done: end its thread. Its end (the worker deleted there) is
+    // what `stopped` reports.
+    connect(m_worker, &SyncWorker::stopped, this, [this] { m_thread.quit(); });
+    connect(&m_thread, &QThread::finished, this, [this] {
+        m_worker = nullptr;
+        emit stopped();
+    });
 }
 
 ThreadedSyncController::~ThreadedSyncController()
 {
-    stop();
+    if (!m_launched) {
+        delete m_worker;
+        return;
+    }
+    if (m_thread.isRunning()) {
+        // Not stopped through stop() and its `stopped` (tests, early exits): end the thread
+        // here, which drops any round in flight; its jobs are claimed again after their lease.
+        m_thread.quit();
+        m_thread.wait();
+    }
 }
 
 void ThreadedSyncController::launch()
 {
+    m_launched = true;
     m_thread.start();
     onWorker([w = m_worker] { w->initialize(); });
 }
 
 void ThreadedSyncController::stop()
 {
-    if (m_stopped)
+    if (m_stopRequested)
         return;
-    m_stopped = true;
-    if (m_thread.isRunning()) {
-        // Let the worker finish its delivery round, then end the thread. A local event loop
-        // here only runs on shutdown paths (quit, SIGTERM), never while the console is in use.
-        QEventLoop loop;
-        connect(m_worker, &SyncWorker::stopped, &loop, &QEventLoop::quit, Qt::QueuedConnection);
-        onWorker([w = m_worker] { w->shutdown(); });
-        QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
-        loop.exec();
-        m_thread.quit();
-        m_thread.wait();
-    } else {
-        delete m_worker;
+    onWorker([w = m_worker] { w->shutdown(); });
+    m_stopRequested = true;
+    if (!m_thread.isRunning()) {
+        QMetaObject::invokeMethod(this, &ThreadedSyncController::stopped, Qt::QueuedConnection);
+        return;
     }
-    m_worker = nullptr;
+    QTimer::singleShot(60'000, this, [this] {
+        if (m_thread.isRunning()) {
+            qCWarning(lcSync) << "the sync engine did not finish its round within 60 s;"
+                                 " ending its thread";
+            m_thread.quit();
+        }
+    });
 }
 
 void ThreadedSyncController::start()

@@ -19,9 +19,12 @@ public:
 
     // Starts the thread and initializes the worker there; `initialized` reports the outcome.
     void launch();
-    // Finishes the delivery in flight, stops the worker and the thread (blocks until the
-    // thread is done; call when quitting, never from a worker signal handler).
+    // Asks the worker to finish the delivery in flight and stop; `stopped` follows once its
+    // thread has ended. It never blocks: the caller's event loop keeps running meanwhile (and
+    // must, for the main thread serves the keychain writes a stopping engine may still make).
+    // A worker that takes longer than a minute has its thread ended anyway.
     void stop();
+    bool isStopped() const { return m_stopRequested && !m_thread.isRunning(); }
 
     SyncStatus lastStatus() const override { return m_last; }
     SyncWorker *worker() const { return m_worker; }
@@ -45,18 +48,21 @@ signals:
     void initialized(bool ok, const QString &error);
     void reconciled(const lb::ReconcileReport &report, const QString &error);
     void onceFinished(const lb::OnceResult &result);
+    // The worker finished and its thread ended (after stop()).
     void stopped();
 
 private:
     template<typename F> void onWorker(F &&f)
     {
-        QMetaObject::invokeMethod(m_worker, std::forward<F>(f), Qt::QueuedConnection);
+        if (m_worker && !m_stopRequested)
+            QMetaObject::invokeMethod(m_worker, std::forward<F>(f), Qt::QueuedConnection);
     }
 
     QThread m_thread;
-    SyncWorker *m_worker;
+    SyncWorker *m_worker; // deleted on its thread when the thread ends
     SyncStatus m_last;
-    bool m_stopped = false;
+    bool m_launched = false;
+    bool m_stopRequested = false;
 };
 
 } // namespace lb

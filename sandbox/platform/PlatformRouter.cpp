@@ -1,6 +1,7 @@
 #include "PlatformRouter.h"
 
 #include "log/Logging.h"
+#include "platform/WebhookSignature.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -12,16 +13,6 @@
 
 namespace lb::sandbox {
 namespace {
-
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]);
-    return diff == 0;
-}
 
 QByteArray methodName(QHttpServerRequest::Method m)
 {
@@ -73,7 +64,7 @@ bool PlatformRouter::authorized(const QHttpServerRequest &request) const
     const QByteArray header = request.value("Authorization");
     if (!header.startsWith("Bearer ") || m_apiKey.isEmpty())
         return false;
-    return constantTimeEquals(header.mid(7).trimmed(), m_apiKey);
+    return lb::platform::WebhookSignature::constantTimeEquals(header.mid(7).trimmed(), m_apiKey);
 }
 
 void PlatformRouter::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)

@@ -4,7 +4,7 @@
 #include "RecordRenderer.h"
 #include "SandboxOrg.h"
 #include "SaveResultJson.h"
-#include "SfId.h"
+#include "salesforce/SalesforceId.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -181,8 +181,9 @@ ApiResponse CollectionsResource::write(const RestCall &call, Op op, const Object
                 fields.hasId = false;
                 r = m_org.dml().update(*p.object, p.input.id, fields, call.writer);
                 if (r.id.isEmpty())
-                    r.id = SfId::canonical(p.input.id).isEmpty() ? p.input.id
-                                                                 : SfId::canonical(p.input.id);
+                    r.id = lb::salesforce::SalesforceId::normalize(p.input.id).isEmpty()
+                        ? p.input.id
+                        : lb::salesforce::SalesforceId::normalize(p.input.id);
             }
         } else {
             const FieldDef &key = p.object->field(keyField);
@@ -218,7 +219,7 @@ ApiResponse CollectionsResource::remove(const RestCall &call)
     const OrgData::Savepoint savepoint = m_org.data().savepoint();
     QList<SaveResult> results;
     for (const QString &id : ids) {
-        const QString canonical = SfId::canonical(id);
+        const QString canonical = lb::salesforce::SalesforceId::normalize(id);
         const ObjectDef *object
             = canonical.isEmpty() ? nullptr : m_org.schema().objectForKeyPrefix(canonical.left(3));
         SaveResult r;
@@ -258,7 +259,7 @@ ApiResponse CollectionsResource::retrieve(const RestCall &call, const ObjectDef 
     JsonWriter w;
     w.beginArray();
     for (const QString &id : ids) {
-        const QString canonical = SfId::canonical(id.trimmed());
+        const QString canonical = lb::salesforce::SalesforceId::normalize(id.trimmed());
         const int row = canonical.startsWith(object.keyPrefix()) ? table->rowOf(canonical) : -1;
         if (row < 0 || table->at(row).deleted) {
             w.null();

@@ -4,8 +4,8 @@
 #include "FieldValidator.h"
 #include "OrgData.h"
 #include "SfDateTime.h"
-#include "SfId.h"
 #include "ValidationRules.h"
+#include "salesforce/SalesforceId.h"
 #include "util/Clock.h"
 
 #include <QUuid>
@@ -69,7 +69,7 @@ SfError DmlEngine::malformedId(const QString &id)
 DmlEngine::Located DmlEngine::locate(const ObjectDef &object, const QString &id) const
 {
     Located loc;
-    const QString canonical = SfId::canonical(id);
+    const QString canonical = lb::salesforce::SalesforceId::normalize(id);
     if (canonical.isEmpty()) {
         loc.error = malformedId(id);
         return loc;
@@ -295,7 +295,7 @@ std::optional<SfError> DmlEngine::checkReference(const FieldDef &field, QJsonVal
         return std::nullopt;
     const ObjectDef *target = m_schema.object(field.referenceTo);
     const QString label = target ? target->label() : field.referenceTo;
-    const QString canonical = SfId::canonical(value.toString());
+    const QString canonical = lb::salesforce::SalesforceId::normalize(value.toString());
     QStringList prefixes;
     if (target)
         prefixes.append(target->keyPrefix());
@@ -335,7 +335,8 @@ std::optional<SfError> DmlEngine::resolveRelationships(const ObjectDef &object,
         const RecordTable *table = m_data.table(rel.target->name());
         QList<int> rows;
         if (key.type == FieldType::Id) {
-            const int row = table->rowOf(SfId::canonical(rel.value.toString()));
+            const int row
+                = table->rowOf(lb::salesforce::SalesforceId::normalize(rel.value.toString()));
             if (row >= 0 && !table->at(row).deleted)
                 rows.append(row);
         } else {
@@ -459,7 +460,7 @@ SaveResult DmlEngine::save(const ObjectDef &object, RecordTable *table, int row,
     if (inserting) {
         QString id;
         if (ctx.seeding && input.hasId && !input.id.isEmpty()) {
-            id = SfId::canonical(input.id);
+            id = lb::salesforce::SalesforceId::normalize(input.id);
             if (id.isEmpty() || !id.startsWith(object.keyPrefix()) || table->rowOf(id) >= 0)
                 return SaveResult::failure(malformedId(input.id));
         } else {

@@ -1,6 +1,6 @@
 #include "IdGenerator.h"
 
-#include "SfId.h"
+#include "salesforce/SalesforceId.h"
 
 namespace lb::sandbox {
 
@@ -20,7 +20,7 @@ QString IdGenerator::next()
         n /= 62;
     }
     const QString id15 = m_prefix + m_pod + QLatin1StringView(sequence, 10);
-    return SfId::to18(id15);
+    return lb::salesforce::SalesforceId::to18(id15);
 }
 
 } // namespace lb::sandbox

@@ -1,7 +1,7 @@
 #include "LeadLifecycle.h"
 
 #include "SandboxOrg.h"
-#include "SfId.h"
+#include "salesforce/SalesforceId.h"
 
 #include <QDateTime>
 
@@ -29,7 +29,7 @@ Result<LeadLifecycle::MergeOutcome> LeadLifecycle::merge(const QString &master,
 {
     const ObjectDef *lead = m_org.schema().object(u"Lead");
     MergeOutcome out;
-    out.masterId = SfId::canonical(master);
+    out.masterId = lb::salesforce::SalesforceId::normalize(master);
     if (out.masterId.isEmpty())
         return makeError(u"MALFORMED_ID"_s, u"master: not a record id: "_s + master.left(40));
     if (losers.isEmpty() || losers.size() > MaxMergeLosers)
@@ -37,7 +37,7 @@ Result<LeadLifecycle::MergeOutcome> LeadLifecycle::merge(const QString &master,
             u"INVALID_OPERATION"_s,
             u"A merge takes 1 or 2 records besides the master, not %1"_s.arg(losers.size()));
     for (const QString &loser : losers) {
-        const QString id = SfId::canonical(loser);
+        const QString id = lb::salesforce::SalesforceId::normalize(loser);
         if (id.isEmpty())
             return makeError(u"MALFORMED_ID"_s, u"merge: not a record id: "_s + loser.left(40));
         if (id == out.masterId || out.mergedIds.contains(id))
@@ -100,7 +100,7 @@ Result<LeadLifecycle::ConvertOutcome> LeadLifecycle::convert(const QString &lead
                          u"convertedStatus must be a lead status: "_s
                              + options.convertedStatus.left(80));
     ConvertOutcome out;
-    out.leadId = SfId::canonical(leadId);
+    out.leadId = lb::salesforce::SalesforceId::normalize(leadId);
     if (out.leadId.isEmpty())
         return makeError(u"MALFORMED_ID"_s, u"not a record id: "_s + leadId.left(40));
     const RecordTable *table = m_org.data().table(*lead);

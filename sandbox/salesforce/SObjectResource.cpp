@@ -6,7 +6,7 @@
 #include "SandboxOrg.h"
 #include "SaveResultJson.h"
 #include "SfDateTime.h"
-#include "SfId.h"
+#include "salesforce/SalesforceId.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -104,7 +104,7 @@ ApiResponse SObjectResource::handle(const RestCall &call)
         }
         if (segment.compare("Id"_L1, Qt::CaseInsensitive) == 0 && m == "POST")
             return create(call, *object);
-        if (SfId::looksLikeId(segment) && !object->isPlatformEvent())
+        if (lb::salesforce::SalesforceId::looksLikeId(segment) && !object->isPlatformEvent())
             return record(call, *object, segment);
         return badExternalField(segment);
     }
@@ -210,7 +210,7 @@ ApiResponse SObjectResource::record(const RestCall &call, const ObjectDef &objec
                                     const QString &rawId)
 {
     const QByteArray &m = call.method();
-    const QString id = SfId::canonical(rawId);
+    const QString id = lb::salesforce::SalesforceId::normalize(rawId);
     if (id.isEmpty())
         return ApiResponse::error(400, DmlEngine::malformedId(rawId));
     const bool patch
@@ -273,7 +273,7 @@ ApiResponse SObjectResource::byExternalId(const RestCall &call, const ObjectDef 
     if (isRead(m) || m == "DELETE") {
         QList<int> rows;
         if (key.type == FieldType::Id) {
-            const int row = table->rowOf(SfId::canonical(value));
+            const int row = table->rowOf(lb::salesforce::SalesforceId::normalize(value));
             if (row >= 0 && !table->at(row).deleted)
                 rows.append(row);
         } else {

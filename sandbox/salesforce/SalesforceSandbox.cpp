@@ -7,8 +7,8 @@
 #include "SandboxOrg.h"
 #include "SandboxState.h"
 #include "SeedLoader.h"
-#include "SfId.h"
 #include "log/Logging.h"
+#include "salesforce/SalesforceId.h"
 #include "util/Clock.h"
 
 #include <QFileInfo>
@@ -261,7 +261,7 @@ std::optional<QJsonObject> SalesforceSandbox::record(const QString &object, cons
 {
     const ObjectDef *def = m_org->schema().object(object);
     const RecordTable *table = def ? m_org->data().table(def->name()) : nullptr;
-    const int row = table ? table->rowOf(SfId::canonical(id)) : -1;
+    const int row = table ? table->rowOf(lb::salesforce::SalesforceId::normalize(id)) : -1;
     if (row < 0)
         return std::nullopt;
     QJsonObject out;

@@ -2,7 +2,7 @@
 
 #include "SandboxOrg.h"
 #include "SfDateTime.h"
-#include "SfId.h"
+#include "salesforce/SalesforceId.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -86,7 +86,7 @@ Result<void> SandboxState::restore(SandboxOrg &org, const QJsonObject &state)
         for (const QJsonValue &v : it.value().toArray()) {
             const QJsonObject in = v.toObject();
             Record r;
-            r.id = SfId::canonical(in.value("Id"_L1).toString());
+            r.id = lb::salesforce::SalesforceId::normalize(in.value("Id"_L1).toString());
             if (r.id.isEmpty() || !r.id.startsWith(def->keyPrefix()) || table->rowOf(r.id) >= 0)
                 return fail(
                     u"STATE_RECORD"_s,

@@ -2,8 +2,8 @@
 
 #include "OrgSchema.h"
 #include "SfDateTime.h"
-#include "SfId.h"
 #include "SoqlParser.h"
+#include "salesforce/SalesforceId.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -216,7 +216,7 @@ Result<QJsonValue> Binder::literal(const SoqlCondition &c, const BoundField &f,
             return wrongType();
         if (v.string.isEmpty())
             return QJsonValue();
-        const QString canonical = SfId::canonical(v.string);
+        const QString canonical = lb::salesforce::SalesforceId::normalize(v.string);
         if (canonical.isEmpty() && c.op != SoqlOp::Like)
             return at(u"INVALID_QUERY_FILTER_OPERATOR"_s, v.pos,
                       u"invalid ID field: "_s + v.string);

@@ -1,3 +1,4 @@
+#include "EngineStop.h"
 #include "MainWindow.h"
 #include "common/MessageBox.h"
 #include "demo/DemoEnvironment.h"
@@ -81,7 +82,7 @@ private slots:
                                      .has_value(),
                                  30'000);
         QTRY_VERIFY_WITH_TIMEOUT(count->text().startsWith(QLatin1String("0 ")), 30'000);
-        engine.stop();
+        QVERIFY(test::stopEngine(engine));
     }
 };
 

@@ -1,7 +1,7 @@
 // The leads view over a seeded mirror: filters, sorting, persistence, live refresh and a
 // lead's detail with live values from the (fake) engine.
 #include "ConsoleFixture.h"
-#include "SampleData.h"
+#include "demo/SampleData.h"
 #include "leads/DifferenceDelegate.h"
 #include "leads/LeadDetailDialog.h"
 #include "leads/LeadsView.h"
@@ -135,7 +135,7 @@ private slots:
     void followsTheEngine()
     {
         QVERIFY(
-            test::SampleData::insertLeads(*m_fx->store, 501, 25, m_fx->clock.nowMs() + 1000).ok());
+            sandbox::SampleData::insertLeads(*m_fx->store, 501, 25, m_fx->clock.nowMs() + 1000).ok());
         emit m_fx->controller->queueChanged();
         QTRY_COMPARE_WITH_TIMEOUT(table()->model()->rowCount(), 525, 10'000);
         QCOMPARE(count(), QStringLiteral("525 lead(s)"));
@@ -162,7 +162,7 @@ private slots:
         QVERIFY(!fetch->isEnabled());
 
         // The engine answers: Salesforce has another last name.
-        const QJsonObject lead = test::SampleData::lead(7, 0);
+        const QJsonObject lead = sandbox::SampleData::lead(7, 0);
         QJsonObject platform = lead;
         const QJsonObject salesforce {
             {QStringLiteral("Platform_Lead_Id__c"), pid},

@@ -3,7 +3,7 @@
 // technology.
 #include "ConsoleFixture.h"
 #include "MainWindow.h"
-#include "SampleData.h"
+#include "demo/SampleData.h"
 #include "import/ImportView.h"
 #include "leads/LeadDetailDialog.h"
 #include "leads/LeadsView.h"
@@ -175,7 +175,7 @@ private slots:
         detail->resize(960, 560);
         QVERIFY(QTest::qWaitForWindowExposed(detail));
         detail->fetchLive();
-        const QJsonObject lead = test::SampleData::lead(7, 0);
+        const QJsonObject lead = sandbox::SampleData::lead(7, 0);
         QJsonObject platform = lead;
         platform.insert(QStringLiteral("score"), 91);
         const QJsonObject salesforce {

@@ -4,55 +4,82 @@
 #include "auth/SecretResolver.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
+#include <QPointer>
 
 namespace lb {
 
-Result<EngineSecrets> readEngineSecrets(const Profile &profile)
+void readEngineSecrets(const Profile &profile, QObject *context,
+                       std::function<void(Result<EngineSecrets>)> done)
 {
-    KeychainCredentialStore keychain;
-    SecretResolver resolver(keychain, profile.name);
     QStringList required = SecretResolver::requiredFor(profile.salesforce.authFlow);
     required.append(QStringLiteral("platform/api_key"));
     QStringList optional = SecretResolver::optionalFor(profile.salesforce.authFlow);
     optional.append(QStringLiteral("platform/webhook_secret"));
-    std::optional<Result<SecretResolver::Secrets>> result;
-    // The worker thread waits here for the keychain's D-Bus answer (never the GUI thread).
-    QEventLoop loop;
-    resolver.resolve(required, optional, &loop, [&](Result<SecretResolver::Secrets> r) {
-        result = std::move(r);
-        loop.quit();
-    });
-    if (!result)
-        loop.exec();
-    if (!*result)
-        return result->error();
-    return EngineSecrets::fromResolved(result->value(), profile.name);
+    QPointer<QObject> back(context);
+    const QString name = profile.name;
+    QMetaObject::invokeMethod(
+        QCoreApplication::instance(),
+        [required, optional, back, name, done = std::move(done)]() mutable {
+            auto *keychain = new KeychainCredentialStore;
+            auto *resolver = new SecretResolver(*keychain, name, keychain);
+            resolver->resolve(
+                required, optional, keychain,
+                [keychain, back, name, done = std::move(done)](Result<SecretResolver::Secrets> r) {
+                    keychain->deleteLater();
+                    if (!back)
+                        return;
+                    Result<EngineSecrets> secrets = r
+                        ? Result<EngineSecrets>(EngineSecrets::fromResolved(*r, name))
+                        : Result<EngineSecrets>(r.error());
+                    QMetaObject::invokeMethod(
+                        back.data(),
+                        [back, done, secrets] {
+                            if (back)
+                                done(secrets);
+                        },
+                        Qt::QueuedConnection);
+                });
+        },
+        Qt::QueuedConnection);
 }
 
-EngineSetup consoleEngineSetup(const Profile &profile, const StoreConfig &store,
-                               const FieldMapping &mapping,
-                               std::optional<EngineSecrets> fixedSecrets)
+namespace {
+
+EngineSetup::PortsBuilder portsWith(EngineSecrets secrets)
+{
+    return [secrets = std::move(secrets)](const Profile &p, Store &s,
+                                          std::function<void(const ApiLimits &)> onLimits,
+                                          std::function<void()> onEvent) -> Result<PortSet> {
+        return buildEnginePorts(p, secrets, s, Clock::system(), std::move(onLimits),
+                                std::move(onEvent));
+    };
+}
+
+} // namespace
+
+EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
+                        const FieldMapping &mapping, const QString &workerPrefix,
+                        std::optional<EngineSecrets> fixedSecrets)
 {
     EngineSetup setup;
     setup.profile = profile;
     setup.store = store;
     setup.mapping = mapping;
-    setup.workerId = QStringLiteral("console-%1").arg(QCoreApplication::applicationPid());
-    setup.ports = [fixedSecrets](const Profile &p, Store &s,
-                                 std::function<void(const ApiLimits &)> onLimits,
-                                 std::function<void()> onEvent) -> Result<PortSet> {
-        EngineSecrets secrets;
-        if (fixedSecrets) {
-            secrets = *fixedSecrets;
-        } else {
-            auto read = readEngineSecrets(p);
-            if (!read)
-                return read.error();
-            secrets = *read;
-        }
-        return buildEnginePorts(p, secrets, s, Clock::system(), std::move(onLimits),
-                                std::move(onEvent));
+    setup.workerId
+        = QStringLiteral("%1-%2").arg(workerPrefix).arg(QCoreApplication::applicationPid());
+    if (fixedSecrets) {
+        setup.ports = portsWith(*fixedSecrets);
+        return setup;
+    }
+    setup.preparePorts = [](const Profile &p, QObject *context,
+                            std::function<void(Result<EngineSetup::PortsBuilder>)> done) {
+        readEngineSecrets(p, context, [done = std::move(done)](Result<EngineSecrets> secrets) {
+            if (!secrets) {
+                done(secrets.error());
+                return;
+            }
+            done(portsWith(*secrets));
+        });
     };
     return setup;
 }

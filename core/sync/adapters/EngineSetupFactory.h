@@ -7,14 +7,24 @@
 
 namespace lb {
 
-// The engine setup the console runs. Unless `fixedSecrets` is given (demo mode), the secrets
-// are read from the keychain (or LEADBRIDGE_* variables) on the worker thread each time the
-// engine builds its clients, so a secret saved in the credentials view applies on reload.
-EngineSetup consoleEngineSetup(const Profile &profile, const StoreConfig &store,
-                               const FieldMapping &mapping,
-                               std::optional<EngineSecrets> fixedSecrets = std::nullopt);
+// The engine setup the console and the headless commands run, its workers named
+// `<workerPrefix>-<pid>`. Unless `fixedSecrets` is given (demo mode), the secrets are read from
+// the keychain (or LEADBRIDGE_* variables) each time the engine builds its clients, so a secret
+// saved in the credentials view applies on reload; the engine keeps running while they are read.
+EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
+                        const FieldMapping &mapping, const QString &workerPrefix,
+                        std::optional<EngineSecrets> fixedSecrets = std::nullopt);
 
-// Reads the engine's secrets; waits for the keychain. Call on the worker thread only.
-Result<EngineSecrets> readEngineSecrets(const Profile &profile);
+inline EngineSetup consoleEngineSetup(const Profile &profile, const StoreConfig &store,
+                                      const FieldMapping &mapping,
+                                      std::optional<EngineSecrets> fixedSecrets = std::nullopt)
+{
+    return engineSetup(profile, store, mapping, QStringLiteral("console"), std::move(fixedSecrets));
+}
+
+// Reads the engine's secrets without blocking: the keychain is asked on the main thread (its
+// D-Bus jobs belong there) and the answer comes on `context`'s thread, unless `context` is gone.
+void readEngineSecrets(const Profile &profile, QObject *context,
+                       std::function<void(Result<EngineSecrets>)> done);
 
 } // namespace lb

@@ -1,5 +1,7 @@
 #include "SyncWorld.h"
 
+#include "EngineStop.h"
+
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -21,7 +23,8 @@ SyncWorld::~SyncWorld()
 void SyncWorld::stopEngine()
 {
     if (m_controller) {
-        m_controller->stop();
+        if (!test::stopEngine(*m_controller))
+            qWarning("the engine did not stop within a minute");
         m_controller.reset();
     }
 }

@@ -1,5 +1,5 @@
 #include "SfWire.h"
-#include "salesforce/SfId.h"
+#include "salesforce/SalesforceId.h"
 
 #include <QTest>
 
@@ -54,7 +54,8 @@ private slots:
         QCOMPARE(results.size(), 3);
         QVERIFY(results[0].toObject().value(u"success").toBool());
         QVERIFY(
-            SfId::canonical(results[0].toObject().value(u"id").toString()).startsWith(u"00Q"_s));
+            lb::salesforce::SalesforceId::normalize(results[0].toObject().value(u"id").toString())
+                .startsWith(u"00Q"_s));
         // A failed create has no "id" key at all; errors use statusCode (envelope 2).
         QCOMPARE(
             QJsonDocument(results[1].toObject()).toJson(QJsonDocument::Compact),
@@ -95,9 +96,10 @@ private slots:
                 body({QJsonObject {{u"attributes"_s, QJsonObject {{u"type"_s, u"Lead"_s}}},
                                    {u"id"_s, existing},
                                    {u"Company"_s, u"After"_s}},
-                      QJsonObject {{u"attributes"_s, QJsonObject {{u"type"_s, u"Lead"_s}}},
-                                   {u"id"_s, SfId::to18(u"00Q8c0000000000"_s)},
-                                   {u"Company"_s, u"After"_s}}},
+                      QJsonObject {
+                          {u"attributes"_s, QJsonObject {{u"type"_s, u"Lead"_s}}},
+                          {u"id"_s, lb::salesforce::SalesforceId::to18(u"00Q8c0000000000"_s)},
+                          {u"Company"_s, u"After"_s}}},
                      true));
         } else if (operation == "upsert"_L1) {
             QJsonObject update = lead(u"E-1"_s, u"After"_s);
@@ -231,7 +233,8 @@ private slots:
         WireReply r
             = m_wire->rest("GET",
                            u"/composite/sobjects/Lead?ids="_s + ids.join(u',') + u",bogus,"_s
-                               + SfId::to18(u"00Q8c0000000000"_s) + u"&fields=LastName,Company"_s);
+                               + lb::salesforce::SalesforceId::to18(u"00Q8c0000000000"_s)
+                               + u"&fields=LastName,Company"_s);
         QCOMPARE(r.status, 200);
         QJsonArray results = r.array();
         QCOMPARE(results.size(), 5);

@@ -1,6 +1,6 @@
 #include "SfWire.h"
+#include "salesforce/SalesforceId.h"
 #include "salesforce/SandboxOrg.h"
-#include "salesforce/SfId.h"
 #include "util/Clock.h"
 
 #include <QFile>
@@ -160,7 +160,7 @@ private slots:
     void seedJson()
     {
         SalesforceSandbox sandbox(SandboxConfig(), m_clock);
-        const QString id = SfId::to18(u"00Q8c0000SEED01"_s);
+        const QString id = lb::salesforce::SalesforceId::to18(u"00Q8c0000SEED01"_s);
         const QByteArray seed = "{\"Lead\":[{\"Id\":\"" + id.toLatin1()
             + "\",\"LastName\":\"A\",\"Company\":\"B\",\"CreatedDate\":\"2020-01-01T00:00:00Z\","
               "\"SystemModstamp\":\"2020-01-02T00:00:00Z\","

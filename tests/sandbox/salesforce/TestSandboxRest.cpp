@@ -1,6 +1,6 @@
 #include "SfWire.h"
+#include "salesforce/SalesforceId.h"
 #include "salesforce/SandboxOrg.h"
-#include "salesforce/SfId.h"
 #include "util/Clock.h"
 
 #include <QTest>
@@ -115,7 +115,7 @@ private slots:
         const QString id = r.object().value(u"id").toString();
         QCOMPARE(r.body,
                  QByteArray("{\"id\":\"") + id.toLatin1() + "\",\"success\":true,\"errors\":[]}");
-        QCOMPARE(SfId::canonical(id), id);
+        QCOMPARE(lb::salesforce::SalesforceId::normalize(id), id);
         QVERIFY(id.startsWith(u"00Q"_s));
         QCOMPARE(r.header("Location"), "/services/data/v62.0/sobjects/Lead/" + id.toLatin1());
 
@@ -299,7 +299,7 @@ private slots:
         QTest::newRow("lookup to nothing")
             << u"Lead"_s
             << QByteArray("{\"LastName\":\"X\",\"Company\":\"Y\",\"Assigned_Agent__c\":\"")
-                + SfId::to18(u"a018c000zzzzzzz"_s).toLatin1() + "\"}"
+                + lb::salesforce::SalesforceId::to18(u"a018c000zzzzzzz"_s).toLatin1() + "\"}"
             << 400
             << QByteArray("[{\"message\":\"invalid cross reference "
                           "id\",\"errorCode\":\"INVALID_CROSS_REFERENCE_KEY\",\"fields\":["
@@ -375,7 +375,8 @@ private slots:
             << QByteArray("[{\"message\":\"The requested resource does not "
                           "exist\",\"errorCode\":\"NOT_FOUND\"}]");
         QTest::newRow("no such record")
-            << QByteArray("DELETE") << SfId::to18(u"00Q8c0000000000"_s) << 404
+            << QByteArray("DELETE") << lb::salesforce::SalesforceId::to18(u"00Q8c0000000000"_s)
+            << 404
             << QByteArray("[{\"message\":\"The requested resource does not "
                           "exist\",\"errorCode\":\"NOT_FOUND\"}]");
         QTest::newRow("not an id at all")

@@ -1,6 +1,6 @@
 #include "salesforce/IdGenerator.h"
+#include "salesforce/SalesforceId.h"
 #include "salesforce/SfDateTime.h"
-#include "salesforce/SfId.h"
 
 #include <QTest>
 
@@ -29,9 +29,9 @@ private slots:
     {
         QFETCH(QString, id15);
         QFETCH(QString, id18);
-        QCOMPARE(SfId::to18(id15), id18);
-        QCOMPARE(SfId::canonical(id15), id18);
-        QCOMPARE(SfId::canonical(id18), id18);
+        QCOMPARE(lb::salesforce::SalesforceId::to18(id15), id18);
+        QCOMPARE(lb::salesforce::SalesforceId::normalize(id15), id18);
+        QCOMPARE(lb::salesforce::SalesforceId::normalize(id18), id18);
     }
 
     void canonical_data()
@@ -53,7 +53,7 @@ private slots:
     {
         QFETCH(QString, input);
         QFETCH(QString, expected);
-        QCOMPARE(SfId::canonical(input), expected);
+        QCOMPARE(lb::salesforce::SalesforceId::normalize(input), expected);
     }
 
     void generatedIdsAreValidAndOrdered_data()
@@ -75,7 +75,7 @@ private slots:
             const QString id = ids.next();
             QCOMPARE(id.size(), 18);
             QVERIFY(id.startsWith(prefix));
-            QCOMPARE(SfId::canonical(id), id);
+            QCOMPARE(lb::salesforce::SalesforceId::normalize(id), id);
             QVERIFY2(id > previous, qPrintable(id));
             for (QChar c : QStringView(id).mid(3, 12)) {
                 sawUpper = sawUpper || c.isUpper();

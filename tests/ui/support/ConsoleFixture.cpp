@@ -1,6 +1,6 @@
 #include "ConsoleFixture.h"
 
-#include "SampleData.h"
+#include "demo/SampleData.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -9,6 +9,8 @@
 #include <QStandardPaths>
 
 namespace lb::test {
+
+using sandbox::SampleData;
 
 QString ConsoleFixture::setUp(int leads, bool seed)
 {

@@ -1,7 +1,7 @@
 // The leads view's model at a million rows (LB_LEADS_ROWS overrides the count): prints how
 // long opening, filtering, sorting and jumping take, and the process's peak memory. Figures
 // only (qInfo); the benchmark owns the goals. Checks that every answer is right.
-#include "SampleData.h"
+#include "demo/SampleData.h"
 #include "TestBackend.h"
 #include "store/Store.h"
 #include "store/models/LeadsTableModel.h"
@@ -77,7 +77,7 @@ private slots:
         QVERIFY(existing.ok());
         if (*existing != m_rows) {
             QCOMPARE(*existing, 0);
-            auto inserted = test::SampleData::insertLeads(*m_store, 1, m_rows, m_clock.nowMs());
+            auto inserted = sandbox::SampleData::insertLeads(*m_store, 1, m_rows, m_clock.nowMs());
             QVERIFY2(inserted.ok(), inserted ? "" : qPrintable(inserted.error().toString()));
         }
         if (test::TestBackend::isPostgres())
@@ -102,7 +102,7 @@ private slots:
         QVERIFY(model.countIsExact());
 
         // A specific person: selective, served by the search index.
-        const QString someone = test::SampleData::lead(std::min(123'457, m_rows / 2), 0)
+        const QString someone = sandbox::SampleData::lead(std::min(123'457, m_rows / 2), 0)
                                     .value(QStringLiteral("email"))
                                     .toString();
         const double filterSelective = timed([&] {

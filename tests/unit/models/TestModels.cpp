@@ -1,6 +1,6 @@
 // The console's item models over a real store. Runs against SQLite and PostgreSQL
 // (LB_TEST_BACKEND), so both forms of the leads text filter are exercised.
-#include "SampleData.h"
+#include "demo/SampleData.h"
 #include "TestBackend.h"
 #include "mapping/FieldMapping.h"
 #include "store/Store.h"
@@ -18,7 +18,7 @@
 #include <QTest>
 
 using namespace lb;
-using lb::test::SampleData;
+using lb::sandbox::SampleData;
 
 namespace {
 

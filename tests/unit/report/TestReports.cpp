@@ -1,5 +1,5 @@
 // Report writers and the five report queries, against SQLite and PostgreSQL (LB_TEST_BACKEND).
-#include "SampleData.h"
+#include "demo/SampleData.h"
 #include "TestBackend.h"
 #include "report/CsvWriter.h"
 #include "report/ExportWorker.h"
@@ -18,7 +18,7 @@
 #include <QThread>
 
 using namespace lb;
-using lb::test::SampleData;
+using lb::sandbox::SampleData;
 
 namespace {
 

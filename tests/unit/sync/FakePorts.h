@@ -7,6 +7,9 @@
 #include <QHash>
 #include <QMetaObject>
 
+#include <atomic>
+#include <memory>
+
 namespace lb::test {
 
 template<typename T, typename F> void answerLater(QObject *context, F done, T value)
@@ -26,6 +29,7 @@ public:
     std::optional<Error> failNextCall;
     QHash<QString, WriteOutcome> failRecord; // key -> outcome to return once
     int idCounter = 0;
+    QHash<QString, int> leadWrites; // Platform_Lead_Id__c -> lead upserts that landed
 
     void upsert(const QString &, const QString &key, const QList<QJsonObject> &records,
                 QObject *context, std::function<void(Result<QList<WriteOutcome>>)> done) override
@@ -52,6 +56,7 @@ public:
             for (auto it = r.begin(); it != r.end(); ++it)
                 stored.insert(it.key(), it.value());
             leads.insert(k, stored);
+            ++leadWrites[k];
             out.append(
                 {true, false, {}, {}, stored.value(QStringLiteral("Id")).toString(), created, {}});
         }
@@ -165,10 +170,14 @@ public:
     QList<RejectedRecord> rejected; // listed beside the leads, as unreadable items
     QList<QJsonObject> tombstones; // listed beside the leads: leads deleted on the platform
     QSet<QString> deleted; // ids LeadBridge deleted
+    QHash<QString, int> leadWrites; // id -> lead upserts that landed
+    // Lead listings (polls), readable from another thread while the engine runs.
+    std::shared_ptr<std::atomic<int>> listings = std::make_shared<std::atomic<int>>(0);
 
     void listLeads(qint64, const QString &, int, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override
     {
+        ++*listings;
         answerLater<Result<RecordPage>>(context, std::move(done),
                                         RecordPage {leads.values(), {}, rejected, tombstones});
     }
@@ -198,6 +207,7 @@ public:
             stored.insert(QStringLiteral("version"),
                           leads.value(id).value(QStringLiteral("version")).toInt() + 1);
             leads.insert(id, stored);
+            ++leadWrites[id];
             out.append({true, false, {}, {}, id, false, {}});
         }
         answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);

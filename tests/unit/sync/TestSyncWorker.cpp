@@ -1,4 +1,5 @@
 // The worker on its own thread, driven through the ThreadedSyncController, with in-memory ports.
+#include "EngineStop.h"
 #include "FakePorts.h"
 #include "sync/ThreadedSyncController.h"
 
@@ -6,6 +7,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
 
 using namespace lb;
 
@@ -164,7 +167,7 @@ private slots:
         QCOMPARE(result.toInbox, 5); // the five broken emails
         QCOMPARE(result.delivered, 45);
         QCOMPARE(result.stillPending, 0);
-        controller.stop();
+        QVERIFY(test::stopEngine(controller));
         QCOMPARE(sf.leads.size(), 45);
         QCOMPARE(sf.calls, 2); // one Composite-sized upsert for 45 leads + the lead poll's query
     }
@@ -194,7 +197,151 @@ private slots:
                  QStringLiteral("L-1"));
         controller.pause();
         QTRY_COMPARE(controller.lastStatus().state, SyncStatus::State::Paused);
-        controller.stop();
+        QVERIFY(test::stopEngine(controller));
+    }
+
+    // Polls and the reconcile spend the API budget as deliveries do: while it says pause they
+    // wait, and they go on once usage falls.
+    void pollsAndTheReconcileWaitWhileTheBudgetSaysPause()
+    {
+        test::FakeSalesforce sf;
+        test::FakePlatform pf;
+        pf.leads.insert(QStringLiteral("L-1"), lead(1));
+        EngineSetup s = setup(&sf, &pf, QStringLiteral("budget.db"));
+        s.profile.sync.pollIntervalS = 1;
+        s.profile.sync.limitBackoffS = 3600; // no /limits probe undoes the usage set below
+        // The clients' limits observations, played by the test on the worker thread.
+        auto observe = std::make_shared<std::function<void(const ApiLimits &)>>();
+        s.ports = [inner = s.ports, observe](const Profile &p, Store &store,
+                                             std::function<void(const ApiLimits &)> onLimits,
+                                             std::function<void()> onEvent) {
+            *observe = onLimits;
+            return inner(p, store, std::move(onLimits), std::move(onEvent));
+        };
+        ThreadedSyncController controller(std::move(s));
+        auto usage = [&](qint64 used) {
+            QMetaObject::invokeMethod(
+                controller.worker(),
+                [observe, used] {
+                    for (const char *system : {"salesforce", "platform"}) {
+                        ApiLimits l;
+                        l.system = QString::fromLatin1(system);
+                        l.used = used;
+                        l.max = 100;
+                        (*observe)(l);
+                    }
+                },
+                Qt::QueuedConnection);
+        };
+        QSignalSpy reconciled(&controller, &ThreadedSyncController::reconciled);
+        controller.launch();
+        controller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(controller.lastStatus().delivered >= 1, 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(*pf.listings >= 2, 10'000); // polling every second
+
+        usage(95); // over the 90 % pause threshold
+        QTRY_VERIFY(controller.lastStatus().state == SyncStatus::State::PausedByLimits
+                    || controller.lastStatus().detail.contains(QLatin1String("API")));
+        QTest::qWait(1500); // a poll in flight when the pause came ends
+        const int listed = *pf.listings;
+        QTest::qWait(3000); // three poll ticks
+        QCOMPARE(int(*pf.listings), listed);
+        controller.reconcileNow();
+        QTRY_COMPARE(reconciled.count(), 1);
+        QVERIFY2(reconciled.first().at(1).toString().contains(QLatin1String("waits for API")),
+                 qPrintable(reconciled.first().at(1).toString()));
+
+        usage(10);
+        QTRY_VERIFY_WITH_TIMEOUT(*pf.listings > listed, 10'000);
+        controller.reconcileNow();
+        QTRY_COMPARE_WITH_TIMEOUT(reconciled.count(), 2, 20'000);
+        QVERIFY2(reconciled.at(1).at(1).toString().isEmpty(),
+                 qPrintable(reconciled.at(1).at(1).toString()));
+        QVERIFY(test::stopEngine(controller));
+    }
+
+    // A reload first gathers the new ports' secrets (the keychain may take its time) while the
+    // old engine keeps answering; an unreadable secret leaves an engine that still answers,
+    // with why it is not running.
+    void commandsAreAnsweredWhileAReloadWaitsForTheKeychain()
+    {
+        test::FakeSalesforce sf;
+        test::FakePlatform pf;
+        pf.leads.insert(QStringLiteral("L-1"), lead(1));
+        EngineSetup s = setup(&sf, &pf, QStringLiteral("reload.db"));
+        // The "keychain": answers the first time at once, then holds each answer until the test
+        // lets it go (on the worker thread, as a real answer would come).
+        struct Keychain
+        {
+            int asked = 0; // on the worker thread only
+            std::function<void()> held; // written there before `holding` counts it
+            std::atomic<int> holding = 0;
+        };
+        auto keychain = std::make_shared<Keychain>();
+        s.preparePorts = [keychain, ports = s.ports](
+                             const Profile &profile, QObject *,
+                             std::function<void(Result<EngineSetup::PortsBuilder>)> done) {
+            if (keychain->asked++ == 0) {
+                done(ports);
+                return;
+            }
+            keychain->held = [done, ports, profile] {
+                if (profile.name == QLatin1String("locked"))
+                    done(makeError(QStringLiteral("keychain_denied"),
+                                   QStringLiteral("The keychain refused to unlock.")));
+                else
+                    done(ports);
+            };
+            ++keychain->holding;
+        };
+        ThreadedSyncController controller(std::move(s));
+        QSignalSpy initialized(&controller, &ThreadedSyncController::initialized);
+        QSignalSpy tested(&controller, &SyncController::connectionTested);
+        QSignalSpy live(&controller, &SyncController::liveFetched);
+        controller.launch();
+        controller.start();
+        QTRY_COMPARE(initialized.count(), 1);
+        QVERIFY(initialized.first().at(0).toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(controller.lastStatus().delivered >= 1, 20'000);
+
+        Profile profile;
+        profile.name = QStringLiteral("test");
+        profile.sync.pollIntervalS = 3600;
+        const FieldMapping mapping = *FieldMapping::defaultMapping();
+        controller.reload(profile, mapping);
+        controller.testConnection(QStringLiteral("salesforce"));
+        controller.fetchLive(QStringLiteral("L-1"));
+        QTRY_COMPARE(tested.count(), 1);
+        QTRY_COMPARE(live.count(), 1);
+        QVERIFY2(tested.first().at(1).toBool(), qPrintable(tested.first().at(2).toString()));
+        QCOMPARE(live.first().at(2).toJsonObject().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("L-1"));
+        QCOMPARE(initialized.count(), 1); // the reload still waits for its secrets
+        auto release = [&controller, keychain] {
+            QMetaObject::invokeMethod(
+                controller.worker(), [keychain] { keychain->held(); }, Qt::QueuedConnection);
+        };
+        QTRY_COMPARE(keychain->holding.load(), 1);
+        release();
+        QTRY_COMPARE(initialized.count(), 2);
+        QVERIFY2(initialized.at(1).at(0).toBool(), qPrintable(initialized.at(1).at(1).toString()));
+
+        // A keychain that refuses: the engine stops with why, and still answers every command.
+        profile.name = QStringLiteral("locked");
+        controller.reload(profile, mapping);
+        QTRY_COMPARE(keychain->holding.load(), 2);
+        release();
+        QTRY_COMPARE(initialized.count(), 3);
+        QVERIFY(!initialized.at(2).at(0).toBool());
+        controller.testConnection(QStringLiteral("platform"));
+        controller.fetchLive(QStringLiteral("L-1"));
+        QTRY_COMPARE(tested.count(), 2);
+        QTRY_COMPARE(live.count(), 2);
+        QVERIFY(!tested.at(1).at(1).toBool());
+        QVERIFY2(tested.at(1).at(2).toString().contains(QLatin1String("refused to unlock")),
+                 qPrintable(tested.at(1).at(2).toString()));
+        QVERIFY(live.at(1).at(3).toString().contains(QLatin1String("not running")));
+        QVERIFY(test::stopEngine(controller));
     }
 };
 

@@ -4,7 +4,7 @@
 
 #include <QJsonObject>
 
-namespace lb::test {
+namespace lb::sandbox {
 
 // Realistic data for the console's tests, screenshots and measurements: leads as the platform
 // sends them, jobs in the queue, failures in the inbox, API usage over a day.
@@ -27,4 +27,4 @@ public:
                                       const QString &code, const QString &message);
 };
 
-} // namespace lb::test
+} // namespace lb::sandbox

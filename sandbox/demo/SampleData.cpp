@@ -3,7 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-namespace lb::test {
+namespace lb::sandbox {
 namespace {
 
 const char *const FirstNames[]
@@ -282,4 +282,4 @@ Result<void> SampleData::seedConsole(Store &store, ManualClock &clock, int leads
     return {};
 }
 
-} // namespace lb::test
+} // namespace lb::sandbox
