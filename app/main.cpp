@@ -8,8 +8,8 @@
 #include "log/Logging.h"
 #include "log/MessageHandler.h"
 #include "store/Store.h"
-#include "sync/ThreadedSyncController.h"
-#include "sync/adapters/EngineSetupFactory.h"
+#include "engine/ThreadedSyncController.h"
+#include "engine/adapters/EngineSetupFactory.h"
 #include "util/Clock.h"
 #include "util/UnixSignalWatcher.h"
 

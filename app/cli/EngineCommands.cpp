@@ -1,9 +1,10 @@
 #include "EngineCommands.h"
 
 #include "Wait.h"
+#include "engine/ThreadedSyncController.h"
+#include "engine/adapters/EngineSetupFactory.h"
 #include "mapping/FieldMapping.h"
-#include "sync/ThreadedSyncController.h"
-#include "sync/adapters/EngineSetupFactory.h"
+#include "net/CallFailure.h"
 #include "util/UnixSignalWatcher.h"
 
 #include <QCommandLineParser>
@@ -14,13 +15,11 @@
 namespace lb::cli {
 namespace {
 
+// Exit 2 (configuration or credentials) rather than 3: refused credentials, and what keeps
+// LeadBridge from presenting any (a missing secret, the keychain, the profile).
 bool isCredentialProblem(const Error &e)
 {
-    static const QStringList codes {QStringLiteral("invalid_grant"),
-                                    QStringLiteral("invalid_client"),
-                                    QStringLiteral("invalid_client_id"),
-                                    QStringLiteral("unauthorized"),
-                                    QStringLiteral("secret_missing"),
+    static const QStringList codes {QStringLiteral("secret_missing"),
                                     QStringLiteral("secret_unreadable"),
                                     QStringLiteral("keychain_unavailable"),
                                     QStringLiteral("keychain_denied"),
@@ -28,11 +27,10 @@ bool isCredentialProblem(const Error &e)
                                     QStringLiteral("insecure_url"),
                                     QStringLiteral("profile"),
                                     QStringLiteral("jwt_key"),
-                                    QStringLiteral("INVALID_SESSION_ID"),
                                     QStringLiteral("unsupported_grant_type"),
                                     QStringLiteral("interactive_login_required"),
                                     QStringLiteral("token_not_stored")};
-    return codes.contains(e.code) || e.httpStatus == 401;
+    return codes.contains(e.code) || isAuthFailure(e);
 }
 
 QString explain(const Error &e, const Profile &profile)

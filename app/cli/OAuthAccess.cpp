@@ -1,6 +1,6 @@
 #include "OAuthAccess.h"
 
-#include "sync/adapters/EnginePorts.h"
+#include "engine/adapters/EnginePorts.h"
 
 namespace lb::cli {
 

@@ -1,7 +1,11 @@
 #include "SyncPlanner.h"
 
+#include "ChangeTime.h"
+#include "JobKinds.h"
 #include "SalesforceState.h"
 #include "mapping/ContentHash.h"
+
+#include <QJsonDocument>
 
 namespace lb {
 
@@ -97,6 +101,37 @@ SyncPlanner::planPlatformWrite(const MirrorRecord &record) const
     if (record.existsOnPlatform() && newHash == record.platformHash)
         return std::optional<PlatformWrite>();
     return std::optional(PlatformWrite {merged, newHash});
+}
+
+std::optional<NewJob> SyncPlanner::assignmentEvent(const MirrorRecord &before,
+                                                   const QJsonObject &written,
+                                                   const QString &salesforceId, qint64 nowMs,
+                                                   double threshold)
+{
+    const QString agentPath = QStringLiteral("Assigned_Agent__r.Platform_Agent_Id__c");
+    const QJsonValue agent = written.value(agentPath);
+    const double value = written.value(QStringLiteral("Estimated_Value__c")).toDouble();
+    if (!agent.isString() || agent.toString().isEmpty()
+        || agent == before.salesforceState.value(agentPath) || value < threshold
+        || !(before.existsInSalesforce() || before.platformVersion > 1))
+        return std::nullopt;
+    NewJob e;
+    e.kind = jobs::SalesforceEventPublish;
+    e.target = JobTarget::Salesforce;
+    e.recordKey = QStringLiteral("lead:") + before.platformId;
+    e.priority = jobs::UrgentPriority;
+    e.idempotencyKey = jobs::idempotencyKey(e.kind, e.recordKey,
+                                            QStringLiteral("Lead_Assigned__e@") + agent.toString());
+    const QJsonObject fields {{QStringLiteral("Lead_Id__c"), salesforceId},
+                              {QStringLiteral("Platform_Lead_Id__c"), before.platformId},
+                              {QStringLiteral("Agent_Id__c"), agent},
+                              {QStringLiteral("Estimated_Value__c"), value},
+                              {QStringLiteral("Assigned_At__c"), formatPlatformTime(nowMs)}};
+    e.payload
+        = QJsonDocument(QJsonObject {{QStringLiteral("event"), QStringLiteral("Lead_Assigned__e")},
+                                     {QStringLiteral("fields"), fields}})
+              .toJson(QJsonDocument::Compact);
+    return e;
 }
 
 } // namespace lb

@@ -2,6 +2,7 @@
 
 #include "mapping/RecordMapper.h"
 #include "model/MirrorRecord.h"
+#include "model/OutboxJob.h"
 
 #include <optional>
 
@@ -37,6 +38,16 @@ public:
     Result<std::optional<SalesforceWrite>> planSalesforceWrite(const MirrorRecord &record) const;
     // Salesforce -> platform. nullopt: the platform already has it.
     Result<std::optional<PlatformWrite>> planPlatformWrite(const MirrorRecord &record) const;
+
+    // SALESFORCE_ORG.md: a high-value lead (Estimated_Value__c at least `threshold`) that a
+    // delivery newly assigned to an agent, on a lead Salesforce already had, is announced to
+    // Salesforce's listeners as a Lead_Assigned__e platform event (not for leads loaded already
+    // assigned). `before` is the mirror before the write, `written` the Salesforce state after
+    // it. The job that publishes the event, one per lead and agent, or none.
+    static std::optional<NewJob> assignmentEvent(const MirrorRecord &before,
+                                                 const QJsonObject &written,
+                                                 const QString &salesforceId, qint64 nowMs,
+                                                 double threshold);
 
     // The hash of a side's state as the mirror stores it.
     static QByteArray hashOf(const QJsonObject &state);

@@ -3,7 +3,7 @@
 #include "config/Profile.h"
 #include "platform/PlatformSandbox.h"
 #include "salesforce/SalesforceSandbox.h"
-#include "sync/adapters/EnginePorts.h"
+#include "engine/adapters/EnginePorts.h"
 
 #include <QObject>
 #include <QRandomGenerator>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sync/ThreadedSyncController.h"
+#include "engine/ThreadedSyncController.h"
 
 #include <QSignalSpy>
 

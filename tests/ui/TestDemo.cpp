@@ -4,8 +4,8 @@
 #include "demo/DemoEnvironment.h"
 #include "mapping/FieldMapping.h"
 #include "store/Store.h"
-#include "sync/ThreadedSyncController.h"
-#include "sync/adapters/EngineSetupFactory.h"
+#include "engine/ThreadedSyncController.h"
+#include "engine/adapters/EngineSetupFactory.h"
 
 #include <QLabel>
 #include <QPushButton>

@@ -3,7 +3,7 @@
 #include "common/FileDialog.h"
 #include "common/Format.h"
 #include "common/MessageBox.h"
-#include "common/WorkerThread.h"
+#include "util/WorkerThread.h"
 #include "importer/ImportWorker.h"
 
 #include <QApplication>

@@ -12,9 +12,11 @@ class QProgressBar;
 class QPushButton;
 class QTableWidget;
 
-namespace lb::ui {
-
+namespace lb {
 class WorkerThread;
+}
+
+namespace lb::ui {
 
 // Leads from a CSV file: choose the file, see its first rows, match columns to lead fields,
 // see every row the import would refuse (line number and why), try a dry run, then deliver

@@ -3,7 +3,7 @@
 #include "PdfReportWriter.h"
 #include "common/FileDialog.h"
 #include "common/Format.h"
-#include "common/WorkerThread.h"
+#include "util/WorkerThread.h"
 #include "report/ExportWorker.h"
 #include "util/Clock.h"
 

@@ -14,9 +14,11 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 
-namespace lb::ui {
-
+namespace lb {
 class WorkerThread;
+}
+
+namespace lb::ui {
 
 // Exports leads, sync history, errors, API usage or reconcile results as CSV, JSON or PDF for
 // a date range, on a worker thread with its own store connection; a progress bar and Cancel

@@ -4,8 +4,8 @@
 // the test thread, the engine runs on its own thread as in the product.
 #include "platform/PlatformSandbox.h"
 #include "salesforce/SalesforceSandbox.h"
-#include "sync/ThreadedSyncController.h"
-#include "sync/adapters/EnginePorts.h"
+#include "engine/ThreadedSyncController.h"
+#include "engine/adapters/EnginePorts.h"
 
 #include <QTemporaryDir>
 

@@ -1,7 +1,7 @@
 // The worker on its own thread, driven through the ThreadedSyncController, with in-memory ports.
 #include "EngineStop.h"
 #include "FakePorts.h"
-#include "sync/ThreadedSyncController.h"
+#include "engine/ThreadedSyncController.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>

@@ -1,9 +1,8 @@
 #pragma once
 
-#include "SyncController.h"
 #include "SyncWorker.h"
-
-#include <QThread>
+#include "sync/SyncController.h"
+#include "util/WorkerThread.h"
 
 namespace lb {
 
@@ -58,7 +57,7 @@ private:
             QMetaObject::invokeMethod(m_worker, std::forward<F>(f), Qt::QueuedConnection);
     }
 
-    QThread m_thread;
+    WorkerThread m_thread;
     SyncWorker *m_worker; // deleted on its thread when the thread ends
     SyncStatus m_last;
     bool m_launched = false;

@@ -1,6 +1,6 @@
 #include "WorkerThread.h"
 
-namespace lb::ui {
+namespace lb {
 
 WorkerThread::WorkerThread(const QString &name, QObject *parent)
     : QObject(parent)
@@ -14,12 +14,12 @@ WorkerThread::~WorkerThread()
     m_thread.wait();
 }
 
-void WorkerThread::adopt(QObject *worker)
+void WorkerThread::adopt(QObject *worker, Start start)
 {
     worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
-    if (!m_thread.isRunning())
+    if (start == Start::Now && !m_thread.isRunning())
         m_thread.start();
 }
 
-} // namespace lb::ui
+} // namespace lb

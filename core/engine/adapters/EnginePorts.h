@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config/Profile.h"
-#include "sync/SyncWorker.h"
+#include "engine/SyncWorker.h"
 
 #include <QHash>
 

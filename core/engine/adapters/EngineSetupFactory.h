@@ -1,7 +1,7 @@
 #pragma once
 
-#include "sync/SyncWorker.h"
-#include "sync/adapters/EnginePorts.h"
+#include "engine/SyncWorker.h"
+#include "engine/adapters/EnginePorts.h"
 
 #include <optional>
 

@@ -1,79 +1,28 @@
 #pragma once
 
-#include "ApiBudget.h"
-#include "Dispatcher.h"
-#include "InboundProcessor.h"
-#include "Pollers.h"
-#include "Ports.h"
-#include "Reconciler.h"
-#include "SalesforceChangeProcessor.h"
-#include "SalesforceStream.h"
-#include "SyncPlanner.h"
-#include "SyncStatus.h"
-#include "config/Profile.h"
-#include "mapping/FieldMapping.h"
-#include "net/CircuitBreaker.h"
+#include "EngineParts.h"
+#include "EngineSetup.h"
+#include "StatusReporter.h"
+#include "SyncScheduler.h"
 #include "store/Store.h"
+#include "sync/SyncStatus.h"
 
 #include <QObject>
-#include <QTimer>
 
-#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace lb {
 
-// The two systems as the worker reaches them, built on the worker's thread (they own its
-// QNetworkAccessManager and clients).
-struct PortSet
-{
-    std::unique_ptr<SalesforcePort> salesforce;
-    std::unique_ptr<PlatformPort> platform;
-    // Salesforce changes as they happen (profile salesforce.changes = stream), owned by `owned`;
-    // null when Salesforce is only polled.
-    salesforce::streaming::ChangeEventSource *changeSource = nullptr;
-    std::vector<std::unique_ptr<QObject>> owned; // clients, NAM, webhook receiver, ...
-};
-
-// Everything the worker needs, as values (it crosses into the worker thread).
-struct EngineSetup
-{
-    Profile profile;
-    StoreConfig store;
-    FieldMapping mapping;
-    QString workerId = QStringLiteral("worker");
-    // Builds the ports on the worker thread. `onLimits` must be called with every ApiLimits the
-    // clients observe; `onEvent` when the webhook receiver stored an event.
-    using PortsBuilder = std::function<Result<PortSet>(
-        const Profile &profile, Store &store, std::function<void(const ApiLimits &)> onLimits,
-        std::function<void()> onEvent)>;
-    PortsBuilder ports;
-    // Optional: first gathers, without blocking the worker, what building the ports needs that
-    // takes a while (the keychain's secrets), then answers with the builder to use. It runs
-    // before anything is torn down, so the engine keeps working (and answering commands) while a
-    // slow keychain is asked. The answer must arrive on `context`'s thread. Without it, `ports`
-    // is used as it is.
-    std::function<void(const Profile &profile, QObject *context,
-                       std::function<void(Result<PortsBuilder>)> done)>
-        preparePorts;
-    const Clock *clock = &Clock::system();
-    qint64 onceMaxWaitMs = 15 * 60'000; // `sync --once`: longest wait for scheduled retries
-};
-
-// The result of `leadbridge sync --once`.
-struct OnceResult
-{
-    bool ok = true;
-    Error error;
-    qint64 delivered = 0;
-    qint64 toInbox = 0;
-    qint64 stillPending = 0;
-};
-
-// Runs the engine on its own thread: polls, webhook intake, delivery rounds, the reconcile
-// schedule and status reports. Created on the GUI/main thread, moved to its QThread, then
-// initialize() is invoked there. All slots are meant to be invoked queued.
+// Runs the engine on its own thread: it builds the engine's parts (EngineParts) from the setup,
+// takes the scheduler's ticks (polls, webhook batches, delivery rounds, the reconcile) and the
+// admin's commands, and reports status through the StatusReporter. Created on the GUI/main
+// thread, moved to its QThread, then initialize() is invoked there. All slots are meant to be
+// invoked queued.
+//
+// SyncWorker.cpp holds the life cycle and the sync loop, SyncWorkerOnce.cpp `sync --once` and
+// SyncWorkerCommands.cpp the admin's commands and live reads.
 class SyncWorker : public QObject
 {
     Q_OBJECT
@@ -117,6 +66,7 @@ signals:
     void stopped();
 
 private:
+    // Life cycle (SyncWorker.cpp).
     // Asks setup.preparePorts (or takes setup.ports) for the profile's ports builder.
     void preparePorts(const Profile &profile,
                       std::function<void(Result<EngineSetup::PortsBuilder>)> done);
@@ -124,18 +74,22 @@ private:
                      Result<EngineSetup::PortsBuilder> builder, int generation);
     // Empty on success, else why it failed.
     QString buildEngine(const EngineSetup::PortsBuilder &buildPorts);
+    void wireEngine();
     void teardownEngine();
     bool busy() const;
+    bool hasPorts() const { return m_parts != nullptr; }
+
+    // The sync loop (SyncWorker.cpp).
     void poll(std::function<void()> then);
     void pollPlatform(std::function<void()> then);
     void pollSalesforce(std::function<void()> then);
     bool budgetAllowsPoll(ApiBudget &budget, const char *what);
-    void processInbound();
     // Every platform poll tick, unless changes come on the stream: then every
     // backstop_poll_min, on a start the stream cannot resume, for `--once` and when the
     // stream asks for a catch-up.
     bool salesforcePollDue() const;
     qint64 backstopMs() const;
+    void processInbound();
     void kick();
     void deliverRound();
     void afterRound(const Dispatcher::Round &sf, const Dispatcher::Round &pf);
@@ -144,36 +98,20 @@ private:
     void observeLimits(const ApiLimits &limits);
     void refreshLimits();
     void probeLimitsWhilePaused();
-    void onceStep();
-    void finishOnce();
     void setError(const QString &detail);
     QString notRunning() const; // the answer to a command while the engine has no ports
+
+    // `sync --once` (SyncWorkerOnce.cpp).
+    void onceStep();
+    void finishOnce();
     void noteOnceFailure(const Error &error);
 
     EngineSetup m_setup;
     const Clock &m_clock;
     std::unique_ptr<Store> m_store;
-    PortSet m_ports;
-    std::unique_ptr<SyncPlanner> m_leadPlanner;
-    std::unique_ptr<SyncPlanner> m_agentPlanner;
-    std::unique_ptr<ApiBudget> m_salesforceBudget;
-    std::unique_ptr<ApiBudget> m_platformBudget;
-    std::unique_ptr<CircuitBreaker> m_salesforceBreaker;
-    std::unique_ptr<CircuitBreaker> m_platformBreaker;
-    std::unique_ptr<InboundProcessor> m_inbound;
-    std::unique_ptr<SalesforceChangeProcessor> m_changes;
-    std::unique_ptr<Dispatcher> m_dispatcher;
-    std::unique_ptr<PlatformPoller> m_platformPoller;
-    std::unique_ptr<SalesforcePoller> m_salesforcePoller;
-    std::unique_ptr<Reconciler> m_reconciler;
-    std::unique_ptr<SalesforceStream> m_stream; // null when Salesforce is only polled
-
-    QTimer m_pollTimer;
-    QTimer m_roundTimer;
-    QTimer m_inboundTimer;
-    QTimer m_reconcileTimer;
-    QTimer m_statusTimer;
-    QTimer m_limitsTimer;
+    std::unique_ptr<EngineParts> m_parts; // null until built, and after a failed build
+    SyncScheduler m_scheduler;
+    StatusReporter m_reporter;
 
     SyncStatus::State m_state = SyncStatus::State::Stopped;
     QString m_detail;
@@ -182,6 +120,7 @@ private:
     bool m_delivering = false;
     bool m_kickPending = false;
     bool m_stopping = false;
+    bool m_startWhenBuilt = false; // start() came before the engine was built
     int m_reloads = 0; // the newest reload asked for; an older one's answer is dropped
     bool m_once = false;
     qint64 m_onceStartedAt = 0;
@@ -190,20 +129,16 @@ private:
     // then fails with it rather than report "all delivered").
     std::optional<Error> m_onceFailure;
     int m_statusTicks = 0;
-    qint64 m_delivered = 0;
-    qint64 m_lastToSalesforce = 0;
-    qint64 m_lastToPlatform = 0;
-    qint64 m_lastPollPlatform = 0;
-    qint64 m_lastPollSalesforce = 0;
-    qint64 m_salesforcePolls = 0; // started since the engine was built (status, tests)
     qint64 m_nextSalesforcePollAt = 0; // on the stream: when the backstop poll is due
-    qint64 m_lastInboxCount = 0;
     qint64 m_lastLimitsProbe = 0;
-    std::deque<std::pair<qint64, int>> m_recent; // (ms, records) deliveries in the last minute
-    QString m_lastBreakerStates;
 };
+
+// The error of a system that could not be read or written at all, its message naming the
+// system and what was being done (code, status and retryability stay the original's, so a
+// refused credential still reads as one).
+Error systemUnreachable(const QString &system, const QString &verb, const QString &doing,
+                        Error error);
 
 } // namespace lb
 
-Q_DECLARE_METATYPE(lb::OnceResult)
 Q_DECLARE_METATYPE(lb::ReconcileReport)

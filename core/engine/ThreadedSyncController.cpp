@@ -8,11 +8,10 @@ namespace lb {
 
 ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *parent)
     : SyncController(parent)
+    , m_thread(QStringLiteral("lb-sync"))
     , m_worker(new SyncWorker(std::move(setup)))
 {
-    m_thread.setObjectName(QStringLiteral("lb-sync"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.adopt(m_worker, WorkerThread::Start::Later);
     connect(m_worker, &SyncWorker::initialized, this, &ThreadedSyncController::initialized);
     connect(m_worker, &SyncWorker::statusChanged, this, [this](const SyncStatus &s) {
         m_last = s;
@@ -30,7 +29,7 @@ ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *paren
     // The worker's round is done: end its thread. Its end (the worker deleted there) is
     // what `stopped` reports.
     connect(m_worker, &SyncWorker::stopped, this, [this] { m_thread.quit(); });
-    connect(&m_thread, &QThread::finished, this, [this] {
+    connect(m_thread.thread(), &QThread::finished, this, [this] {
         m_worker = nullptr;
         emit stopped();
     });
@@ -46,7 +45,7 @@ ThreadedSyncController::~ThreadedSyncController()
         // Not stopped through stop() and its `stopped` (tests, early exits): end the thread
         // here, which drops any round in flight; its jobs are claimed again after their lease.
         m_thread.quit();
-        m_thread.wait();
+        m_thread.thread()->wait();
     }
 }
 

@@ -1,0 +1,508 @@
+#include "SyncWorker.h"
+
+#include "log/Logging.h"
+
+#include <QJsonDocument>
+#include <QPointer>
+
+namespace lb {
+namespace {
+
+constexpr int InboundBatch = 2000;
+constexpr qint64 MaxIdleRoundMs = 5000;
+
+} // namespace
+
+Error systemUnreachable(const QString &system, const QString &verb, const QString &doing,
+                        Error error)
+{
+    const QString status
+        = error.httpStatus > 0 ? QStringLiteral(", HTTP %1").arg(error.httpStatus) : QString();
+    error.message = QStringLiteral("%1 could not be %2 (%3%4): %5")
+                        .arg(system, verb, doing, status, error.message);
+    return error;
+}
+
+SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
+    : QObject(parent)
+    , m_setup(std::move(setup))
+    , m_clock(*m_setup.clock)
+    , m_scheduler(this)
+    , m_reporter(m_clock, this)
+{
+    connect(&m_reporter, &StatusReporter::statusChanged, this, &SyncWorker::statusChanged);
+    connect(&m_reporter, &StatusReporter::notify, this, &SyncWorker::notify);
+}
+
+SyncWorker::~SyncWorker()
+{
+    m_parts.reset(); // before the store its parts write to
+}
+
+// ---- Life cycle ---------------------------------------------------------------------------
+
+void SyncWorker::initialize()
+{
+    auto store = Store::open(m_setup.store, m_clock, m_setup.workerId);
+    if (!store) {
+        emit initialized(false, store.error().message);
+        return;
+    }
+    m_store = std::move(*store);
+    connect(&m_scheduler, &SyncScheduler::pollDue, this, [this] { poll({}); });
+    connect(&m_scheduler, &SyncScheduler::inboundDue, this, &SyncWorker::processInbound);
+    connect(&m_scheduler, &SyncScheduler::roundDue, this, &SyncWorker::deliverRound);
+    connect(&m_scheduler, &SyncScheduler::reconcileDue, this,
+            [this] { reconcileNow(QStringLiteral("schedule")); });
+    connect(&m_scheduler, &SyncScheduler::statusDue, this, &SyncWorker::probeLimitsWhilePaused);
+    connect(&m_scheduler, &SyncScheduler::statusDue, this,
+            [this] { publishStatus(++m_statusTicks % 5 == 0); });
+    connect(&m_scheduler, &SyncScheduler::limitsDue, this, &SyncWorker::refreshLimits);
+    preparePorts(m_setup.profile, [this](Result<EngineSetup::PortsBuilder> builder) {
+        const QString error = builder ? buildEngine(*builder) : builder.error().message;
+        if (!error.isEmpty()) {
+            emit initialized(false, error);
+            return;
+        }
+        m_scheduler.startStatus();
+        auto inbox = m_store->inbox().countOpen();
+        m_reporter.setInboxBaseline(inbox ? *inbox : 0);
+        emit initialized(true, QString());
+        publishStatus(true);
+        if (m_startWhenBuilt)
+            start();
+    });
+}
+
+void SyncWorker::preparePorts(const Profile &profile,
+                              std::function<void(Result<EngineSetup::PortsBuilder>)> done)
+{
+    if (!m_setup.preparePorts) {
+        done(m_setup.ports);
+        return;
+    }
+    QPointer<SyncWorker> self(this);
+    m_setup.preparePorts(profile, this,
+                         [self, done = std::move(done)](Result<EngineSetup::PortsBuilder> b) {
+                             if (self)
+                                 done(std::move(b));
+                         });
+}
+
+bool SyncWorker::busy() const
+{
+    return m_delivering || m_polling || (m_parts && m_parts->reconciler->isRunning());
+}
+
+void SyncWorker::reload(const Profile &profile, const FieldMapping &mapping)
+{
+    // What the new ports need (the keychain) is gathered first, while the engine goes on with
+    // the old settings; only then is it torn down and built again, in one step.
+    const int generation = ++m_reloads;
+    preparePorts(profile,
+                 [this, profile, mapping, generation](Result<EngineSetup::PortsBuilder> builder) {
+                     applyReload(profile, mapping, std::move(builder), generation);
+                 });
+}
+
+void SyncWorker::applyReload(const Profile &profile, const FieldMapping &mapping,
+                             Result<EngineSetup::PortsBuilder> builder, int generation)
+{
+    if (generation != m_reloads || m_stopping)
+        return; // a newer reload (or the shutdown) supersedes this one
+    if (busy()) {
+        // Let the work in flight finish with the old settings first.
+        QTimer::singleShot(200, this, [this, profile, mapping, builder, generation] {
+            applyReload(profile, mapping, builder, generation);
+        });
+        return;
+    }
+    const bool wasRunning = m_state == SyncStatus::State::Running;
+    m_scheduler.stopWork();
+    teardownEngine();
+    m_setup.profile = profile;
+    m_setup.mapping = mapping;
+    const QString error = builder ? buildEngine(*builder) : builder.error().message;
+    emit initialized(error.isEmpty(), error);
+    if (!error.isEmpty()) {
+        setError(error);
+        return;
+    }
+    m_state = SyncStatus::State::Stopped;
+    if (wasRunning)
+        start();
+    publishStatus(true);
+}
+
+void SyncWorker::teardownEngine()
+{
+    m_parts.reset();
+}
+
+QString SyncWorker::buildEngine(const EngineSetup::PortsBuilder &buildPorts)
+{
+    QPointer<SyncWorker> self(this);
+    auto ports = buildPorts(
+        m_setup.profile, *m_store,
+        [self](const ApiLimits &limits) {
+            if (self)
+                self->observeLimits(limits);
+        },
+        [self] {
+            if (self)
+                self->m_scheduler.inboundSoon();
+        });
+    if (!ports)
+        return ports.error().message;
+    m_parts = EngineParts::assemble(m_setup, *m_store, m_clock, std::move(*ports));
+    wireEngine();
+    m_scheduler.configure(m_setup.profile);
+    return {};
+}
+
+void SyncWorker::wireEngine()
+{
+    connect(m_parts->dispatcher.get(), &Dispatcher::movedToInbox, this, [this](int n) {
+        emit inboxChanged();
+        qCInfo(lcSync) << n << "record(s) moved to the inbox";
+    });
+    SalesforceStream *stream = m_parts->stream.get();
+    if (!stream)
+        return;
+    connect(stream, &SalesforceStream::changesTaken, this,
+            [this](const SalesforceChangeProcessor::Stats &taken) {
+                if (taken.enqueued > 0) {
+                    emit queueChanged();
+                    kick();
+                }
+            });
+    connect(stream, &SalesforceStream::problemChanged, this, [this] { publishStatus(false); });
+    connect(stream, &SalesforceStream::catchUpNeeded, this,
+            [this](const QString &channel, const QString &why) {
+                qCWarning(lcSync).noquote()
+                    << "change stream: catching up by a poll because" << why;
+                // An admin can see afterwards that changes came by the catch-up, not the stream.
+                if (auto a = m_store->audit().append(QStringLiteral("salesforce.stream"), channel,
+                                                     QStringLiteral("catch_up"), m_setup.workerId,
+                                                     QJsonObject {{QStringLiteral("why"), why}});
+                    !a)
+                    qCWarning(lcSync) << "could not audit the catch-up:" << a.error().toString();
+                m_nextSalesforcePollAt = 0;
+                poll({});
+            });
+}
+
+void SyncWorker::start()
+{
+    if (!m_parts) {
+        // Still gathering what the engine needs (the keychain): start once it is built.
+        m_startWhenBuilt = true;
+        return;
+    }
+    if (m_state == SyncStatus::State::Running)
+        return;
+    m_state = SyncStatus::State::Running;
+    m_detail.clear();
+    m_stopping = false;
+    m_scheduler.startRunning();
+    refreshLimits();
+    m_nextSalesforcePollAt = 0;
+    if (SalesforceStream *stream = m_parts->stream.get()) {
+        // Subscribed before the first poll, so a change between the two is not missed. Resumed
+        // from stored replayIds, the stream replays what changed while stopped: no poll then
+        // until the backstop is due.
+        if (auto r = stream->start(); !r)
+            qCWarning(lcSync) << "change stream cannot start:" << r.error().toString();
+        else if (stream->resumed())
+            m_nextSalesforcePollAt = m_clock.nowMs() + backstopMs();
+    }
+    poll({});
+    kick();
+    publishStatus(true);
+}
+
+void SyncWorker::pause()
+{
+    if (m_state == SyncStatus::State::Stopped)
+        return;
+    m_state = SyncStatus::State::Paused;
+    m_detail = QStringLiteral("paused by an admin");
+    if (m_parts && m_parts->stream)
+        m_parts->stream->stop();
+    m_scheduler.stopPolling();
+    publishStatus(true);
+}
+
+void SyncWorker::resume()
+{
+    if (m_state != SyncStatus::State::Paused)
+        return;
+    m_state = SyncStatus::State::Stopped;
+    start();
+}
+
+void SyncWorker::setQueuePaused(bool paused)
+{
+    m_queuePaused = paused;
+    if (!paused)
+        kick();
+    publishStatus(false);
+}
+
+void SyncWorker::shutdown()
+{
+    if (m_parts && m_parts->stream)
+        m_parts->stream->stop();
+    m_scheduler.stopWork();
+    m_state = SyncStatus::State::Stopped;
+    m_detail.clear();
+    if (m_delivering) {
+        m_stopping = true; // the round in flight finishes, then stopped() is emitted
+        return;
+    }
+    m_scheduler.stopStatus();
+    publishStatus(true);
+    emit stopped();
+}
+
+QString SyncWorker::notRunning() const
+{
+    return m_detail.isEmpty() ? QStringLiteral("The sync engine is not running.")
+                              : QStringLiteral("The sync engine is not running: %1").arg(m_detail);
+}
+
+void SyncWorker::setError(const QString &detail)
+{
+    m_state = SyncStatus::State::Error;
+    m_detail = detail;
+    publishStatus(true);
+}
+
+// ---- The sync loop ------------------------------------------------------------------------
+
+void SyncWorker::poll(std::function<void()> then)
+{
+    if (m_polling || !m_store || !m_parts) {
+        if (then)
+            then();
+        return;
+    }
+    m_polling = true;
+    pollPlatform([this, then = std::move(then)]() mutable {
+        processInbound();
+        pollSalesforce([this, then = std::move(then)] {
+            m_polling = false;
+            kick();
+            if (then)
+                then();
+        });
+    });
+}
+
+bool SyncWorker::budgetAllowsPoll(ApiBudget &budget, const char *what)
+{
+    // Polls spend the API budget as deliveries do: while it says pause (or the server said
+    // stop), they wait for a later tick, which reads all that changed meanwhile.
+    if (budget.tryAcquire(false))
+        return true;
+    qCInfo(lcSync).noquote() << what << "waits for API budget:" << budget.state().reason;
+    return false;
+}
+
+void SyncWorker::pollPlatform(std::function<void()> then)
+{
+    if (!budgetAllowsPoll(*m_parts->platformBudget, "platform poll")) {
+        then();
+        return;
+    }
+    m_parts->platformPoller->poll([this, then = std::move(then)](Result<PollStats> pf) {
+        if (!pf) {
+            qCWarning(lcSync) << "platform poll failed:" << pf.error().toString();
+            noteOnceFailure(systemUnreachable(QStringLiteral("The lead platform"),
+                                              QStringLiteral("read"),
+                                              QStringLiteral("polling leads"), pf.error()));
+        } else {
+            m_reporter.notePlatformPoll();
+        }
+        if (pf && pf->rejected > 0)
+            emit inboxChanged();
+        then();
+    });
+}
+
+void SyncWorker::pollSalesforce(std::function<void()> then)
+{
+    if (!salesforcePollDue() || !budgetAllowsPoll(*m_parts->salesforceBudget, "Salesforce poll")) {
+        then();
+        return;
+    }
+    if (m_parts->stream) // half a platform interval early, so the backstop does not slip a tick
+        m_nextSalesforcePollAt
+            = m_clock.nowMs() + backstopMs() - qint64(m_setup.profile.sync.pollIntervalS) * 500;
+    m_reporter.noteSalesforcePollStarted();
+    m_parts->salesforcePoller->poll([this, then = std::move(then)](Result<PollStats> sf) {
+        if (!sf) {
+            qCWarning(lcSync) << "Salesforce poll failed:" << sf.error().toString();
+            noteOnceFailure(systemUnreachable(QStringLiteral("Salesforce"), QStringLiteral("read"),
+                                              QStringLiteral("polling Leads and People"),
+                                              sf.error()));
+        } else {
+            m_reporter.noteSalesforcePoll();
+        }
+        if (sf && sf->changes.enqueued > 0)
+            emit queueChanged();
+        then();
+    });
+}
+
+bool SyncWorker::salesforcePollDue() const
+{
+    return !m_parts->stream || m_once || m_clock.nowMs() >= m_nextSalesforcePollAt;
+}
+
+qint64 SyncWorker::backstopMs() const
+{
+    return qint64(m_setup.profile.sync.backstopPollMin) * 60'000;
+}
+
+void SyncWorker::processInbound()
+{
+    if (!m_parts)
+        return;
+    for (;;) {
+        auto stats = m_parts->inbound->processPending(InboundBatch);
+        if (!stats) {
+            qCWarning(lcSync) << "inbound processing failed:" << stats.error().toString();
+            noteOnceFailure(
+                systemUnreachable(QStringLiteral("The store"), QStringLiteral("written"),
+                                  QStringLiteral("taking in platform changes"), stats.error()));
+            return;
+        }
+        if (stats->enqueued > 0)
+            emit queueChanged();
+        if (stats->invalid > 0)
+            emit inboxChanged();
+        if (stats->events < InboundBatch)
+            break;
+    }
+    kick();
+}
+
+void SyncWorker::kick()
+{
+    if (!m_parts || m_queuePaused || m_stopping
+        || (m_state != SyncStatus::State::Running && m_state != SyncStatus::State::PausedByLimits))
+        return;
+    if (m_delivering) {
+        m_kickPending = true;
+        return;
+    }
+    m_scheduler.roundIn(0);
+}
+
+void SyncWorker::deliverRound()
+{
+    if (m_delivering || !m_parts)
+        return;
+    m_delivering = true;
+    m_kickPending = false;
+    Dispatcher *dispatcher = m_parts->dispatcher.get();
+    dispatcher->deliverSalesforce([this, dispatcher](Dispatcher::Round sf) {
+        dispatcher->deliverPlatform([this, sf](Dispatcher::Round pf) { afterRound(sf, pf); });
+    });
+}
+
+void SyncWorker::afterRound(const Dispatcher::Round &sf, const Dispatcher::Round &pf)
+{
+    m_delivering = false;
+    m_reporter.noteRound(sf.delivered, pf.delivered);
+    if (sf.claimed + pf.claimed > 0)
+        emit queueChanged();
+    if (m_stopping) {
+        publishStatus(true);
+        emit stopped();
+        return;
+    }
+    if (m_once) {
+        onceStep();
+        return;
+    }
+    const bool busy = sf.claimed > 0 || pf.claimed > 0;
+    if ((busy && !(sf.blocked && pf.blocked)) || m_kickPending)
+        m_scheduler.roundIn(0);
+    else
+        scheduleNextRound();
+}
+
+void SyncWorker::scheduleNextRound()
+{
+    if (m_state != SyncStatus::State::Running && m_state != SyncStatus::State::PausedByLimits)
+        return;
+    qint64 wait = MaxIdleRoundMs;
+    auto stats = m_store->outbox().stats();
+    if (stats && stats->pending > 0) {
+        wait = 250; // something is scheduled; look again soon (retries have their own times)
+        if (m_parts->salesforceBudget->state().blocked || m_parts->platformBudget->state().blocked)
+            wait = 2000;
+    }
+    m_scheduler.roundIn(int(wait));
+}
+
+void SyncWorker::refreshLimits()
+{
+    if (!m_parts)
+        return;
+    m_lastLimitsProbe = m_clock.nowMs();
+    m_parts->ports.salesforce->fetchLimits(this, [this](Result<ApiLimits> l) {
+        if (!m_parts)
+            return;
+        if (l)
+            observeLimits(*l);
+        else if (l.error().code == QLatin1String("REQUEST_LIMIT_EXCEEDED"))
+            m_parts->salesforceBudget->throttled(qint64(m_setup.profile.sync.limitBackoffS) * 1000,
+                                                 l.error().toString());
+    });
+}
+
+void SyncWorker::probeLimitsWhilePaused()
+{
+    // Paused by limits, nothing calls the API and so nothing would tell us when usage falls
+    // again (the allocation is a rolling window): ask /limits now and then.
+    if (!m_parts || m_state != SyncStatus::State::Running)
+        return;
+    const qint64 every = qint64(m_setup.profile.sync.limitBackoffS) * 1000;
+    if (m_parts->salesforceBudget->state().paused && m_clock.nowMs() - m_lastLimitsProbe >= every) {
+        refreshLimits();
+        kick();
+    }
+}
+
+void SyncWorker::observeLimits(const ApiLimits &limits)
+{
+    if (!m_parts)
+        return;
+    ApiBudget &budget = limits.system == QLatin1String("platform") ? *m_parts->platformBudget
+                                                                   : *m_parts->salesforceBudget;
+    const bool wasPaused = budget.state().paused;
+    budget.observe(limits);
+    if (auto r = m_store->apiUsage().record(limits); !r)
+        qCWarning(lcSync) << "could not record API usage:" << r.error().toString();
+    emit limitsObserved(limits);
+    if (!wasPaused && budget.state().paused)
+        emit notify(QStringLiteral("limits_pause"), QStringLiteral("Sync paused by API limits"),
+                    budget.state().reason);
+}
+
+void SyncWorker::publishStatus(bool persist)
+{
+    if (m_store)
+        m_reporter.publish(status(), *m_store, persist);
+}
+
+SyncStatus SyncWorker::status() const
+{
+    return m_reporter.compose({m_state, m_detail, m_queuePaused, m_scheduler.msToReconcile()},
+                              m_parts.get(), m_store.get());
+}
+
+} // namespace lb

@@ -1,0 +1,149 @@
+// The admin's commands (reconcile now, inbox retry and discard, job cancel) and the live reads
+// the console asks for (a lead on both sides, a connection test) (SyncWorker.h).
+#include "SyncWorker.h"
+#include "log/Logging.h"
+
+#include <memory>
+
+namespace lb {
+
+void SyncWorker::reconcileNow(const QString &trigger)
+{
+    if (!m_parts) {
+        emit reconciled({}, notRunning());
+        return;
+    }
+    // The reconcile reads every lead on both sides: it waits while either budget says pause.
+    for (ApiBudget *budget : {m_parts->salesforceBudget.get(), m_parts->platformBudget.get()}) {
+        const ApiBudget::State state = budget->state();
+        if (state.paused || state.blocked) {
+            const QString why
+                = QStringLiteral("The reconcile waits for API budget (%1); it runs when usage "
+                                 "falls, at the latest at the next scheduled reconcile.")
+                      .arg(state.reason);
+            qCInfo(lcSync).noquote() << why;
+            emit reconciled({}, why);
+            if (trigger != QLatin1String("schedule"))
+                emit commandFailed(QStringLiteral("reconcile"), why);
+            return;
+        }
+    }
+    m_parts->reconciler->run(trigger, [this](Result<ReconcileReport> r) {
+        if (!r) {
+            emit reconciled({}, r.error().message);
+            emit commandFailed(QStringLiteral("reconcile"), r.error().message);
+            return;
+        }
+        emit reconciled(*r, QString());
+        if (r->enqueued > 0)
+            emit queueChanged();
+        kick();
+        if (m_once)
+            onceStep();
+    });
+}
+
+void SyncWorker::retryInbox(const QList<qint64> &ids)
+{
+    const QString actor = QStringLiteral("console");
+    auto r = ids.isEmpty() ? m_store->inbox().retryAll(actor) : m_store->inbox().retry(ids, actor);
+    if (!r) {
+        emit commandFailed(QStringLiteral("retry"), r.error().message);
+        return;
+    }
+    emit inboxChanged();
+    emit queueChanged();
+    kick();
+}
+
+void SyncWorker::discardInbox(const QList<qint64> &ids, const QString &reason)
+{
+    auto r = m_store->inbox().discard(ids, reason, QStringLiteral("console"));
+    if (!r) {
+        emit commandFailed(QStringLiteral("discard"), r.error().message);
+        return;
+    }
+    emit inboxChanged();
+}
+
+void SyncWorker::cancelJob(qint64 outboxId)
+{
+    auto r = m_store->outbox().cancel(outboxId, QStringLiteral("console"));
+    if (!r) {
+        emit commandFailed(QStringLiteral("cancel"), r.error().message);
+        return;
+    }
+    if (*r == 0)
+        emit commandFailed(
+            QStringLiteral("cancel"),
+            QStringLiteral("Job %1 is already being delivered or finished.").arg(outboxId));
+    emit queueChanged();
+}
+
+void SyncWorker::fetchLive(const QString &platformLeadId)
+{
+    if (!m_parts) {
+        emit liveFetched(platformLeadId, {}, {}, notRunning());
+        return;
+    }
+    struct Pending
+    {
+        QJsonObject salesforce;
+        QJsonObject platform;
+        QStringList errors;
+        int outstanding = 2;
+    };
+    auto pending = std::make_shared<Pending>();
+    auto finish = [this, pending, platformLeadId] {
+        if (--pending->outstanding == 0)
+            emit liveFetched(platformLeadId, pending->salesforce, pending->platform,
+                             pending->errors.join(QStringLiteral("; ")));
+    };
+    const ObjectMapping &m = m_setup.mapping.lead;
+    m_parts->ports.salesforce->get(
+        m.salesforceObject, m.salesforceKey, platformLeadId, m.salesforceFields(), this,
+        [pending, finish](Result<QJsonObject> r) {
+            if (r)
+                pending->salesforce = *r;
+            else
+                pending->errors.append(QStringLiteral("Salesforce: ") + r.error().message);
+            finish();
+        });
+    m_parts->ports.platform->getLead(
+        platformLeadId, this, [pending, finish](Result<QJsonObject> r) {
+            if (r)
+                pending->platform = *r;
+            else
+                pending->errors.append(QStringLiteral("Platform: ") + r.error().message);
+            finish();
+        });
+}
+
+void SyncWorker::testConnection(const QString &system)
+{
+    if (!m_parts) {
+        emit connectionTested(system, false, notRunning());
+        return;
+    }
+    if (system == QLatin1String("salesforce")) {
+        m_parts->ports.salesforce->fetchLimits(this, [this](Result<ApiLimits> r) {
+            if (!r) {
+                emit connectionTested(QStringLiteral("salesforce"), false, r.error().message);
+                return;
+            }
+            observeLimits(*r);
+            emit connectionTested(QStringLiteral("salesforce"), true,
+                                  QStringLiteral("Connected: %1 of %2 daily API requests used.")
+                                      .arg(r->used)
+                                      .arg(r->max));
+        });
+        return;
+    }
+    m_parts->ports.platform->listLeads(0, QString(), 1, this, [this](Result<RecordPage> r) {
+        emit connectionTested(QStringLiteral("platform"), r.ok(),
+                              r ? QStringLiteral("Connected to the lead platform.")
+                                : r.error().message);
+    });
+}
+
+} // namespace lb
