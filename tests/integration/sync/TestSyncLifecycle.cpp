@@ -5,6 +5,7 @@
 // deleted comes back. (The rows the platform starts are in TestSyncEndToEnd.)
 #include "SyncWorld.h"
 #include "salesforce/LeadLifecycle.h"
+#include "salesforce/SandboxOrg.h"
 #include "store/Store.h"
 #include "sync/SyncStatus.h"
 
@@ -127,7 +128,7 @@ private slots:
             auto pass = world.runOnce();
             return pass && pass->ok && pass->toInbox == 0;
         };
-        const auto gone = [&](const QString &key) {
+        const auto gone = [&](const QString &key) -> QString {
             const auto lead = world.platform.lead(key);
             return lead && lead->deleted ? QString() : key + QStringLiteral(" is not deleted");
         };
@@ -143,7 +144,7 @@ private slots:
             QVERIFY(id.ok());
             created = *id;
             QCOMPARE(created.size(), 18);
-            expected = [&world, &created] {
+            expected = [&world, &created]() -> QString {
                 const QString key = QStringLiteral("L-") + created;
                 const auto lead = world.platform.lead(key);
                 if (!lead || lead->deleted || lead->lastName != QLatin1String("Rep-made"))
@@ -172,7 +173,7 @@ private slots:
                                {{QStringLiteral("Company"), QStringLiteral("Merged Holdings")}},
                                uiUser(world))
                         .ok());
-            expected = [&world, gone] {
+            expected = [&world, gone]() -> QString {
                 if (const QString g = gone(QStringLiteral("L-000004")); !g.isEmpty())
                     return g;
                 const auto master = world.platform.lead(QStringLiteral("L-000003"));
@@ -192,7 +193,7 @@ private slots:
             QCOMPARE(expected(), QString());
             const auto results = lifecycle.undelete(QStringLiteral("Lead"), {id}, uiUser(world));
             QVERIFY(results.size() == 1 && results.first().success);
-            expected = [&world] {
+            expected = [&world]() -> QString {
                 const auto lead = world.platform.lead(QStringLiteral("L-000005"));
                 return lead && !lead->deleted ? QString()
                                               : QStringLiteral("L-000005 is not restored");
@@ -202,7 +203,7 @@ private slots:
         case Row::Converted:
             QVERIFY(
                 lifecycle.convert(sfId(world, QStringLiteral("L-000006")), {}, uiUser(world)).ok());
-            expected = [&world] {
+            expected = [&world]() -> QString {
                 const auto lead = world.platform.lead(QStringLiteral("L-000006"));
                 return lead && lead->status == QLatin1String("won")
                     ? QString()
@@ -223,7 +224,7 @@ private slots:
                                           {{QStringLiteral("Active__c"), false}},
                                           QStringLiteral("SalesRep"))
                             .ok());
-            expected = [&world] {
+            expected = [&world]() -> QString {
                 const auto agent = world.platform.agent(QStringLiteral("A-0001"));
                 return agent && !agent->active ? QString()
                                                : QStringLiteral("A-0001 is still active");
