@@ -50,9 +50,11 @@ struct Dispatcher::Batch
     bool urgentOnly = false;
     QList<OutboxJob> leads;
     QList<OutboxJob> people;
+    QList<OutboxJob> links; // platform ids written back to leads created in Salesforce
     QList<OutboxJob> closes; // leads deleted on the platform, closed in Salesforce
     QList<OutboxJob> deletes; // leads deleted on the platform, deleted in Salesforce
-    QList<OutboxJob> platformDeletes; // leads deleted in Salesforce, deleted on the platform
+    // Leads deleted in Salesforce, deleted on the platform; and undeleted there, restored.
+    QList<OutboxJob> platformDeletes;
     QList<OutboxJob> events;
     QList<OutboxJob> agents;
 };
@@ -244,6 +246,7 @@ void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
         QList<OutboxJob> &into;
     } groups[] = {{jobs::SalesforceLeadUpsert, m_config.salesforceBatch, batch->leads},
                   {jobs::SalesforcePeopleUpdate, 200, batch->people},
+                  {jobs::SalesforceLeadLink, 200, batch->links},
                   {jobs::SalesforceLeadClose, 200, batch->closes},
                   {jobs::SalesforceLeadDelete, 200, batch->deletes},
                   {jobs::SalesforceEventPublish, 200, batch->events}};
@@ -485,6 +488,7 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
             // Completed in one statement (per 100) after the loop: one per record was a fifth
             // of a bulk round's time.
             QList<qint64> doneIds;
+            QList<AuditLog::Item> converted;
             int delivered = 0;
             for (int i = 0; i < planned->size(); ++i) {
                 const Planned &p = planned->at(i);
@@ -542,6 +546,22 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                                   .toJson(QJsonDocument::Compact);
                         events.append(e);
                     }
+                } else if (outcome.code == QLatin1String("CANNOT_UPDATE_CONVERTED_LEAD")) {
+                    // Converted in Salesforce since we last read it: read-only there, so the
+                    // change is recorded, not sent, and the job is done (not an inbox item).
+                    QJsonObject state = record.salesforceState;
+                    state.insert(QStringLiteral("IsConverted"), true);
+                    observeSalesforce(record, state, 0);
+                    record.syncState = QStringLiteral("synced");
+                    record.lastError.clear();
+                    updates.append(record);
+                    converted.append({p.platformId,
+                                      QStringLiteral("not_sent_converted"),
+                                      {{QStringLiteral("salesforce_id"), record.salesforceId},
+                                       {QStringLiteral("note"),
+                                        QStringLiteral("converted in Salesforce: read-only")}}});
+                    for (const OutboxJob &job : p.jobs)
+                        doneIds.append(job.id);
                 } else {
                     record.syncState
                         = outcome.retryable ? QStringLiteral("pending") : QStringLiteral("error");
@@ -563,6 +583,12 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
                         return r.error();
                     if (auto r = m_store.leads().put(updates); !r)
                         return r.error();
+                    if (!converted.isEmpty()) {
+                        if (auto r = m_store.audit().appendMany(QStringLiteral("lead"),
+                                                                m_config.workerId, converted);
+                            !r)
+                            return r.error();
+                    }
                     if (!events.isEmpty()) {
                         if (auto r = m_store.outbox().enqueue(events, m_config.workerId); !r)
                             return r.error();
@@ -581,25 +607,38 @@ void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
 
 void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
 {
-    if (batch->people.isEmpty()) {
-        sendLeadCloses(batch);
+    sendIdWriteBacks(batch, batch->people, m_agents.mapping(), &Dispatcher::sendLeadLinks);
+}
+
+void Dispatcher::sendLeadLinks(std::shared_ptr<Batch> batch)
+{
+    sendIdWriteBacks(batch, batch->links, m_leads.mapping(), &Dispatcher::sendLeadCloses);
+}
+
+// Platform ids written back to the Salesforce records they were derived from (People__c "A-",
+// leads created in Salesforce "L-"), one Collections update.
+void Dispatcher::sendIdWriteBacks(std::shared_ptr<Batch> batch, QList<OutboxJob> &pending,
+                                  const ObjectMapping &mapping, Step next)
+{
+    if (pending.isEmpty()) {
+        (this->*next)(batch);
         return;
     }
-    const QList<OutboxJob> jobs = batch->people;
-    batch->people.clear();
+    const QList<OutboxJob> jobs = pending;
+    pending.clear();
     if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
-        sendLeadCloses(batch);
+        (this->*next)(batch);
         return;
     }
     QList<QJsonObject> records;
     for (const OutboxJob &job : jobs) {
         const QJsonObject p = payloadOf(job);
         records.append({{QStringLiteral("Id"), p.value(QStringLiteral("salesforce_id"))},
-                        {m_agents.mapping().salesforceKey, p.value(QStringLiteral("platform_id"))},
+                        {mapping.salesforceKey, p.value(QStringLiteral("platform_id"))},
                         {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
     }
-    m_salesforce.update(m_agents.mapping().salesforceObject, records, this,
-                        salesforceAnswer(batch, jobs, &Dispatcher::sendLeadCloses));
+    m_salesforce.update(mapping.salesforceObject, records, this,
+                        salesforceAnswer(batch, jobs, next));
 }
 
 void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
@@ -744,7 +783,7 @@ void Dispatcher::deliverPlatform(std::function<void(Round)> done)
             batch->leads.append(job);
         else if (job.kind == jobs::PlatformAgentPut)
             batch->agents.append(job);
-        else if (job.kind == jobs::PlatformLeadDelete)
+        else if (job.kind == jobs::PlatformLeadDelete || job.kind == jobs::PlatformLeadRestore)
             batch->platformDeletes.append(job);
         else if (job.kind == jobs::PlatformLeadRejected)
             // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
@@ -951,6 +990,10 @@ void Dispatcher::sendPlatformDeletes(std::shared_ptr<Batch> batch, int index)
         return;
     }
     const OutboxJob job = batch->platformDeletes.at(index);
+    if (job.kind == jobs::PlatformLeadRestore) {
+        sendPlatformRestore(batch, index);
+        return;
+    }
     if (!acquire(*batch, m_platformBudget, {job}, batch->urgentOnly)) {
         sendPlatformDeletes(batch, index + 1);
         return;
@@ -967,6 +1010,65 @@ void Dispatcher::sendPlatformDeletes(std::shared_ptr<Batch> batch, int index)
         }
         sendPlatformDeletes(batch, index + 1);
     });
+}
+
+// A lead undeleted in Salesforce comes back on the platform with the content the mirror plans
+// for it (PUT ?restore=true). Deleted again since the job was queued: nothing to restore.
+void Dispatcher::sendPlatformRestore(std::shared_ptr<Batch> batch, int index)
+{
+    const OutboxJob job = batch->platformDeletes.at(index);
+    const QString id = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+    auto mirrors = m_store.leads().byKeys({id});
+    if (!mirrors) {
+        qCWarning(lcSync) << "could not read the mirror:" << mirrors.error().toString();
+        sendPlatformDeletes(batch, index + 1); // stays claimed: read again once the lease ends
+        return;
+    }
+    MirrorRecord record = mirrors->value(id);
+    // Planned as a create: the platform holds a tombstone, whatever the mirror last saw there.
+    MirrorRecord asNew = record;
+    asNew.platformHash.clear();
+    auto plan = mirrors->contains(id) && !record.isDeleted()
+        ? m_leads.planPlatformWrite(asNew)
+        : Result<std::optional<SyncPlanner::PlatformWrite>>(std::nullopt);
+    if (!plan || !plan->has_value()) {
+        const Result<int> r = plan
+            ? m_store.outbox().complete({job.id}, m_config.workerId)
+            : m_store.outbox().failPermanent(job.id, m_config.workerId, ErrorClass::Validation,
+                                             plan.error().code, plan.error().message);
+        if (!r)
+            qCWarning(lcSync) << "could not record job" << job.id << ":" << r.error().toString();
+        sendPlatformDeletes(batch, index + 1);
+        return;
+    }
+    if (!acquire(*batch, m_platformBudget, {job}, batch->urgentOnly)) {
+        sendPlatformDeletes(batch, index + 1);
+        return;
+    }
+    const SyncPlanner::PlatformWrite write = **plan;
+    m_platform.restoreLead(
+        write.record, this, [this, batch, index, job, record, write](Result<WriteOutcome> result) {
+            if (!result) {
+                failCall(*batch, {job}, result.error(), m_platformBudget, m_platformBreaker);
+                sendPlatformDeletes(batch, index + 1);
+                return;
+            }
+            m_platformBreaker.recordSuccess();
+            MirrorRecord updated = record;
+            observePlatformLead(updated, write.record, result->current);
+            updated.syncState = QStringLiteral("synced");
+            updated.lastSyncedAt = m_clock.nowMs();
+            updated.lastError.clear();
+            if (recordUnit("a restored lead", [&]() -> Result<void> {
+                    if (auto r = m_store.leads().put({updated}); !r)
+                        return r.error();
+                    if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+                        return r.error();
+                    return {};
+                }))
+                ++batch->round.delivered;
+            sendPlatformDeletes(batch, index + 1);
+        });
 }
 
 void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)

@@ -69,6 +69,7 @@ private:
     void refreshFromSalesforce(const QStringList &platformIds, std::function<void()> then);
     void refreshFromPlatform(const QStringList &platformIds, int index, std::function<void()> then);
     void sendPeopleUpdates(std::shared_ptr<Batch> batch);
+    void sendLeadLinks(std::shared_ptr<Batch> batch);
     void sendLeadCloses(std::shared_ptr<Batch> batch);
     void sendLeadDeletes(std::shared_ptr<Batch> batch);
     void sendEvents(std::shared_ptr<Batch> batch);
@@ -77,6 +78,7 @@ private:
     void planPlatformLeads(std::shared_ptr<Batch> batch);
     void sendAgents(std::shared_ptr<Batch> batch, int index);
     void sendPlatformDeletes(std::shared_ptr<Batch> batch, int index);
+    void sendPlatformRestore(std::shared_ptr<Batch> batch, int index);
 
     // Records one unit of outcomes in one transaction: `writes` runs the statements and stops
     // at the first failure; then the unit is rolled back whole (a failed commit too), so its
@@ -89,6 +91,8 @@ private:
     std::function<void(Result<QList<WriteOutcome>>)>
     salesforceAnswer(std::shared_ptr<Batch> batch, QList<OutboxJob> jobs, Step next,
                      std::function<void(QList<WriteOutcome> &)> adjust = {});
+    void sendIdWriteBacks(std::shared_ptr<Batch> batch, QList<OutboxJob> &pending,
+                          const ObjectMapping &mapping, Step next);
     // Applies a whole-call failure to every job of a group.
     void failCall(Batch &batch, const QList<OutboxJob> &jobs, const Error &error, ApiBudget &budget,
                   CircuitBreaker &breaker);

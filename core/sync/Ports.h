@@ -70,6 +70,11 @@ public:
     virtual void queryMore(const QString &next, QObject *context,
                            std::function<void(Result<RecordPage>)> done)
         = 0;
+    // The same with the Recycle Bin (/queryAll): deleted and merged-away records come back
+    // with IsDeleted = true. Later pages go through queryMore.
+    virtual void queryAll(const QString &soql, QObject *context,
+                          std::function<void(Result<RecordPage>)> done)
+        = 0;
     // Platform events, up to 200 per call (sObject Collections create); one outcome per event.
     virtual void publishEvents(const QString &eventName, const QList<QJsonObject> &events,
                                QObject *context,
@@ -107,6 +112,11 @@ public:
     // the platform does not know, is done.
     virtual void deleteLead(const QString &id, QObject *context,
                             std::function<void(Result<void>)> done)
+        = 0;
+    // PUT /v1/leads/{id}?restore=true: brings a deleted lead back with this content (a lead
+    // that was not deleted is simply written).
+    virtual void restoreLead(const QJsonObject &lead, QObject *context,
+                             std::function<void(Result<WriteOutcome>)> done)
         = 0;
 };
 

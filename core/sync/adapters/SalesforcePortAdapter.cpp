@@ -145,6 +145,16 @@ void SalesforcePortAdapter::query(const QString &soql, QObject *context,
     });
 }
 
+void SalesforcePortAdapter::queryAll(const QString &soql, QObject *context,
+                                     std::function<void(Result<RecordPage>)> done)
+{
+    m_client.queryAll(soql, context, [done = std::move(done)](Result<salesforce::QueryPage> r) {
+        if (!r)
+            return done(r.error());
+        done(RecordPage {r->records, r->nextRecordsUrl});
+    });
+}
+
 void SalesforcePortAdapter::queryMore(const QString &next, QObject *context,
                                       std::function<void(Result<RecordPage>)> done)
 {

@@ -21,6 +21,8 @@ public:
                 std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void query(const QString &soql, QObject *context,
                std::function<void(Result<RecordPage>)> done) override;
+    void queryAll(const QString &soql, QObject *context,
+                  std::function<void(Result<RecordPage>)> done) override;
     void queryMore(const QString &next, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override;
     void publishEvents(const QString &eventName, const QList<QJsonObject> &events, QObject *context,

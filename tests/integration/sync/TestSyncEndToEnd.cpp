@@ -496,10 +496,21 @@ private slots:
         QVERIFY(*(*store)->events().count() >= 22); // 20 polled + 2 webhooks (stored before 2xx)
     }
 
+    // With the overlap window (the default) and without it (a pure keyset on
+    // (SystemModstamp, Id) from the last record processed).
+    void keysetCursorNeverSkipsRecordsSharingASystemModstamp_data()
+    {
+        QTest::addColumn<int>("overlapS");
+        QTest::newRow("overlap 120 s") << 120;
+        QTest::newRow("keyset only") << 0;
+    }
+
     void keysetCursorNeverSkipsRecordsSharingASystemModstamp()
     {
+        QFETCH(int, overlapS);
         ManualClock sfClock(1'780'000'000'000);
         SyncWorld world(sfClock);
+        world.profile.sync.pollOverlapS = overlapS;
         QVERIFY(world.start().ok());
         auto create = [&](int from, int count) {
             for (int i = from; i < from + count; ++i)

@@ -135,6 +135,11 @@ public:
     {
         answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {});
     }
+    void queryAll(const QString &soql, QObject *context,
+                  std::function<void(Result<RecordPage>)> done) override
+    {
+        query(soql, context, std::move(done));
+    }
     void publishEvents(const QString &name, const QList<QJsonObject> &list, QObject *context,
                        std::function<void(Result<QList<WriteOutcome>>)> done) override
     {
@@ -229,6 +234,16 @@ public:
         leads.remove(id);
         deleted.insert(id);
         answerLater<Result<void>>(context, std::move(done), Result<void>());
+    }
+    void restoreLead(const QJsonObject &lead, QObject *context,
+                     std::function<void(Result<WriteOutcome>)> done) override
+    {
+        ++calls;
+        const QString id = lead.value(QStringLiteral("id")).toString();
+        deleted.remove(id);
+        leads.insert(id, lead);
+        answerLater<Result<WriteOutcome>>(context, std::move(done),
+                                          WriteOutcome {true, false, {}, {}, id, true, lead});
     }
     void getLead(const QString &id, QObject *context,
                  std::function<void(Result<QJsonObject>)> done) override

@@ -85,6 +85,11 @@ private:
                 {
                     f->queryMore(a, b, std::move(c));
                 }
+                void queryAll(const QString &a, QObject *b,
+                              std::function<void(Result<RecordPage>)> c) override
+                {
+                    query(a, b, std::move(c));
+                }
                 void publishEvents(const QString &a, const QList<QJsonObject> &b, QObject *c,
                                    std::function<void(Result<QList<WriteOutcome>>)> d) override
                 {
@@ -132,6 +137,11 @@ private:
                                 std::function<void(Result<void>)> c) override
                 {
                     f->deleteLead(a, b, std::move(c));
+                }
+                void restoreLead(const QJsonObject &a, QObject *b,
+                                 std::function<void(Result<WriteOutcome>)> c) override
+                {
+                    f->restoreLead(a, b, std::move(c));
                 }
             };
             PortSet ports;
