@@ -200,6 +200,7 @@ QString SyncWorker::buildEngine(const EngineSetup::PortsBuilder &buildPorts)
     config.highValueThreshold = p.sync.highValueThreshold;
     config.limitBackoffMs = qint64(p.sync.limitBackoffS) * 1000;
     config.salesforceBatch = std::min(p.sync.batchSize, 1000);
+    config.bulkThreshold = p.sync.bulkThreshold;
     m_dispatcher = std::make_unique<Dispatcher>(
         *m_store, *m_ports.salesforce, *m_ports.platform, *m_leadPlanner, *m_agentPlanner,
         *m_salesforceBudget, *m_platformBudget, *m_salesforceBreaker, *m_platformBreaker, m_clock,

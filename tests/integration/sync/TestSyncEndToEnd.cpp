@@ -34,7 +34,7 @@ qint64 writeCalls(const QHash<QString, qint64> &byKind)
         const QString k = it.key().toLower();
         if (k.contains(QLatin1String("composite")) || k.contains(QLatin1String("collection"))
             || k.contains(QLatin1String("upsert")) || k.contains(QLatin1String("create"))
-            || k.contains(QLatin1String("update")))
+            || k.contains(QLatin1String("update")) || k == QLatin1String("bulk"))
             n += it.value();
     }
     return n;

@@ -61,6 +61,17 @@ private:
                 {
                     f->upsert(a, b, c, d, std::move(e));
                 }
+                void bulkUpsert(const QString &a, const QString &b, const QList<QJsonObject> &c,
+                                QObject *d, std::function<Result<void>(const QString &)> e,
+                                std::function<void(Result<BulkWriteResult>)> g) override
+                {
+                    f->bulkUpsert(a, b, c, d, std::move(e), std::move(g));
+                }
+                void bulkCollect(const QString &a, const QString &b, QObject *c,
+                                 std::function<void(Result<BulkWriteResult>)> d) override
+                {
+                    f->bulkCollect(a, b, c, std::move(d));
+                }
                 void update(const QString &a, const QList<QJsonObject> &b, QObject *c,
                             std::function<void(Result<QList<WriteOutcome>>)> d) override
                 {
