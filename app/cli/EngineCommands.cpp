@@ -203,8 +203,12 @@ int runReconcile(CliContext &ctx)
             << "Missing in Salesforce: " << r.missingInSalesforce << "\n"
             << "Missing on the platform: " << r.missingOnPlatform << "\n"
             << "Differing: " << r.differing << "\n"
+            << "Deleted since last seen: " << r.deleted << "\n"
+            << "Extra (deleted elsewhere, or not in the roster): " << r.extra << "\n"
             << "Writes queued: " << r.enqueued << " (delivered by the next `leadbridge sync`)"
             << Qt::endl;
+    for (auto it = r.queued.begin(); it != r.queued.end(); ++it)
+        ctx.out << "  " << it.key() << ": " << it.value().toInt() << Qt::endl;
     for (const auto &v : r.samples) {
         const QJsonObject o = v.toObject();
         ctx.out << "  " << o.value(QStringLiteral("kind")).toString() << "  "

@@ -424,7 +424,10 @@ void SyncWorker::afterRound(const Dispatcher::Round &sf, const Dispatcher::Round
         return;
     }
     if (m_once) {
-        onceStep();
+        // On the next turn of the event loop: a round that finishes without a call (nothing
+        // claimable while paused by limits) must not recurse into the next one. A round that
+        // claimed nothing waits a little, as for a scheduled retry.
+        QTimer::singleShot(sf.claimed + pf.claimed > 0 ? 0 : 200, this, &SyncWorker::onceStep);
         return;
     }
     const bool busy = sf.claimed > 0 || pf.claimed > 0;

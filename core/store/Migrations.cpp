@@ -230,6 +230,31 @@ constexpr const char *V6[] = {
     nullptr,
 };
 
+// Bulk API 2.0 ingest jobs the engine sent: stored once Salesforce created the job and before any
+// row is uploaded, so a restart collects the results of the job it already sent instead of
+// uploading the rows again. `items` holds the outbox jobs the job carries (JSON).
+constexpr const char *V7[] = {
+    R"(CREATE TABLE bulk_jobs (
+        job_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        items TEXT NOT NULL,
+        created_at {BIG} NOT NULL,
+        updated_at {BIG} NOT NULL))",
+    "CREATE INDEX bulk_jobs_open ON bulk_jobs (created_at) WHERE state = 'sent'",
+    nullptr,
+};
+
+// The reconcile's report by kind: leads found deleted since last seen, records a side holds
+// that it should not (a lead deleted in Salesforce still live on the platform, an active agent
+// no People__c names), and the writes queued per job kind (JSON object).
+constexpr const char *V8[] = {
+    "ALTER TABLE reconcile_reports ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE reconcile_reports ADD COLUMN extra INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE reconcile_reports ADD COLUMN queued TEXT",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -237,6 +262,8 @@ constexpr Migration AllMigrations[] = {
     {4, "leads view indexes and text search", V4},
     {5, "text search index kept per batch", V5},
     {6, "lead tombstones", V6},
+    {7, "bulk ingest jobs", V7},
+    {8, "reconcile report by kind", V8},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

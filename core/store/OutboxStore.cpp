@@ -304,6 +304,89 @@ Result<QList<OutboxJob>> OutboxStore::claim(const QString &workerId, int max, qi
     return jobs;
 }
 
+Result<int> OutboxStore::dueCount(const ClaimFilter &filter)
+{
+    const qint64 now = m_clock.nowMs();
+    auto q = m_db.run(QStringLiteral("outbox.dueCount"),
+                      QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND "
+                                     "next_attempt_at <= ? AND (? = '' OR target = ?) AND "
+                                     "(? = '' OR kind = ?) AND priority >= ?"),
+                      {now, Database::filterText(filter.target),
+                       Database::filterText(filter.target), Database::filterText(filter.kind),
+                       Database::filterText(filter.kind), filter.minPriority});
+    if (!q)
+        return q.error();
+    const int count = (*q)->next() ? (*q)->value(0).toInt() : 0;
+    (*q)->finish();
+    return count;
+}
+
+Result<int> OutboxStore::holdUntil(const QList<qint64> &ids, const QString &workerId,
+                                   qint64 leaseUntil)
+{
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    const qint64 now = m_clock.nowMs();
+    int held = 0;
+    for (qsizetype start = 0; start < ids.size(); start += Database::MaxRowsPerStatement) {
+        const int count
+            = int(std::min<qsizetype>(Database::MaxRowsPerStatement, ids.size() - start));
+        QVariantList values {leaseUntil, now, workerId};
+        for (int i = 0; i < count; ++i)
+            values << ids.at(start + i);
+        auto q = m_db.run(QStringLiteral("outbox.holdUntil.%1").arg(count),
+                          QStringLiteral("UPDATE outbox SET lease_until = ?, updated_at = ? "
+                                         "WHERE state = 'claimed' AND claimed_by = ? AND id IN (")
+                              + Database::listPlaceholders(count) + QStringLiteral(")"),
+                          values);
+        if (!q)
+            return q.error();
+        held += (*q)->numRowsAffected();
+    }
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    return held;
+}
+
+Result<QList<OutboxJob>> OutboxStore::adopt(const QList<qint64> &ids, const QString &workerId,
+                                            qint64 leaseUntil)
+{
+    QList<OutboxJob> jobs;
+    Transaction tx(m_db);
+    if (!tx.started())
+        return tx.started().error();
+    const qint64 now = m_clock.nowMs();
+    QList<AuditLog::Item> audit;
+    for (qsizetype start = 0; start < ids.size(); start += Database::MaxRowsPerStatement) {
+        const int count
+            = int(std::min<qsizetype>(Database::MaxRowsPerStatement, ids.size() - start));
+        QVariantList values {workerId, leaseUntil, now};
+        for (int i = 0; i < count; ++i)
+            values << ids.at(start + i);
+        auto q = m_db.run(QStringLiteral("outbox.adopt.%1").arg(count),
+                          QStringLiteral("UPDATE outbox SET claimed_by = ?, lease_until = ?, "
+                                         "updated_at = ? WHERE state = 'claimed' AND id IN (")
+                              + Database::listPlaceholders(count)
+                              + QStringLiteral(") RETURNING " LB_OUTBOX_COLUMNS),
+                          values);
+        if (!q)
+            return q.error();
+        while ((*q)->next()) {
+            jobs.append(readJob(**q));
+            audit.append({QString::number(jobs.constLast().id), QStringLiteral("adopted"), {}});
+        }
+        (*q)->finish();
+    }
+    if (auto a = m_audit.appendMany(Entity, workerId, audit); !a)
+        return a.error();
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    std::sort(jobs.begin(), jobs.end(),
+              [](const OutboxJob &a, const OutboxJob &b) { return a.id < b.id; });
+    return jobs;
+}
+
 Result<int> OutboxStore::complete(const QList<qint64> &ids, const QString &workerId)
 {
     if (ids.isEmpty())

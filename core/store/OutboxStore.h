@@ -40,6 +40,16 @@ public:
     Result<QList<OutboxJob>> claim(const QString &workerId, int max, qint64 leaseMs,
                                    const ClaimFilter &filter = {});
 
+    // How many jobs are due now (what claim() with this filter could take, leases aside).
+    Result<int> dueCount(const ClaimFilter &filter = {});
+    // Keeps this worker's claim on `ids` until `leaseUntil`: jobs a Bulk API 2.0 job carries
+    // wait for its results however long Salesforce takes. Returns how many it still held.
+    Result<int> holdUntil(const QList<qint64> &ids, const QString &workerId, qint64 leaseUntil);
+    // Takes over the claimed jobs among `ids` (whoever held them, e.g. a worker that died while
+    // its bulk job ran) without counting an attempt, and returns them.
+    Result<QList<OutboxJob>> adopt(const QList<qint64> &ids, const QString &workerId,
+                                   qint64 leaseUntil);
+
     // Each returns how many of the given jobs this worker still held and so changed.
     Result<int> complete(const QList<qint64> &ids, const QString &workerId);
     // `countsAsAttempt` false: the call never reached a decision (throttled, breaker open,

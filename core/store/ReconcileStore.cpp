@@ -16,7 +16,10 @@ QJsonObject ReconcileReport::toJson() const
             {QStringLiteral("missing_in_salesforce"), missingInSalesforce},
             {QStringLiteral("missing_on_platform"), missingOnPlatform},
             {QStringLiteral("differing"), differing},
+            {QStringLiteral("deleted"), deleted},
+            {QStringLiteral("extra"), extra},
             {QStringLiteral("enqueued"), enqueued},
+            {QStringLiteral("queued"), queued},
             {QStringLiteral("samples"), samples},
             {QStringLiteral("error"), error}};
 }
@@ -31,10 +34,12 @@ Result<qint64> ReconcileStore::save(const ReconcileReport &r)
         QStringLiteral("reconcile.save"),
         QStringLiteral("INSERT INTO reconcile_reports (started_at, finished_at, "
                        "trigger_kind, leads_compared, agents_compared, "
-                       "missing_in_salesforce, missing_on_platform, differing, enqueued, "
-                       "samples, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                       "missing_in_salesforce, missing_on_platform, differing, deleted, extra, "
+                       "enqueued, queued, samples, error) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
         {r.startedAt, r.finishedAt, r.trigger, r.leadsCompared, r.agentsCompared,
-         r.missingInSalesforce, r.missingOnPlatform, r.differing, r.enqueued,
+         r.missingInSalesforce, r.missingOnPlatform, r.differing, r.deleted, r.extra, r.enqueued,
+         QString::fromUtf8(QJsonDocument(r.queued).toJson(QJsonDocument::Compact)),
          QString::fromUtf8(QJsonDocument(r.samples).toJson(QJsonDocument::Compact)),
          r.error.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(r.error)});
     if (!q)
@@ -50,7 +55,8 @@ Result<QList<ReconcileReport>> ReconcileStore::recent(int limit, qint64 sinceMs,
         QStringLiteral("reconcile.recent"),
         QStringLiteral("SELECT id, started_at, finished_at, trigger_kind, leads_compared, "
                        "agents_compared, missing_in_salesforce, missing_on_platform, "
-                       "differing, enqueued, samples, error FROM reconcile_reports "
+                       "differing, enqueued, samples, error, deleted, extra, queued "
+                       "FROM reconcile_reports "
                        "WHERE started_at >= ? AND started_at < ? ORDER BY id DESC LIMIT ?"),
         {sinceMs, untilMs, limit});
     if (!q)
@@ -70,6 +76,9 @@ Result<QList<ReconcileReport>> ReconcileStore::recent(int limit, qint64 sinceMs,
         r.enqueued = (*q)->value(9).toInt();
         r.samples = QJsonDocument::fromJson((*q)->value(10).toString().toUtf8()).array();
         r.error = (*q)->value(11).toString();
+        r.deleted = (*q)->value(12).toInt();
+        r.extra = (*q)->value(13).toInt();
+        r.queued = QJsonDocument::fromJson((*q)->value(14).toString().toUtf8()).object();
         out.append(r);
     }
     (*q)->finish();

@@ -3,6 +3,7 @@
 #include "Database.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QList>
 
 namespace lb {
@@ -18,7 +19,10 @@ struct ReconcileReport
     int missingInSalesforce = 0;
     int missingOnPlatform = 0;
     int differing = 0;
+    int deleted = 0; // leads found deleted on a side since last seen (now tombstones)
+    int extra = 0; // on a side that should not hold it: deleted elsewhere, or not in the roster
     int enqueued = 0;
+    QJsonObject queued; // job kind -> writes queued
     QJsonArray samples; // [{"kind","key","detail"}], at most a few dozen
     QString error;
 

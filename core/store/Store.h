@@ -5,6 +5,7 @@
 #include "Database.h"
 #include "InboundEventStore.h"
 #include "InboxStore.h"
+#include "IngestJobStore.h"
 #include "MirrorStore.h"
 #include "OutboxStore.h"
 #include "ReconcileStore.h"
@@ -33,6 +34,7 @@ public:
     MirrorStore &agents() { return m_agents; }
     ApiUsageStore &apiUsage() { return m_apiUsage; }
     ReconcileStore &reconciles() { return m_reconciles; }
+    IngestJobStore &ingestJobs() { return m_ingestJobs; }
     const Clock &clock() const { return m_clock; }
 
 private:
@@ -49,6 +51,7 @@ private:
     MirrorStore m_agents;
     ApiUsageStore m_apiUsage;
     ReconcileStore m_reconciles;
+    IngestJobStore m_ingestJobs;
 };
 
 } // namespace lb

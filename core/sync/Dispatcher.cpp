@@ -5,6 +5,7 @@
 #include "MirrorObservation.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
+#include "net/CallFailure.h"
 #include "salesforce/Soql.h"
 
 #include <QJsonDocument>
@@ -18,19 +19,6 @@ QJsonObject payloadOf(const OutboxJob &job)
     return QJsonDocument::fromJson(job.payload).object();
 }
 
-bool isThrottling(const Error &e)
-{
-    return e.code == QLatin1String("REQUEST_LIMIT_EXCEEDED") || e.httpStatus == 429
-        || e.code == QLatin1String("rate_limited");
-}
-
-bool isAuthFailure(const Error &e)
-{
-    return e.code == QLatin1String("INVALID_SESSION_ID") || e.code == QLatin1String("invalid_grant")
-        || e.code == QLatin1String("invalid_client") || e.code == QLatin1String("invalid_client_id")
-        || e.code == QLatin1String("unauthorized") || e.httpStatus == 401;
-}
-
 // Adds the counts of a recorded unit to the round's.
 void addCounts(Dispatcher::Round &into, const Dispatcher::Round &unit)
 {
@@ -41,21 +29,6 @@ void addCounts(Dispatcher::Round &into, const Dispatcher::Round &unit)
 }
 
 } // namespace
-
-struct Dispatcher::Batch
-{
-    QString target;
-    Round round;
-    std::function<void(Round)> done;
-    bool urgentOnly = false;
-    QList<OutboxJob> leads;
-    QList<OutboxJob> people;
-    QList<OutboxJob> closes; // leads deleted on the platform, closed in Salesforce
-    QList<OutboxJob> deletes; // leads deleted on the platform, deleted in Salesforce
-    QList<OutboxJob> platformDeletes; // leads deleted in Salesforce, deleted on the platform
-    QList<OutboxJob> events;
-    QList<OutboxJob> agents;
-};
 
 Dispatcher::Dispatcher(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
                        const SyncPlanner &leads, const SyncPlanner &agents,
@@ -221,6 +194,20 @@ void Dispatcher::failCall(Batch &batch, const QList<OutboxJob> &jobs, const Erro
                              << "jobs:" << error.toString();
 }
 
+void Dispatcher::bulkCallFailed(Batch &batch, const QString &jobId, const Error &error)
+{
+    if (isThrottling(error))
+        m_salesforceBudget.throttled(error.retryAfterMs > 0 ? error.retryAfterMs
+                                                            : m_config.limitBackoffMs,
+                                     error.toString());
+    else
+        m_salesforceBreaker.recordFailure();
+    batch.round.blocked = true;
+    batch.round.blockedReason = error.message;
+    qCWarning(lcSync).noquote() << "bulk job" << jobId
+                                << "not collected (tried again next round):" << error.toString();
+}
+
 void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
 {
     auto batch = std::make_shared<Batch>();
@@ -235,6 +222,33 @@ void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
         return;
     }
     batch->urgentOnly = budget.paused;
+    // An ingest job sent before (by a process that died, or whose results could not be read or
+    // recorded) is collected first: its rows are not sent again.
+    if (auto open = m_store.ingestJobs().open(jobs::SalesforceLeadUpsert); !open) {
+        qCWarning(lcSync) << "could not read the open bulk jobs:" << open.error().toString();
+        m_salesforceBreaker.cancelRequest();
+        finish(batch);
+        return;
+    } else if (!open->isEmpty()) {
+        resumeBulk(batch, open->first());
+        return;
+    }
+    // Many lead upserts due (an initial load, a big import): one Bulk API 2.0 job takes them.
+    int leadBatch = m_config.salesforceBatch;
+    {
+        ClaimFilter due;
+        due.target = JobTarget::Salesforce;
+        due.kind = jobs::SalesforceLeadUpsert;
+        if (batch->urgentOnly)
+            due.minPriority = jobs::UrgentPriority;
+        auto count = m_store.outbox().dueCount(due);
+        if (!count)
+            qCWarning(lcSync) << "could not count the due lead upserts:" << count.error().message;
+        else if (useBulk(*count, m_config.bulkThreshold)) {
+            batch->bulk = true;
+            leadBatch = m_config.bulkBatch;
+        }
+    }
     // One claim per kind, so a round fills whole Composite requests with leads while roster
     // write-backs and events travel in their own Collections calls.
     const struct
@@ -242,8 +256,9 @@ void Dispatcher::deliverSalesforce(std::function<void(Round)> done)
         const QString &kind;
         int max;
         QList<OutboxJob> &into;
-    } groups[] = {{jobs::SalesforceLeadUpsert, m_config.salesforceBatch, batch->leads},
+    } groups[] = {{jobs::SalesforceLeadUpsert, leadBatch, batch->leads},
                   {jobs::SalesforcePeopleUpdate, 200, batch->people},
+                  {jobs::SalesforceLeadLink, 200, batch->links},
                   {jobs::SalesforceLeadClose, 200, batch->closes},
                   {jobs::SalesforceLeadDelete, 200, batch->deletes},
                   {jobs::SalesforceEventPublish, 200, batch->events}};
@@ -372,234 +387,257 @@ void Dispatcher::refreshFromPlatform(const QStringList &ids, int index, std::fun
                        });
 }
 
-void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
+Dispatcher::PlannedLeads Dispatcher::planLeads(Batch &batch, const QList<OutboxJob> &jobs)
 {
-    struct Planned
-    {
-        QString platformId;
-        SyncPlanner::SalesforceWrite write;
-        MirrorRecord before;
-        QList<OutboxJob> jobs;
-    };
-    auto planned = std::make_shared<QList<Planned>>();
+    auto planned = std::make_shared<QList<PlannedLead>>();
     QStringList ids;
-    for (const OutboxJob &job : batch->leads)
+    for (const OutboxJob &job : jobs)
         ids.append(payloadOf(job).value(QStringLiteral("platform_id")).toString());
     auto mirrors = m_store.leads().byKeys(ids);
     if (!mirrors)
         qCWarning(lcSync) << "could not read the mirror:" << mirrors.error().toString();
-    {
-        // Jobs with nothing (left) to send, and invalid ones, are recorded as one unit.
-        Round counts;
-        QList<std::pair<qint64, Error>> invalid;
-        QHash<QString, int> index;
-        QList<MirrorRecord> updates;
-        QList<qint64> unchangedIds;
-        for (const OutboxJob &job : batch->leads) {
-            const QString pid = payloadOf(job).value(QStringLiteral("platform_id")).toString();
-            if (auto it = index.constFind(pid); it != index.cend()) {
-                (*planned)[*it].jobs.append(job);
-                continue;
-            }
-            if (!mirrors)
-                continue; // stays claimed: read again once the lease ends
-            // A tombstone is never written again: deleted since the job was queued.
-            if (!mirrors->contains(pid) || mirrors->value(pid).isDeleted()) {
-                unchangedIds.append(job.id);
-                ++counts.unchanged;
-                continue;
-            }
-            MirrorRecord record = mirrors->value(pid);
-            auto plan = m_leads.planSalesforceWrite(record);
-            if (!plan) {
-                invalid.append({job.id, plan.error()});
-                ++counts.toInbox;
-                record.syncState = QStringLiteral("error");
-                record.lastError = plan.error().toString();
-                updates.append(record);
-                continue;
-            }
-            if (!plan->has_value()) {
-                unchangedIds.append(job.id);
-                ++counts.unchanged;
-                if (record.syncState != QLatin1String("synced")) {
-                    record.syncState = QStringLiteral("synced");
-                    record.lastError.clear();
-                    updates.append(record);
-                }
-                continue;
-            }
-            index.insert(pid, int(planned->size()));
-            planned->append({pid, **plan, record, {job}});
+    // Jobs with nothing (left) to send, and invalid ones, are recorded as one unit.
+    Round counts;
+    QList<std::pair<qint64, Error>> invalid;
+    QHash<QString, int> index;
+    QList<MirrorRecord> updates;
+    QList<qint64> unchangedIds;
+    for (const OutboxJob &job : jobs) {
+        const QString pid = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+        if (auto it = index.constFind(pid); it != index.cend()) {
+            (*planned)[*it].jobs.append(job);
+            continue;
         }
-        if (recordUnit("planned Salesforce leads", [&]() -> Result<void> {
-                for (const auto &[id, error] : invalid) {
-                    if (auto r = m_store.outbox().failPermanent(id, m_config.workerId,
-                                                                ErrorClass::Validation, error.code,
-                                                                error.message);
-                        !r)
-                        return r.error();
-                }
-                if (auto r = m_store.outbox().complete(unchangedIds, m_config.workerId); !r)
+        if (!mirrors)
+            continue; // stays claimed: read again once the lease ends
+        // A tombstone is never written again: deleted since the job was queued.
+        if (!mirrors->contains(pid) || mirrors->value(pid).isDeleted()) {
+            unchangedIds.append(job.id);
+            ++counts.unchanged;
+            continue;
+        }
+        MirrorRecord record = mirrors->value(pid);
+        auto plan = m_leads.planSalesforceWrite(record);
+        if (!plan) {
+            invalid.append({job.id, plan.error()});
+            ++counts.toInbox;
+            record.syncState = QStringLiteral("error");
+            record.lastError = plan.error().toString();
+            updates.append(record);
+            continue;
+        }
+        if (!plan->has_value()) {
+            unchangedIds.append(job.id);
+            ++counts.unchanged;
+            if (record.syncState != QLatin1String("synced")) {
+                record.syncState = QStringLiteral("synced");
+                record.lastError.clear();
+                updates.append(record);
+            }
+            continue;
+        }
+        index.insert(pid, int(planned->size()));
+        planned->append({pid, **plan, record, {job}});
+    }
+    if (recordUnit("planned Salesforce leads", [&]() -> Result<void> {
+            for (const auto &[id, error] : invalid) {
+                if (auto r = m_store.outbox().failPermanent(
+                        id, m_config.workerId, ErrorClass::Validation, error.code, error.message);
+                    !r)
                     return r.error();
-                if (auto r = m_store.leads().put(updates); !r)
-                    return r.error();
-                return {};
-            }))
-            addCounts(batch->round, counts);
-    }
-    if (planned->isEmpty()) {
-        sendPeopleUpdates(batch);
-        return;
-    }
-    QList<OutboxJob> allJobs;
-    for (const Planned &p : *planned)
-        allJobs.append(p.jobs);
-    if (!acquire(*batch, m_salesforceBudget, allJobs, batch->urgentOnly)) {
-        sendPeopleUpdates(batch);
-        return;
-    }
+            }
+            if (auto r = m_store.outbox().complete(unchangedIds, m_config.workerId); !r)
+                return r.error();
+            if (auto r = m_store.leads().put(updates); !r)
+                return r.error();
+            return {};
+        }))
+        addCounts(batch.round, counts);
+    return planned;
+}
+
+QList<QJsonObject> Dispatcher::leadRecords(const QList<PlannedLead> &planned) const
+{
     const ObjectMapping &m = m_leads.mapping();
     QList<QJsonObject> records;
-    for (const Planned &p : *planned) {
+    records.reserve(planned.size());
+    for (const PlannedLead &p : planned) {
         QJsonObject r = p.write.fields;
         r.insert(m.salesforceKey, p.platformId);
         r.insert(QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag);
         records.append(r);
     }
-    m_salesforce.upsert(
-        m.salesforceObject, m.salesforceKey, records, this,
-        [this, batch, planned, allJobs](Result<QList<WriteOutcome>> result) {
-            if (!result) {
-                failCall(*batch, allJobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
-                sendPeopleUpdates(batch);
-                return;
+    return records;
+}
+
+void Dispatcher::planSalesforceLeads(std::shared_ptr<Batch> batch)
+{
+    PlannedLeads planned = planLeads(*batch, batch->leads);
+    if (planned->isEmpty()) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    QList<OutboxJob> allJobs;
+    for (const PlannedLead &p : *planned)
+        allJobs.append(p.jobs);
+    if (!acquire(*batch, m_salesforceBudget, allJobs, batch->urgentOnly)) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    if (batch->bulk) {
+        sendLeadsInBulk(batch, planned, allJobs);
+        return;
+    }
+    const ObjectMapping &m = m_leads.mapping();
+    m_salesforce.upsert(m.salesforceObject, m.salesforceKey, leadRecords(*planned), this,
+                        [this, batch, planned, allJobs](Result<QList<WriteOutcome>> result) {
+                            if (!result) {
+                                failCall(*batch, allJobs, result.error(), m_salesforceBudget,
+                                         m_salesforceBreaker);
+                            } else {
+                                m_salesforceBreaker.recordSuccess();
+                                recordLeadWrites(*batch, *planned, *result);
+                            }
+                            sendPeopleUpdates(batch);
+                        });
+}
+
+void Dispatcher::recordLeadWrites(Batch &batch, const QList<PlannedLead> &planned,
+                                  const QList<WriteOutcome> &outcomes,
+                                  const std::function<Result<void>()> &alsoInUnit)
+{
+    const qint64 now = m_clock.nowMs();
+    Round counts;
+    QList<std::pair<OutboxJob, WriteOutcome>> failed;
+    QList<MirrorRecord> updates;
+    QList<NewJob> events;
+    // Completed in one statement (per 100) after the loop: one per record was a fifth
+    // of a bulk round's time.
+    QList<qint64> doneIds;
+    QList<AuditLog::Item> converted;
+    int delivered = 0;
+    for (int i = 0; i < planned.size(); ++i) {
+        const PlannedLead &p = planned.at(i);
+        const WriteOutcome outcome = i < outcomes.size()
+            ? outcomes.at(i)
+            : WriteOutcome {false,
+                            true,
+                            QStringLiteral("missing_result"),
+                            QStringLiteral("Salesforce returned no result for this record"),
+                            {},
+                            false,
+                            {}};
+        MirrorRecord record = p.before;
+        if (outcome.success) {
+            if (!outcome.id.isEmpty())
+                record.salesforceId = outcome.id;
+            record.salesforceState = p.write.newState;
+            record.salesforceHash = p.write.newHash;
+            record.syncState = QStringLiteral("synced");
+            record.lastSyncedAt = now;
+            record.lastError.clear();
+            updates.append(record);
+            for (const OutboxJob &job : p.jobs)
+                doneIds.append(job.id);
+            ++delivered;
+            // A business rule of the planner's: a high-value lead newly assigned.
+            if (auto event
+                = SyncPlanner::assignmentEvent(p.before, p.write.newState, record.salesforceId, now,
+                                               m_config.highValueThreshold))
+                events.append(*event);
+        } else if (outcome.code == QLatin1String("CANNOT_UPDATE_CONVERTED_LEAD")) {
+            // Converted in Salesforce since we last read it: read-only there, so the change is
+            // recorded, not sent, and the job is done (not an inbox item).
+            QJsonObject state = record.salesforceState;
+            state.insert(QStringLiteral("IsConverted"), true);
+            observeSalesforce(record, state, 0);
+            record.syncState = QStringLiteral("synced");
+            record.lastError.clear();
+            updates.append(record);
+            converted.append(
+                {p.platformId,
+                 QStringLiteral("not_sent_converted"),
+                 {{QStringLiteral("salesforce_id"), record.salesforceId},
+                  {QStringLiteral("note"), QStringLiteral("converted in Salesforce: read-only")}}});
+            for (const OutboxJob &job : p.jobs)
+                doneIds.append(job.id);
+        } else {
+            record.syncState
+                = outcome.retryable ? QStringLiteral("pending") : QStringLiteral("error");
+            record.lastError = outcome.code + QStringLiteral(": ") + outcome.message;
+            updates.append(record);
+            for (const OutboxJob &job : p.jobs)
+                failed.append({job, outcome});
+        }
+    }
+    // Delivered but not recorded: the jobs are claimed again after their lease, and
+    // the resend first reads what Salesforce holds (refreshFromSalesforce), so nothing
+    // is written twice.
+    if (!recordUnit("delivered Salesforce leads", [&]() -> Result<void> {
+            for (const auto &[job, o] : failed) {
+                if (auto r = failOne(counts, job, o.code, o.message, o.retryable); !r)
+                    return r;
             }
-            m_salesforceBreaker.recordSuccess();
-            const qint64 now = m_clock.nowMs();
-            const QString agentPath = QStringLiteral("Assigned_Agent__r.Platform_Agent_Id__c");
-            Round counts;
-            QList<std::pair<OutboxJob, WriteOutcome>> failed;
-            QList<MirrorRecord> updates;
-            QList<NewJob> events;
-            // Completed in one statement (per 100) after the loop: one per record was a fifth
-            // of a bulk round's time.
-            QList<qint64> doneIds;
-            int delivered = 0;
-            for (int i = 0; i < planned->size(); ++i) {
-                const Planned &p = planned->at(i);
-                const WriteOutcome outcome = i < result->size()
-                    ? result->at(i)
-                    : WriteOutcome {false,
-                                    true,
-                                    QStringLiteral("missing_result"),
-                                    QStringLiteral("Salesforce returned no result for this record"),
-                                    {},
-                                    false,
-                                    {}};
-                MirrorRecord record = p.before;
-                if (outcome.success) {
-                    if (!outcome.id.isEmpty())
-                        record.salesforceId = outcome.id;
-                    record.salesforceState = p.write.newState;
-                    record.salesforceHash = p.write.newHash;
-                    record.syncState = QStringLiteral("synced");
-                    record.lastSyncedAt = now;
-                    record.lastError.clear();
-                    updates.append(record);
-                    for (const OutboxJob &job : p.jobs)
-                        doneIds.append(job.id);
-                    ++delivered;
-                    // High-value lead newly assigned: tell Salesforce listeners (platform event).
-                    const QJsonValue agent = p.write.newState.value(agentPath);
-                    const double value
-                        = p.write.newState.value(QStringLiteral("Estimated_Value__c")).toDouble();
-                    if (agent.isString() && !agent.toString().isEmpty()
-                        && agent != p.before.salesforceState.value(agentPath)
-                        && value >= m_config.highValueThreshold
-                        && (p.before.existsInSalesforce() || p.before.platformVersion > 1)) {
-                        NewJob e;
-                        e.kind = jobs::SalesforceEventPublish;
-                        e.target = JobTarget::Salesforce;
-                        e.recordKey = QStringLiteral("lead:") + p.platformId;
-                        e.priority = jobs::UrgentPriority;
-                        // One event per lead and agent it is assigned to.
-                        e.idempotencyKey = jobs::idempotencyKey(e.kind, e.recordKey,
-                                                                QStringLiteral("Lead_Assigned__e@")
-                                                                    + agent.toString());
-                        e.payload
-                            = QJsonDocument(
-                                  QJsonObject {
-                                      {QStringLiteral("event"), QStringLiteral("Lead_Assigned__e")},
-                                      {QStringLiteral("fields"),
-                                       QJsonObject {
-                                           {QStringLiteral("Lead_Id__c"), record.salesforceId},
-                                           {QStringLiteral("Platform_Lead_Id__c"), p.platformId},
-                                           {QStringLiteral("Agent_Id__c"), agent},
-                                           {QStringLiteral("Estimated_Value__c"), value},
-                                           {QStringLiteral("Assigned_At__c"),
-                                            formatPlatformTime(now)}}}})
-                                  .toJson(QJsonDocument::Compact);
-                        events.append(e);
-                    }
-                } else {
-                    record.syncState
-                        = outcome.retryable ? QStringLiteral("pending") : QStringLiteral("error");
-                    record.lastError = outcome.code + QStringLiteral(": ") + outcome.message;
-                    updates.append(record);
-                    for (const OutboxJob &job : p.jobs)
-                        failed.append({job, outcome});
-                }
+            if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
+                return r.error();
+            if (auto r = m_store.leads().put(updates); !r)
+                return r.error();
+            if (!converted.isEmpty()) {
+                if (auto r = m_store.audit().appendMany(QStringLiteral("lead"), m_config.workerId,
+                                                        converted);
+                    !r)
+                    return r.error();
             }
-            // Delivered but not recorded: the jobs are claimed again after their lease, and
-            // the resend first reads what Salesforce holds (refreshFromSalesforce), so nothing
-            // is written twice.
-            if (!recordUnit("delivered Salesforce leads", [&]() -> Result<void> {
-                    for (const auto &[job, o] : failed) {
-                        if (auto r = failOne(counts, job, o.code, o.message, o.retryable); !r)
-                            return r;
-                    }
-                    if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
-                        return r.error();
-                    if (auto r = m_store.leads().put(updates); !r)
-                        return r.error();
-                    if (!events.isEmpty()) {
-                        if (auto r = m_store.outbox().enqueue(events, m_config.workerId); !r)
-                            return r.error();
-                    }
-                    return {};
-                }))
-                delivered = 0;
-            else
-                addCounts(batch->round, counts);
-            batch->round.delivered += delivered;
-            if (delivered > 0)
-                emit this->delivered(JobTarget::Salesforce, delivered);
-            sendPeopleUpdates(batch);
-        });
+            if (!events.isEmpty()) {
+                if (auto r = m_store.outbox().enqueue(events, m_config.workerId); !r)
+                    return r.error();
+            }
+            if (alsoInUnit)
+                return alsoInUnit();
+            return {};
+        }))
+        delivered = 0;
+    else
+        addCounts(batch.round, counts);
+    batch.round.delivered += delivered;
+    if (delivered > 0)
+        emit this->delivered(JobTarget::Salesforce, delivered);
 }
 
 void Dispatcher::sendPeopleUpdates(std::shared_ptr<Batch> batch)
 {
-    if (batch->people.isEmpty()) {
-        sendLeadCloses(batch);
+    sendIdWriteBacks(batch, batch->people, m_agents.mapping(), &Dispatcher::sendLeadLinks);
+}
+
+void Dispatcher::sendLeadLinks(std::shared_ptr<Batch> batch)
+{
+    sendIdWriteBacks(batch, batch->links, m_leads.mapping(), &Dispatcher::sendLeadCloses);
+}
+
+// Platform ids written back to the Salesforce records they were derived from (People__c "A-",
+// leads created in Salesforce "L-"), one Collections update.
+void Dispatcher::sendIdWriteBacks(std::shared_ptr<Batch> batch, QList<OutboxJob> &pending,
+                                  const ObjectMapping &mapping, Step next)
+{
+    if (pending.isEmpty()) {
+        (this->*next)(batch);
         return;
     }
-    const QList<OutboxJob> jobs = batch->people;
-    batch->people.clear();
+    const QList<OutboxJob> jobs = pending;
+    pending.clear();
     if (!acquire(*batch, m_salesforceBudget, jobs, batch->urgentOnly)) {
-        sendLeadCloses(batch);
+        (this->*next)(batch);
         return;
     }
     QList<QJsonObject> records;
     for (const OutboxJob &job : jobs) {
         const QJsonObject p = payloadOf(job);
         records.append({{QStringLiteral("Id"), p.value(QStringLiteral("salesforce_id"))},
-                        {m_agents.mapping().salesforceKey, p.value(QStringLiteral("platform_id"))},
+                        {mapping.salesforceKey, p.value(QStringLiteral("platform_id"))},
                         {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
     }
-    m_salesforce.update(m_agents.mapping().salesforceObject, records, this,
-                        salesforceAnswer(batch, jobs, &Dispatcher::sendLeadCloses));
+    m_salesforce.update(mapping.salesforceObject, records, this,
+                        salesforceAnswer(batch, jobs, next));
 }
 
 void Dispatcher::sendLeadCloses(std::shared_ptr<Batch> batch)
@@ -744,7 +782,7 @@ void Dispatcher::deliverPlatform(std::function<void(Round)> done)
             batch->leads.append(job);
         else if (job.kind == jobs::PlatformAgentPut)
             batch->agents.append(job);
-        else if (job.kind == jobs::PlatformLeadDelete)
+        else if (job.kind == jobs::PlatformLeadDelete || job.kind == jobs::PlatformLeadRestore)
             batch->platformDeletes.append(job);
         else if (job.kind == jobs::PlatformLeadRejected)
             // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
@@ -801,6 +839,7 @@ void Dispatcher::planPlatformLeads(std::shared_ptr<Batch> batch)
         // Jobs with nothing (left) to send, and invalid ones, are recorded as one unit.
         Round counts;
         QList<qint64> unchangedIds;
+        QList<MirrorRecord> updates;
         QList<std::pair<qint64, Error>> invalid;
         QHash<QString, int> index;
         for (const OutboxJob &job : batch->leads) {
@@ -827,6 +866,14 @@ void Dispatcher::planPlatformLeads(std::shared_ptr<Batch> batch)
             if (!plan->has_value()) {
                 unchangedIds.append(job.id);
                 ++counts.unchanged;
+                // Already there (a write that landed before a crash, found by the re-read):
+                // both sides agree.
+                if (record.syncState != QLatin1String("synced")) {
+                    MirrorRecord synced = record;
+                    synced.syncState = QStringLiteral("synced");
+                    synced.lastError.clear();
+                    updates.append(synced);
+                }
                 continue;
             }
             index.insert(pid, int(planned->size()));
@@ -841,6 +888,8 @@ void Dispatcher::planPlatformLeads(std::shared_ptr<Batch> batch)
                         return r.error();
                 }
                 if (auto r = m_store.outbox().complete(unchangedIds, m_config.workerId); !r)
+                    return r.error();
+                if (auto r = m_store.leads().put(updates); !r)
                     return r.error();
                 return {};
             }))
@@ -951,6 +1000,10 @@ void Dispatcher::sendPlatformDeletes(std::shared_ptr<Batch> batch, int index)
         return;
     }
     const OutboxJob job = batch->platformDeletes.at(index);
+    if (job.kind == jobs::PlatformLeadRestore) {
+        sendPlatformRestore(batch, index);
+        return;
+    }
     if (!acquire(*batch, m_platformBudget, {job}, batch->urgentOnly)) {
         sendPlatformDeletes(batch, index + 1);
         return;
@@ -967,6 +1020,65 @@ void Dispatcher::sendPlatformDeletes(std::shared_ptr<Batch> batch, int index)
         }
         sendPlatformDeletes(batch, index + 1);
     });
+}
+
+// A lead undeleted in Salesforce comes back on the platform with the content the mirror plans
+// for it (PUT ?restore=true). Deleted again since the job was queued: nothing to restore.
+void Dispatcher::sendPlatformRestore(std::shared_ptr<Batch> batch, int index)
+{
+    const OutboxJob job = batch->platformDeletes.at(index);
+    const QString id = payloadOf(job).value(QStringLiteral("platform_id")).toString();
+    auto mirrors = m_store.leads().byKeys({id});
+    if (!mirrors) {
+        qCWarning(lcSync) << "could not read the mirror:" << mirrors.error().toString();
+        sendPlatformDeletes(batch, index + 1); // stays claimed: read again once the lease ends
+        return;
+    }
+    MirrorRecord record = mirrors->value(id);
+    // Planned as a create: the platform holds a tombstone, whatever the mirror last saw there.
+    MirrorRecord asNew = record;
+    asNew.platformHash.clear();
+    auto plan = mirrors->contains(id) && !record.isDeleted()
+        ? m_leads.planPlatformWrite(asNew)
+        : Result<std::optional<SyncPlanner::PlatformWrite>>(std::nullopt);
+    if (!plan || !plan->has_value()) {
+        const Result<int> r = plan
+            ? m_store.outbox().complete({job.id}, m_config.workerId)
+            : m_store.outbox().failPermanent(job.id, m_config.workerId, ErrorClass::Validation,
+                                             plan.error().code, plan.error().message);
+        if (!r)
+            qCWarning(lcSync) << "could not record job" << job.id << ":" << r.error().toString();
+        sendPlatformDeletes(batch, index + 1);
+        return;
+    }
+    if (!acquire(*batch, m_platformBudget, {job}, batch->urgentOnly)) {
+        sendPlatformDeletes(batch, index + 1);
+        return;
+    }
+    const SyncPlanner::PlatformWrite write = **plan;
+    m_platform.restoreLead(
+        write.record, this, [this, batch, index, job, record, write](Result<WriteOutcome> result) {
+            if (!result) {
+                failCall(*batch, {job}, result.error(), m_platformBudget, m_platformBreaker);
+                sendPlatformDeletes(batch, index + 1);
+                return;
+            }
+            m_platformBreaker.recordSuccess();
+            MirrorRecord updated = record;
+            observePlatformLead(updated, write.record, result->current);
+            updated.syncState = QStringLiteral("synced");
+            updated.lastSyncedAt = m_clock.nowMs();
+            updated.lastError.clear();
+            if (recordUnit("a restored lead", [&]() -> Result<void> {
+                    if (auto r = m_store.leads().put({updated}); !r)
+                        return r.error();
+                    if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+                        return r.error();
+                    return {};
+                }))
+                ++batch->round.delivered;
+            sendPlatformDeletes(batch, index + 1);
+        });
 }
 
 void Dispatcher::sendAgents(std::shared_ptr<Batch> batch, int index)

@@ -3,6 +3,7 @@
 #include "ChangeTime.h"
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "SalesforceState.h"
 #include "log/Logging.h"
 #include "platform/PlatformTypes.h"
 
@@ -105,6 +106,7 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
 
     QList<MirrorRecord> updates;
     QList<NewJob> jobs;
+    QList<AuditLog::Item> notSent;
     for (auto it = newest.begin(); it != newest.end(); ++it) {
         const Candidate &c = it.value();
         MirrorRecord record = mirror->value(it.key());
@@ -194,8 +196,19 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             jobs.append(job);
         } else {
             record.syncState = QStringLiteral("synced");
+            if (SalesforceState::isConverted(record.salesforceState))
+                notSent.append({record.platformId,
+                                QStringLiteral("not_sent_converted"),
+                                {{QStringLiteral("salesforce_id"), record.salesforceId},
+                                 {QStringLiteral("note"),
+                                  QStringLiteral("converted in Salesforce: read-only")}}});
         }
         updates.append(record);
+    }
+    if (!notSent.isEmpty()) {
+        // A platform change to a lead converted in Salesforce: recorded, never sent there.
+        if (auto r = m_store.audit().appendMany(QStringLiteral("lead"), m_actor, notSent); !r)
+            return r.error();
     }
     if (auto r = m_store.leads().put(updates); !r)
         return r.error();

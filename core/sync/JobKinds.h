@@ -11,10 +11,14 @@ inline const QString SalesforceLeadClose = QStringLiteral("sf.lead.close");
 // The same, deleted in Salesforce instead (lifecycle.platform_delete = delete_in_salesforce).
 inline const QString SalesforceLeadDelete = QStringLiteral("sf.lead.delete");
 inline const QString SalesforcePeopleUpdate = QStringLiteral("sf.people.update");
+// A lead created in Salesforce gets its platform id ("L-" + its Id) written back, once.
+inline const QString SalesforceLeadLink = QStringLiteral("sf.lead.link");
 inline const QString SalesforceEventPublish = QStringLiteral("sf.event.publish");
 inline const QString PlatformLeadPut = QStringLiteral("platform.lead.put");
 // A lead deleted in Salesforce, deleted on the platform (a tombstone there).
 inline const QString PlatformLeadDelete = QStringLiteral("platform.lead.delete");
+// A lead undeleted in Salesforce, restored on the platform (PUT ?restore=true).
+inline const QString PlatformLeadRestore = QStringLiteral("platform.lead.restore");
 inline const QString PlatformAgentPut = QStringLiteral("platform.agent.put");
 // Not a write: a record the platform listed that could not be read, parked in the inbox with
 // its raw JSON as the payload. Its target is the platform, where it has to be fixed; once

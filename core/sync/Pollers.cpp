@@ -132,15 +132,37 @@ SalesforcePoller::SalesforcePoller(Store &store, SalesforcePort &port,
 
 namespace {
 
-QStringList polledFields(const ObjectMapping &mapping)
+QStringList polledFields(const ObjectMapping &mapping, bool leads)
 {
     QStringList fields = mapping.salesforceFields();
-    for (const char *extra : {"SystemModstamp", "Last_Updated_By_System__c"}) {
-        if (!fields.contains(QLatin1String(extra)))
-            fields.append(QLatin1String(extra));
+    QStringList extras {QStringLiteral("SystemModstamp"),
+                        QStringLiteral("Last_Updated_By_System__c"), QStringLiteral("IsDeleted")};
+    if (leads)
+        extras << QStringLiteral("MasterRecordId") << QStringLiteral("IsConverted");
+    for (const QString &extra : extras) {
+        if (!fields.contains(extra))
+            fields.append(extra);
     }
     return fields;
 }
+
+// The poll's position: the (SystemModstamp, Id) of the last record it processed, stored as
+// "<epoch ms>|<Id>" (a bare number, from before the keyset, is a position without an Id).
+struct PollKey
+{
+    qint64 modstamp = 0;
+    QString id;
+
+    static PollKey parse(const QString &stored)
+    {
+        return {stored.section(u'|', 0, 0).toLongLong(), stored.section(u'|', 1)};
+    }
+    QString toString() const { return QString::number(modstamp) + u'|' + id; }
+    bool operator<(const PollKey &o) const
+    {
+        return modstamp != o.modstamp ? modstamp < o.modstamp : id < o.id;
+    }
+};
 
 } // namespace
 
@@ -150,25 +172,27 @@ QString SalesforcePoller::soqlForIds(const ObjectMapping &mapping, bool leads,
     QStringList literals;
     for (const QString &id : ids)
         literals.append(salesforce::soqlString(id));
-    QString where = QStringLiteral("Id IN (") + literals.join(u',') + u')';
-    if (leads)
-        where += QStringLiteral(" AND ") + mapping.salesforceKey + QStringLiteral(" != null");
-    return QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY SystemModstamp ASC, Id ASC")
-        .arg(polledFields(mapping).join(QStringLiteral(", ")), mapping.salesforceObject, where);
+    return QStringLiteral("SELECT %1 FROM %2 WHERE Id IN (%3) ORDER BY SystemModstamp ASC, Id ASC")
+        .arg(polledFields(mapping, leads).join(QStringLiteral(", ")), mapping.salesforceObject,
+             literals.join(u','));
 }
 
-QString SalesforcePoller::soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs)
+QString SalesforcePoller::soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs,
+                                  const QString &afterId)
 {
-    const QStringList fields = polledFields(mapping);
-    QStringList where;
-    if (sinceMs > 0)
-        where.append(QStringLiteral("SystemModstamp >= ") + formatSoqlTime(sinceMs));
-    if (leads)
-        where.append(mapping.salesforceKey + QStringLiteral(" != null"));
+    QString where;
+    if (sinceMs > 0 && afterId.isEmpty()) {
+        where = QStringLiteral(" WHERE SystemModstamp >= ") + formatSoqlTime(sinceMs);
+    } else if (sinceMs > 0) {
+        // SOQL times are whole seconds: a record later in the same second is read again (an
+        // echo), never skipped.
+        const QString t = formatSoqlTime(sinceMs);
+        where = QStringLiteral(" WHERE (SystemModstamp > %1 OR (SystemModstamp = %1 AND Id > %2))")
+                    .arg(t, salesforce::soqlString(afterId));
+    }
     return QStringLiteral("SELECT %1 FROM %2%3 ORDER BY SystemModstamp ASC, Id ASC")
-        .arg(fields.join(QStringLiteral(", ")), mapping.salesforceObject,
-             where.isEmpty() ? QString()
-                             : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")));
+        .arg(polledFields(mapping, leads).join(QStringLiteral(", ")), mapping.salesforceObject,
+             where);
 }
 
 void SalesforcePoller::poll(std::function<void(Result<PollStats>)> done)
@@ -198,18 +222,23 @@ void SalesforcePoller::pollObject(bool leads, std::shared_ptr<PollStats> stats,
         done(mark.error());
         return;
     }
-    const qint64 last = mark->has_value() ? (*mark)->toLongLong() : 0;
-    const qint64 since = last > 0 ? std::max<qint64>(1000, last - m_overlapMs) : 0;
-    auto newest = std::make_shared<qint64>(last);
-    m_port.query(
-        soqlFor(mapping, leads, since), this,
-        [this, leads, stats, newest, done = std::move(done)](Result<RecordPage> result) mutable {
-            page(leads, result, stats, newest, std::move(done));
+    const PollKey last = mark->has_value() ? PollKey::parse(**mark) : PollKey();
+    // With an overlap window the pass starts that much earlier (late commits); without, right
+    // after the last record processed.
+    const QString soql = last.modstamp <= 0 ? soqlFor(mapping, leads, 0)
+        : m_overlapMs > 0
+        ? soqlFor(mapping, leads, std::max<qint64>(1000, last.modstamp - m_overlapMs))
+        : soqlFor(mapping, leads, last.modstamp, last.id);
+    // With the Recycle Bin, so deletions (IsDeleted) are seen too.
+    m_port.queryAll(
+        soql, this,
+        [this, leads, stats, done = std::move(done)](Result<RecordPage> result) mutable {
+            page(leads, result, stats, std::move(done));
         });
 }
 
 void SalesforcePoller::page(bool leads, const Result<RecordPage> &result,
-                            std::shared_ptr<PollStats> stats, std::shared_ptr<qint64> newest,
+                            std::shared_ptr<PollStats> stats,
                             std::function<void(Result<void>)> done)
 {
     if (!result) {
@@ -218,33 +247,40 @@ void SalesforcePoller::page(bool leads, const Result<RecordPage> &result,
     }
     ++stats->pages;
     stats->records += int(result->records.size());
-    for (const QJsonObject &r : result->records)
-        *newest = std::max(*newest,
-                           parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
     auto processed = leads ? m_processor.processLeads(result->records)
                            : m_processor.processAgents(result->records);
     if (!processed) {
         done(processed.error());
         return;
     }
-    stats->changes.records += processed->records;
-    stats->changes.enqueued += processed->enqueued;
-    stats->changes.echoes += processed->echoes;
-    stats->changes.unlinked += processed->unlinked;
-    stats->changes.idsAssigned += processed->idsAssigned;
+    stats->changes += *processed;
+    // Records come in (SystemModstamp, Id) order: the page's last one is where a pass that
+    // stops now (a crash, an error on a later page) resumes.
+    if (!result->records.isEmpty()) {
+        const ObjectMapping &mapping = leads ? m_leads : m_agents;
+        const QJsonObject &lastRecord = result->records.constLast();
+        const PollKey key {
+            parseTimestampMs(lastRecord.value(QStringLiteral("SystemModstamp")).toString()),
+            lastRecord.value(QStringLiteral("Id")).toString()};
+        const QString name = watermarkName(mapping.salesforceObject);
+        auto mark = m_store.watermarks().get(name);
+        if (!mark) {
+            done(mark.error());
+            return;
+        }
+        if (!mark->has_value() || PollKey::parse(**mark) < key) {
+            if (auto w = m_store.watermarks().set(name, key.toString()); !w) {
+                done(w.error());
+                return;
+            }
+        }
+    }
     if (!result->next.isEmpty()) {
         m_port.queryMore(
             result->next, this,
-            [this, leads, stats, newest, done = std::move(done)](Result<RecordPage> next) mutable {
-                page(leads, next, stats, newest, std::move(done));
+            [this, leads, stats, done = std::move(done)](Result<RecordPage> next) mutable {
+                page(leads, next, stats, std::move(done));
             });
-        return;
-    }
-    const ObjectMapping &mapping = leads ? m_leads : m_agents;
-    if (auto w = m_store.watermarks().set(watermarkName(mapping.salesforceObject),
-                                          QString::number(*newest));
-        !w) {
-        done(w.error());
         return;
     }
     done({});

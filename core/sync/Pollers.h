@@ -47,9 +47,11 @@ private:
     QString m_actor;
 };
 
-// Reads Leads (with a platform id) and the People__c roster changed since the watermark on
-// SystemModstamp (minus the overlap) in (SystemModstamp, Id) order, following
-// nextRecordsUrl pages, and hands each page to the SalesforceChangeProcessor.
+// Reads Leads and the People__c roster changed since the watermark, with the Recycle Bin
+// (queryAll: deletions too), in (SystemModstamp, Id) order, following nextRecordsUrl pages,
+// and hands each page to the SalesforceChangeProcessor. The watermark is a keyset position,
+// the (SystemModstamp, Id) of the last record processed, stored after every page; a pass
+// resumes right after it, or poll_overlap_s earlier when an overlap is set.
 class SalesforcePoller : public QObject
 {
     Q_OBJECT
@@ -62,8 +64,10 @@ public:
     {
         return QStringLiteral("salesforce.") + sobject;
     }
-    // The SOQL for one object since `sinceMs` (0 = everything).
-    static QString soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs);
+    // The SOQL for one object since `sinceMs` (0 = everything), or with `afterId`, after the
+    // keyset position (sinceMs, afterId).
+    static QString soqlFor(const ObjectMapping &mapping, bool leads, qint64 sinceMs,
+                           const QString &afterId = {});
     // The same fields for the records `ids` (a change event names them; it carries only the
     // fields that changed, so the records are read whole).
     static QString soqlForIds(const ObjectMapping &mapping, bool leads, const QStringList &ids);
@@ -72,7 +76,7 @@ private:
     void pollObject(bool leads, std::shared_ptr<PollStats> stats,
                     std::function<void(Result<void>)> done);
     void page(bool leads, const Result<RecordPage> &result, std::shared_ptr<PollStats> stats,
-              std::shared_ptr<qint64> newest, std::function<void(Result<void>)> done);
+              std::function<void(Result<void>)> done);
 
     Store &m_store;
     SalesforcePort &m_port;

@@ -3,6 +3,7 @@
 #include "model/ApiLimits.h"
 #include "util/Result.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -45,6 +46,18 @@ struct RecordPage
     QList<QJsonObject> tombstones = {};
 };
 
+// The answer of a Bulk API 2.0 ingest job: each record it reported on, by the record's external
+// id. A record the job did not reach (unprocessedrecords: the job failed or was aborted first)
+// fails with the code BulkUnprocessedCode, retryable.
+struct BulkWriteResult
+{
+    QString jobId;
+    QString jobState; // JobComplete, Failed or Aborted
+    QString jobError; // a Failed job's errorMessage
+    QHash<QString, WriteOutcome> outcomes;
+};
+inline const QString BulkUnprocessedCode = QStringLiteral("BULK_UNPROCESSED");
+
 class SalesforcePort
 {
 public:
@@ -54,6 +67,20 @@ public:
     virtual void upsert(const QString &sobject, const QString &externalIdField,
                         const QList<QJsonObject> &records, QObject *context,
                         std::function<void(Result<QList<WriteOutcome>>)> done)
+        = 0;
+    // Upserts by external id through one Bulk API 2.0 ingest job: create, `onJob` with the job's
+    // id, upload, close, poll until it ends, read its three result sets. `onJob` runs before
+    // any row is uploaded; when it fails, the job is aborted and `done` gets its error.
+    virtual void bulkUpsert(const QString &sobject, const QString &externalIdField,
+                            const QList<QJsonObject> &records, QObject *context,
+                            std::function<Result<void>(const QString &jobId)> onJob,
+                            std::function<void(Result<BulkWriteResult>)> done)
+        = 0;
+    // The results of an ingest job sent earlier (before a restart): polled until it ends, then
+    // read. A job still Open (its sender died before closing it) is aborted: it processed none
+    // of its rows, and none is reported.
+    virtual void bulkCollect(const QString &jobId, const QString &externalIdField, QObject *context,
+                             std::function<void(Result<BulkWriteResult>)> done)
         = 0;
     // Updates by Id (records carry "Id").
     virtual void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
@@ -69,6 +96,11 @@ public:
         = 0;
     virtual void queryMore(const QString &next, QObject *context,
                            std::function<void(Result<RecordPage>)> done)
+        = 0;
+    // The same with the Recycle Bin (/queryAll): deleted and merged-away records come back
+    // with IsDeleted = true. Later pages go through queryMore.
+    virtual void queryAll(const QString &soql, QObject *context,
+                          std::function<void(Result<RecordPage>)> done)
         = 0;
     // Platform events, up to 200 per call (sObject Collections create); one outcome per event.
     virtual void publishEvents(const QString &eventName, const QList<QJsonObject> &events,
@@ -107,6 +139,11 @@ public:
     // the platform does not know, is done.
     virtual void deleteLead(const QString &id, QObject *context,
                             std::function<void(Result<void>)> done)
+        = 0;
+    // PUT /v1/leads/{id}?restore=true: brings a deleted lead back with this content (a lead
+    // that was not deleted is simply written).
+    virtual void restoreLead(const QJsonObject &lead, QObject *context,
+                             std::function<void(Result<WriteOutcome>)> done)
         = 0;
 };
 

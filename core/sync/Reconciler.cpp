@@ -170,6 +170,7 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
                      && record.platformUpdatedAt <= report.startedAt)
                 observeDeletion(record, QStringLiteral("platform"), m_clock.nowMs());
             if (record.isDeleted()) {
+                ++report.deleted;
                 sample(QStringLiteral("deleted"), key,
                        QStringLiteral("deleted in %1 since last seen").arg(record.deletedOn));
                 // Salesforce decides whether a lead exists: the platform deletes it too.
@@ -184,7 +185,16 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         }
         if (record.isDeleted()) {
             // Only a restore or undelete at the source brings a tombstone back, and that
-            // arrives as a change, not through the reconcile.
+            // arrives as a change, not through the reconcile. A lead deleted in Salesforce
+            // that the platform still lists is extra there: it is deleted again.
+            if (record.deletedOn == QLatin1String("salesforce") && onPlatform && knownBefore) {
+                ++report.extra;
+                sample(QStringLiteral("extra_on_platform"), key,
+                       QStringLiteral("deleted in Salesforce, live on the platform"));
+                jobs.append(jobFor(
+                    jobs::PlatformLeadDelete, JobTarget::Platform, QStringLiteral("lead:") + key,
+                    {{QStringLiteral("platform_id"), key}}, QByteArray::number(record.deletedAt)));
+            }
             continue;
         }
         if (mirror->contains(key) && !knownBefore)
@@ -288,6 +298,20 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         }
         agentUpdates.append(record);
     }
+    // Active agents no People__c names: extra on the platform (reported; the roster decides).
+    QSet<QString> rosterIds;
+    for (auto it = s->salesforcePeople.cbegin(); it != s->salesforcePeople.cend(); ++it) {
+        rosterIds.insert(it.key());
+        rosterIds.insert(it->value(m_agents.mapping().salesforceKey).toString());
+    }
+    for (auto it = s->platformAgents.cbegin(); it != s->platformAgents.cend(); ++it) {
+        if (!it->value(QStringLiteral("active")).toBool(true) || rosterIds.contains(it.key())
+            || rosterIds.contains(it->value(QStringLiteral("salesforce_id")).toString()))
+            continue;
+        ++report.extra;
+        sample(QStringLiteral("agent_extra_on_platform"), it.key(),
+               QStringLiteral("active on the platform, in no People__c record"));
+    }
     if (auto r = m_store.agents().put(agentUpdates); !r)
         return fail(s, r.error());
     if (!jobs.isEmpty()) {
@@ -295,6 +319,8 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         if (!enqueued)
             return fail(s, enqueued.error());
         report.enqueued = enqueued->inserted;
+        for (const NewJob &j : jobs)
+            report.queued.insert(j.kind, report.queued.value(j.kind).toInt() + 1);
     }
     report.finishedAt = m_clock.nowMs();
     auto id = m_store.reconciles().save(report);
@@ -307,7 +333,8 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
     qCInfo(lcSync) << "reconcile:" << report.leadsCompared << "leads," << report.agentsCompared
                    << "agents," << report.missingInSalesforce << "missing in Salesforce,"
                    << report.missingOnPlatform << "missing on the platform," << report.differing
-                   << "differing," << report.enqueued << "writes queued";
+                   << "differing," << report.deleted << "deleted," << report.extra << "extra,"
+                   << report.enqueued << "writes queued";
     s->done(report);
 }
 

@@ -26,7 +26,27 @@ NewJob platformJob(const QString &kind, const QString &recordKey, const QString 
     return job;
 }
 
+// The write-back of a platform id to a lead created in Salesforce. Keyed on the id it writes,
+// so reading the lead again before the write-back landed queues nothing more.
+NewJob linkJob(const MirrorRecord &record)
+{
+    NewJob job;
+    job.kind = jobs::SalesforceLeadLink;
+    job.target = JobTarget::Salesforce;
+    job.recordKey = QStringLiteral("lead:") + record.platformId;
+    job.idempotencyKey = jobs::idempotencyKey(job.kind, job.recordKey, record.salesforceId);
+    job.payload = QJsonDocument(QJsonObject {{QStringLiteral("salesforce_id"), record.salesforceId},
+                                             {QStringLiteral("platform_id"), record.platformId}})
+                      .toJson(QJsonDocument::Compact);
+    return job;
+}
+
 } // namespace
+
+QString SalesforceChangeProcessor::platformIdFor(const QString &salesforceId)
+{
+    return QStringLiteral("L-") + salesforceId;
+}
 
 SalesforceChangeProcessor::SalesforceChangeProcessor(Store &store, const SyncPlanner &leads,
                                                      const SyncPlanner &agents, QString actor)
@@ -44,10 +64,16 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
     const ObjectMapping &m = m_leads.mapping();
     QHash<QString, QJsonObject> byPlatformId;
     for (const QJsonObject &r : records) {
-        const QString id = r.value(m.salesforceKey).toString();
+        QString id = r.value(m.salesforceKey).toString();
         if (id.isEmpty()) {
-            ++stats.unlinked;
-            continue;
+            // Created in Salesforce: its platform id is derived from its Id, so reading it
+            // again before the write-back landed names the same lead.
+            const QString sfId = r.value(QStringLiteral("Id")).toString();
+            if (sfId.size() != 18) {
+                ++stats.unlinked;
+                continue;
+            }
+            id = platformIdFor(sfId);
         }
         byPlatformId.insert(id, r); // records come ordered by SystemModstamp: last one wins
     }
@@ -59,15 +85,75 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
         return mirror.error();
     QList<MirrorRecord> updates;
     QList<NewJob> jobs;
+    QList<AuditLog::Item> audit;
     for (auto it = byPlatformId.begin(); it != byPlatformId.end(); ++it) {
         const QJsonObject &r = it.value();
+        const bool known = mirror->contains(it.key());
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
         record.salesforceId = r.value(QStringLiteral("Id")).toString();
+        const qint64 modstamp
+            = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
+        if (r.value(QStringLiteral("IsDeleted")).toBool()) {
+            // Deleted (or merged away) in Salesforce. A lead never synced has nothing to
+            // delete on the platform; a tombstone already there stays as it is.
+            if (!known || record.isDeleted()) {
+                ++stats.echoes;
+                continue;
+            }
+            observeDeletion(record, QStringLiteral("salesforce"), modstamp);
+            record.salesforceModstamp = std::max(record.salesforceModstamp, modstamp);
+            record.lastSource = QStringLiteral("salesforce");
+            const QString master = r.value(QStringLiteral("MasterRecordId")).toString();
+            QJsonObject detail {{QStringLiteral("salesforce_id"), record.salesforceId}};
+            if (!master.isEmpty()) {
+                detail.insert(QStringLiteral("merged_into"), master);
+                detail.insert(QStringLiteral("note"),
+                              QString(QStringLiteral("merged into ") + master));
+            }
+            audit.append({record.platformId,
+                          master.isEmpty() ? QStringLiteral("deleted_in_salesforce")
+                                           : QStringLiteral("merged"),
+                          detail});
+            if (record.existsOnPlatform()) {
+                record.syncState = QStringLiteral("pending");
+                jobs.append(platformJob(jobs::PlatformLeadDelete,
+                                        QStringLiteral("lead:") + record.platformId,
+                                        record.platformId, QByteArray::number(record.deletedAt)));
+            }
+            ++stats.deleted;
+            updates.append(record);
+            continue;
+        }
+        // Undeleted in Salesforce: live again with a newer modstamp than the tombstone's. A
+        // replayed event or a late page of the lead before its deletion is older, and stays a
+        // tombstone's observation.
+        const bool undeleted = record.isDeleted() && record.deletedOn == QLatin1String("salesforce")
+            && modstamp > record.salesforceModstamp;
+        QJsonObject state = SalesforceState::fromRecord(r, m);
+        if (state.value(m.salesforceKey).toString().isEmpty()) {
+            state.insert(m.salesforceKey, record.platformId);
+            jobs.append(linkJob(record));
+            ++stats.idsAssigned;
+        }
         const QByteArray before = record.salesforceHash;
-        observeSalesforce(record, SalesforceState::fromRecord(r, m),
-                          parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
+        observeSalesforce(record, state, modstamp);
         const QByteArray hash = record.salesforceHash;
+        if (undeleted && observeRestore(record, QStringLiteral("salesforce"))) {
+            record.lastSource = QStringLiteral("salesforce");
+            audit.append({record.platformId,
+                          QStringLiteral("undeleted_in_salesforce"),
+                          {{QStringLiteral("salesforce_id"), record.salesforceId}}});
+            if (record.existsOnPlatform()) {
+                record.syncState = QStringLiteral("pending");
+                jobs.append(platformJob(jobs::PlatformLeadRestore,
+                                        QStringLiteral("lead:") + record.platformId,
+                                        record.platformId, QByteArray::number(modstamp)));
+                ++stats.restored;
+                updates.append(record);
+                continue;
+            }
+        }
         if (hash == before) {
             ++stats.echoes;
             updates.append(record);
@@ -96,6 +182,10 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
     }
     if (auto r = m_store.leads().put(updates); !r)
         return r.error();
+    if (!audit.isEmpty()) {
+        if (auto r = m_store.audit().appendMany(QStringLiteral("lead"), m_actor, audit); !r)
+            return r.error();
+    }
     if (!jobs.isEmpty()) {
         auto enqueued = m_store.outbox().enqueue(jobs, m_actor);
         if (!enqueued)
@@ -133,6 +223,18 @@ SalesforceChangeProcessor::processAgents(const QList<QJsonObject> &records)
             = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
         QJsonObject state = SalesforceState::fromRecord(r, m);
         QString platformId = r.value(m.salesforceKey).toString();
+        if (r.value(QStringLiteral("IsDeleted")).toBool()) {
+            // Deleted from the roster: the agent stays on the platform, inactive. One never
+            // synced has nothing to deactivate (and no id to write back).
+            if (!mirror->contains(it.key())) {
+                ++stats.echoes;
+                continue;
+            }
+            if (const FieldRule *active = m.byPlatform(QStringLiteral("active")))
+                state.insert(active->salesforce, false);
+            if (platformId.isEmpty())
+                platformId = record.platformId;
+        }
         if (platformId.isEmpty()) {
             // The roster record has no platform id yet: give it one and write it back.
             platformId = record.platformId.isEmpty() ? QStringLiteral("A-") + record.salesforceId

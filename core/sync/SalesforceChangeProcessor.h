@@ -12,8 +12,11 @@ namespace lb {
 // or People__c) and turns real changes into mirror updates and outbox jobs for the platform.
 // A record whose mapped content equals what the mirror holds for Salesforce is our own write
 // coming back (or an unchanged record re-read by the overlap window) and is skipped.
-// People__c records without a platform id get one ("A-" + their Salesforce id), written back to
-// Salesforce by a job of its own.
+// Leads and People__c records without a platform id get one ("L-" / "A-" + their 18-character
+// Salesforce id), written back to Salesforce by a job of its own.
+// Records are read with the Recycle Bin (queryAll): a deleted lead (IsDeleted, MasterRecordId
+// when merged away) becomes a tombstone and is deleted on the platform; one undeleted (live
+// again, with a newer SystemModstamp than the tombstone's) is restored there.
 class SalesforceChangeProcessor
 {
 public:
@@ -24,12 +27,28 @@ public:
         int echoes = 0;
         int unlinked = 0; // leads without Platform_Lead_Id__c: not ours to sync
         int idsAssigned = 0;
+        int deleted = 0; // leads deleted or merged away in Salesforce, newly seen
+        int restored = 0; // leads undeleted in Salesforce
+
+        Stats &operator+=(const Stats &o)
+        {
+            records += o.records;
+            enqueued += o.enqueued;
+            echoes += o.echoes;
+            unlinked += o.unlinked;
+            idsAssigned += o.idsAssigned;
+            deleted += o.deleted;
+            restored += o.restored;
+            return *this;
+        }
     };
 
     SalesforceChangeProcessor(Store &store, const SyncPlanner &leads, const SyncPlanner &agents,
                               QString actor);
 
     Result<Stats> processLeads(const QList<QJsonObject> &records);
+    // The platform id of a lead created in Salesforce: "L-" + its 18-character Id.
+    static QString platformIdFor(const QString &salesforceId);
     Result<Stats> processAgents(const QList<QJsonObject> &records);
 
 private:

@@ -15,7 +15,15 @@ QJsonObject SalesforceState::fromRecord(const QJsonObject &record, const ObjectM
         if (!v.isUndefined())
             state.insert(rule.salesforce, v);
     }
+    // Only when true, so the states of the leads that were never converted keep their hashes.
+    if (record.value(QStringLiteral("IsConverted")).toBool())
+        state.insert(QStringLiteral("IsConverted"), true);
     return normalized(state);
+}
+
+bool SalesforceState::isConverted(const QJsonObject &state)
+{
+    return state.value(QStringLiteral("IsConverted")).toBool();
 }
 
 QJsonObject SalesforceState::apply(QJsonObject state, const QJsonObject &fields,

@@ -13,8 +13,11 @@ namespace lb {
 class SalesforceState
 {
 public:
-    // From a query record (nested relationship objects, "attributes" ignored).
+    // From a query record (nested relationship objects, "attributes" ignored). A converted
+    // lead also carries "IsConverted": true (SALESFORCE_ORG.md: no more writes to it).
     static QJsonObject fromRecord(const QJsonObject &record, const ObjectMapping &mapping);
+    // Whether the lead was converted in Salesforce (read-only there from then on).
+    static bool isConverted(const QJsonObject &state);
     // `state` after writing `fields` (as RecordMapper::toSalesforce produced them).
     static QJsonObject apply(QJsonObject state, const QJsonObject &fields,
                              const ObjectMapping &mapping);

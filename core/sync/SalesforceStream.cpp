@@ -150,11 +150,6 @@ void SalesforceStream::pump()
         return;
     }
     switch (event.changeType) {
-    case ChangeType::Delete:
-    case ChangeType::GapDelete:
-        // Nothing left to read; deleted records are the lifecycle's business.
-        finishFront();
-        return;
     case ChangeType::GapOverflow:
         emit catchUpNeeded(event.channel,
                            QStringLiteral("a GAP_OVERFLOW event on %1").arg(event.channel));
@@ -181,8 +176,10 @@ void SalesforceStream::read(const ChangeEvent &event, bool leads)
     }
     ++m_stats.reads;
     const ObjectMapping &mapping = leads ? m_leads : m_agents;
-    m_port.query(SalesforcePoller::soqlForIds(mapping, leads, ids), m_reads.get(),
-                 [this, leads](Result<RecordPage> result) { page(leads, result); });
+    // With the Recycle Bin: a DELETE event's records come back with IsDeleted (and a merge's
+    // MasterRecordId), an UNDELETE's live again; the processor tells which.
+    m_port.queryAll(SalesforcePoller::soqlForIds(mapping, leads, ids), m_reads.get(),
+                    [this, leads](Result<RecordPage> result) { page(leads, result); });
 }
 
 void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
@@ -197,11 +194,7 @@ void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
         retryLater(processed.error());
         return;
     }
-    m_stats.changes.records += processed->records;
-    m_stats.changes.enqueued += processed->enqueued;
-    m_stats.changes.echoes += processed->echoes;
-    m_stats.changes.unlinked += processed->unlinked;
-    m_stats.changes.idsAssigned += processed->idsAssigned;
+    m_stats.changes += *processed;
     emit changesTaken(*processed);
     if (!result->next.isEmpty()) {
         m_port.queryMore(result->next, m_reads.get(),

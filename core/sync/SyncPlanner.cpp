@@ -35,7 +35,8 @@ Result<std::optional<SyncPlanner::SalesforceWrite>>
 SyncPlanner::planSalesforceWrite(const MirrorRecord &record) const
 {
     const ObjectMapping &m = mapping();
-    if (record.platformState.isEmpty())
+    // A converted lead is read-only in Salesforce: nothing is written to it any more.
+    if (record.platformState.isEmpty() || SalesforceState::isConverted(record.salesforceState))
         return std::optional<SalesforceWrite>();
     auto mapped = m_mapper.toSalesforce(record.platformState, record.existsInSalesforce());
     if (!mapped)

@@ -33,7 +33,8 @@ public:
 
     explicit SyncPlanner(ObjectMapping mapping);
 
-    // Platform -> Salesforce. nullopt: Salesforce already has it. Error: the record cannot be
+    // Platform -> Salesforce. nullopt: Salesforce already has it, or the lead was converted
+    // there (read-only from then on). Error: the record cannot be
     // valid in Salesforce (Salesforce-shaped error code and message).
     Result<std::optional<SalesforceWrite>> planSalesforceWrite(const MirrorRecord &record) const;
     // Salesforce -> platform. nullopt: the platform already has it.

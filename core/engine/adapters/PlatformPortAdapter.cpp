@@ -88,6 +88,22 @@ void PlatformPortAdapter::deleteLead(const QString &id, QObject *context,
     });
 }
 
+void PlatformPortAdapter::restoreLead(const QJsonObject &lead, QObject *context,
+                                      std::function<void(Result<WriteOutcome>)> done)
+{
+    m_client.restoreLead(leadFrom(lead), context,
+                         [done = std::move(done)](Result<platform::LeadWrite> r) {
+                             if (!r)
+                                 return done(r.error());
+                             WriteOutcome o;
+                             o.success = true;
+                             o.id = r->lead.id;
+                             o.created = r->created;
+                             o.current = r->lead.toJson();
+                             done(o);
+                         });
+}
+
 void PlatformPortAdapter::listAgents(const QString &cursor, int limit, QObject *context,
                                      std::function<void(Result<RecordPage>)> done)
 {

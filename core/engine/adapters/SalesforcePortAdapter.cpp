@@ -2,6 +2,11 @@
 
 #include "salesforce/ErrorClassification.h"
 #include "salesforce/Soql.h"
+#include "salesforce/bulk/BulkCsvWriter.h"
+
+#include <QPointer>
+
+#include <algorithm>
 
 namespace lb {
 
@@ -10,6 +15,7 @@ using salesforce::SalesforceClient;
 
 SalesforcePortAdapter::SalesforcePortAdapter(SalesforceClient &client)
     : m_client(client)
+    , m_bulk(std::make_unique<salesforce::Bulk2Client>(client))
 { }
 
 WriteOutcome SalesforcePortAdapter::outcomeOf(const RecordResult &r)
@@ -77,6 +83,109 @@ void SalesforcePortAdapter::upsertFrom(const QString &sobject, const QString &ex
         });
 }
 
+BulkWriteResult SalesforcePortAdapter::bulkResultOf(const salesforce::Bulk2IngestOutcome &outcome,
+                                                    const QString &externalIdField)
+{
+    BulkWriteResult out;
+    out.jobId = outcome.job.id;
+    out.jobState = outcome.job.stateName;
+    out.jobError = outcome.job.errorMessage;
+    out.outcomes.reserve(outcome.successful.size() + outcome.failed.size()
+                         + outcome.unprocessed.size());
+    for (const auto *rows : {&outcome.successful, &outcome.failed}) {
+        for (const salesforce::Bulk2RowResult &row : *rows)
+            out.outcomes.insert(row.fields.value(externalIdField), outcomeOf(row.result));
+    }
+    const QString why = outcome.job.errorMessage.isEmpty()
+        ? QStringLiteral("The bulk job ended %1 before processing this record")
+              .arg(outcome.job.stateName)
+        : QStringLiteral("The bulk job ended %1 before processing this record: %2")
+              .arg(outcome.job.stateName, outcome.job.errorMessage);
+    for (const salesforce::Bulk2RowResult &row : outcome.unprocessed)
+        out.outcomes.insert(row.fields.value(externalIdField),
+                            {false, true, BulkUnprocessedCode, why, {}, false, {}});
+    return out;
+}
+
+namespace {
+
+// The first poll comes when a job of this size may be done (Salesforce processes thousands of
+// rows a second), so a big job costs a few polls, not dozens: 50,000 rows are polled after 6,
+// 15, 28 and 48 s.
+salesforce::Bulk2JobPoller::Backoff backoffFor(qsizetype rows)
+{
+    salesforce::Bulk2JobPoller::Backoff b;
+    b.initialMs = int(std::clamp<qsizetype>(1000 + rows / 10, 500, 30'000));
+    b.factor = 1.5;
+    b.maxMs = 60'000;
+    b.waitBeforeFirstPoll = rows > 0;
+    return b;
+}
+
+} // namespace
+
+void SalesforcePortAdapter::bulkUpsert(const QString &sobject, const QString &externalIdField,
+                                       const QList<QJsonObject> &records, QObject *context,
+                                       std::function<Result<void>(const QString &jobId)> onJob,
+                                       std::function<void(Result<BulkWriteResult>)> done)
+{
+    const QByteArray csv = salesforce::BulkCsvWriter::write(records);
+    if (csv.size() > salesforce::Bulk2Client::kMaxUploadBytes) {
+        done(makeError(QStringLiteral("bulk_upload_too_large"),
+                       QStringLiteral("%1 records make %2 bytes of CSV, more than one upload takes")
+                           .arg(records.size())
+                           .arg(csv.size())));
+        return;
+    }
+    m_bulk->poller().setBackoff(backoffFor(records.size()));
+    m_bulk->ingest(
+        {sobject, QStringLiteral("upsert"), externalIdField}, csv, context,
+        [onJob = std::move(onJob)](const salesforce::Bulk2Job &job) { return onJob(job.id); },
+        [externalIdField, done = std::move(done)](Result<salesforce::Bulk2IngestOutcome> outcome) {
+            if (!outcome)
+                return done(outcome.error());
+            done(bulkResultOf(*outcome, externalIdField));
+        });
+}
+
+void SalesforcePortAdapter::bulkCollect(const QString &jobId, const QString &externalIdField,
+                                        QObject *context,
+                                        std::function<void(Result<BulkWriteResult>)> done)
+{
+    // Collected after a restart: it may have ended long ago, so the first poll comes at once.
+    salesforce::Bulk2JobPoller::Backoff b = backoffFor(0);
+    b.initialMs = 500;
+    m_bulk->poller().setBackoff(b);
+    auto answer = [externalIdField, done](Result<salesforce::Bulk2IngestOutcome> outcome) {
+        if (!outcome)
+            return done(outcome.error());
+        done(bulkResultOf(*outcome, externalIdField));
+    };
+    QPointer<QObject> guard(context);
+    m_bulk->jobInfo(
+        jobId, false, context,
+        [this, guard, jobId, answer = std::move(answer), done](Result<salesforce::Bulk2Job> job) {
+            if (!guard)
+                return;
+            if (!job)
+                return done(job.error());
+            if (job->state != salesforce::Bulk2Job::State::Open) {
+                m_bulk->collect(jobId, guard, answer);
+                return;
+            }
+            // Never closed: its sender died while uploading. Salesforce processed none of it.
+            m_bulk->abortJob(jobId, false, guard,
+                             [jobId, done](Result<salesforce::Bulk2Job> aborted) {
+                                 if (!aborted)
+                                     return done(aborted.error());
+                                 BulkWriteResult none;
+                                 none.jobId = jobId;
+                                 none.jobState = aborted->stateName;
+                                 done(none);
+                             });
+        });
+}
+
 void SalesforcePortAdapter::update(const QString &sobject, const QList<QJsonObject> &records,
                                    QObject *context,
                                    std::function<void(Result<QList<WriteOutcome>>)> done)
@@ -139,6 +248,16 @@ void SalesforcePortAdapter::query(const QString &soql, QObject *context,
                                   std::function<void(Result<RecordPage>)> done)
 {
     m_client.query(soql, context, [done = std::move(done)](Result<salesforce::QueryPage> r) {
+        if (!r)
+            return done(r.error());
+        done(RecordPage {r->records, r->nextRecordsUrl});
+    });
+}
+
+void SalesforcePortAdapter::queryAll(const QString &soql, QObject *context,
+                                     std::function<void(Result<RecordPage>)> done)
+{
+    m_client.queryAll(soql, context, [done = std::move(done)](Result<salesforce::QueryPage> r) {
         if (!r)
             return done(r.error());
         done(RecordPage {r->records, r->nextRecordsUrl});

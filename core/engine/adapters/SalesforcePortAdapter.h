@@ -1,12 +1,16 @@
 #pragma once
 
 #include "salesforce/SalesforceClient.h"
+#include "salesforce/bulk/Bulk2Client.h"
 #include "sync/Ports.h"
+
+#include <memory>
 
 namespace lb {
 
 // The engine's SalesforcePort over the real SalesforceClient: upserts go out as Composite
-// requests of up to five Collections of 200 (1,000 records per API call).
+// requests of up to five Collections of 200 (1,000 records per API call); bulk upserts go
+// through a Bulk2Client on the same client (session, allowlist, API call count).
 class SalesforcePortAdapter final : public SalesforcePort
 {
 public:
@@ -15,12 +19,20 @@ public:
     void upsert(const QString &sobject, const QString &externalIdField,
                 const QList<QJsonObject> &records, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override;
+    void bulkUpsert(const QString &sobject, const QString &externalIdField,
+                    const QList<QJsonObject> &records, QObject *context,
+                    std::function<Result<void>(const QString &jobId)> onJob,
+                    std::function<void(Result<BulkWriteResult>)> done) override;
+    void bulkCollect(const QString &jobId, const QString &externalIdField, QObject *context,
+                     std::function<void(Result<BulkWriteResult>)> done) override;
     void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void remove(const QStringList &ids, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void query(const QString &soql, QObject *context,
                std::function<void(Result<RecordPage>)> done) override;
+    void queryAll(const QString &soql, QObject *context,
+                  std::function<void(Result<RecordPage>)> done) override;
     void queryMore(const QString &next, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override;
     void publishEvents(const QString &eventName, const QList<QJsonObject> &events, QObject *context,
@@ -31,6 +43,9 @@ public:
              std::function<void(Result<QJsonObject>)> done) override;
 
     static WriteOutcome outcomeOf(const salesforce::RecordResult &result);
+    // The outcomes of a finished ingest job by the rows' external id.
+    static BulkWriteResult bulkResultOf(const salesforce::Bulk2IngestOutcome &outcome,
+                                        const QString &externalIdField);
 
 private:
     void upsertFrom(const QString &sobject, const QString &externalIdField,
@@ -49,6 +64,7 @@ private:
                     std::function<void(Result<QList<WriteOutcome>>)> done);
 
     salesforce::SalesforceClient &m_client;
+    std::unique_ptr<salesforce::Bulk2Client> m_bulk;
 };
 
 } // namespace lb

@@ -197,7 +197,7 @@ void Bulk2Client::queryResults(const QString &jobId, const QString &locator, int
 }
 
 void Bulk2Client::ingest(const Bulk2JobSpec &spec, const QByteArray &csv, QObject *context,
-                         std::function<void(const Bulk2Job &)> onCreated,
+                         std::function<Result<void>(const Bulk2Job &)> onCreated,
                          Callback<Bulk2IngestOutcome> done)
 {
     QPointer<QObject> guard(context ? context : this);
@@ -209,9 +209,14 @@ void Bulk2Client::ingest(const Bulk2JobSpec &spec, const QByteArray &csv, QObjec
                 return;
             if (!job)
                 return done(job.error());
-            if (onCreated)
-                onCreated(*job);
             const QString id = job->id;
+            if (onCreated) {
+                if (auto kept = onCreated(*job); !kept) {
+                    // Not kept: nothing may be uploaded that a restart would not know of.
+                    abortJob(id, false, guard, [](Result<Bulk2Job>) {});
+                    return done(kept.error());
+                }
+            }
             upload(id, csv, guard, [this, guard, id, done = std::move(done)](Result<void> up) {
                 if (!guard)
                     return;

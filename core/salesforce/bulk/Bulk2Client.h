@@ -79,9 +79,11 @@ public:
     // --- Whole flows.
     // Create, `onCreated` (store the job id before any row is sent), upload, close, poll,
     // then the three result sets. A job that ends Failed or Aborted still answers with its
-    // results (rows it did not reach are in `unprocessed`).
+    // results (rows it did not reach are in `unprocessed`). When `onCreated` fails, the job is
+    // aborted (nothing was uploaded) and `done` gets that error.
     void ingest(const Bulk2JobSpec &spec, const QByteArray &csv, QObject *context,
-                std::function<void(const Bulk2Job &)> onCreated, Callback<Bulk2IngestOutcome> done);
+                std::function<Result<void>(const Bulk2Job &)> onCreated,
+                Callback<Bulk2IngestOutcome> done);
     // Poll a job sent earlier (e.g. before a restart) and fetch its results.
     void collect(const QString &jobId, QObject *context, Callback<Bulk2IngestOutcome> done);
     // A query job: create, poll, then every results page in turn (one page in memory at a time).

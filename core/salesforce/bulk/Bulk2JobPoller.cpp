@@ -36,7 +36,10 @@ void Bulk2JobPoller::poll(const QString &jobId, bool isQuery, QObject *context, 
     run->onProgress = std::move(onProgress);
     run->done = std::move(done);
     run->delayMs = m_backoff.initialMs;
-    step(std::move(run));
+    if (m_backoff.waitBeforeFirstPoll)
+        wait(std::move(run));
+    else
+        step(std::move(run));
 }
 
 void Bulk2JobPoller::step(std::shared_ptr<Run> run)

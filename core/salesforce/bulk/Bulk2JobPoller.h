@@ -25,6 +25,9 @@ public:
         double factor = 1.5;
         qint64 timeoutMs = 60LL * 60 * 1000;
         int maxTransientFailures = 5;
+        // Wait initialMs before the first poll too (a job just closed is not done yet; every
+        // poll is an API call).
+        bool waitBeforeFirstPoll = false;
     };
     using Progress = std::function<void(const Bulk2Job &)>;
     using Done = std::function<void(Result<Bulk2Job>)>;

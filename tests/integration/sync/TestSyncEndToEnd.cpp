@@ -34,7 +34,7 @@ qint64 writeCalls(const QHash<QString, qint64> &byKind)
         const QString k = it.key().toLower();
         if (k.contains(QLatin1String("composite")) || k.contains(QLatin1String("collection"))
             || k.contains(QLatin1String("upsert")) || k.contains(QLatin1String("create"))
-            || k.contains(QLatin1String("update")))
+            || k.contains(QLatin1String("update")) || k == QLatin1String("bulk"))
             n += it.value();
     }
     return n;
@@ -496,10 +496,21 @@ private slots:
         QVERIFY(*(*store)->events().count() >= 22); // 20 polled + 2 webhooks (stored before 2xx)
     }
 
+    // With the overlap window (the default) and without it (a pure keyset on
+    // (SystemModstamp, Id) from the last record processed).
+    void keysetCursorNeverSkipsRecordsSharingASystemModstamp_data()
+    {
+        QTest::addColumn<int>("overlapS");
+        QTest::newRow("overlap 120 s") << 120;
+        QTest::newRow("keyset only") << 0;
+    }
+
     void keysetCursorNeverSkipsRecordsSharingASystemModstamp()
     {
+        QFETCH(int, overlapS);
         ManualClock sfClock(1'780'000'000'000);
         SyncWorld world(sfClock);
+        world.profile.sync.pollOverlapS = overlapS;
         QVERIFY(world.start().ok());
         auto create = [&](int from, int count) {
             for (int i = from; i < from + count; ++i)

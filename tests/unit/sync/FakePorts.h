@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QMetaObject>
+#include <QSet>
 
 #include <atomic>
 #include <memory>
@@ -31,6 +32,14 @@ public:
     int idCounter = 0;
     QHash<QString, int> leadWrites; // Platform_Lead_Id__c -> lead upserts that landed
 
+    // Bulk API 2.0: jobs as uploaded (by id); a held job is processed only when collected, as
+    // one whose sender died before its results came.
+    QHash<QString, QList<QJsonObject>> bulkJobs;
+    int bulkUploads = 0;
+    int bulkCollects = 0;
+    bool holdBulk = false;
+    QSet<QString> unprocessed; // keys a job leaves unprocessed, once each
+
     void upsert(const QString &, const QString &key, const QList<QJsonObject> &records,
                 QObject *context, std::function<void(Result<QList<WriteOutcome>>)> done) override
     {
@@ -41,6 +50,72 @@ public:
             answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), e);
             return;
         }
+        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), write(key, records));
+    }
+    void bulkUpsert(const QString &, const QString &key, const QList<QJsonObject> &records,
+                    QObject *context, std::function<Result<void>(const QString &)> onJob,
+                    std::function<void(Result<BulkWriteResult>)> done) override
+    {
+        ++calls;
+        if (failNextCall) {
+            Error e = *failNextCall;
+            failNextCall.reset();
+            answerLater<Result<BulkWriteResult>>(context, std::move(done), e);
+            return;
+        }
+        const QString jobId
+            = QStringLiteral("750%1").arg(bulkJobs.size() + 1, 15, 10, QLatin1Char('0'));
+        if (auto kept = onJob(jobId); !kept) {
+            answerLater<Result<BulkWriteResult>>(context, std::move(done), kept.error());
+            return;
+        }
+        ++bulkUploads;
+        bulkJobs.insert(jobId, records);
+        if (!holdBulk)
+            answerLater<Result<BulkWriteResult>>(context, std::move(done), runBulk(jobId, key));
+    }
+    void bulkCollect(const QString &jobId, const QString &key, QObject *context,
+                     std::function<void(Result<BulkWriteResult>)> done) override
+    {
+        ++calls;
+        ++bulkCollects;
+        if (!bulkJobs.contains(jobId)) {
+            Error e = makeError(QStringLiteral("NOT_FOUND"), QStringLiteral("no such job"));
+            e.httpStatus = 404;
+            answerLater<Result<BulkWriteResult>>(context, std::move(done), e);
+            return;
+        }
+        answerLater<Result<BulkWriteResult>>(context, std::move(done), runBulk(jobId, key));
+    }
+    BulkWriteResult runBulk(const QString &jobId, const QString &key)
+    {
+        BulkWriteResult result;
+        result.jobId = jobId;
+        result.jobState = QStringLiteral("JobComplete");
+        QList<QJsonObject> processed;
+        for (const QJsonObject &r : bulkJobs.value(jobId)) {
+            const QString k = r.value(key).toString();
+            if (unprocessed.remove(k))
+                result.outcomes.insert(k,
+                                       {false,
+                                        true,
+                                        BulkUnprocessedCode,
+                                        QStringLiteral("not processed"),
+                                        {},
+                                        false,
+                                        {}});
+            else
+                processed.append(r);
+        }
+        const QList<WriteOutcome> out = write(key, processed);
+        for (int i = 0; i < processed.size(); ++i)
+            result.outcomes.insert(processed.at(i).value(key).toString(), out.at(i));
+        return result;
+    }
+    int writes = 0; // records written (upserted), however sent
+
+    QList<WriteOutcome> write(const QString &key, const QList<QJsonObject> &records)
+    {
         QList<WriteOutcome> out;
         for (const QJsonObject &r : records) {
             const QString k = r.value(key).toString();
@@ -57,10 +132,11 @@ public:
                 stored.insert(it.key(), it.value());
             leads.insert(k, stored);
             ++leadWrites[k];
+            ++writes;
             out.append(
                 {true, false, {}, {}, stored.value(QStringLiteral("Id")).toString(), created, {}});
         }
-        answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
+        return out;
     }
     void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override
@@ -134,6 +210,11 @@ public:
                    std::function<void(Result<RecordPage>)> done) override
     {
         answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {});
+    }
+    void queryAll(const QString &soql, QObject *context,
+                  std::function<void(Result<RecordPage>)> done) override
+    {
+        query(soql, context, std::move(done));
     }
     void publishEvents(const QString &name, const QList<QJsonObject> &list, QObject *context,
                        std::function<void(Result<QList<WriteOutcome>>)> done) override
@@ -229,6 +310,16 @@ public:
         leads.remove(id);
         deleted.insert(id);
         answerLater<Result<void>>(context, std::move(done), Result<void>());
+    }
+    void restoreLead(const QJsonObject &lead, QObject *context,
+                     std::function<void(Result<WriteOutcome>)> done) override
+    {
+        ++calls;
+        const QString id = lead.value(QStringLiteral("id")).toString();
+        deleted.remove(id);
+        leads.insert(id, lead);
+        answerLater<Result<WriteOutcome>>(context, std::move(done),
+                                          WriteOutcome {true, false, {}, {}, id, true, lead});
     }
     void getLead(const QString &id, QObject *context,
                  std::function<void(Result<QJsonObject>)> done) override

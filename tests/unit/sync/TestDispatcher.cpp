@@ -87,6 +87,29 @@ private:
         return *round;
     }
 
+    // A dispatcher with the tests' retry policy and `config` otherwise (as a restarted worker
+    // would build it).
+    void useDispatcher(Dispatcher::Config config)
+    {
+        config.retry = RetryPolicy {1000, 10'000, 3};
+        m_dispatcher.reset();
+        m_dispatcher = std::make_unique<Dispatcher>(*m_store, m_sf, m_pf, *m_leads, *m_agents,
+                                                    *m_sfBudget, *m_pfBudget, *m_sfBreaker,
+                                                    *m_pfBreaker, m_clock, config);
+        m_dispatcher->setRandomSeed(7);
+    }
+
+    // Leads L-1..L-n received, with bulk deliveries from more than three due.
+    void receiveForBulk(int n)
+    {
+        Dispatcher::Config config;
+        config.bulkThreshold = 3;
+        useDispatcher(config);
+        for (int i = 1; i <= n; ++i)
+            receive(platformLead(QStringLiteral("L-%1").arg(i), 1,
+                                 QStringLiteral("lead%1@x.io").arg(i)));
+    }
+
     OutboxJob onlyJob()
     {
         auto jobs = m_store->outbox().active();
@@ -114,12 +137,7 @@ private slots:
             = std::make_unique<ApiBudget>(QStringLiteral("platform"), m_clock, 0.9, 1000, 1000);
         m_sfBreaker = std::make_unique<CircuitBreaker>(QStringLiteral("salesforce"), m_clock);
         m_pfBreaker = std::make_unique<CircuitBreaker>(QStringLiteral("platform"), m_clock);
-        Dispatcher::Config config;
-        config.retry = RetryPolicy {1000, 10'000, 3};
-        m_dispatcher = std::make_unique<Dispatcher>(*m_store, m_sf, m_pf, *m_leads, *m_agents,
-                                                    *m_sfBudget, *m_pfBudget, *m_sfBreaker,
-                                                    *m_pfBreaker, m_clock, config);
-        m_dispatcher->setRandomSeed(7);
+        useDispatcher(Dispatcher::Config {});
     }
 
     void deliversTaggedUpsertAndSkipsTheEcho()
@@ -632,6 +650,127 @@ private slots:
         const QJsonObject agent = m_pf.agents.value(QStringLiteral("A-a01000000000001AAA"));
         QCOMPARE(agent.value(QStringLiteral("name")).toString(), QStringLiteral("Grace Hopper"));
         QCOMPARE(agent.value(QStringLiteral("states")).toArray().size(), 2);
+    }
+
+    // Bulk API 2.0: more lead upserts due than the threshold go out in one ingest job, the
+    // threshold itself and fewer through Composite.
+    void bulkOnlyAboveTheThreshold()
+    {
+        QVERIFY(!Dispatcher::useBulk(2000, 2000));
+        QVERIFY(Dispatcher::useBulk(2001, 2000));
+        receiveForBulk(3);
+        QCOMPARE(deliver(true).delivered, 3);
+        QCOMPARE(m_sf.bulkUploads, 0);
+        QCOMPARE(m_sf.writes, 3);
+
+        receiveForBulk(8); // L-1..3 known already: five new jobs due
+        QCOMPARE(deliver(true).delivered, 5);
+        QCOMPARE(m_sf.bulkUploads, 1);
+        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("new1@x.io")));
+        receive(platformLead(QStringLiteral("L-2"), 2, QStringLiteral("new2@x.io")));
+        receive(platformLead(QStringLiteral("L-3"), 2, QStringLiteral("new3@x.io")));
+        receive(platformLead(QStringLiteral("L-4"), 2, QStringLiteral("new4@x.io")));
+        const auto round = deliver(true);
+        QCOMPARE(round.delivered, 4);
+        QCOMPARE(m_sf.bulkUploads, 2);
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-4")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("new4@x.io"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+        QVERIFY(m_store->ingestJobs().open(jobs::SalesforceLeadUpsert)->isEmpty());
+        const auto mirror = *m_store->leads().byPlatformId(QStringLiteral("L-8"));
+        QCOMPARE(mirror->syncState, QStringLiteral("synced"));
+        QVERIFY(mirror->salesforceId.startsWith(QLatin1String("00Q")));
+    }
+
+    // Each failed row of an ingest job is handled on its own, as a Composite answer's would be:
+    // a transient code is retried, the rest goes to the inbox with Salesforce's error, and an
+    // unprocessed row is queued again.
+    void bulkFailedRowsAreHandledEachOnItsOwn()
+    {
+        receiveForBulk(6);
+        m_sf.failRecord.insert(QStringLiteral("L-2"),
+                               {false,
+                                true,
+                                QStringLiteral("UNABLE_TO_LOCK_ROW"),
+                                QStringLiteral("unable to obtain exclusive access to this record"),
+                                {},
+                                false,
+                                {}});
+        m_sf.failRecord.insert(QStringLiteral("L-3"),
+                               {false,
+                                false,
+                                QStringLiteral("FIELD_CUSTOM_VALIDATION_EXCEPTION"),
+                                QStringLiteral("Lead Score must be between 0 and 100."),
+                                {},
+                                false,
+                                {}});
+        m_sf.unprocessed.insert(QStringLiteral("L-4"));
+        const auto round = deliver(true);
+        QCOMPARE(m_sf.bulkUploads, 1);
+        QCOMPARE(round.delivered, 3);
+        QCOMPARE(round.retried, 2);
+        QCOMPARE(round.toInbox, 1);
+        auto inbox = m_store->inbox().list({});
+        QCOMPARE(inbox->size(), 1);
+        QCOMPARE(inbox->first().recordKey, QStringLiteral("lead:L-3"));
+        QCOMPARE(inbox->first().errorCode, QStringLiteral("FIELD_CUSTOM_VALIDATION_EXCEPTION"));
+        QCOMPARE(inbox->first().errorMessage,
+                 QStringLiteral("Lead Score must be between 0 and 100."));
+        QHash<QString, QString> pending; // record -> last error code
+        const auto active = m_store->outbox().active();
+        QVERIFY(active.ok());
+        for (const OutboxJob &job : *active) {
+            QCOMPARE(job.state, JobState::Pending);
+            pending.insert(job.recordKey, job.lastErrorCode);
+        }
+        QCOMPARE(pending,
+                 (QHash<QString, QString> {
+                     {QStringLiteral("lead:L-2"), QStringLiteral("UNABLE_TO_LOCK_ROW")},
+                     {QStringLiteral("lead:L-4"), BulkUnprocessedCode}}));
+        QCOMPARE((*m_store->leads().byPlatformId(QStringLiteral("L-3")))->syncState,
+                 QStringLiteral("error"));
+        // Two left: below the threshold, they go out through Composite and arrive.
+        m_clock.advanceMs(20'000);
+        QCOMPARE(deliver(true).delivered, 2);
+        QCOMPARE(m_sf.bulkUploads, 1);
+        QCOMPARE(m_sf.leads.size(), 5);
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // A worker dies after its ingest job was uploaded and before the results came: the next
+    // one collects that job (stored before the upload) instead of uploading the rows again,
+    // and a lead that changed meanwhile is written again with its new values.
+    void bulkJobOfADeadWorkerIsCollectedNotSentAgain()
+    {
+        receiveForBulk(5);
+        m_sf.holdBulk = true;
+        bool answered = false;
+        m_dispatcher->deliverSalesforce([&](Dispatcher::Round) { answered = true; });
+        QCOMPARE(m_sf.bulkUploads, 1);
+        QCOMPARE(m_store->ingestJobs().open(jobs::SalesforceLeadUpsert)->size(), 1);
+        // The jobs stay claimed (a lease ending does not give them out again)...
+        m_clock.advanceMs(10 * 60'000);
+        QVERIFY(m_store->outbox().claim(QStringLiteral("other"), 100, 60'000)->isEmpty());
+        // ... the worker dies; L-1 changes on the platform meanwhile.
+        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("changed@x.io")));
+        Dispatcher::Config config;
+        config.workerId = QStringLiteral("worker-after-restart");
+        config.bulkThreshold = 3;
+        useDispatcher(config);
+        QVERIFY(!answered);
+        m_sf.holdBulk = false;
+        const auto round = deliver(true);
+        QCOMPARE(m_sf.bulkUploads, 1); // nothing uploaded twice
+        QCOMPARE(m_sf.bulkCollects, 1);
+        QCOMPARE(round.delivered, 4);
+        QVERIFY(m_store->ingestJobs().open(jobs::SalesforceLeadUpsert)->isEmpty());
+        // L-1's newer job writes its new email (the old one was superseded).
+        QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("changed@x.io"));
+        QCOMPARE(m_sf.leads.size(), 5);
+        QVERIFY(m_store->outbox().active()->isEmpty());
+        QVERIFY(m_store->inbox().list({})->isEmpty());
     }
 };
 

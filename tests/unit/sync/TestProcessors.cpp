@@ -342,13 +342,32 @@ private slots:
             {QStringLiteral("Eligible_For_Distribution__c"), false},
             {QStringLiteral("Assigned_Agent__r"), QJsonValue::Null},
             {QStringLiteral("SystemModstamp"), QStringLiteral("2026-11-22T13:05:00.000+0000")}};
-        QJsonObject unlinked = sf;
-        unlinked[QStringLiteral("Platform_Lead_Id__c")] = QJsonValue::Null;
-        auto stats = processor.processLeads({sf, unlinked});
+        // A lead created in Salesforce (no platform id) gets "L-" + its Id, written back once.
+        QJsonObject created = sf;
+        created[QStringLiteral("Id")] = QStringLiteral("00Q5g00000AbCdFEAV");
+        created[QStringLiteral("Platform_Lead_Id__c")] = QJsonValue::Null;
+        auto stats = processor.processLeads({sf, created});
         QVERIFY(stats.ok());
-        QCOMPARE(stats->enqueued, 1);
-        QCOMPARE(stats->unlinked, 1);
-        QCOMPARE(pendingJobs(jobs::PlatformLeadPut), 1);
+        QCOMPARE(stats->enqueued, 3);
+        QCOMPARE(stats->unlinked, 0);
+        QCOMPARE(stats->idsAssigned, 1);
+        QCOMPARE(pendingJobs(jobs::PlatformLeadPut), 2);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadLink), 1);
+        QVERIFY(m_store->leads().byPlatformId(QStringLiteral("L-00Q5g00000AbCdFEAV"))->has_value());
+        // Read again before the write-back landed: nothing new. Its echo: nothing either.
+        stats = processor.processLeads({created});
+        QCOMPARE(stats->enqueued, 0);
+        created[QStringLiteral("Platform_Lead_Id__c")] = QStringLiteral("L-00Q5g00000AbCdFEAV");
+        created[QStringLiteral("SystemModstamp")] = QStringLiteral("2026-11-22T13:06:00.000+0000");
+        stats = processor.processLeads({created});
+        QCOMPARE(stats->echoes, 1);
+        QCOMPARE(stats->enqueued, 0);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadLink), 1);
+        // A record whose Id is not 18 characters cannot be named on the platform.
+        QJsonObject odd = created;
+        odd[QStringLiteral("Id")] = QStringLiteral("00Q5g00000AbCdG");
+        odd[QStringLiteral("Platform_Lead_Id__c")] = QJsonValue::Null;
+        QCOMPARE(processor.processLeads({odd})->unlinked, 1);
         // The same record read again (overlap window) is an echo.
         stats = processor.processLeads({sf});
         QCOMPARE(stats->echoes, 1);
@@ -359,6 +378,78 @@ private slots:
         QCOMPARE((*planned)->record.value(QStringLiteral("status")).toString(),
                  QStringLiteral("working"));
         QCOMPARE((*planned)->record.value(QStringLiteral("id")).toString(), QStringLiteral("L-7"));
+    }
+
+    // SALESFORCE_ORG.md, "Lead lifecycle": deleted (and merged away), undeleted and converted
+    // in Salesforce, as the poll and the stream read them (queryAll: IsDeleted rows too).
+    void salesforceDeletionsUndeletesMergesAndConversions()
+    {
+        SalesforceChangeProcessor processor(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        QJsonObject live {
+            {QStringLiteral("Id"), QStringLiteral("00Q5g00000AbCdHEAV")},
+            {QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-9")},
+            {QStringLiteral("LastName"), QStringLiteral("Nine")},
+            {QStringLiteral("Company"), QStringLiteral("Acme")},
+            {QStringLiteral("Status"), QStringLiteral("Working - Contacted")},
+            {QStringLiteral("IsDeleted"), false},
+            {QStringLiteral("SystemModstamp"), QStringLiteral("2026-11-22T13:00:00.000+0000")}};
+        QVERIFY(processor.processLeads({live}).ok());
+        // As if delivered to the platform.
+        MirrorRecord r = **m_store->leads().byPlatformId(QStringLiteral("L-9"));
+        auto write = m_leads->planPlatformWrite(r);
+        QVERIFY(write.ok() && write->has_value());
+        observePlatform(r, (*write)->record, 1, 1);
+        QVERIFY(m_store->leads().put({r}).ok());
+
+        QJsonObject merged = live;
+        merged[QStringLiteral("IsDeleted")] = true;
+        merged[QStringLiteral("MasterRecordId")] = QStringLiteral("00Q5g00000AbCdMEAV");
+        merged[QStringLiteral("SystemModstamp")] = QStringLiteral("2026-11-22T13:01:00.000+0000");
+        auto stats = processor.processLeads({merged});
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->deleted, 1);
+        QCOMPARE(pendingJobs(jobs::PlatformLeadDelete), 1);
+        QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->isDeleted());
+        const auto audit
+            = m_store->audit().forEntity(QStringLiteral("lead"), QStringLiteral("L-9"));
+        QVERIFY(audit.ok() && !audit->isEmpty());
+        QCOMPARE(audit->first().action, QStringLiteral("merged"));
+        QVERIFY(audit->first().detail.contains(QLatin1String("merged into 00Q5g00000AbCdMEAV")));
+
+        // A replayed event and a late page of the lead before its deletion change nothing.
+        stats = processor.processLeads({merged});
+        QCOMPARE(stats->enqueued, 0);
+        stats = processor.processLeads({live});
+        QCOMPARE(stats->enqueued, 0);
+        QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->isDeleted());
+
+        // Undeleted: live again with a newer modstamp, restored on the platform.
+        QJsonObject undeleted = live;
+        undeleted[QStringLiteral("SystemModstamp")]
+            = QStringLiteral("2026-11-22T13:02:00.000+0000");
+        stats = processor.processLeads({undeleted});
+        QCOMPARE(stats->restored, 1);
+        QCOMPARE(pendingJobs(jobs::PlatformLeadRestore), 1);
+        QVERIFY(!(*m_store->leads().byPlatformId(QStringLiteral("L-9")))->isDeleted());
+
+        // Converted: the platform gets "won"; nothing is written to Salesforce any more.
+        QJsonObject converted = undeleted;
+        converted[QStringLiteral("IsConverted")] = true;
+        converted[QStringLiteral("Status")] = QStringLiteral("Closed - Converted");
+        converted[QStringLiteral("SystemModstamp")]
+            = QStringLiteral("2026-11-22T13:03:00.000+0000");
+        QVERIFY(processor.processLeads({converted}).ok());
+        MirrorRecord c = **m_store->leads().byPlatformId(QStringLiteral("L-9"));
+        auto toPlatform = m_leads->planPlatformWrite(c);
+        QVERIFY(toPlatform.ok() && toPlatform->has_value());
+        QCOMPARE((*toPlatform)->record.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("won"));
+        QJsonObject edited = c.platformState;
+        edited.insert(QStringLiteral("company"), QStringLiteral("Changed on the platform"));
+        observePlatform(c, edited, 2, 2);
+        auto toSalesforce = m_leads->planSalesforceWrite(c);
+        QVERIFY(toSalesforce.ok());
+        QVERIFY(!toSalesforce->has_value());
     }
 
     void rosterWithoutPlatformIdGetsOneWrittenBack()

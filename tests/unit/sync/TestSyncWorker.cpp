@@ -61,6 +61,17 @@ private:
                 {
                     f->upsert(a, b, c, d, std::move(e));
                 }
+                void bulkUpsert(const QString &a, const QString &b, const QList<QJsonObject> &c,
+                                QObject *d, std::function<Result<void>(const QString &)> e,
+                                std::function<void(Result<BulkWriteResult>)> g) override
+                {
+                    f->bulkUpsert(a, b, c, d, std::move(e), std::move(g));
+                }
+                void bulkCollect(const QString &a, const QString &b, QObject *c,
+                                 std::function<void(Result<BulkWriteResult>)> d) override
+                {
+                    f->bulkCollect(a, b, c, std::move(d));
+                }
                 void update(const QString &a, const QList<QJsonObject> &b, QObject *c,
                             std::function<void(Result<QList<WriteOutcome>>)> d) override
                 {
@@ -84,6 +95,11 @@ private:
                                std::function<void(Result<RecordPage>)> c) override
                 {
                     f->queryMore(a, b, std::move(c));
+                }
+                void queryAll(const QString &a, QObject *b,
+                              std::function<void(Result<RecordPage>)> c) override
+                {
+                    query(a, b, std::move(c));
                 }
                 void publishEvents(const QString &a, const QList<QJsonObject> &b, QObject *c,
                                    std::function<void(Result<QList<WriteOutcome>>)> d) override
@@ -132,6 +148,11 @@ private:
                                 std::function<void(Result<void>)> c) override
                 {
                     f->deleteLead(a, b, std::move(c));
+                }
+                void restoreLead(const QJsonObject &a, QObject *b,
+                                 std::function<void(Result<WriteOutcome>)> c) override
+                {
+                    f->restoreLead(a, b, std::move(c));
                 }
             };
             PortSet ports;

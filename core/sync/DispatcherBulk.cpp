@@ -1,0 +1,182 @@
+// The Salesforce lead deliveries that go through Bulk API 2.0: one ingest job per round when
+// more lead upserts are due than `bulkThreshold`. The job's id and the outbox jobs it carries
+// are stored (IngestJobStore) once Salesforce created it and before any row is uploaded, so a
+// restart collects that job's results instead of sending the rows again. Its results are
+// recorded by the same code as a Composite write's (recordLeadWrites).
+#include "Dispatcher.h"
+#include "JobKinds.h"
+#include "log/Logging.h"
+
+namespace lb {
+namespace {
+
+// The jobs a bulk job carries stay claimed while it runs: Salesforce keeps a job and its
+// results for 7 days after it ends.
+constexpr qint64 BulkHoldMs = 7LL * 24 * 3600 * 1000;
+
+} // namespace
+
+void Dispatcher::sendLeadsInBulk(std::shared_ptr<Batch> batch, PlannedLeads planned,
+                                 QList<OutboxJob> jobs)
+{
+    QList<IngestJobItem> items;
+    QList<qint64> ids;
+    for (const PlannedLead &p : *planned) {
+        for (const OutboxJob &job : p.jobs) {
+            items.append({job.id, p.platformId, p.write.newHash});
+            ids.append(job.id);
+        }
+    }
+    auto stored = std::make_shared<QString>(); // the job's id, once stored
+    const ObjectMapping &m = m_leads.mapping();
+    m_salesforce.bulkUpsert(
+        m.salesforceObject, m.salesforceKey, leadRecords(*planned), this,
+        [this, items, ids, stored](const QString &jobId) -> Result<void> {
+            IngestJob job;
+            job.jobId = jobId;
+            job.kind = jobs::SalesforceLeadUpsert;
+            job.items = items;
+            const bool kept = recordUnit("a new bulk job", [&]() -> Result<void> {
+                if (auto r = m_store.ingestJobs().add(job); !r)
+                    return r;
+                auto held = m_store.outbox().holdUntil(ids, m_config.workerId,
+                                                       m_clock.nowMs() + BulkHoldMs);
+                if (!held)
+                    return held.error();
+                // Lost meanwhile (the lease ran out while planning): another worker sends
+                // them; their rows in this job write the same values once more.
+                if (*held < ids.size())
+                    qCWarning(lcSync) << ids.size() - *held
+                                      << "jobs of a bulk job were no longer held by this worker";
+                return {};
+            });
+            if (!kept) {
+                // Not the records' fault: they are sent again once the store answers.
+                Error e = makeError(QStringLiteral("store_failed"),
+                                    QStringLiteral("The bulk job could not be stored"));
+                e.retryable = true;
+                return e;
+            }
+            *stored = jobId;
+            qCInfo(lcSync).noquote()
+                << "bulk job" << jobId << "carries" << ids.size() << "lead upserts";
+            return {};
+        },
+        [this, batch, planned, jobs, stored](Result<BulkWriteResult> result) {
+            if (!result && stored->isEmpty())
+                failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+            else if (!result)
+                bulkCallFailed(*batch, *stored, result.error());
+            else
+                recordBulkResult(*batch, result->jobId, *planned, *result, {});
+            sendPeopleUpdates(batch);
+        });
+}
+
+void Dispatcher::resumeBulk(std::shared_ptr<Batch> batch, IngestJob job)
+{
+    QList<qint64> ids;
+    QHash<qint64, QByteArray> hashes;
+    for (const IngestJobItem &item : job.items) {
+        ids.append(item.outboxId);
+        hashes.insert(item.outboxId, item.plannedHash);
+    }
+    auto adopted = m_store.outbox().adopt(ids, m_config.workerId, m_clock.nowMs() + BulkHoldMs);
+    if (!adopted) {
+        qCWarning(lcSync) << "could not take over the jobs of bulk job" << job.jobId << ":"
+                          << adopted.error().toString();
+        m_salesforceBreaker.cancelRequest();
+        finish(batch);
+        return;
+    }
+    batch->round.claimed += int(adopted->size());
+    qCInfo(lcSync).noquote() << "collecting bulk job" << job.jobId << "sent before, for"
+                             << adopted->size() << "lead upserts";
+    // Planned again from the mirror: the same write as was sent, unless the lead changed since
+    // (its planned hash tells).
+    PlannedLeads planned = planLeads(*batch, *adopted);
+    if (planned->isEmpty()) {
+        m_salesforceBreaker.cancelRequest();
+        if (!recordUnit("a bulk job with nothing left",
+                        [&] { return m_store.ingestJobs().finish(job.jobId); }))
+            batch->round.blocked = true;
+        finish(batch);
+        return;
+    }
+    const QString jobId = job.jobId;
+    m_salesforce.bulkCollect(jobId, m_leads.mapping().salesforceKey, this,
+                             [this, batch, planned, hashes, jobId](Result<BulkWriteResult> result) {
+                                 if (result) {
+                                     recordBulkResult(*batch, jobId, *planned, *result, hashes);
+                                 } else if (result.error().httpStatus == 404) {
+                                     // Gone (Salesforce deletes jobs 7 days after they end):
+                                     // nothing reported, so every record goes out again.
+                                     qCWarning(lcSync).noquote()
+                                         << "bulk job" << jobId
+                                         << "is gone at Salesforce:" << result.error().toString();
+                                     BulkWriteResult none;
+                                     none.jobId = jobId;
+                                     recordBulkResult(*batch, jobId, *planned, none, hashes);
+                                 } else {
+                                     bulkCallFailed(*batch, jobId, result.error());
+                                 }
+                                 finish(batch);
+                             });
+}
+
+void Dispatcher::recordBulkResult(Batch &batch, const QString &jobId, QList<PlannedLead> planned,
+                                  const BulkWriteResult &result,
+                                  const QHash<qint64, QByteArray> &plannedHashes)
+{
+    m_salesforceBreaker.recordSuccess();
+    if (!result.jobError.isEmpty())
+        qCWarning(lcSync).noquote()
+            << "bulk job" << jobId << "ended" << result.jobState << ":" << result.jobError;
+    // The job may have run a while: the outcome goes onto the mirror's current rows.
+    QStringList keys;
+    for (const PlannedLead &p : planned)
+        keys.append(p.platformId);
+    if (auto current = m_store.leads().byKeys(keys); current) {
+        for (PlannedLead &p : planned) {
+            if (auto it = current->constFind(p.platformId); it != current->cend())
+                p.before = *it;
+        }
+    }
+    QList<WriteOutcome> outcomes;
+    outcomes.reserve(planned.size());
+    int unprocessed = 0;
+    for (const PlannedLead &p : planned) {
+        WriteOutcome o = result.outcomes.value(
+            p.platformId,
+            {false,
+             true,
+             QStringLiteral("missing_result"),
+             QStringLiteral("The bulk job reported nothing for this record"),
+             {},
+             false,
+             {}});
+        if (o.code == BulkUnprocessedCode)
+            ++unprocessed;
+        // Collected after a restart: a lead planned differently now changed after the upload;
+        // Salesforce holds the values sent then, so it is written again.
+        const bool sameAsSent = plannedHashes.isEmpty()
+            || std::any_of(p.jobs.cbegin(), p.jobs.cend(), [&](const OutboxJob &job) {
+                                    return plannedHashes.value(job.id) == p.write.newHash;
+                                });
+        if (o.success && !sameAsSent)
+            o = {false,
+                 true,
+                 QStringLiteral("bulk_replanned"),
+                 QStringLiteral("The lead changed while its bulk job ran; it is written again"),
+                 o.id,
+                 false,
+                 {}};
+        outcomes.append(o);
+    }
+    if (unprocessed > 0)
+        qCInfo(lcSync).noquote() << "bulk job" << jobId << "left" << unprocessed
+                                 << "records unprocessed; they are queued again";
+    recordLeadWrites(batch, planned, outcomes, [&] { return m_store.ingestJobs().finish(jobId); });
+}
+
+} // namespace lb

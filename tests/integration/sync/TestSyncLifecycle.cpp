@@ -1,0 +1,307 @@
+// Issue 14: the lead and roster lifecycle rows that start in Salesforce (SALESFORCE_ORG.md,
+// "Lead lifecycle, both ways"), each arriving by the poll and by the change stream, against both
+// sandboxes. After every row both sides hold what the table says; then a reconcile queues
+// nothing and a second pass (a full poll of both sides) writes nothing anywhere, and nothing
+// deleted comes back. (The rows the platform starts are in TestSyncEndToEnd.)
+#include "SyncWorld.h"
+#include "salesforce/LeadLifecycle.h"
+#include "salesforce/SandboxOrg.h"
+#include "store/Store.h"
+#include "sync/SyncStatus.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace lb;
+using namespace lb::test;
+
+namespace {
+
+const QString LeadKey = QStringLiteral("Platform_Lead_Id__c");
+
+enum class Row { Created, Deleted, Merged, Undeleted, Converted, PersonDeleted, PersonInactive };
+
+QString sfId(SyncWorld &world, const QString &platformId)
+{
+    const auto r = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, platformId);
+    return r ? r->value(QStringLiteral("Id")).toString() : QString();
+}
+
+// What a Salesforce user does in the UI (merge, convert, the Recycle Bin): no API client, so
+// its change events are nobody's echo.
+sandbox::WriteContext uiUser(SyncWorld &world)
+{
+    return {world.salesforce.org().users().constFirst().userId, QString(), false, false};
+}
+
+// LeadBridge's writes to one Salesforce record, as the sandbox logged them.
+int syncWritesTo(SyncWorld &world, const QString &id)
+{
+    int n = 0;
+    for (const auto &e : world.salesforce.writeLog().entries()) {
+        if (e.recordId == id && e.client == world.profile.salesforce.callOptionsClient)
+            ++n;
+    }
+    return n;
+}
+
+SyncStatus latest(const QSignalSpy &spy)
+{
+    return spy.isEmpty() ? SyncStatus {} : spy.last().at(0).value<SyncStatus>();
+}
+
+} // namespace
+
+class TestSyncLifecycle : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void salesforceLifecycleRows_data()
+    {
+        QTest::addColumn<int>("rowNumber");
+        QTest::addColumn<QString>("changes");
+        const struct
+        {
+            const char *name;
+            Row row;
+        } rows[] = {{"lead created in Salesforce", Row::Created},
+                    {"lead deleted in Salesforce", Row::Deleted},
+                    {"lead merged away in Salesforce", Row::Merged},
+                    {"lead undeleted in Salesforce", Row::Undeleted},
+                    {"lead converted", Row::Converted},
+                    {"People__c deleted", Row::PersonDeleted},
+                    {"People__c Active__c false", Row::PersonInactive}};
+        for (const auto &r : rows) {
+            for (const char *changes : {"poll", "stream"})
+                QTest::addRow("%s (%s)", r.name, changes)
+                    << int(r.row) << QString::fromLatin1(changes);
+        }
+    }
+
+    void salesforceLifecycleRows()
+    {
+        QFETCH(int, rowNumber);
+        const Row row = Row(rowNumber);
+        QFETCH(QString, changes);
+        const bool stream = changes == QLatin1String("stream");
+        SyncWorld world;
+        world.platform.generateLeads(6, 3);
+        world.platform.generateAgents(3);
+        QString personId; // People__c of A-0001
+        for (int i = 1; i <= 3; ++i) {
+            auto id = world.salesforce.createRecord(QStringLiteral("People__c"), person(i, true),
+                                                    QStringLiteral("Admin"));
+            QVERIFY(id.ok());
+            if (i == 1)
+                personId = *id;
+        }
+        world.profile.salesforce.changes = changes;
+        world.profile.sync.backstopPollMin = 600; // the stream rows arrive on the stream alone
+        QVERIFY(world.start().ok());
+        std::unique_ptr<QSignalSpy> status;
+        if (stream) {
+            status
+                = std::make_unique<QSignalSpy>(&world.controller(), &SyncController::statusChanged);
+            world.controller().start();
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    return world.salesforce.recordCount(QStringLiteral("Lead")) == 6
+                        && latest(*status).streamState == QLatin1String("connected");
+                },
+                60'000));
+        } else {
+            auto initial = world.runOnce();
+            QVERIFY(initial && initial->ok);
+        }
+        QCOMPARE(world.salesforce.recordCount(QStringLiteral("Lead")), 6);
+        sandbox::LeadLifecycle lifecycle(world.salesforce.org());
+
+        // The row's change in Salesforce, and what both sides hold once it is taken in (an
+        // empty answer; otherwise what is not there yet).
+        QString created; // the Salesforce Id of the lead created there
+        std::function<QString()> expected;
+        // Takes the change in: the poll's pass, or the stream while the engine runs.
+        const auto settle = [&]() -> bool {
+            if (stream)
+                return QTest::qWaitFor([&] { return expected().isEmpty(); }, 30'000);
+            auto pass = world.runOnce();
+            return pass && pass->ok && pass->toInbox == 0;
+        };
+        const auto gone = [&](const QString &key) -> QString {
+            const auto lead = world.platform.lead(key);
+            return lead && lead->deleted ? QString() : key + QStringLiteral(" is not deleted");
+        };
+        switch (row) {
+        case Row::Created: {
+            auto id = world.salesforce.createRecord(
+                QStringLiteral("Lead"),
+                {{QStringLiteral("LastName"), QStringLiteral("Rep-made")},
+                 {QStringLiteral("Company"), QStringLiteral("Walk-in Ltd")},
+                 {QStringLiteral("Email"), QStringLiteral("walk.in@example.com")},
+                 {QStringLiteral("Status"), QStringLiteral("Open - Not Contacted")}},
+                QStringLiteral("SalesRep"));
+            QVERIFY(id.ok());
+            created = *id;
+            QCOMPARE(created.size(), 18);
+            expected = [&world, &created]() -> QString {
+                const QString key = QStringLiteral("L-") + created;
+                const auto lead = world.platform.lead(key);
+                if (!lead || lead->deleted || lead->lastName != QLatin1String("Rep-made"))
+                    return key + QStringLiteral(" is not on the platform");
+                if (world.salesforce.record(QStringLiteral("Lead"), created)
+                        ->value(LeadKey)
+                        .toString()
+                    != key)
+                    return QStringLiteral("the platform id is not written back");
+                return QString();
+            };
+            break;
+        }
+        case Row::Deleted:
+            QVERIFY(world.salesforce
+                        .deleteRecord(QStringLiteral("Lead"),
+                                      sfId(world, QStringLiteral("L-000002")),
+                                      QStringLiteral("SalesRep"))
+                        .ok());
+            expected = [=] { return gone(QStringLiteral("L-000002")); };
+            break;
+        case Row::Merged:
+            QVERIFY(lifecycle
+                        .merge(sfId(world, QStringLiteral("L-000003")),
+                               {sfId(world, QStringLiteral("L-000004"))},
+                               {{QStringLiteral("Company"), QStringLiteral("Merged Holdings")}},
+                               uiUser(world))
+                        .ok());
+            expected = [&world, gone]() -> QString {
+                if (const QString g = gone(QStringLiteral("L-000004")); !g.isEmpty())
+                    return g;
+                const auto master = world.platform.lead(QStringLiteral("L-000003"));
+                return master && !master->deleted
+                        && master->company == QLatin1String("Merged Holdings")
+                    ? QString()
+                    : QStringLiteral("the master's merge is not on the platform");
+            };
+            break;
+        case Row::Undeleted: {
+            const QString id = sfId(world, QStringLiteral("L-000005"));
+            QVERIFY(world.salesforce
+                        .deleteRecord(QStringLiteral("Lead"), id, QStringLiteral("SalesRep"))
+                        .ok());
+            expected = [=] { return gone(QStringLiteral("L-000005")); };
+            QVERIFY(settle());
+            QCOMPARE(expected(), QString());
+            const auto results = lifecycle.undelete(QStringLiteral("Lead"), {id}, uiUser(world));
+            QVERIFY(results.size() == 1 && results.first().success);
+            expected = [&world]() -> QString {
+                const auto lead = world.platform.lead(QStringLiteral("L-000005"));
+                return lead && !lead->deleted ? QString()
+                                              : QStringLiteral("L-000005 is not restored");
+            };
+            break;
+        }
+        case Row::Converted:
+            QVERIFY(
+                lifecycle.convert(sfId(world, QStringLiteral("L-000006")), {}, uiUser(world)).ok());
+            expected = [&world]() -> QString {
+                const auto lead = world.platform.lead(QStringLiteral("L-000006"));
+                return lead && lead->status == QLatin1String("won")
+                    ? QString()
+                    : QStringLiteral("L-000006 is not won on the platform");
+            };
+            break;
+        case Row::PersonDeleted:
+        case Row::PersonInactive:
+            QVERIFY(!personId.isEmpty());
+            if (row == Row::PersonDeleted)
+                QVERIFY(world.salesforce
+                            .deleteRecord(QStringLiteral("People__c"), personId,
+                                          QStringLiteral("SalesRep"))
+                            .ok());
+            else
+                QVERIFY(world.salesforce
+                            .updateRecord(QStringLiteral("People__c"), personId,
+                                          {{QStringLiteral("Active__c"), false}},
+                                          QStringLiteral("SalesRep"))
+                            .ok());
+            expected = [&world]() -> QString {
+                const auto agent = world.platform.agent(QStringLiteral("A-0001"));
+                return agent && !agent->active ? QString()
+                                               : QStringLiteral("A-0001 is still active");
+            };
+            break;
+        }
+        QVERIFY(settle());
+        QCOMPARE(expected(), QString());
+        if (row == Row::Created)
+            QCOMPARE(syncWritesTo(world, created), 1); // the id written back, once
+
+        // A restart that polls both sides: what the stream took in is an echo to the poll.
+        world.stopEngine();
+        world.profile.salesforce.changes = QStringLiteral("poll");
+        QVERIFY(world.restartEngine().ok());
+        if (row == Row::Converted) {
+            // A platform change to the converted lead is not sent to Salesforce, and is not
+            // an inbox item.
+            const QString id = sfId(world, QStringLiteral("L-000006"));
+            const int before = syncWritesTo(world, id);
+            QVERIFY(world.platform
+                        .editLead(QStringLiteral("L-000006"),
+                                  {{QStringLiteral("first_name"), QStringLiteral("After")}},
+                                  QStringLiteral("agent-ui"))
+                        .ok());
+            auto pass = world.runOnce();
+            QVERIFY(pass && pass->ok);
+            QCOMPARE(pass->toInbox, 0);
+            QCOMPARE(syncWritesTo(world, id), before);
+        }
+        auto first = world.runOnce();
+        QVERIFY(first && first->ok);
+        QCOMPARE(first->toInbox, 0);
+        QCOMPARE(expected(), QString());
+
+        // The reconcile queues nothing and a second pass writes nothing anywhere.
+        const qsizetype sfBase = world.salesforce.writeLog().entries().size();
+        const qsizetype pfBase = world.platform.writeLog().size();
+        QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
+        world.controller().reconcileNow();
+        QVERIFY(QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000));
+        QVERIFY2(reconciled.first().at(1).toString().isEmpty(),
+                 qPrintable(reconciled.first().at(1).toString()));
+        QCOMPARE(reconciled.first().at(0).value<ReconcileReport>().enqueued, 0);
+        auto second = world.runOnce();
+        QVERIFY(second && second->ok);
+        QCOMPARE(second->toInbox, 0);
+        QCOMPARE(world.salesforce.writeLog().entries().size(), sfBase);
+        QCOMPARE(world.platform.writeLog().size(), pfBase);
+        QCOMPARE(expected(), QString());
+        world.stopEngine();
+
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("check"));
+        QVERIFY(store.ok());
+        QCOMPARE(*(*store)->inbox().countOpen(), 0);
+        if (row == Row::Merged) {
+            // The audit log says which lead the loser was merged into.
+            auto audited
+                = (*store)->audit().forEntity(QStringLiteral("lead"), QStringLiteral("L-000004"));
+            QVERIFY(audited.ok());
+            const QString master = sfId(world, QStringLiteral("L-000003"));
+            QVERIFY(std::any_of(audited->cbegin(), audited->cend(), [&](const AuditEntry &e) {
+                return e.action == QLatin1String("merged")
+                    && e.detail.contains(QStringLiteral("merged into ") + master);
+            }));
+        }
+        if (row == Row::Converted) {
+            auto audited
+                = (*store)->audit().forEntity(QStringLiteral("lead"), QStringLiteral("L-000006"));
+            QVERIFY(audited.ok());
+            QVERIFY(std::any_of(audited->cbegin(), audited->cend(), [](const AuditEntry &e) {
+                return e.action == QLatin1String("not_sent_converted");
+            }));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSyncLifecycle)
+#include "TestSyncLifecycle.moc"
