@@ -122,6 +122,18 @@ int runSync(CliContext &ctx)
         ctx.err << parser.errorText() << Qt::endl;
         return ConfigError;
     }
+    // SIGTERM/SIGINT from the start: while starting (or stopping) it is noted and acted on
+    // between steps; while running it ends the main loop, and the batch in flight finishes. It
+    // never ends a step's own wait, which would leave that step without its answer.
+    bool terminate = false;
+    bool running = false;
+    UnixSignalWatcher watcher;
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &watcher,
+                     [&terminate, &running](int) {
+                         terminate = true;
+                         if (running)
+                             QCoreApplication::quit();
+                     });
     Engine engine = launch(ctx);
     if (!engine.controller) {
         ctx.err << "leadbridge sync: " << engine.error << Qt::endl;
@@ -145,9 +157,10 @@ int runSync(CliContext &ctx)
         return result->toInbox > 0 ? RecordsInInbox : Ok;
     }
     // Continuous: until SIGTERM/SIGINT, which let the batch in flight finish.
-    UnixSignalWatcher watcher;
-    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &watcher,
-                     [](int) { QCoreApplication::quit(); });
+    if (terminate) {
+        stop(engine);
+        return Ok;
+    }
     QObject::connect(engine.controller.get(), &SyncController::notify, engine.controller.get(),
                      [&ctx](const QString &, const QString &title, const QString &message) {
                          ctx.err << title << ": " << message << Qt::endl;
@@ -155,7 +168,9 @@ int runSync(CliContext &ctx)
     engine.controller->start();
     ctx.err << "LeadBridge is syncing profile \"" << ctx.profile.name << "\" ("
             << ctx.store.displayUrl() << "). Stop with Ctrl+C or SIGTERM." << Qt::endl;
+    running = true;
     QCoreApplication::exec();
+    running = false;
     ctx.err << "Stopping: finishing the batch in flight..." << Qt::endl;
     stop(engine);
     return Ok;

@@ -152,7 +152,7 @@ bool CsvReader::next(CsvRecord &record)
                 fail(m_fatal->message);
                 return true;
             }
-            if (m_pos < size && m_data.at(m_pos) != m_limits.delimiter && !atLineEnd(m_pos)) {
+            if (m_pos < size && m_data.at(m_pos) != ',' && !atLineEnd(m_pos)) {
                 fail(QStringLiteral("field %1 has text after its closing quote")
                          .arg(record.fields.size() + 1));
                 endField();
@@ -160,7 +160,7 @@ bool CsvReader::next(CsvRecord &record)
                 return true;
             }
         } else {
-            while (m_pos < size && m_data.at(m_pos) != m_limits.delimiter && !atLineEnd(m_pos)) {
+            while (m_pos < size && m_data.at(m_pos) != ',' && !atLineEnd(m_pos)) {
                 const char c = m_data.at(m_pos);
                 if (c == '"') {
                     fail(QStringLiteral("field %1 has a quote inside an unquoted field; quote "
@@ -174,7 +174,7 @@ bool CsvReader::next(CsvRecord &record)
         endField();
         if (m_pos >= size)
             return true;
-        if (m_data.at(m_pos) == m_limits.delimiter) {
+        if (m_data.at(m_pos) == ',') {
             ++m_pos;
             continue; // a trailing comma means one more, empty, field
         }

@@ -38,9 +38,6 @@ public:
         int maxFieldBytes = 32 * 1024;
         int maxFields = 1000;
         int maxRecords = 1'000'000;
-        // The field separator: a comma, or another one-byte character (Bulk API 2.0 jobs may
-        // use a tab, pipe, semicolon, caret or backquote).
-        char delimiter = ',';
     };
 
     explicit CsvReader(QByteArray data);

@@ -7,8 +7,7 @@
 
 namespace lb::sandbox {
 
-// RFC 4180 CSV read with core's reader (importer/CsvReader): comma-separated (or another
-// one-character delimiter, as Bulk API 2.0 allows),
+// RFC 4180 CSV: comma-separated (or another one-character delimiter, as Bulk API 2.0 allows),
 // optional double quotes ("" inside quotes is a quote),
 // quoted fields may span lines, CRLF or LF, a UTF-8 BOM is skipped. Every row must have as
 // many fields as the header. Errors name the line.

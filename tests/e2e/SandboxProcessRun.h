@@ -87,6 +87,7 @@ public:
     void startSync(QProcess &sync) const
     {
         sync.setProcessEnvironment(environment());
+        sync.setReadChannel(QProcess::StandardError); // where the daemon says what it does
         sync.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
                    {QStringLiteral("--profile"), m_profile, QStringLiteral("sync")});
     }

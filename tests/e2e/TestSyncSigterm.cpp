@@ -42,7 +42,15 @@ private slots:
                 QVERIFY(sync.waitForStarted());
                 ++afterKill;
             }
-            QTest::qWait(int(random.bounded(100, 2500)));
+            // A moment of the run: from the daemon's "syncing" line (before it, the process may
+            // not even have reached main()), up to 2.5 s into polling and delivering.
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    return sync.state() != QProcess::Running
+                        || sync.peek(sync.bytesAvailable()).contains("is syncing");
+                },
+                60'000));
+            QTest::qWait(int(random.bounded(0, 2500)));
             sync.terminate(); // SIGTERM
             const bool finished = sync.waitForFinished(30'000);
             const QByteArray err = sync.readAllStandardError();

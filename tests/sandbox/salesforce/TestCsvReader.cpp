@@ -60,12 +60,11 @@ private slots:
         QTest::addColumn<QByteArray>("csv");
         QTest::addColumn<QString>("message");
         QTest::newRow("unclosed quote")
-            << QByteArray("a,b\n1,\"open\n")
-            << u"Line 2: a quoted field starts here and is never closed"_s;
+            << QByteArray("a,b\n1,\"open\n") << u"line 2: a quoted field is not closed"_s;
         QTest::newRow("quote in field")
-            << QByteArray("a\nx\"y\n") << u"line 2: field 1 has a quote inside an unquoted field"_s;
+            << QByteArray("a\nx\"y\n") << u"line 2: a quote inside an unquoted field"_s;
         QTest::newRow("text after quote")
-            << QByteArray("a\n\"x\"y\n") << u"line 2: field 1 has text after its closing quote"_s;
+            << QByteArray("a\n\"x\"y\n") << u"line 2: text after a closing quote"_s;
         QTest::newRow("too few fields")
             << QByteArray("a,b\n1\n") << u"line 2: expected 2 fields, found 1"_s;
         QTest::newRow("too many fields")
