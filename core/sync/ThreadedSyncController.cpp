@@ -25,7 +25,10 @@ ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *paren
     connect(m_worker, &SyncWorker::commandFailed, this, &SyncController::commandFailed);
     connect(m_worker, &SyncWorker::reconciled, this, &ThreadedSyncController::reconciled);
     connect(m_worker, &SyncWorker::onceFinished, this, &ThreadedSyncController::onceFinished);
-    connect(m_worker, &SyncWorker::stopped, this, &ThreadedSyncController::stopped);
+    connect(m_worker, &SyncWorker::stopped, this, [this] {
+        m_workerStopped = true;
+        emit stopped();
+    });
 }
 
 ThreadedSyncController::~ThreadedSyncController()
@@ -45,19 +48,31 @@ void ThreadedSyncController::stop()
         return;
     m_stopped = true;
     if (m_thread.isRunning()) {
-        // Let the worker finish its delivery round, then end the thread. A local event loop
-        // here only runs on shutdown paths (quit, SIGTERM), never while the console is in use.
-        QEventLoop loop;
-        connect(m_worker, &SyncWorker::stopped, &loop, &QEventLoop::quit, Qt::QueuedConnection);
-        onWorker([w = m_worker] { w->shutdown(); });
-        QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
-        loop.exec();
+        if (!m_workerStopped) {
+            // Let the worker finish its delivery round, then end the thread. A local event loop
+            // here only runs on shutdown paths (quit, SIGTERM), never while the console is in
+            // use (switching profiles waits for requestStop's `stopped` instead).
+            QEventLoop loop;
+            connect(m_worker, &SyncWorker::stopped, &loop, &QEventLoop::quit, Qt::QueuedConnection);
+            if (!m_stopRequested)
+                onWorker([w = m_worker] { w->shutdown(); });
+            QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
         m_thread.quit();
         m_thread.wait();
     } else {
         delete m_worker;
     }
     m_worker = nullptr;
+}
+
+void ThreadedSyncController::requestStop()
+{
+    if (m_stopped || m_stopRequested || !m_thread.isRunning())
+        return;
+    m_stopRequested = true;
+    onWorker([w = m_worker] { w->shutdown(); });
 }
 
 void ThreadedSyncController::start()

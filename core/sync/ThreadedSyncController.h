@@ -22,6 +22,10 @@ public:
     // Finishes the delivery in flight, stops the worker and the thread (blocks until the
     // thread is done; call when quitting, never from a worker signal handler).
     void stop();
+    // stop() without waiting, for switching profiles while the console runs: the worker
+    // finishes its round and `stopped` is emitted; deleting the controller afterwards ends
+    // the thread at once.
+    void requestStop();
 
     SyncStatus lastStatus() const override { return m_last; }
     SyncWorker *worker() const { return m_worker; }
@@ -57,6 +61,8 @@ private:
     SyncWorker *m_worker;
     SyncStatus m_last;
     bool m_stopped = false;
+    bool m_stopRequested = false;
+    bool m_workerStopped = false;
 };
 
 } // namespace lb
