@@ -4,6 +4,8 @@
 #include "mapping/FieldMapping.h"
 #include "store/StoreConfig.h"
 
+#include <functional>
+
 namespace lb {
 class Clock;
 class CredentialStore;
@@ -29,10 +31,15 @@ struct ConsoleContext
     QString profilePath; // the profile file the credentials and mapping views update
     FieldMapping mapping;
     const Clock *clock = nullptr; // null: the system clock
+    // Opens an address in the system browser (Salesforce sign-in); false when none opened.
+    // Null: QDesktopServices::openUrl. Tests play the browser with an HTTP client.
+    std::function<bool(const QUrl &)> openBrowser;
+    int signInTimeoutMs = 5 * 60'000; // how long a browser sign-in may take
     // Why something above is missing (no profile, store not opened...), said to the admin.
     QString problem;
 
     const Clock &clockOrSystem() const;
+    bool openInBrowser(const QUrl &url) const;
 };
 
 } // namespace lb::ui

@@ -7,6 +7,7 @@
 #include "leads/LeadsView.h"
 #include "limits/LimitsView.h"
 #include "mapping/MappingView.h"
+#include "profiles/ProfilePicker.h"
 #include "queue/QueueView.h"
 #include "reports/ReportsView.h"
 #include "store/Store.h"
@@ -88,6 +89,13 @@ MainWindow::MainWindow(ConsoleContext context, QWidget *parent)
     m_engine->setObjectName(QStringLiteral("engineState"));
     m_engine->setAccessibleName(tr("Engine state"));
     statusBar()->addPermanentWidget(m_engine);
+    m_profile = new QLabel(this);
+    m_profile->setObjectName(QStringLiteral("profileName"));
+    m_profile->setAccessibleName(tr("Open profile"));
+    m_profile->setText(m_context.profile.name.isEmpty()
+                           ? tr("No profile")
+                           : tr("Profile: %1").arg(m_context.profile.name));
+    statusBar()->addPermanentWidget(m_profile);
 
     m_tray = new TrayIcon(m_context.controller, icon, m_context.clockOrSystem(), this);
     connect(m_tray, &TrayIcon::showConsoleRequested, this, [this] {
@@ -188,6 +196,10 @@ void MainWindow::createMenus()
     file->addAction(tr("&Import leads…"), this, [this] { showView(QStringLiteral("import")); });
     file->addAction(tr("&Export a report…"), this, [this] { showView(QStringLiteral("reports")); });
     file->addSeparator();
+    QAction *profiles = file->addAction(tr("&Profiles…"), this, &MainWindow::showProfiles);
+    profiles->setObjectName(QStringLiteral("actionProfiles"));
+    profiles->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -236,6 +248,20 @@ void MainWindow::createMenus()
                               "sync.</p>")
                                .arg(QStringLiteral(LB_VERSION)));
     });
+}
+
+void MainWindow::showProfiles()
+{
+    if (auto *open = findChild<ProfilePicker *>()) {
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto *picker = new ProfilePicker(m_context.credentials, m_context.profilePath,
+                                     ProfileCatalog::defaultFolder(), this);
+    picker->setAttribute(Qt::WA_DeleteOnClose);
+    connect(picker, &ProfilePicker::switchRequested, this, &MainWindow::switchProfileRequested);
+    picker->show();
 }
 
 QStringList MainWindow::viewNames() const

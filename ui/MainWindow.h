@@ -39,6 +39,12 @@ signals:
     void profileChanged(const lb::Profile &profile);
     void secretsChanged(const QString &system);
     void mappingSaved(const lb::FieldMapping &mapping);
+    // The profile picker asks for another profile; the console restarts on it.
+    void switchProfileRequested(const QString &profilePath);
+
+public slots:
+    // File > Profiles: the profile picker (non-modal).
+    void showProfiles();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -54,6 +60,7 @@ private:
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
     QLabel *m_engine = nullptr;
+    QLabel *m_profile = nullptr;
     TrayIcon *m_tray = nullptr;
     QHash<QString, QString> m_titles;
 };

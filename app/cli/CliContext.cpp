@@ -1,5 +1,7 @@
 #include "CliContext.h"
 
+#include "config/ProfileCatalog.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -19,19 +21,7 @@ Result<Profile> loadProfile(const QString &path)
 
 Result<StoreConfig> storeFor(const Profile &profile)
 {
-    QString url = profile.store;
-    if (url.isEmpty())
-        url = QStringLiteral("sqlite://")
-            + QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u'/'
-            + profile.name + QStringLiteral(".db");
-    auto config = StoreConfig::parse(url);
-    if (!config)
-        return makeError(
-            QStringLiteral("profile"),
-            QStringLiteral("%1: $.store: %2").arg(profile.sourceFile, config.error().message));
-    if (config->backend == StoreConfig::Backend::Postgres)
-        config->password = qEnvironmentVariable("LEADBRIDGE_PG_PASSWORD");
-    return config;
+    return ProfileCatalog::storeFor(profile);
 }
 
 } // namespace lb::cli

@@ -1,9 +1,9 @@
 #include "CredentialsCommand.h"
 
 #include "EngineCommands.h"
-#include "OAuthAccess.h"
 #include "Wait.h"
 #include "auth/KeychainCredentialStore.h"
+#include "auth/SalesforceSignIn.h"
 #include "auth/SecretResolver.h"
 
 #include <QCommandLineParser>
@@ -15,43 +15,22 @@
 namespace lb::cli {
 namespace {
 
-// A refresh token lives on at Salesforce after it is deleted here: revoke it there first, so
-// `credentials delete` really disconnects. Returns false (and says why) when the token must be
-// kept because Salesforce could not be asked.
-bool revokeAtSalesforce(CliContext &ctx, KeychainCredentialStore &store, const CredentialKey &key)
+// A refresh token lives on at Salesforce after it is deleted here: signing out revokes it there
+// first, so `credentials delete` really disconnects. Returns false (and says why) when the token
+// is kept because Salesforce could not be asked.
+bool signOut(CliContext &ctx, KeychainCredentialStore &store)
 {
     QObject context;
-    auto token
-        = await<Result<QString>>([&](auto done) { store.read(key, &context, std::move(done)); });
-    if (!token)
-        return true; // nothing stored (or unreadable): the delete below says so
-    auto access = OAuthAccess::forProfile(ctx.profile);
-    if (!access) {
-        ctx.err << "Cannot revoke the refresh token: " << access.error().message << Qt::endl;
+    auth::SalesforceSignIn signIn(ctx.profile, store);
+    auto said
+        = await<Result<QString>>([&](auto done) { signIn.signOut(&context, std::move(done)); });
+    if (!said) {
+        ctx.err << said.error().message << " Add --local-only to delete it from this machine only."
+                << Qt::endl;
         return false;
     }
-    auto revoked = await<Result<void>>([&](auto done) {
-        (*access)->tokens->revoke(ctx.profile.salesforce.loginUrl, *token, &context,
-                                  std::move(done));
-    });
-    if (revoked) {
-        ctx.out << "Revoked the refresh token at " << ctx.profile.salesforce.loginUrl.host() << '.'
-                << Qt::endl;
-        return true;
-    }
-    // Salesforce no longer knows it (revoked, expired, another org): nothing left to revoke.
-    if (revoked.error().code == QLatin1String("invalid_token")
-        || revoked.error().code == QLatin1String("invalid_request")) {
-        ctx.out << "Salesforce no longer accepted the refresh token (" << revoked.error().message
-                << "); deleting it here." << Qt::endl;
-        return true;
-    }
-    ctx.err << "Could not revoke the refresh token at " << ctx.profile.salesforce.loginUrl.host()
-            << ": " << revoked.error().message
-            << ". It is kept; try again when Salesforce is reachable, or add --local-only to "
-               "delete it from this machine only."
-            << Qt::endl;
-    return false;
+    ctx.out << *said << Qt::endl;
+    return true;
 }
 
 } // namespace
@@ -115,8 +94,8 @@ int runCredentials(CliContext &ctx)
     if (action == QLatin1String("delete")) {
         const bool refreshToken
             = sys == QLatin1String("salesforce") && name == QLatin1String("refresh_token");
-        if (refreshToken && !parser.isSet(localOnly) && !revokeAtSalesforce(ctx, store, key))
-            return Failed;
+        if (refreshToken && !parser.isSet(localOnly))
+            return signOut(ctx, store) ? Ok : Failed;
         auto r = await<Result<void>>([&](auto done) { store.remove(key, &context, done); });
         if (!r) {
             ctx.err << r.error().message << Qt::endl;

@@ -1,5 +1,7 @@
 #include "HostAllowlist.h"
 
+#include "AllowedHostEntry.h"
+
 #include <QHostAddress>
 
 namespace lb {
@@ -15,10 +17,7 @@ Result<HostAllowlist> HostAllowlist::fromEntries(const QStringList &entries)
     HostAllowlist list;
     for (const QString &raw : entries) {
         const QString e = raw.trimmed().toLower();
-        const QString host = e.startsWith(QLatin1String("*.")) ? e.mid(2) : e;
-        const bool valid = !host.isEmpty() && !host.contains(u'*') && !host.contains(u'/')
-            && !host.contains(u':') && !host.startsWith(u'.') && !host.contains(u' ');
-        if (!valid)
+        if (!isAllowedHostPattern(e))
             return makeError(
                 QStringLiteral("allowlist"),
                 QStringLiteral("\"%1\" is not a host name or *.domain pattern.").arg(raw));
@@ -69,7 +68,9 @@ Result<void> HostAllowlist::check(const QUrl &url) const
     }
     return makeError(QStringLiteral("host_not_allowed"),
                      QStringLiteral("The host %1 is not in the allowed hosts of this profile; add "
-                                    "it to \"allowed_hosts\" to let LeadBridge connect to it.")
+                                    "it under Credentials > Allowed hosts in the console (or to "
+                                    "\"allowed_hosts\" in the profile file) to let LeadBridge "
+                                    "connect to it.")
                          .arg(host));
 }
 

@@ -2,6 +2,7 @@
 
 #include "auth/JwtAssertion.h"
 #include "auth/OAuthTokenClient.h"
+#include "auth/SalesforceSignIn.h"
 #include "log/Logging.h"
 #include "net/HttpClient.h"
 #include "util/Clock.h"
@@ -171,6 +172,10 @@ void SalesforceSession::finishGrant(Result<auth::OAuthToken> result)
 
 void SalesforceSession::completeGrant(Result<auth::OAuthToken> result)
 {
+    const bool signedInAsPerson
+        = m_config.flow == AuthFlow::AuthorizationCode || m_config.flow == AuthFlow::RefreshToken;
+    if (!result && signedInAsPerson && result.error().code == u"invalid_grant"_s)
+        result = auth::SalesforceSignIn::refusedRefreshToken(result.error());
     const QList<Waiter> waiters = std::exchange(m_waiters, {});
     if (result) {
         setToken(*result);

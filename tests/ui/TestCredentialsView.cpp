@@ -10,7 +10,9 @@
 #include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 #include <QUuid>
 
@@ -241,6 +243,42 @@ private slots:
         QVERIFY(profile.ok());
         QCOMPARE(profile->salesforce.loginUrl.toString(),
                  QStringLiteral("https://login.salesforce.com"));
+    }
+
+    // Each line is checked as it is typed; a refused line blocks saving and says why, and
+    // what is saved reaches the profile (addresses as their hosts).
+    void editsTheAllowedHosts()
+    {
+        auto *edit = m_view->findChild<QPlainTextEdit *>(QStringLiteral("allowedHostsEdit"));
+        QVERIFY(edit);
+        QVERIFY(edit->toPlainText().isEmpty());
+        QVERIFY(edit->placeholderText().contains(QLatin1String("login.salesforce.com")));
+        edit->setPlainText(QStringLiteral("https://acme.my.salesforce.com/x\n"));
+        QCOMPARE(label("allowedHostsCheck"), QStringLiteral("1 host(s) will be allowed."));
+        edit->setFocus();
+        edit->moveCursor(QTextCursor::End);
+        QTest::keyClicks(edit, QStringLiteral("http://api.leadplatform.example"));
+        QVERIFY2(label("allowedHostsCheck").contains(QLatin1String("Line 2")),
+                 qPrintable(label("allowedHostsCheck")));
+        QVERIFY(label("allowedHostsCheck").contains(QLatin1String("loopback")));
+        QVERIFY(!button("allowedHostsSave")->isEnabled());
+        edit->setPlainText(
+            QStringLiteral("https://acme.my.salesforce.com/x\nhttps://api.leadplatform.example\n"
+                           "*.my.salesforce.com\nhttp://127.0.0.1:8787"));
+        QCOMPARE(label("allowedHostsCheck"), QStringLiteral("4 host(s) will be allowed."));
+        QVERIFY(button("allowedHostsSave")->isEnabled());
+        QSignalSpy changed(m_view.get(), &ui::CredentialsView::profileChanged);
+        QTest::mouseClick(button("allowedHostsSave"), Qt::LeftButton);
+        QCOMPARE(changed.size(), 1);
+        auto profile = Profile::load(m_fx->profilePath);
+        QVERIFY(profile.ok());
+        QCOMPARE(profile->allowedHosts,
+                 QStringList({QStringLiteral("acme.my.salesforce.com"),
+                              QStringLiteral("api.leadplatform.example"),
+                              QStringLiteral("*.my.salesforce.com"), QStringLiteral("127.0.0.1")}));
+        QCOMPARE(edit->toPlainText(), profile->allowedHosts.join(u'\n'));
+        // Nothing else of the profile changed.
+        QCOMPARE(profile->salesforce.clientId, QStringLiteral("3MVG9-example"));
     }
 };
 

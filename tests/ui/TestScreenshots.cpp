@@ -7,6 +7,8 @@
 #include "import/ImportView.h"
 #include "leads/LeadDetailDialog.h"
 #include "leads/LeadsView.h"
+#include "profiles/ProfilePicker.h"
+#include "setup/SetupWizard.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
@@ -201,6 +203,38 @@ private slots:
         const QStringList missing = unnamedControls(detail);
         QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u'\n')));
         detail->close();
+    }
+
+    // File > Profiles with a few profiles besides the open one.
+    void profilePicker()
+    {
+        const ProfileCatalog catalog;
+        QDir(catalog.folder()).removeRecursively();
+        for (const char *name : {"production", "staging-sandbox"})
+            QVERIFY(catalog.create(QLatin1String(name)).ok());
+        m_window->showProfiles();
+        auto *picker = m_window->findChild<ui::ProfilePicker *>();
+        QVERIFY(picker);
+        QVERIFY(QTest::qWaitForWindowExposed(picker));
+        const QString error = save(picker, QStringLiteral("profiles"));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QStringList missing = unnamedControls(picker);
+        QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u'\n')));
+        picker->close();
+    }
+
+    // The first-run setup's first page, as a new admin sees it.
+    void firstRunSetup()
+    {
+        ui::SetupWizard setup(
+            *m_fx->credentials, [](const QUrl &) { return false; }, 60'000,
+            m_fx->dir.filePath(QStringLiteral("setup-profiles")));
+        setup.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&setup));
+        const QString error = save(&setup, QStringLiteral("setup"));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QStringList missing = unnamedControls(&setup);
+        QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u'\n')));
     }
 
     void everyControlHasAnAccessibleName()

@@ -4,14 +4,22 @@
 #include "auth/SecretResolver.h"
 
 #include <QHash>
+#include <QPointer>
 #include <QWidget>
+
+#include <optional>
 
 class QComboBox;
 class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QPushButton;
+
+namespace lb::auth {
+class SalesforceSignIn;
+}
 
 namespace lb::ui {
 
@@ -29,6 +37,16 @@ public:
     void save(const QString &system);
     void testConnection(const QString &system);
     void refreshSecretStates();
+    // "Sign in with Salesforce": saves the Salesforce settings, runs the browser sign-in of
+    // core/auth/SalesforceSignIn, writes the instance URL and user to the profile.
+    void signIn();
+    void cancelSignIn();
+    // "Sign out": revokes the refresh token at Salesforce, then deletes it from the keychain.
+    void signOut();
+    // Checks the allowed hosts as typed (one per line); returns the entries, or none when a
+    // line is refused (each refusal is shown).
+    std::optional<QStringList> checkAllowedHosts();
+    void saveAllowedHosts();
     QLineEdit *secretField(const QString &specId) const { return m_secretFields.value(specId); }
 
 protected:
@@ -50,9 +68,13 @@ private:
     QGroupBox *buildSalesforce();
     QGroupBox *buildPlatform();
     QGroupBox *buildStore();
+    QGroupBox *buildAllowedHosts();
     void addSecretRows(QFormLayout *form, QWidget *parent, const QString &system);
     QPushButton *addButtons(QFormLayout *form, QWidget *parent, const QString &system);
     void updateFlowFields();
+    void setSignInBusy(bool busy, const QString &state);
+    void showSignInState(const QString &text);
+    void watchForRefusedSignIn(const QString &engineMessage);
     void showKeychainProblem(const Error &error);
     void setResult(const QString &system, const QString &text);
     QLineEdit *addLine(QFormLayout *form, QWidget *parent, const QString &name,
@@ -64,6 +86,17 @@ private:
     QLabel *m_keychain = nullptr;
     QLabel *m_notice = nullptr;
     QComboBox *m_flow = nullptr;
+    QComboBox *m_environment = nullptr;
+    QWidget *m_signInRow = nullptr;
+    QWidget *m_signInCaption = nullptr;
+    QPushButton *m_signIn = nullptr;
+    QPushButton *m_cancelSignIn = nullptr;
+    QPushButton *m_signOut = nullptr;
+    QLabel *m_signInState = nullptr;
+    QPlainTextEdit *m_allowedHosts = nullptr;
+    QLabel *m_allowedHostsCheck = nullptr;
+    QPushButton *m_allowedHostsSave = nullptr;
+    QPointer<auth::SalesforceSignIn> m_session;
     QHash<QString, QLineEdit *> m_lines; // objectName -> field
     QHash<QString, QWidget *> m_lineLabels;
     QList<SecretRow> m_secrets;

@@ -2,7 +2,7 @@
 
 #include "ChoiceDelegate.h"
 #include "MappingTableModel.h"
-#include "credentials/ProfileFile.h"
+#include "config/ProfileFile.h"
 
 #include <QComboBox>
 #include <QDir>

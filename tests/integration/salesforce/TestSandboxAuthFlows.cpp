@@ -244,7 +244,8 @@ private slots:
             << u"request not supported on this domain"_s;
         QTest::newRow("unknown refresh token")
             << int(AuthFlow::RefreshToken) << u"refresh"_s << u"invalid_grant"_s
-            << u"expired access/refresh token"_s;
+            << u"Salesforce refused the refresh token (expired access/refresh token): it was "
+               "revoked or has expired. Sign in to Salesforce again."_s;
     }
 
     void tokenEndpointErrors()

@@ -1,3 +1,4 @@
+#include "net/AllowedHostEntry.h"
 #include "net/HostAllowlist.h"
 
 #include <QTest>
@@ -74,6 +75,59 @@ private slots:
     {
         QFETCH(QString, entry);
         QVERIFY(!HostAllowlist::fromEntries({entry}).ok());
+    }
+
+    // What an admin types in the console's allowed hosts, one entry at a time.
+    void entryFromTyped_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("entry"); // empty = refused
+        QTest::newRow("host") << QStringLiteral(" API.Example.com ")
+                              << QStringLiteral("api.example.com");
+        QTest::newRow("pattern") << QStringLiteral("*.my.salesforce.com")
+                                 << QStringLiteral("*.my.salesforce.com");
+        QTest::newRow("https address") << QStringLiteral("https://acme.my.salesforce.com/services")
+                                       << QStringLiteral("acme.my.salesforce.com");
+        QTest::newRow("http loopback")
+            << QStringLiteral("http://127.0.0.1:8787/hooks") << QStringLiteral("127.0.0.1");
+        QTest::newRow("http localhost")
+            << QStringLiteral("http://localhost:3000") << QStringLiteral("localhost");
+        QTest::newRow("http remote") << QStringLiteral("http://api.example.com") << QString();
+        QTest::newRow("ftp") << QStringLiteral("ftp://files.example.com") << QString();
+        QTest::newRow("space") << QStringLiteral("api example.com") << QString();
+        QTest::newRow("path") << QStringLiteral("api.example.com/leads") << QString();
+        QTest::newRow("port") << QStringLiteral("api.example.com:443") << QString();
+        QTest::newRow("inner star") << QStringLiteral("a.*.com") << QString();
+        QTest::newRow("bare star") << QStringLiteral("*.com") << QString();
+        QTest::newRow("empty label") << QStringLiteral("api..example.com") << QString();
+        QTest::newRow("underscore") << QStringLiteral("api_1.example.com") << QString();
+        QTest::newRow("empty") << QStringLiteral("  ") << QString();
+    }
+
+    void entryFromTyped()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, entry);
+        const auto r = lb::allowedHostEntryFromTyped(typed);
+        if (entry.isEmpty()) {
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error().message.contains(typed.trimmed()), qPrintable(r.error().message));
+        } else {
+            QVERIFY2(r.ok(), r ? "" : qPrintable(r.error().message));
+            QCOMPARE(*r, entry);
+            QVERIFY(HostAllowlist::fromEntries({*r}).ok());
+        }
+    }
+
+    // A refused request names the host and where to allow it.
+    void refusalSaysWhereToAllow()
+    {
+        const HostAllowlist list({QStringLiteral("login.salesforce.com")});
+        const auto r = list.check(QUrl(QStringLiteral("https://hooks.example.org/x")));
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(QLatin1String("hooks.example.org")));
+        QVERIFY(r.error().message.contains(QLatin1String("Credentials > Allowed hosts")));
+        QVERIFY(r.error().message.contains(QLatin1String("\"allowed_hosts\"")));
     }
 };
 

@@ -6,7 +6,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
-namespace lb::ui {
+namespace lb {
 
 Result<Profile> ProfileFile::update(const QString &path,
                                     const QList<QPair<QString, QJsonValue>> &changes)
@@ -52,4 +52,4 @@ Result<Profile> ProfileFile::update(const QString &path,
     return checked;
 }
 
-} // namespace lb::ui
+} // namespace lb

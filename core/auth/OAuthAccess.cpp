@@ -2,7 +2,7 @@
 
 #include "engine/adapters/EnginePorts.h"
 
-namespace lb::cli {
+namespace lb::auth {
 
 Result<std::unique_ptr<OAuthAccess>> OAuthAccess::forProfile(const Profile &profile)
 {
@@ -18,10 +18,10 @@ Result<std::unique_ptr<OAuthAccess>> OAuthAccess::forProfile(const Profile &prof
     auto access = std::make_unique<OAuthAccess>();
     access->nam = std::make_unique<QNetworkAccessManager>();
     access->http = std::make_unique<HttpClient>(access->nam.get(), *allowlist);
-    access->tokens = std::make_unique<auth::OAuthTokenClient>(*access->http);
+    access->tokens = std::make_unique<OAuthTokenClient>(*access->http);
     if (!profile.salesforce.callOptionsClient.isEmpty())
         access->tokens->setCallOptionsClient(profile.salesforce.callOptionsClient);
     return access;
 }
 
-} // namespace lb::cli
+} // namespace lb::auth

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "config/Profile.h"
+#include "Profile.h"
 
 #include <QJsonValue>
 
-namespace lb::ui {
+namespace lb {
 
 // Changes a few settings of a profile file in place, keeping everything else (and unknown
 // formatting aside, every key) as it was. The result is checked as a profile before it is
@@ -19,4 +19,4 @@ public:
                                   const QList<QPair<QString, QJsonValue>> &changes);
 };
 
-} // namespace lb::ui
+} // namespace lb
