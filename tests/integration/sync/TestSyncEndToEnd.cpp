@@ -423,16 +423,24 @@ private slots:
                                   sf->value(QStringLiteral("Id")).toString(),
                                   QStringLiteral("SalesRep"))
                     .ok());
-        const auto reconcile = [&world] {
+        ReconcileReport report;
+        const auto reconcile = [&world, &report] {
             QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
             world.controller().reconcileNow();
             if (!QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000))
                 return -1;
             if (!reconciled.first().at(1).toString().isEmpty())
                 return -2;
-            return reconciled.first().at(0).value<ReconcileReport>().enqueued;
+            report = reconciled.first().at(0).value<ReconcileReport>();
+            return report.enqueued;
         };
         QCOMPARE(reconcile(), 1); // the platform delete
+        // The report says what it found by kind and what it queued.
+        QCOMPARE(report.deleted, 1);
+        QCOMPARE(report.missingInSalesforce, 0);
+        QCOMPARE(report.missingOnPlatform, 0);
+        QCOMPARE(report.differing, 0);
+        QCOMPARE(report.queued, QJsonObject({{QStringLiteral("platform.lead.delete"), 1}}));
         auto pass = world.runOnce();
         QVERIFY(pass && pass->ok);
         QCOMPARE(pass->toInbox, 0);
@@ -444,6 +452,8 @@ private slots:
         const qsizetype sfBase = world.salesforce.writeLog().entries().size();
         const qsizetype pfBase = world.platform.writeLog().size();
         QCOMPARE(reconcile(), 0);
+        QCOMPARE(report.deleted, 0);
+        QCOMPARE(report.extra, 0);
         auto second = world.runOnce();
         QVERIFY(second && second->ok);
         QCOMPARE(world.salesforce.writeLog().entries().size(), sfBase);
