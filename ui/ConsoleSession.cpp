@@ -34,7 +34,13 @@ ConsoleSession::~ConsoleSession()
 QString ConsoleSession::profileToOpen()
 {
     const QString last = QSettings().value(lastProfileKey).toString();
-    return !last.isEmpty() && QFileInfo::exists(last) ? last : Profile::defaultPath();
+    if (!last.isEmpty() && QFileInfo::exists(last))
+        return last;
+    if (QFileInfo::exists(Profile::defaultPath()))
+        return Profile::defaultPath();
+    // The last one was deleted or renamed elsewhere: the first the picker lists.
+    const auto entries = ProfileCatalog().entries();
+    return entries.isEmpty() ? Profile::defaultPath() : entries.first().path;
 }
 
 void ConsoleSession::prepare(const QString &path)
@@ -113,8 +119,7 @@ void ConsoleSession::setBrowserOpener(std::function<bool(const QUrl &)> opener, 
 
 void ConsoleSession::open(const QString &path)
 {
-    if (path.isEmpty() && !QFileInfo::exists(profileToOpen())
-        && ProfileCatalog().entries().isEmpty()) {
+    if (path.isEmpty() && !QFileInfo::exists(profileToOpen())) {
         showSetup();
         return;
     }

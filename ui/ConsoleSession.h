@@ -49,7 +49,8 @@ public:
     ThreadedSyncController *engine() const { return m_engine.get(); }
     const ConsoleContext &context() const { return m_context; }
 
-    // The profile to open when none is named: the last one opened, else the default file.
+    // The profile to open when none is named: the last one opened, else the default file, else
+    // the first in the profiles folder.
     static QString profileToOpen();
 
 signals:
