@@ -60,9 +60,10 @@ class TestSandboxBulk2Client : public QObject
         return call<Bulk2IngestOutcome>([&](auto cb) {
             m_bulk->ingest(
                 spec, BulkCsvWriter::write(rows), this,
-                [jobId](const Bulk2Job &job) {
+                [jobId](const Bulk2Job &job) -> Result<void> {
                     if (jobId)
                         *jobId = job.id;
+                    return {};
                 },
                 cb);
         });
