@@ -49,7 +49,11 @@ ApiBudget::State ApiBudget::state() const
         s.resumeAt = m_blockedUntil;
         return s;
     }
-    if (m_limits.isKnown() && s.usage >= m_pauseAt) {
+    // A window that has reset since the last observation (the platform's rate-limit window)
+    // no longer says pause: nothing may call until a new answer tells, so waiting for one would
+    // wait forever.
+    const bool windowReset = m_limits.resetAt > 0 && now >= m_limits.resetAt * 1000;
+    if (m_limits.isKnown() && s.usage >= m_pauseAt && !windowReset) {
         s.paused = true;
         s.reason = QStringLiteral(
                        "%1 API usage %2 of %3 (%4%) is at or above the pause threshold of %5%")

@@ -48,6 +48,28 @@ private slots:
         QVERIFY(budget.tryAcquire(false));
     }
 
+    // The platform's rate-limit window: paused at the threshold, and no longer once the window
+    // has reset, even before a new answer says so (nothing would call to hear it).
+    void pauseEndsWhenTheWindowResets()
+    {
+        ManualClock clock(1'000'000);
+        ApiBudget budget(QStringLiteral("platform"), clock, 0.9, 1000, 1000);
+        ApiLimits limits;
+        limits.system = QStringLiteral("platform");
+        limits.max = 600;
+        limits.used = 590;
+        limits.resetAt = 1'060; // epoch seconds: 60 s from now
+        budget.observe(limits);
+        QVERIFY(budget.state().paused);
+        QVERIFY(!budget.tryAcquire(false));
+        QCOMPARE(budget.state().resumeAt, 1'060'000);
+        clock.advanceMs(59'000);
+        QVERIFY(budget.state().paused);
+        clock.advanceMs(1'000);
+        QVERIFY(!budget.state().paused);
+        QVERIFY(budget.tryAcquire(false));
+    }
+
     void throttlingAnswerBlocksEverythingUntilRetryAfter()
     {
         ManualClock clock;
