@@ -77,7 +77,6 @@ private:
     void wireEngine();
     void teardownEngine();
     bool busy() const;
-    bool hasPorts() const { return m_parts != nullptr; }
 
     // The sync loop (SyncWorker.cpp).
     void poll(std::function<void()> then);
