@@ -3,8 +3,8 @@
 // are stored (IngestJobStore) once Salesforce created it and before any row is uploaded, so a
 // restart collects that job's results instead of sending the rows again. Its results are
 // recorded by the same code as a Composite write's (recordLeadWrites).
-#include "Dispatcher.h"
 #include "JobKinds.h"
+#include "SalesforceDelivery.h"
 #include "log/Logging.h"
 
 namespace lb {
@@ -16,8 +16,7 @@ constexpr qint64 BulkHoldMs = 7LL * 24 * 3600 * 1000;
 
 } // namespace
 
-void Dispatcher::sendLeadsInBulk(std::shared_ptr<Batch> batch, PlannedLeads planned,
-                                 QList<OutboxJob> jobs)
+void SalesforceDelivery::sendLeadsInBulk(Batch batch, PlannedLeads planned, QList<OutboxJob> jobs)
 {
     QList<IngestJobItem> items;
     QList<qint64> ids;
@@ -36,7 +35,7 @@ void Dispatcher::sendLeadsInBulk(std::shared_ptr<Batch> batch, PlannedLeads plan
             job.jobId = jobId;
             job.kind = jobs::SalesforceLeadUpsert;
             job.items = items;
-            const bool kept = recordUnit("a new bulk job", [&]() -> Result<void> {
+            const bool kept = m_recorder.recordUnit("a new bulk job", [&]() -> Result<void> {
                 if (auto r = m_store.ingestJobs().add(job); !r)
                     return r;
                 auto held = m_store.outbox().holdUntil(ids, m_config.workerId,
@@ -64,7 +63,7 @@ void Dispatcher::sendLeadsInBulk(std::shared_ptr<Batch> batch, PlannedLeads plan
         },
         [this, batch, planned, jobs, stored](Result<BulkWriteResult> result) {
             if (!result && stored->isEmpty())
-                failCall(*batch, jobs, result.error(), m_salesforceBudget, m_salesforceBreaker);
+                m_recorder.failCall(*batch, jobs, result.error(), m_budget, m_breaker);
             else if (!result)
                 bulkCallFailed(*batch, *stored, result.error());
             else
@@ -73,7 +72,7 @@ void Dispatcher::sendLeadsInBulk(std::shared_ptr<Batch> batch, PlannedLeads plan
         });
 }
 
-void Dispatcher::resumeBulk(std::shared_ptr<Batch> batch, IngestJob job)
+void SalesforceDelivery::resumeBulk(Batch batch, IngestJob job)
 {
     QList<qint64> ids;
     QHash<qint64, QByteArray> hashes;
@@ -85,8 +84,8 @@ void Dispatcher::resumeBulk(std::shared_ptr<Batch> batch, IngestJob job)
     if (!adopted) {
         qCWarning(lcSync) << "could not take over the jobs of bulk job" << job.jobId << ":"
                           << adopted.error().toString();
-        m_salesforceBreaker.cancelRequest();
-        finish(batch);
+        m_breaker.cancelRequest();
+        batch->finish();
         return;
     }
     batch->round.claimed += int(adopted->size());
@@ -96,11 +95,11 @@ void Dispatcher::resumeBulk(std::shared_ptr<Batch> batch, IngestJob job)
     // (its planned hash tells).
     PlannedLeads planned = planLeads(*batch, *adopted);
     if (planned->isEmpty()) {
-        m_salesforceBreaker.cancelRequest();
-        if (!recordUnit("a bulk job with nothing left",
-                        [&] { return m_store.ingestJobs().finish(job.jobId); }))
+        m_breaker.cancelRequest();
+        if (!m_recorder.recordUnit("a bulk job with nothing left",
+                                   [&] { return m_store.ingestJobs().finish(job.jobId); }))
             batch->round.blocked = true;
-        finish(batch);
+        batch->finish();
         return;
     }
     const QString jobId = job.jobId;
@@ -120,15 +119,15 @@ void Dispatcher::resumeBulk(std::shared_ptr<Batch> batch, IngestJob job)
                                  } else {
                                      bulkCallFailed(*batch, jobId, result.error());
                                  }
-                                 finish(batch);
+                                 batch->finish();
                              });
 }
 
-void Dispatcher::recordBulkResult(Batch &batch, const QString &jobId, QList<PlannedLead> planned,
-                                  const BulkWriteResult &result,
-                                  const QHash<qint64, QByteArray> &plannedHashes)
+void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &jobId,
+                                          QList<PlannedLead> planned, const BulkWriteResult &result,
+                                          const QHash<qint64, QByteArray> &plannedHashes)
 {
-    m_salesforceBreaker.recordSuccess();
+    m_breaker.recordSuccess();
     if (!result.jobError.isEmpty())
         qCWarning(lcSync).noquote()
             << "bulk job" << jobId << "ended" << result.jobState << ":" << result.jobError;
@@ -146,15 +145,10 @@ void Dispatcher::recordBulkResult(Batch &batch, const QString &jobId, QList<Plan
     outcomes.reserve(planned.size());
     int unprocessed = 0;
     for (const PlannedLead &p : planned) {
-        WriteOutcome o = result.outcomes.value(
-            p.platformId,
-            {false,
-             true,
-             QStringLiteral("missing_result"),
-             QStringLiteral("The bulk job reported nothing for this record"),
-             {},
-             false,
-             {}});
+        WriteOutcome o
+            = result.outcomes.value(p.platformId,
+                                    OutcomeRecorder::missingResult(QStringLiteral(
+                                        "The bulk job reported nothing for this record")));
         if (o.code == BulkUnprocessedCode)
             ++unprocessed;
         // Collected after a restart: a lead planned differently now changed after the upload;
@@ -177,6 +171,17 @@ void Dispatcher::recordBulkResult(Batch &batch, const QString &jobId, QList<Plan
         qCInfo(lcSync).noquote() << "bulk job" << jobId << "left" << unprocessed
                                  << "records unprocessed; they are queued again";
     recordLeadWrites(batch, planned, outcomes, [&] { return m_store.ingestJobs().finish(jobId); });
+}
+
+void SalesforceDelivery::bulkCallFailed(DeliveryBatch &batch, const QString &jobId,
+                                        const Error &error)
+{
+    // The records wait in the open job whatever the failure: no attempt is spent.
+    m_recorder.noteCallFailure(error, m_budget, m_breaker);
+    batch.round.blocked = true;
+    batch.round.blockedReason = error.message;
+    qCWarning(lcSync).noquote() << "bulk job" << jobId
+                                << "not collected (tried again next round):" << error.toString();
 }
 
 } // namespace lb

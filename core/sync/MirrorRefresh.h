@@ -1,0 +1,43 @@
+#pragma once
+
+#include "Ports.h"
+#include "SyncPlanner.h"
+#include "store/Store.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+
+namespace lb {
+
+// Reads leads again, before a resend, where the mirror's knowledge may be stale, and observes
+// what was read into the mirror:
+//  - a job tried before with no recorded outcome (the worker died mid-call, the lease ran out,
+//    recording its answer failed): what the target holds now, so a write that did land is found
+//    and not sent again;
+//  - a job an admin retried from the inbox: the platform record, so data fixed at the source is
+//    what goes out.
+// A read that fails leaves the mirror as it was (the resend plans from it); `then` always runs.
+class MirrorRefresh : public QObject
+{
+    Q_OBJECT
+public:
+    MirrorRefresh(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
+                  const SyncPlanner &leads, QObject *parent = nullptr);
+
+    // Leads by platform id, read from Salesforce 100 at a time with one SOQL query each.
+    void fromSalesforce(const QStringList &platformIds, std::function<void()> then);
+    // Leads by platform id, read from the platform one by one.
+    void fromPlatform(const QStringList &platformIds, std::function<void()> then);
+
+private:
+    void fromPlatformAt(const QStringList &platformIds, int index, std::function<void()> then);
+
+    Store &m_store;
+    SalesforcePort &m_salesforce;
+    PlatformPort &m_platform;
+    const SyncPlanner &m_leads;
+};
+
+} // namespace lb

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "ApiBudget.h"
+#include "DeliveryBatch.h"
+#include "Ports.h"
+#include "net/CircuitBreaker.h"
+#include "store/Store.h"
+
+#include <QRandomGenerator>
+
+#include <functional>
+#include <optional>
+
+namespace lb {
+
+// The one place delivery outcomes become store writes, for both targets: success (job
+// complete), transient failure (retried with backoff and full jitter, or to the inbox once the
+// attempts are used up), permanent failure (inbox with the system's own error). A call that
+// failed as a whole is classified once here (throttling and refused credentials wait without
+// losing an attempt; anything else is each record's failure).
+//
+// Every unit is one transaction: a failed statement or commit rolls it back whole, so its jobs
+// stay claimed by this worker until their lease ends and are claimed again, and nothing of the
+// unit is half-recorded.
+class OutcomeRecorder
+{
+public:
+    OutcomeRecorder(Store &store, const Clock &clock, const DeliveryConfig &config);
+
+    void setRandomSeed(quint32 seed) { m_random.seed(seed); }
+
+    // Runs `writes` in one transaction; returns whether the unit was recorded.
+    bool recordUnit(const char *what, const std::function<Result<void>()> &writes);
+
+    // Takes an API token, or postpones `jobs` until the budget allows (attempt given back) and
+    // marks the round blocked.
+    bool acquire(DeliveryBatch &batch, ApiBudget &budget, const QList<OutboxJob> &jobs,
+                 bool urgent);
+
+    // Tells the budget or the breaker about a call that failed as a whole. Returns until when
+    // the records wait without losing an attempt (throttled, refused credentials), if they do.
+    std::optional<qint64> noteCallFailure(const Error &error, ApiBudget &budget,
+                                          CircuitBreaker &breaker);
+    // Applies a whole-call failure to every job of a group.
+    void failCall(DeliveryBatch &batch, const QList<OutboxJob> &jobs, const Error &error,
+                  ApiBudget &budget, CircuitBreaker &breaker);
+    // Records the per-record outcomes of one call (complete, retry or inbox) as one unit.
+    void recordOutcomes(DeliveryBatch &batch, const QList<OutboxJob> &jobs,
+                        const QList<WriteOutcome> &outcomes);
+    // Records one job's failure (retry, supersede or inbox) and counts it in `counts`.
+    Result<void> failOne(DeliveryRound &counts, const OutboxJob &job, const QString &code,
+                         const QString &message, bool retryable);
+    // A job whose record needs no write (nothing planned) is complete; one whose plan failed
+    // goes to the inbox with the planner's error. Not recorded (logged): the job stays claimed
+    // and is claimed again once its lease ends.
+    void settleUnsent(const OutboxJob &job, const std::optional<Error> &planError);
+
+    // The outcome of a record a system's answer left out.
+    static WriteOutcome missingResult(const QString &message);
+
+    const DeliveryConfig &config() const { return m_config; }
+
+private:
+    qint64 retryAt(int attempts);
+
+    Store &m_store;
+    const Clock &m_clock;
+    const DeliveryConfig &m_config;
+    QRandomGenerator m_random;
+};
+
+} // namespace lb

@@ -1,0 +1,327 @@
+#include "PlatformDelivery.h"
+
+#include "JobKinds.h"
+#include "MirrorObservation.h"
+#include "log/Logging.h"
+
+namespace lb {
+
+PlatformDelivery::PlatformDelivery(const Parts &parts, PlatformPort &platform, ApiBudget &budget,
+                                   CircuitBreaker &breaker, QObject *parent)
+    : TargetDelivery(parts, JobTarget::Platform, budget, breaker, parent)
+    , m_platform(platform)
+{ }
+
+void PlatformDelivery::deliver(std::function<void(DeliveryRound)> done)
+{
+    const auto batch = startRound(std::move(done));
+    if (!batch)
+        return;
+    ClaimFilter filter;
+    filter.target = JobTarget::Platform;
+    if (batch->urgentOnly)
+        filter.minPriority = jobs::UrgentPriority;
+    auto claimed = m_store.outbox().claim(m_config.workerId, m_config.platformBatch,
+                                          m_config.leaseMs, filter);
+    if (!claimed) {
+        qCWarning(lcSync) << "claim failed:" << claimed.error().message;
+        m_breaker.cancelRequest();
+        batch->finish();
+        return;
+    }
+    batch->round.claimed = int(claimed->size());
+    if (claimed->isEmpty())
+        m_breaker.cancelRequest();
+    sort(*batch, *claimed);
+    sendLeads(batch);
+}
+
+void PlatformDelivery::sort(DeliveryBatch &batch, const QList<OutboxJob> &claimed)
+{
+    for (const OutboxJob &job : claimed) {
+        Result<int> refused = 0;
+        if (job.kind == jobs::PlatformLeadPut)
+            batch.leads.append(job);
+        else if (job.kind == jobs::PlatformAgentPut)
+            batch.agents.append(job);
+        else if (job.kind == jobs::PlatformLeadDelete || job.kind == jobs::PlatformLeadRestore)
+            batch.platformDeletes.append(job);
+        else if (job.kind == jobs::PlatformLeadRejected)
+            // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
+            refused = m_store.outbox().failPermanent(
+                job.id, m_config.workerId, ErrorClass::Validation,
+                QStringLiteral("record_unreadable"),
+                QStringLiteral("The platform listed this record outside its contract. Fix it on "
+                               "the platform; the next poll reads it again."));
+        else
+            refused = m_store.outbox().failPermanent(
+                job.id, m_config.workerId, ErrorClass::Permanent, QStringLiteral("unknown_kind"),
+                QStringLiteral("No delivery for job kind %1").arg(job.kind));
+        if (!refused)
+            qCWarning(lcSync) << "could not move job" << job.id
+                              << "to the inbox:" << refused.error().toString();
+    }
+}
+
+void PlatformDelivery::sendLeads(Batch batch)
+{
+    if (batch->leads.isEmpty()) {
+        sendAgents(batch, 0);
+        return;
+    }
+    // A job tried before with no recorded outcome: read what the platform holds now, so a write
+    // that did land is found in the mirror and not sent again (MirrorRefresh).
+    QStringList unknownOutcome;
+    for (const OutboxJob &job : batch->leads) {
+        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+            unknownOutcome.append(jobPlatformId(job));
+    }
+    m_refresh.fromPlatform(unknownOutcome, [this, batch] { planLeadsAndSend(batch); });
+}
+
+void PlatformDelivery::planLeadsAndSend(Batch batch)
+{
+    PlannedLeads planned = planLeadWrites<SyncPlanner::PlatformWrite>(
+        m_store, m_recorder, *batch, batch->leads,
+        [this](const MirrorRecord &record) { return m_leads.planPlatformWrite(record); }, false,
+        "planned platform leads");
+    if (planned->isEmpty()) {
+        sendAgents(batch, 0);
+        return;
+    }
+    const QList<OutboxJob> allJobs = jobsOf(*planned);
+    QList<QJsonObject> records;
+    for (const PlannedLead &p : *planned) {
+        QJsonObject r = p.write.record;
+        r.insert(QStringLiteral("updated_by"), jobs::PlatformUpdatedBy);
+        records.append(r);
+    }
+    if (!m_recorder.acquire(*batch, m_budget, allJobs, batch->urgentOnly)) {
+        sendAgents(batch, 0);
+        return;
+    }
+    m_platform.upsertLeads(
+        records, this, [this, batch, planned, allJobs](Result<QList<WriteOutcome>> result) {
+            if (!result) {
+                m_recorder.failCall(*batch, allJobs, result.error(), m_budget, m_breaker);
+            } else {
+                m_breaker.recordSuccess();
+                recordLeadWrites(*batch, *planned, *result);
+            }
+            sendAgents(batch, 0);
+        });
+}
+
+void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<PlannedLead> &planned,
+                                        const QList<WriteOutcome> &outcomes)
+{
+    const qint64 now = m_clock.nowMs();
+    DeliveryRound counts;
+    // 412: planned again next round, the attempt given back.
+    QList<std::pair<qint64, WriteOutcome>> conflicted;
+    QList<std::pair<OutboxJob, WriteOutcome>> failed;
+    QList<MirrorRecord> updates;
+    QList<qint64> doneIds; // completed together after the loop
+    int delivered = 0;
+    for (int i = 0; i < planned.size(); ++i) {
+        const PlannedLead &p = planned.at(i);
+        const WriteOutcome o = i < outcomes.size()
+            ? outcomes.at(i)
+            : OutcomeRecorder::missingResult(
+                QStringLiteral("The platform returned no result for this lead"));
+        MirrorRecord record = p.before;
+        if (o.success) {
+            record.platformState = p.write.record;
+            record.platformHash = p.write.newHash;
+            record.syncState = QStringLiteral("synced");
+            record.lastSyncedAt = now;
+            record.lastError.clear();
+            updates.append(record);
+            for (const OutboxJob &job : p.jobs)
+                doneIds.append(job.id);
+            ++delivered;
+        } else if (!o.current.isEmpty()) {
+            // 412: the platform changed meanwhile. Take its current record and re-plan the
+            // write per field authority in the next round.
+            observePlatformLead(record, m_leads.platformView(o.current), o.current);
+            updates.append(record);
+            for (const OutboxJob &job : p.jobs)
+                conflicted.append({job.id, o});
+            ++counts.retried;
+        } else {
+            record.syncState = o.retryable ? QStringLiteral("pending") : QStringLiteral("error");
+            record.lastError = o.code + QStringLiteral(": ") + o.message;
+            updates.append(record);
+            for (const OutboxJob &job : p.jobs)
+                failed.append({job, o});
+        }
+    }
+    if (!m_recorder.recordUnit("delivered platform leads", [&]() -> Result<void> {
+            for (const auto &[id, o] : conflicted) {
+                if (auto r = m_store.outbox().failTransient(id, m_config.workerId, now, o.code,
+                                                            o.message, false);
+                    !r)
+                    return r.error();
+            }
+            for (const auto &[job, o] : failed) {
+                if (auto r = m_recorder.failOne(counts, job, o.code, o.message, o.retryable); !r)
+                    return r;
+            }
+            if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
+                return r.error();
+            if (auto r = m_store.leads().put(updates); !r)
+                return r.error();
+            return {};
+        }))
+        delivered = 0;
+    else
+        batch.round.add(counts);
+    batch.round.delivered += delivered;
+    if (delivered > 0)
+        emit this->delivered(delivered);
+}
+
+void PlatformDelivery::sendDeletes(Batch batch, int index)
+{
+    if (index >= batch->platformDeletes.size()) {
+        batch->finish();
+        return;
+    }
+    const OutboxJob job = batch->platformDeletes.at(index);
+    if (job.kind == jobs::PlatformLeadRestore) {
+        sendRestore(batch, index);
+        return;
+    }
+    if (!m_recorder.acquire(*batch, m_budget, {job}, batch->urgentOnly)) {
+        sendDeletes(batch, index + 1);
+        return;
+    }
+    m_platform.deleteLead(jobPlatformId(job), this, [this, batch, index, job](Result<void> result) {
+        if (!result) {
+            m_recorder.failCall(*batch, {job}, result.error(), m_budget, m_breaker);
+        } else {
+            m_breaker.recordSuccess();
+            WriteOutcome done;
+            done.success = true;
+            m_recorder.recordOutcomes(*batch, {job}, {done});
+        }
+        sendDeletes(batch, index + 1);
+    });
+}
+
+// A lead undeleted in Salesforce comes back on the platform with the content the mirror plans
+// for it (PUT ?restore=true). Deleted again since the job was queued: nothing to restore.
+void PlatformDelivery::sendRestore(Batch batch, int index)
+{
+    const OutboxJob job = batch->platformDeletes.at(index);
+    const QString id = jobPlatformId(job);
+    auto mirrors = m_store.leads().byKeys({id});
+    if (!mirrors) {
+        qCWarning(lcSync) << "could not read the mirror:" << mirrors.error().toString();
+        sendDeletes(batch, index + 1); // stays claimed: read again once the lease ends
+        return;
+    }
+    MirrorRecord record = mirrors->value(id);
+    // Planned as a create: the platform holds a tombstone, whatever the mirror last saw there.
+    MirrorRecord asNew = record;
+    asNew.platformHash.clear();
+    auto plan = mirrors->contains(id) && !record.isDeleted()
+        ? m_leads.planPlatformWrite(asNew)
+        : Result<std::optional<SyncPlanner::PlatformWrite>>(std::nullopt);
+    if (!plan || !plan->has_value()) {
+        // Recorded or not, the round goes on; an unrecorded job is claimed again later.
+        m_recorder.settleUnsent(job, plan ? std::nullopt : std::optional(plan.error()));
+        sendDeletes(batch, index + 1);
+        return;
+    }
+    if (!m_recorder.acquire(*batch, m_budget, {job}, batch->urgentOnly)) {
+        sendDeletes(batch, index + 1);
+        return;
+    }
+    const SyncPlanner::PlatformWrite write = **plan;
+    m_platform.restoreLead(
+        write.record, this, [this, batch, index, job, record, write](Result<WriteOutcome> result) {
+            if (!result) {
+                m_recorder.failCall(*batch, {job}, result.error(), m_budget, m_breaker);
+                sendDeletes(batch, index + 1);
+                return;
+            }
+            m_breaker.recordSuccess();
+            MirrorRecord updated = record;
+            observePlatformLead(updated, write.record, result->current);
+            updated.syncState = QStringLiteral("synced");
+            updated.lastSyncedAt = m_clock.nowMs();
+            updated.lastError.clear();
+            if (m_recorder.recordUnit("a restored lead", [&]() -> Result<void> {
+                    if (auto r = m_store.leads().put({updated}); !r)
+                        return r.error();
+                    if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+                        return r.error();
+                    return {};
+                }))
+                ++batch->round.delivered;
+            sendDeletes(batch, index + 1);
+        });
+}
+
+void PlatformDelivery::sendAgents(Batch batch, int index)
+{
+    if (index >= batch->agents.size()) {
+        sendDeletes(batch, 0);
+        return;
+    }
+    const OutboxJob job = batch->agents.at(index);
+    const QString sfId = jobPayload(job).value(QStringLiteral("key")).toString();
+    auto mirror = m_store.agents().bySalesforceId(sfId);
+    if (!mirror) {
+        qCWarning(lcSync) << "could not read the mirror:" << mirror.error().toString();
+        sendAgents(batch, index + 1); // stays claimed: read again once the lease ends
+        return;
+    }
+    auto plan = mirror->has_value()
+        ? m_agents.planPlatformWrite(**mirror)
+        : Result<std::optional<SyncPlanner::PlatformWrite>>(std::nullopt);
+    if (!plan || !plan->has_value()) {
+        // Recorded or not, the round goes on; an unrecorded job is claimed again later.
+        m_recorder.settleUnsent(job, plan ? std::nullopt : std::optional(plan.error()));
+        sendAgents(batch, index + 1);
+        return;
+    }
+    if (!m_recorder.acquire(*batch, m_budget, {job}, batch->urgentOnly)) {
+        sendAgents(batch, index + 1);
+        return;
+    }
+    const MirrorRecord record = **mirror;
+    const SyncPlanner::PlatformWrite write = **plan;
+    m_platform.putAgent(
+        write.record, this, [this, batch, index, job, record, write](Result<WriteOutcome> result) {
+            if (!result) {
+                m_recorder.failCall(*batch, {job}, result.error(), m_budget, m_breaker);
+            } else if (!result->success) {
+                DeliveryRound counts;
+                if (m_recorder.recordUnit("a failed agent", [&] {
+                        return m_recorder.failOne(counts, job, result->code, result->message,
+                                                  result->retryable);
+                    }))
+                    batch->round.add(counts);
+            } else {
+                m_breaker.recordSuccess();
+                MirrorRecord updated = record;
+                updated.platformState = write.record;
+                updated.platformHash = write.newHash;
+                updated.syncState = QStringLiteral("synced");
+                updated.lastSyncedAt = m_clock.nowMs();
+                if (m_recorder.recordUnit("a delivered agent", [&]() -> Result<void> {
+                        if (auto r = m_store.agents().put({updated}); !r)
+                            return r.error();
+                        if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+                            return r.error();
+                        return {};
+                    }))
+                    ++batch->round.delivered;
+            }
+            sendAgents(batch, index + 1);
+        });
+}
+
+} // namespace lb

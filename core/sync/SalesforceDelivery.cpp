@@ -1,0 +1,389 @@
+#include "SalesforceDelivery.h"
+
+#include "JobKinds.h"
+#include "MirrorObservation.h"
+#include "log/Logging.h"
+
+namespace lb {
+
+SalesforceDelivery::SalesforceDelivery(const Parts &parts, SalesforcePort &salesforce,
+                                       ApiBudget &budget, CircuitBreaker &breaker, QObject *parent)
+    : TargetDelivery(parts, JobTarget::Salesforce, budget, breaker, parent)
+    , m_salesforce(salesforce)
+{ }
+
+void SalesforceDelivery::deliver(std::function<void(DeliveryRound)> done)
+{
+    const auto batch = startRound(std::move(done));
+    if (!batch)
+        return;
+    // An ingest job sent before (by a process that died, or whose results could not be read or
+    // recorded) is collected first: its rows are not sent again.
+    if (auto open = m_store.ingestJobs().open(jobs::SalesforceLeadUpsert); !open) {
+        qCWarning(lcSync) << "could not read the open bulk jobs:" << open.error().toString();
+        m_breaker.cancelRequest();
+        batch->finish();
+        return;
+    } else if (!open->isEmpty()) {
+        resumeBulk(batch, open->first());
+        return;
+    }
+    claim(batch);
+    if (batch->round.claimed == 0)
+        m_breaker.cancelRequest();
+    sendLeads(batch);
+}
+
+void SalesforceDelivery::claim(const Batch &batch)
+{
+    // Many lead upserts due (an initial load, a big import): one Bulk API 2.0 job takes them.
+    int leadBatch = m_config.salesforceBatch;
+    {
+        ClaimFilter due;
+        due.target = JobTarget::Salesforce;
+        due.kind = jobs::SalesforceLeadUpsert;
+        if (batch->urgentOnly)
+            due.minPriority = jobs::UrgentPriority;
+        auto count = m_store.outbox().dueCount(due);
+        if (!count)
+            qCWarning(lcSync) << "could not count the due lead upserts:" << count.error().message;
+        else if (useBulkIngest(*count, m_config.bulkThreshold)) {
+            batch->bulk = true;
+            leadBatch = m_config.bulkBatch;
+        }
+    }
+    // One claim per kind, so a round fills whole Composite requests with leads while roster
+    // write-backs and events travel in their own Collections calls.
+    const struct
+    {
+        const QString &kind;
+        int max;
+        QList<OutboxJob> &into;
+    } groups[] = {{jobs::SalesforceLeadUpsert, leadBatch, batch->leads},
+                  {jobs::SalesforcePeopleUpdate, 200, batch->people},
+                  {jobs::SalesforceLeadLink, 200, batch->links},
+                  {jobs::SalesforceLeadClose, 200, batch->closes},
+                  {jobs::SalesforceLeadDelete, 200, batch->deletes},
+                  {jobs::SalesforceEventPublish, 200, batch->events}};
+    for (const auto &g : groups) {
+        ClaimFilter filter;
+        filter.target = JobTarget::Salesforce;
+        filter.kind = g.kind;
+        if (batch->urgentOnly)
+            filter.minPriority = jobs::UrgentPriority;
+        auto claimed = m_store.outbox().claim(m_config.workerId, g.max, m_config.leaseMs, filter);
+        if (!claimed) {
+            qCWarning(lcSync) << "claim failed:" << claimed.error().message;
+            continue;
+        }
+        g.into = *claimed;
+        batch->round.claimed += int(claimed->size());
+    }
+}
+
+void SalesforceDelivery::sendLeads(Batch batch)
+{
+    if (batch->leads.isEmpty()) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    // Before planning, look again where our knowledge may be stale (MirrorRefresh).
+    QStringList unknownOutcome;
+    QStringList retriedByAdmin;
+    for (const OutboxJob &job : batch->leads) {
+        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+            unknownOutcome.append(jobPlatformId(job));
+        else if (job.lastErrorCode == QLatin1String("inbox_retry"))
+            retriedByAdmin.append(jobPlatformId(job));
+    }
+    m_refresh.fromSalesforce(unknownOutcome, [this, batch, retriedByAdmin] {
+        m_refresh.fromPlatform(retriedByAdmin, [this, batch] { planLeadsAndSend(batch); });
+    });
+}
+
+SalesforceDelivery::PlannedLeads SalesforceDelivery::planLeads(DeliveryBatch &batch,
+                                                               const QList<OutboxJob> &jobs)
+{
+    return planLeadWrites<SyncPlanner::SalesforceWrite>(
+        m_store, m_recorder, batch, jobs,
+        [this](const MirrorRecord &record) { return m_leads.planSalesforceWrite(record); }, true,
+        "planned Salesforce leads");
+}
+
+QList<QJsonObject> SalesforceDelivery::leadRecords(const QList<PlannedLead> &planned) const
+{
+    const ObjectMapping &m = m_leads.mapping();
+    QList<QJsonObject> records;
+    records.reserve(planned.size());
+    for (const PlannedLead &p : planned) {
+        QJsonObject r = p.write.fields;
+        r.insert(m.salesforceKey, p.platformId);
+        r.insert(QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag);
+        records.append(r);
+    }
+    return records;
+}
+
+void SalesforceDelivery::planLeadsAndSend(Batch batch)
+{
+    PlannedLeads planned = planLeads(*batch, batch->leads);
+    if (planned->isEmpty()) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    const QList<OutboxJob> allJobs = jobsOf(*planned);
+    if (!m_recorder.acquire(*batch, m_budget, allJobs, batch->urgentOnly)) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    if (batch->bulk) {
+        sendLeadsInBulk(batch, planned, allJobs);
+        return;
+    }
+    const ObjectMapping &m = m_leads.mapping();
+    m_salesforce.upsert(m.salesforceObject, m.salesforceKey, leadRecords(*planned), this,
+                        [this, batch, planned, allJobs](Result<QList<WriteOutcome>> result) {
+                            if (!result) {
+                                m_recorder.failCall(*batch, allJobs, result.error(), m_budget,
+                                                    m_breaker);
+                            } else {
+                                m_breaker.recordSuccess();
+                                recordLeadWrites(*batch, *planned, *result);
+                            }
+                            sendPeopleUpdates(batch);
+                        });
+}
+
+void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<PlannedLead> &planned,
+                                          const QList<WriteOutcome> &outcomes,
+                                          const std::function<Result<void>()> &alsoInUnit)
+{
+    const qint64 now = m_clock.nowMs();
+    DeliveryRound counts;
+    QList<std::pair<OutboxJob, WriteOutcome>> failed;
+    QList<MirrorRecord> updates;
+    QList<NewJob> events;
+    // Completed in one statement (per 100) after the loop: one per record was a fifth
+    // of a bulk round's time.
+    QList<qint64> doneIds;
+    QList<AuditLog::Item> converted;
+    int delivered = 0;
+    for (int i = 0; i < planned.size(); ++i) {
+        const PlannedLead &p = planned.at(i);
+        const WriteOutcome outcome = i < outcomes.size()
+            ? outcomes.at(i)
+            : OutcomeRecorder::missingResult(
+                QStringLiteral("Salesforce returned no result for this record"));
+        MirrorRecord record = p.before;
+        if (outcome.success) {
+            if (!outcome.id.isEmpty())
+                record.salesforceId = outcome.id;
+            record.salesforceState = p.write.newState;
+            record.salesforceHash = p.write.newHash;
+            record.syncState = QStringLiteral("synced");
+            record.lastSyncedAt = now;
+            record.lastError.clear();
+            updates.append(record);
+            for (const OutboxJob &job : p.jobs)
+                doneIds.append(job.id);
+            ++delivered;
+            // A business rule of the planner's: a high-value lead newly assigned.
+            if (auto event
+                = SyncPlanner::assignmentEvent(p.before, p.write.newState, record.salesforceId, now,
+                                               m_config.highValueThreshold))
+                events.append(*event);
+        } else if (outcome.code == QLatin1String("CANNOT_UPDATE_CONVERTED_LEAD")) {
+            // Converted in Salesforce since we last read it: read-only there, so the change is
+            // recorded, not sent, and the job is done (not an inbox item).
+            QJsonObject state = record.salesforceState;
+            state.insert(QStringLiteral("IsConverted"), true);
+            observeSalesforce(record, state, 0);
+            record.syncState = QStringLiteral("synced");
+            record.lastError.clear();
+            updates.append(record);
+            converted.append(
+                {p.platformId,
+                 QStringLiteral("not_sent_converted"),
+                 {{QStringLiteral("salesforce_id"), record.salesforceId},
+                  {QStringLiteral("note"), QStringLiteral("converted in Salesforce: read-only")}}});
+            for (const OutboxJob &job : p.jobs)
+                doneIds.append(job.id);
+        } else {
+            record.syncState
+                = outcome.retryable ? QStringLiteral("pending") : QStringLiteral("error");
+            record.lastError = outcome.code + QStringLiteral(": ") + outcome.message;
+            updates.append(record);
+            for (const OutboxJob &job : p.jobs)
+                failed.append({job, outcome});
+        }
+    }
+    // Delivered but not recorded: the jobs are claimed again after their lease, and
+    // the resend first reads what Salesforce holds (MirrorRefresh), so nothing is written
+    // twice.
+    if (!m_recorder.recordUnit("delivered Salesforce leads", [&]() -> Result<void> {
+            for (const auto &[job, o] : failed) {
+                if (auto r = m_recorder.failOne(counts, job, o.code, o.message, o.retryable); !r)
+                    return r;
+            }
+            if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
+                return r.error();
+            if (auto r = m_store.leads().put(updates); !r)
+                return r.error();
+            if (!converted.isEmpty()) {
+                if (auto r = m_store.audit().appendMany(QStringLiteral("lead"), m_config.workerId,
+                                                        converted);
+                    !r)
+                    return r.error();
+            }
+            if (!events.isEmpty()) {
+                if (auto r = m_store.outbox().enqueue(events, m_config.workerId); !r)
+                    return r.error();
+            }
+            if (alsoInUnit)
+                return alsoInUnit();
+            return {};
+        }))
+        delivered = 0;
+    else
+        batch.round.add(counts);
+    batch.round.delivered += delivered;
+    if (delivered > 0)
+        emit this->delivered(delivered);
+}
+
+void SalesforceDelivery::sendPeopleUpdates(Batch batch)
+{
+    sendIdWriteBacks(batch, batch->people, m_agents.mapping(), &SalesforceDelivery::sendLeadLinks);
+}
+
+void SalesforceDelivery::sendLeadLinks(Batch batch)
+{
+    sendIdWriteBacks(batch, batch->links, m_leads.mapping(), &SalesforceDelivery::sendLeadCloses);
+}
+
+// Platform ids written back to the Salesforce records they were derived from (People__c "A-",
+// leads created in Salesforce "L-"), one Collections update.
+void SalesforceDelivery::sendIdWriteBacks(Batch batch, QList<OutboxJob> &pending,
+                                          const ObjectMapping &mapping, Step next)
+{
+    if (pending.isEmpty()) {
+        (this->*next)(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = pending;
+    pending.clear();
+    if (!m_recorder.acquire(*batch, m_budget, jobs, batch->urgentOnly)) {
+        (this->*next)(batch);
+        return;
+    }
+    QList<QJsonObject> records;
+    for (const OutboxJob &job : jobs) {
+        const QJsonObject p = jobPayload(job);
+        records.append({{QStringLiteral("Id"), p.value(QStringLiteral("salesforce_id"))},
+                        {mapping.salesforceKey, p.value(QStringLiteral("platform_id"))},
+                        {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
+    }
+    m_salesforce.update(mapping.salesforceObject, records, this, answer(batch, jobs, next));
+}
+
+void SalesforceDelivery::sendLeadCloses(Batch batch)
+{
+    if (batch->closes.isEmpty()) {
+        sendLeadDeletes(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = batch->closes;
+    batch->closes.clear();
+    if (!m_recorder.acquire(*batch, m_budget, jobs, batch->urgentOnly)) {
+        sendLeadDeletes(batch);
+        return;
+    }
+    // SALESFORCE_ORG.md, "Lead lifecycle": a lead deleted on the platform is closed, and no
+    // longer offered for distribution.
+    QList<QJsonObject> records;
+    for (const OutboxJob &job : jobs) {
+        records.append(
+            {{QStringLiteral("Id"), jobPayload(job).value(QStringLiteral("salesforce_id"))},
+             {QStringLiteral("Status"), QStringLiteral("Closed - Not Converted")},
+             {QStringLiteral("Eligible_For_Distribution__c"), false},
+             {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
+    }
+    m_salesforce.update(m_leads.mapping().salesforceObject, records, this,
+                        answer(batch, jobs, &SalesforceDelivery::sendLeadDeletes));
+}
+
+void SalesforceDelivery::sendLeadDeletes(Batch batch)
+{
+    if (batch->deletes.isEmpty()) {
+        sendEvents(batch);
+        return;
+    }
+    const QList<OutboxJob> jobs = batch->deletes;
+    batch->deletes.clear();
+    if (!m_recorder.acquire(*batch, m_budget, jobs, batch->urgentOnly)) {
+        sendEvents(batch);
+        return;
+    }
+    QStringList ids;
+    for (const OutboxJob &job : jobs)
+        ids.append(jobPayload(job).value(QStringLiteral("salesforce_id")).toString());
+    m_salesforce.remove(
+        ids, this,
+        answer(batch, jobs, &SalesforceDelivery::sendEvents, [](QList<WriteOutcome> &outcomes) {
+            // Already deleted (by a user, or by an earlier attempt whose
+            // answer was lost) is done.
+            for (WriteOutcome &o : outcomes) {
+                if (o.code == QLatin1String("ENTITY_IS_DELETED"))
+                    o.success = true;
+            }
+        }));
+}
+
+void SalesforceDelivery::sendEvents(Batch batch)
+{
+    if (batch->events.isEmpty()) {
+        batch->finish();
+        return;
+    }
+    // One Collections call per event type, up to 200 events each.
+    const QString name
+        = jobPayload(batch->events.first()).value(QStringLiteral("event")).toString();
+    QList<OutboxJob> jobs;
+    QList<QJsonObject> events;
+    for (qsizetype i = 0; i < batch->events.size();) {
+        const QJsonObject p = jobPayload(batch->events.at(i));
+        if (p.value(QStringLiteral("event")).toString() != name || jobs.size() == 200) {
+            ++i;
+            continue;
+        }
+        jobs.append(batch->events.takeAt(i));
+        events.append(p.value(QStringLiteral("fields")).toObject());
+    }
+    if (!m_recorder.acquire(*batch, m_budget, jobs, true)) {
+        sendEvents(batch);
+        return;
+    }
+    m_salesforce.publishEvents(name, events, this,
+                               answer(batch, jobs, &SalesforceDelivery::sendEvents));
+}
+
+std::function<void(Result<QList<WriteOutcome>>)>
+SalesforceDelivery::answer(Batch batch, QList<OutboxJob> jobs, Step next,
+                           std::function<void(QList<WriteOutcome> &)> adjust)
+{
+    return [this, batch, jobs = std::move(jobs), next,
+            adjust = std::move(adjust)](Result<QList<WriteOutcome>> result) {
+        if (!result) {
+            m_recorder.failCall(*batch, jobs, result.error(), m_budget, m_breaker);
+        } else {
+            m_breaker.recordSuccess();
+            QList<WriteOutcome> outcomes = std::move(*result);
+            if (adjust)
+                adjust(outcomes);
+            m_recorder.recordOutcomes(*batch, jobs, outcomes);
+        }
+        (this->*next)(batch);
+    };
+}
+
+} // namespace lb
