@@ -1,7 +1,7 @@
 #include "CredentialsCommand.h"
 
+#include "CommandRun.h"
 #include "EngineCommands.h"
-#include "Wait.h"
 #include "auth/KeychainCredentialStore.h"
 #include "auth/SalesforceSignIn.h"
 #include "auth/SecretResolver.h"
@@ -15,23 +15,109 @@
 namespace lb::cli {
 namespace {
 
-// A refresh token lives on at Salesforce after it is deleted here: signing out revokes it there
-// first, so `credentials delete` really disconnects. Returns false (and says why) when the token
-// is kept because Salesforce could not be asked.
-bool signOut(CliContext &ctx, KeychainCredentialStore &store)
+// set | delete | list: the OS keychain answers over D-Bus, so these wait for it in the main
+// loop.
+class CredentialsRun : public CommandRun
 {
-    QObject context;
-    auth::SalesforceSignIn signIn(ctx.profile, store);
-    auto said
-        = await<Result<QString>>([&](auto done) { signIn.signOut(&context, std::move(done)); });
-    if (!said) {
-        ctx.err << said.error().message << " Add --local-only to delete it from this machine only."
-                << Qt::endl;
-        return false;
+public:
+    enum class Action { Set, Delete, SignOut, List };
+
+    CredentialsRun(CliContext &ctx, Action action, CredentialKey key, QByteArray value = {})
+        : CommandRun(ctx)
+        , m_action(action)
+        , m_key(std::move(key))
+        , m_value(std::move(value))
+    { }
+    ~CredentialsRun() override { m_value.fill('\0'); }
+
+protected:
+    void start() override
+    {
+        switch (m_action) {
+        case Action::List:
+            list(0);
+            return;
+        case Action::SignOut:
+            signOut();
+            return;
+        case Action::Delete:
+            m_store.remove(m_key, this, [this](Result<void> r) {
+                if (!r) {
+                    m_ctx.err << r.error().message << Qt::endl;
+                    finish(ConfigError);
+                    return;
+                }
+                m_ctx.out << "Deleted " << m_key.account() << " from the OS keychain." << Qt::endl;
+                finish(Ok);
+            });
+            return;
+        case Action::Set:
+            m_store.write(m_key, QString::fromUtf8(m_value), this, [this](Result<void> r) {
+                m_value.fill('\0');
+                if (!r) {
+                    m_ctx.err << r.error().message << Qt::endl;
+                    finish(ConfigError);
+                    return;
+                }
+                m_ctx.out << "Stored " << m_key.account() << " in the OS keychain." << Qt::endl;
+                finish(Ok);
+            });
+            return;
+        }
     }
-    ctx.out << *said << Qt::endl;
-    return true;
-}
+
+private:
+    // One secret after the other, in the order of SecretResolver::allSpecs().
+    void list(int index)
+    {
+        const QList<SecretSpec> specs = SecretResolver::allSpecs();
+        if (index >= specs.size()) {
+            finish(Ok);
+            return;
+        }
+        const SecretSpec s = specs.at(index);
+        m_store.read(
+            {m_ctx.profile.name, s.system, s.secret}, this, [this, s, index](Result<QString> r) {
+                const bool fromEnv
+                    = !qEnvironmentVariableIsEmpty(s.environment.toLatin1().constData());
+                QString where = r ? QStringLiteral("keychain") : QStringLiteral("-");
+                if (fromEnv)
+                    where = s.environment;
+                if (!r && r.error().code != QLatin1String("not_found")) {
+                    m_ctx.err << r.error().message << Qt::endl;
+                    finish(ConfigError);
+                    return;
+                }
+                m_ctx.out
+                    << QStringLiteral("%1  %2  %3").arg(s.id(), -26).arg(where, -30).arg(s.label)
+                    << Qt::endl;
+                list(index + 1);
+            });
+    }
+
+    // A refresh token lives on at Salesforce after it is deleted here: signing out revokes it
+    // there first, so `credentials delete` really disconnects. When Salesforce cannot be asked,
+    // the token is kept and the command says why.
+    void signOut()
+    {
+        m_signIn.signOut(this, [this](Result<QString> said) {
+            if (!said) {
+                m_ctx.err << said.error().message
+                          << " Add --local-only to delete it from this machine only." << Qt::endl;
+                finish(Failed);
+                return;
+            }
+            m_ctx.out << *said << Qt::endl;
+            finish(Ok);
+        });
+    }
+
+    const Action m_action;
+    const CredentialKey m_key;
+    QByteArray m_value;
+    KeychainCredentialStore m_store;
+    auth::SalesforceSignIn m_signIn {m_ctx.profile, m_store};
+};
 
 } // namespace
 
@@ -57,28 +143,10 @@ int runCredentials(CliContext &ctx)
     const QString action = parser.positionalArguments().value(0);
     if (action == QLatin1String("test"))
         return runCredentialsTest(ctx, parser.value(system));
-    KeychainCredentialStore store;
-    QObject context;
-
+    using Action = CredentialsRun::Action;
     if (action == QLatin1String("list")) {
-        int missing = 0;
-        for (const SecretSpec &s : SecretResolver::allSpecs()) {
-            auto r = await<Result<QString>>([&](auto done) {
-                store.read({ctx.profile.name, s.system, s.secret}, &context, done);
-            });
-            const bool fromEnv = !qEnvironmentVariableIsEmpty(s.environment.toLatin1().constData());
-            QString where = r ? QStringLiteral("keychain") : QStringLiteral("-");
-            if (fromEnv)
-                where = s.environment;
-            if (!r && r.error().code != QLatin1String("not_found")) {
-                ctx.err << r.error().message << Qt::endl;
-                return ConfigError;
-            }
-            missing += (!r && !fromEnv) ? 1 : 0;
-            ctx.out << QStringLiteral("%1  %2  %3").arg(s.id(), -26).arg(where, -30).arg(s.label)
-                    << Qt::endl;
-        }
-        return Ok;
+        CredentialsRun run(ctx, Action::List, {});
+        return CommandRun::execute(run);
     }
 
     const QString sys = parser.value(system);
@@ -94,15 +162,9 @@ int runCredentials(CliContext &ctx)
     if (action == QLatin1String("delete")) {
         const bool refreshToken
             = sys == QLatin1String("salesforce") && name == QLatin1String("refresh_token");
-        if (refreshToken && !parser.isSet(localOnly))
-            return signOut(ctx, store) ? Ok : Failed;
-        auto r = await<Result<void>>([&](auto done) { store.remove(key, &context, done); });
-        if (!r) {
-            ctx.err << r.error().message << Qt::endl;
-            return ConfigError;
-        }
-        ctx.out << "Deleted " << key.account() << " from the OS keychain." << Qt::endl;
-        return Ok;
+        CredentialsRun run(
+            ctx, refreshToken && !parser.isSet(localOnly) ? Action::SignOut : Action::Delete, key);
+        return CommandRun::execute(run);
     }
     if (action != QLatin1String("set")) {
         ctx.err << "leadbridge credentials: say set, delete or list." << Qt::endl;
@@ -123,15 +185,9 @@ int runCredentials(CliContext &ctx)
                 << Qt::endl;
         return ConfigError;
     }
-    auto r = await<Result<void>>(
-        [&](auto done) { store.write(key, QString::fromUtf8(value), &context, done); });
+    CredentialsRun run(ctx, Action::Set, key, value);
     value.fill('\0');
-    if (!r) {
-        ctx.err << r.error().message << Qt::endl;
-        return ConfigError;
-    }
-    ctx.out << "Stored " << key.account() << " in the OS keychain." << Qt::endl;
-    return Ok;
+    return CommandRun::execute(run);
 }
 
 } // namespace lb::cli

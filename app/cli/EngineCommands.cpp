@@ -1,9 +1,7 @@
 #include "EngineCommands.h"
 
-#include "Wait.h"
-#include "engine/ThreadedSyncController.h"
-#include "engine/adapters/EngineSetupFactory.h"
-#include "mapping/FieldMapping.h"
+#include "CommandRun.h"
+#include "EngineSession.h"
 #include "net/CallFailure.h"
 #include "util/UnixSignalWatcher.h"
 
@@ -62,159 +60,149 @@ QString explain(const Error &e, const Profile &profile)
     return e.toString();
 }
 
-struct Engine
+// leadbridge sync [--once]. Continuous: until SIGTERM/SIGINT, which let the batch in flight
+// finish. A signal while the engine starts is acted on once it has started; during --once it
+// is noted only (the pass finishes, then the command ends anyway).
+class SyncRun : public CommandRun
 {
-    std::unique_ptr<ThreadedSyncController> controller;
-    QString error;
-};
+public:
+    using CommandRun::CommandRun;
 
-// Stops the engine and runs the main loop until its thread has ended.
-void stop(Engine &engine)
-{
-    if (!engine.controller)
-        return;
-    ThreadedSyncController *controller = engine.controller.get();
-    if (!controller->isStopped())
-        await<bool>([controller](auto done) {
-            QObject::connect(
-                controller, &ThreadedSyncController::stopped, controller, [done] { done(true); },
-                Qt::SingleShotConnection);
-            controller->stop();
-        });
-    engine.controller.reset();
-}
-
-// Loads the mapping and starts the worker, which resolves the secrets (keychain or environment)
-// before it builds its clients; a secret that cannot be read fails the start.
-Engine launch(CliContext &ctx)
-{
-    Engine engine;
-    auto mapping = FieldMapping::load(ctx.profile.mapping);
-    if (!mapping) {
-        engine.error = mapping.error().message;
-        return engine;
-    }
-    engine.controller = std::make_unique<ThreadedSyncController>(
-        engineSetup(ctx.profile, ctx.store, *mapping, QStringLiteral("worker")));
-    const QString initError = await<QString>([&](auto done) {
-        QObject::connect(
-            engine.controller.get(), &ThreadedSyncController::initialized, engine.controller.get(),
-            [done](bool ok, const QString &error) { done(ok ? QString() : error); },
-            Qt::SingleShotConnection);
-        engine.controller->launch();
-    });
-    if (!initError.isEmpty()) {
-        engine.error = initError;
-        stop(engine);
-    }
-    return engine;
-}
-
-} // namespace
-
-int runSync(CliContext &ctx)
-{
-    QCommandLineParser parser;
-    const QCommandLineOption once(QStringLiteral("once"),
-                                  QStringLiteral("One full pass both ways, then exit."));
-    parser.addOption(once);
-    if (!parser.parse(QStringList {QStringLiteral("leadbridge sync")} + ctx.args)) {
-        ctx.err << parser.errorText() << Qt::endl;
-        return ConfigError;
-    }
-    // SIGTERM/SIGINT from the start: while starting (or stopping) it is noted and acted on
-    // between steps; while running it ends the main loop, and the batch in flight finishes. It
-    // never ends a step's own wait, which would leave that step without its answer.
-    bool terminate = false;
-    bool running = false;
-    UnixSignalWatcher watcher;
-    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &watcher,
-                     [&terminate, &running](int) {
-                         terminate = true;
-                         if (running)
-                             QCoreApplication::quit();
-                     });
-    Engine engine = launch(ctx);
-    if (!engine.controller) {
-        ctx.err << "leadbridge sync: " << engine.error << Qt::endl;
-        return ConfigError;
-    }
-    if (parser.isSet(once)) {
-        ThreadedSyncController *controller = engine.controller.get();
-        const std::optional<OnceResult> result = await<OnceResult>([controller](auto done) {
-            QObject::connect(controller, &ThreadedSyncController::onceFinished, controller, done,
-                             Qt::SingleShotConnection);
-            controller->runOnce();
-        });
-        stop(engine);
-        if (!result->ok) {
-            ctx.err << "leadbridge sync: " << explain(result->error, ctx.profile) << Qt::endl;
-            return isCredentialProblem(result->error) ? ConfigError : Failed;
+protected:
+    void start() override
+    {
+        QCommandLineParser parser;
+        const QCommandLineOption once(QStringLiteral("once"),
+                                      QStringLiteral("One full pass both ways, then exit."));
+        parser.addOption(once);
+        if (!parser.parse(QStringList {QStringLiteral("leadbridge sync")} + m_ctx.args)) {
+            m_ctx.err << parser.errorText() << Qt::endl;
+            finish(ConfigError);
+            return;
         }
-        ctx.out << "Delivered " << result->delivered << " record(s); " << result->toInbox
-                << " went to the inbox; " << result->stillPending << " still waiting for a retry."
-                << Qt::endl;
-        return result->toInbox > 0 ? RecordsInInbox : Ok;
+        m_once = parser.isSet(once);
+        connect(&m_signals, &UnixSignalWatcher::terminationRequested, this, [this](int) {
+            m_terminate = true;
+            if (m_running)
+                stopRunning();
+        });
+        m_engine.launch([this](const QString &error) {
+            if (!error.isEmpty()) {
+                m_ctx.err << "leadbridge sync: " << error << Qt::endl;
+                finish(ConfigError);
+            } else if (m_once) {
+                runOnce();
+            } else if (m_terminate) {
+                m_engine.stop([this] { finish(Ok); });
+            } else {
+                run();
+            }
+        });
     }
-    // Continuous: until SIGTERM/SIGINT, which let the batch in flight finish.
-    if (terminate) {
-        stop(engine);
-        return Ok;
-    }
-    QObject::connect(engine.controller.get(), &SyncController::notify, engine.controller.get(),
-                     [&ctx](const QString &, const QString &title, const QString &message) {
-                         ctx.err << title << ": " << message << Qt::endl;
-                     });
-    engine.controller->start();
-    ctx.err << "LeadBridge is syncing profile \"" << ctx.profile.name << "\" ("
-            << ctx.store.displayUrl() << "). Stop with Ctrl+C or SIGTERM." << Qt::endl;
-    running = true;
-    QCoreApplication::exec();
-    running = false;
-    ctx.err << "Stopping: finishing the batch in flight..." << Qt::endl;
-    stop(engine);
-    return Ok;
-}
 
-int runReconcile(CliContext &ctx)
-{
-    QCommandLineParser parser;
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    parser.addOption(json);
-    if (!parser.parse(QStringList {QStringLiteral("leadbridge reconcile")} + ctx.args)) {
-        ctx.err << parser.errorText() << Qt::endl;
-        return ConfigError;
-    }
-    Engine engine = launch(ctx);
-    if (!engine.controller) {
-        ctx.err << "leadbridge reconcile: " << engine.error << Qt::endl;
-        return ConfigError;
-    }
-    using Answer = std::pair<ReconcileReport, QString>;
-    ThreadedSyncController *controller = engine.controller.get();
-    const std::optional<Answer> result = await<Answer>([controller](auto done) {
-        QObject::connect(
-            controller, &ThreadedSyncController::reconciled, controller,
-            [done](const ReconcileReport &r, const QString &error) {
-                done({r, error});
+private:
+    void runOnce()
+    {
+        ThreadedSyncController *controller = m_engine.controller();
+        connect(
+            controller, &ThreadedSyncController::onceFinished, this,
+            [this](const OnceResult &result) {
+                m_engine.stop([this, result] { reportOnce(result); });
             },
             Qt::SingleShotConnection);
-        QMetaObject::invokeMethod(
-            controller->worker(),
-            [w = controller->worker()] { w->reconcileNow(QStringLiteral("cli")); },
-            Qt::QueuedConnection);
-    });
-    stop(engine);
-    if (!result->second.isEmpty()) {
-        ctx.err << "leadbridge reconcile: " << result->second << Qt::endl;
-        return Failed;
+        controller->runOnce();
     }
-    const ReconcileReport &r = result->first;
-    if (parser.isSet(json)) {
-        ctx.out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
-        return Ok;
+
+    void reportOnce(const OnceResult &result)
+    {
+        if (!result.ok) {
+            m_ctx.err << "leadbridge sync: " << explain(result.error, m_ctx.profile) << Qt::endl;
+            finish(isCredentialProblem(result.error) ? ConfigError : Failed);
+            return;
+        }
+        m_ctx.out << "Delivered " << result.delivered << " record(s); " << result.toInbox
+                  << " went to the inbox; " << result.stillPending << " still waiting for a retry."
+                  << Qt::endl;
+        finish(result.toInbox > 0 ? RecordsInInbox : Ok);
     }
-    ctx.out << "Compared " << r.leadsCompared << " leads and " << r.agentsCompared << " agents.\n"
+
+    void run()
+    {
+        ThreadedSyncController *controller = m_engine.controller();
+        connect(controller, &SyncController::notify, this,
+                [this](const QString &, const QString &title, const QString &message) {
+                    m_ctx.err << title << ": " << message << Qt::endl;
+                });
+        controller->start();
+        m_ctx.err << "LeadBridge is syncing profile \"" << m_ctx.profile.name << "\" ("
+                  << m_ctx.store.displayUrl() << "). Stop with Ctrl+C or SIGTERM." << Qt::endl;
+        m_running = true;
+    }
+
+    void stopRunning()
+    {
+        m_running = false;
+        m_ctx.err << "Stopping: finishing the batch in flight..." << Qt::endl;
+        m_engine.stop([this] { finish(Ok); });
+    }
+
+    EngineSession m_engine {m_ctx};
+    UnixSignalWatcher m_signals;
+    bool m_once = false;
+    bool m_terminate = false;
+    bool m_running = false;
+};
+
+// leadbridge reconcile [--json]
+class ReconcileRun : public CommandRun
+{
+public:
+    using CommandRun::CommandRun;
+
+protected:
+    void start() override
+    {
+        m_parser.addOption(m_json);
+        if (!m_parser.parse(QStringList {QStringLiteral("leadbridge reconcile")} + m_ctx.args)) {
+            m_ctx.err << m_parser.errorText() << Qt::endl;
+            finish(ConfigError);
+            return;
+        }
+        m_engine.launch([this](const QString &error) {
+            if (!error.isEmpty()) {
+                m_ctx.err << "leadbridge reconcile: " << error << Qt::endl;
+                finish(ConfigError);
+                return;
+            }
+            ThreadedSyncController *controller = m_engine.controller();
+            connect(
+                controller, &ThreadedSyncController::reconciled, this,
+                [this](const ReconcileReport &report, const QString &failure) {
+                    m_engine.stop([this, report, failure] { print(report, failure); });
+                },
+                Qt::SingleShotConnection);
+            QMetaObject::invokeMethod(
+                controller->worker(),
+                [w = controller->worker()] { w->reconcileNow(QStringLiteral("cli")); },
+                Qt::QueuedConnection);
+        });
+    }
+
+private:
+    void print(const ReconcileReport &r, const QString &failure)
+    {
+        if (!failure.isEmpty()) {
+            m_ctx.err << "leadbridge reconcile: " << failure << Qt::endl;
+            finish(Failed);
+            return;
+        }
+        QTextStream &out = m_ctx.out;
+        if (m_parser.isSet(m_json)) {
+            out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
+            finish(Ok);
+            return;
+        }
+        out << "Compared " << r.leadsCompared << " leads and " << r.agentsCompared << " agents.\n"
             << "Missing in Salesforce: " << r.missingInSalesforce << "\n"
             << "Missing on the platform: " << r.missingOnPlatform << "\n"
             << "Differing: " << r.differing << "\n"
@@ -222,15 +210,71 @@ int runReconcile(CliContext &ctx)
             << "Extra (deleted elsewhere, or not in the roster): " << r.extra << "\n"
             << "Writes queued: " << r.enqueued << " (delivered by the next `leadbridge sync`)"
             << Qt::endl;
-    for (auto it = r.queued.begin(); it != r.queued.end(); ++it)
-        ctx.out << "  " << it.key() << ": " << it.value().toInt() << Qt::endl;
-    for (const auto &v : r.samples) {
-        const QJsonObject o = v.toObject();
-        ctx.out << "  " << o.value(QStringLiteral("kind")).toString() << "  "
+        for (auto it = r.queued.begin(); it != r.queued.end(); ++it)
+            out << "  " << it.key() << ": " << it.value().toInt() << Qt::endl;
+        for (const auto &v : r.samples) {
+            const QJsonObject o = v.toObject();
+            out << "  " << o.value(QStringLiteral("kind")).toString() << "  "
                 << o.value(QStringLiteral("key")).toString() << "  "
                 << o.value(QStringLiteral("detail")).toString() << Qt::endl;
+        }
+        finish(Ok);
     }
-    return Ok;
+
+    QCommandLineParser m_parser;
+    const QCommandLineOption m_json {QStringLiteral("json"), QStringLiteral("Print JSON.")};
+    EngineSession m_engine {m_ctx};
+};
+
+// leadbridge credentials test --system salesforce|platform
+class ConnectionTestRun : public CommandRun
+{
+public:
+    ConnectionTestRun(CliContext &ctx, QString system)
+        : CommandRun(ctx)
+        , m_system(std::move(system))
+    { }
+
+protected:
+    void start() override
+    {
+        m_engine.launch([this](const QString &error) {
+            if (!error.isEmpty()) {
+                m_ctx.err << error << Qt::endl;
+                finish(ConfigError);
+                return;
+            }
+            ThreadedSyncController *controller = m_engine.controller();
+            connect(
+                controller, &SyncController::connectionTested, this,
+                [this](const QString &, bool ok, const QString &message) {
+                    m_engine.stop([this, ok, message] {
+                        (ok ? m_ctx.out : m_ctx.err) << message << Qt::endl;
+                        finish(ok ? Ok : ConfigError);
+                    });
+                },
+                Qt::SingleShotConnection);
+            controller->testConnection(m_system);
+        });
+    }
+
+private:
+    const QString m_system;
+    EngineSession m_engine {m_ctx};
+};
+
+} // namespace
+
+int runSync(CliContext &ctx)
+{
+    SyncRun run(ctx);
+    return CommandRun::execute(run);
+}
+
+int runReconcile(CliContext &ctx)
+{
+    ReconcileRun run(ctx);
+    return CommandRun::execute(run);
 }
 
 int runCredentialsTest(CliContext &ctx, const QString &system)
@@ -239,25 +283,8 @@ int runCredentialsTest(CliContext &ctx, const QString &system)
         ctx.err << "leadbridge credentials test: --system salesforce or platform" << Qt::endl;
         return ConfigError;
     }
-    Engine engine = launch(ctx);
-    if (!engine.controller) {
-        ctx.err << engine.error << Qt::endl;
-        return ConfigError;
-    }
-    using Answer = std::pair<bool, QString>;
-    ThreadedSyncController *controller = engine.controller.get();
-    const std::optional<Answer> result = await<Answer>([controller, system](auto done) {
-        QObject::connect(
-            controller, &SyncController::connectionTested, controller,
-            [done](const QString &, bool ok, const QString &message) {
-                done({ok, message});
-            },
-            Qt::SingleShotConnection);
-        controller->testConnection(system);
-    });
-    stop(engine);
-    (result->first ? ctx.out : ctx.err) << result->second << Qt::endl;
-    return result->first ? Ok : ConfigError;
+    ConnectionTestRun run(ctx, system);
+    return CommandRun::execute(run);
 }
 
 } // namespace lb::cli

@@ -1,6 +1,6 @@
 #include "LoginCommand.h"
 
-#include "Wait.h"
+#include "CommandRun.h"
 #include "auth/KeychainCredentialStore.h"
 #include "auth/SalesforceSignIn.h"
 #include "config/ProfileFile.h"
@@ -10,6 +10,79 @@
 #include <QProcess>
 
 namespace lb::cli {
+namespace {
+
+// Runs the browser sign-in in the main loop; Ctrl+C or SIGTERM cancel it, which closes the
+// loopback listener.
+class LoginRun : public CommandRun
+{
+public:
+    LoginRun(CliContext &ctx, int seconds, bool printOnly)
+        : CommandRun(ctx)
+        , m_seconds(seconds)
+        , m_printOnly(printOnly)
+    {
+        connect(&m_signals, &UnixSignalWatcher::terminationRequested, &m_signIn,
+                &auth::SalesforceSignIn::cancel);
+    }
+
+protected:
+    void start() override
+    {
+        m_signIn.signIn(
+            m_seconds * 1000, [this](const QUrl &url) { openBrowser(url); }, this,
+            [this](Result<auth::SalesforceSignIn::Outcome> outcome) { signedIn(outcome); });
+    }
+
+private:
+    void openBrowser(const QUrl &url)
+    {
+        const QString address = url.toString(QUrl::FullyEncoded);
+        if (m_printOnly) {
+            m_ctx.out << "Open this address in a browser and sign in to Salesforce:" << Qt::endl
+                      << address << Qt::endl;
+        } else {
+            m_ctx.out << "Opening the browser to sign in to Salesforce. If none opens, use:"
+                      << Qt::endl
+                      << address << Qt::endl;
+            QProcess::startDetached(QStringLiteral("xdg-open"), {address});
+        }
+        m_ctx.out << "Waiting up to " << m_seconds << " s for the sign-in (Ctrl+C cancels)..."
+                  << Qt::endl;
+    }
+
+    void signedIn(const Result<auth::SalesforceSignIn::Outcome> &outcome)
+    {
+        if (!outcome) {
+            const QString &code = outcome.error().code;
+            if (code == QLatin1String("token_not_stored")
+                || code == QLatin1String("no_refresh_token") || code == QLatin1String("profile"))
+                m_ctx.err << outcome.error().message << Qt::endl;
+            else
+                m_ctx.err << "Sign-in to Salesforce did not complete: " << outcome.error().message
+                          << Qt::endl;
+            finish(ConfigError);
+            return;
+        }
+        m_ctx.out << "Signed in to Salesforce at " << outcome->instanceUrl.toString()
+                  << "; the refresh token is in the OS keychain as " << outcome->account << '.'
+                  << Qt::endl;
+        // Where the org lives and who signed in go to the profile (never the token).
+        auto updated = ProfileFile::update(m_ctx.profile.sourceFile,
+                                           auth::SalesforceSignIn::profileChanges(*outcome));
+        if (!updated)
+            m_ctx.err << "The profile was not updated: " << updated.error().message << Qt::endl;
+        finish(Ok);
+    }
+
+    const int m_seconds;
+    const bool m_printOnly;
+    KeychainCredentialStore m_keychain;
+    auth::SalesforceSignIn m_signIn {m_ctx.profile, m_keychain};
+    UnixSignalWatcher m_signals;
+};
+
+} // namespace
 
 int runLogin(CliContext &ctx)
 {
@@ -38,51 +111,8 @@ int runLogin(CliContext &ctx)
         return ConfigError;
     }
 
-    KeychainCredentialStore keychain;
-    QObject context;
-    auth::SalesforceSignIn signIn(profile, keychain);
-    const bool printOnly = parser.isSet(noBrowser);
-    auto openBrowser = [&](const QUrl &url) {
-        const QString address = url.toString(QUrl::FullyEncoded);
-        if (printOnly) {
-            ctx.out << "Open this address in a browser and sign in to Salesforce:" << Qt::endl
-                    << address << Qt::endl;
-        } else {
-            ctx.out << "Opening the browser to sign in to Salesforce. If none opens, use:"
-                    << Qt::endl
-                    << address << Qt::endl;
-            QProcess::startDetached(QStringLiteral("xdg-open"), {address});
-        }
-        ctx.out << "Waiting up to " << seconds << " s for the sign-in (Ctrl+C cancels)..."
-                << Qt::endl;
-    };
-
-    // Ctrl+C or SIGTERM cancel the flow, which closes the loopback listener.
-    UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &signIn,
-                     &auth::SalesforceSignIn::cancel);
-
-    auto outcome = await<Result<auth::SalesforceSignIn::Outcome>>(
-        [&](auto done) { signIn.signIn(seconds * 1000, openBrowser, &context, done); });
-    if (!outcome) {
-        if (outcome.error().code == QLatin1String("token_not_stored")
-            || outcome.error().code == QLatin1String("no_refresh_token")
-            || outcome.error().code == QLatin1String("profile"))
-            ctx.err << outcome.error().message << Qt::endl;
-        else
-            ctx.err << "Sign-in to Salesforce did not complete: " << outcome.error().message
-                    << Qt::endl;
-        return ConfigError;
-    }
-    ctx.out << "Signed in to Salesforce at " << outcome->instanceUrl.toString()
-            << "; the refresh token is in the OS keychain as " << outcome->account << '.'
-            << Qt::endl;
-    // Where the org lives and who signed in go to the profile (never the token).
-    auto updated
-        = ProfileFile::update(profile.sourceFile, auth::SalesforceSignIn::profileChanges(*outcome));
-    if (!updated)
-        ctx.err << "The profile was not updated: " << updated.error().message << Qt::endl;
-    return Ok;
+    LoginRun run(ctx, seconds, parser.isSet(noBrowser));
+    return CommandRun::execute(run);
 }
 
 } // namespace lb::cli
