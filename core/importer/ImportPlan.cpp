@@ -3,6 +3,7 @@
 #include "log/Logging.h"
 #include "mapping/RecordMapper.h"
 #include "store/Store.h"
+#include "sync/PlatformLeadChange.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -398,17 +399,8 @@ Result<ImportOutcome> ImportPlan::deliver(Store &store, const ObjectMapping &lea
                 continue;
             row.lead.insert(QStringLiteral("updated_at"), occurred);
             row.lead.insert(QStringLiteral("version"), 0);
-            InboundEvent event;
-            event.eventId = eventId(m_hash, dataRow);
-            event.source = QStringLiteral("import");
-            event.type = QStringLiteral("lead.updated");
-            event.occurredAt = nowMs;
-            event.receivedAt = nowMs;
-            event.payload = QJsonDocument(QJsonObject {{QStringLiteral("event_id"), event.eventId},
-                                                       {QStringLiteral("type"), event.type},
-                                                       {QStringLiteral("occurred_at"), occurred},
-                                                       {QStringLiteral("data"), row.lead}})
-                                .toJson(QJsonDocument::Compact);
+            const InboundEvent event = PlatformLeadChange::storedForm(
+                row.lead, QStringLiteral("import"), eventId(m_hash, dataRow), nowMs);
             auto stored = store.events().insert(event);
             if (!stored)
                 return stored.error();

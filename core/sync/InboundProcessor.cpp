@@ -3,31 +3,14 @@
 #include "ChangeTime.h"
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformLeadChange.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
-#include "platform/PlatformTypes.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace lb {
-namespace {
-
-struct Candidate
-{
-    qint64 eventId = 0;
-    QJsonObject lead;
-    qint64 updatedAt = 0;
-    qint64 version = 0;
-    bool deletion = false;
-};
-
-bool newer(const Candidate &a, const Candidate &b)
-{
-    return a.updatedAt != b.updatedAt ? a.updatedAt > b.updatedAt : a.version > b.version;
-}
-
-} // namespace
 
 InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QString actor,
                                    QString platformDelete)
@@ -36,27 +19,6 @@ InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QSt
     , m_actor(std::move(actor))
     , m_platformDelete(std::move(platformDelete))
 { }
-
-QString InboundProcessor::pollEventId(const QJsonObject &lead)
-{
-    return QStringLiteral("poll:%1:%2:%3")
-        .arg(lead.value(QStringLiteral("id")).toString(),
-             lead.value(QStringLiteral("updated_at")).toString())
-        .arg(lead.value(QStringLiteral("version")).toInteger());
-}
-
-QByteArray InboundProcessor::pollEvent(const QJsonObject &lead)
-{
-    const bool tombstone = platform::PlatformTombstone::isTombstone(lead);
-    return QJsonDocument(
-               QJsonObject {
-                   {QStringLiteral("event_id"), pollEventId(lead)},
-                   {QStringLiteral("type"),
-                    tombstone ? QStringLiteral("lead.deleted") : QStringLiteral("lead.updated")},
-                   {QStringLiteral("occurred_at"), lead.value(QStringLiteral("updated_at"))},
-                   {QStringLiteral("data"), lead}})
-        .toJson(QJsonDocument::Compact);
-}
 
 Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
 {
@@ -68,33 +30,29 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         return stats;
     stats.events = int(events->size());
 
-    // Newest candidate per lead; everything else in the batch is superseded by it.
-    QHash<QString, Candidate> newest;
+    // Newest change per lead; everything else in the batch is superseded by it.
+    QHash<QString, PlatformLeadChange> newest;
     QList<qint64> processed;
     QList<QPair<qint64, QString>> rejected;
     for (const InboundEvent &event : *events) {
         processed.append(event.id);
-        const QJsonObject body = QJsonDocument::fromJson(event.payload).object();
-        const QJsonObject lead = body.value(QStringLiteral("data")).toObject();
-        const QString id = m_planner.mapper().platformKey(lead);
+        auto change = PlatformLeadChange::fromEvent(event);
+        if (!change) {
+            rejected.append({event.id, change.error().message});
+            continue;
+        }
+        const QString id = m_planner.mapper().platformKey(change->lead);
         if (id.isEmpty()) {
             rejected.append({event.id, QStringLiteral("event without a lead id")});
             continue;
         }
-        // A lead.deleted webhook or a tombstone in a polled page: the lead was deleted on the
-        // platform. It competes with the lead's other events by (updated_at, version) like any
+        // A deletion competes with the lead's other changes by (updated_at, version) like any
         // change, so a late page with an older version of the lead cannot undo it.
-        const bool deletion
-            = body.value(QStringLiteral("type")).toString() == QLatin1String("lead.deleted")
-            || platform::PlatformTombstone::isTombstone(lead);
-        Candidate c {event.id, lead,
-                     parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString()),
-                     lead.value(QStringLiteral("version")).toInteger(), deletion};
         auto it = newest.find(id);
         if (it == newest.end())
-            newest.insert(id, c);
-        else if (newer(c, *it))
-            *it = c;
+            newest.insert(id, *change);
+        else if (change->isNewerThan(*it))
+            *it = *change;
     }
 
     Transaction tx(m_store.database());
@@ -108,7 +66,7 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
     QList<NewJob> jobs;
     QList<AuditLog::Item> notSent;
     for (auto it = newest.begin(); it != newest.end(); ++it) {
-        const Candidate &c = it.value();
+        const PlatformLeadChange &c = it.value();
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
         const bool known = mirror->contains(it.key());

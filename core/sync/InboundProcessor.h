@@ -35,10 +35,6 @@ public:
     // Processes up to `limit` stored events. Returns what happened.
     Result<Stats> processPending(int limit);
 
-    // Builds the stored form of a lead read by polling, so polls and webhooks share one path.
-    static QByteArray pollEvent(const QJsonObject &lead);
-    static QString pollEventId(const QJsonObject &lead);
-
 private:
     Store &m_store;
     const SyncPlanner &m_planner;

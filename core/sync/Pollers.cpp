@@ -1,8 +1,8 @@
 #include "Pollers.h"
 
 #include "ChangeTime.h"
-#include "InboundProcessor.h"
 #include "JobKinds.h"
+#include "PlatformLeadChange.h"
 #include "log/Logging.h"
 #include "salesforce/Soql.h"
 
@@ -69,13 +69,9 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
         return tx.started().error();
     // Tombstones go the way of the leads, as deletions (InboundProcessor reads "deleted").
     for (const QJsonObject &lead : page.records + page.tombstones) {
-        InboundEvent e;
-        e.eventId = InboundProcessor::pollEventId(lead);
-        e.source = QStringLiteral("poll");
-        e.type = lead.value(QStringLiteral("deleted")).toBool() ? QStringLiteral("lead.deleted")
-                                                                : QStringLiteral("lead.updated");
-        e.occurredAt = parseTimestampMs(lead.value(QStringLiteral("updated_at")).toString());
-        e.payload = InboundProcessor::pollEvent(lead);
+        // Received "now" (the store's clock): the event's time is the platform's updated_at.
+        const InboundEvent e = PlatformLeadChange::storedForm(
+            lead, QStringLiteral("poll"), PlatformLeadChange::pollEventId(lead), 0);
         auto stored = m_store.events().insert(e);
         if (!stored)
             return stored.error();

@@ -4,6 +4,7 @@
 #include "importer/ImportPlan.h"
 #include "store/Store.h"
 #include "sync/InboundProcessor.h"
+#include "sync/PlatformLeadChange.h"
 #include "sync/SyncPlanner.h"
 
 #include <QJsonDocument>
@@ -188,9 +189,16 @@ private slots:
         QCOMPARE(e.type, QStringLiteral("lead.updated"));
         QCOMPARE(e.eventId, ImportPlan::eventId(plan->fileHash(), 1));
         QVERIFY(e.eventId.startsWith(QLatin1String("import:")));
+        // Stored as the lead itself (an import row is not a webhook), read by the intake's
+        // one decoder.
         const QJsonObject body = QJsonDocument::fromJson(e.payload).object();
-        QCOMPARE(body.value(QStringLiteral("event_id")).toString(), e.eventId);
-        const QJsonObject lead = body.value(QStringLiteral("data")).toObject();
+        QVERIFY(!body.contains(QStringLiteral("event_id")));
+        const auto change = PlatformLeadChange::fromEvent(e);
+        QVERIFY(change.ok());
+        QCOMPARE(change->origin, QStringLiteral("import"));
+        QVERIFY(!change->deletion);
+        const QJsonObject lead = change->lead;
+        QCOMPARE(lead, body);
         QCOMPARE(lead.value(QStringLiteral("id")).toString(), QStringLiteral("L-1"));
         QCOMPARE(lead.value(QStringLiteral("score")).toInt(), 40);
         QCOMPARE(lead.value(QStringLiteral("value")).toDouble(), 1200.5);
@@ -200,10 +208,7 @@ private slots:
                  m_clock.now().toString(Qt::ISODateWithMs));
         QVERIFY(!lead.contains(QStringLiteral("Notes")));
         // Salesforce picklist values in the file become platform values.
-        const QJsonObject bob = QJsonDocument::fromJson(events->at(1).payload)
-                                    .object()
-                                    .value(QStringLiteral("data"))
-                                    .toObject();
+        const QJsonObject bob = QJsonDocument::fromJson(events->at(1).payload).object();
         QCOMPARE(bob.value(QStringLiteral("status")).toString(), QStringLiteral("working"));
         QCOMPARE(bob.value(QStringLiteral("source")).toString(), QStringLiteral("partner"));
 
@@ -239,10 +244,7 @@ private slots:
         QVERIFY(report.notes.join(u' ').contains(QLatin1String("IMP-")));
         QVERIFY(plan->deliver(*store, m_leads, m_clock.nowMs(), false).ok());
         auto events = store->events().pending(10);
-        const QJsonObject lead = QJsonDocument::fromJson(events->at(1).payload)
-                                     .object()
-                                     .value(QStringLiteral("data"))
-                                     .toObject();
+        const QJsonObject lead = QJsonDocument::fromJson(events->at(1).payload).object();
         QCOMPARE(lead.value(QStringLiteral("id")).toString(),
                  QStringLiteral("IMP-%1-2").arg(plan->fileHash().left(12)));
     }

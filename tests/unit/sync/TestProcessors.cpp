@@ -3,6 +3,7 @@
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
 #include "sync/MirrorObservation.h"
+#include "sync/PlatformLeadChange.h"
 #include "sync/SalesforceChangeProcessor.h"
 #include "sync/SyncPlanner.h"
 
@@ -65,6 +66,12 @@ InboundEvent deletedWebhook(const QString &eventId, const QString &id, int versi
                                            {QStringLiteral("data"), tombstone}})
                     .toJson(QJsonDocument::Compact);
     return e;
+}
+
+// Why a Result failed (QVERIFY2 evaluates its message whether or not the check passes).
+template<typename T> QString whyNot(const Result<T> &r)
+{
+    return r.ok() ? QString() : r.error().toString();
 }
 
 } // namespace
@@ -146,11 +153,9 @@ private slots:
 
         // A replayed webhook, a late poll page of the old version and the tombstone again.
         QVERIFY(m_store->events().insert(webhook(QStringLiteral("e1-replay"), v1)).ok());
-        InboundEvent late;
-        late.eventId = InboundProcessor::pollEventId(v1) + QStringLiteral("-late");
-        late.source = QStringLiteral("poll");
-        late.type = QStringLiteral("lead.updated");
-        late.payload = InboundProcessor::pollEvent(v1);
+        const InboundEvent late = PlatformLeadChange::storedForm(
+            v1, QStringLiteral("poll"),
+            PlatformLeadChange::pollEventId(v1) + QStringLiteral("-late"), 0);
         QVERIFY(m_store->events().insert(late).ok());
         QVERIFY(m_store->events()
                     .insert(deletedWebhook(QStringLiteral("e2-replay"), QStringLiteral("L-1"), 2,
@@ -320,6 +325,87 @@ private slots:
         QVERIFY(stats.ok());
         QCOMPARE(stats->rejected, 1);
         QCOMPARE(m_store->events().pending(10)->size(), 0);
+    }
+
+    // Polled and imported leads are stored as the lead itself, not in a made-up webhook
+    // envelope; the one decoder reads every stored form (and the envelopes earlier versions
+    // stored for polls), and a stored event it cannot read is rejected alone.
+    void everyStoredFormIsOneChangeAndABadOneStopsNothing()
+    {
+        const QJsonObject polled
+            = lead(QStringLiteral("L-7"), 3, QStringLiteral("2026-11-22T13:00:00.000Z"),
+                   QStringLiteral("ada@example.com"));
+        const InboundEvent poll = PlatformLeadChange::storedForm(
+            polled, QStringLiteral("poll"), PlatformLeadChange::pollEventId(polled), 0);
+        const QJsonObject storedPoll = QJsonDocument::fromJson(poll.payload).object();
+        QCOMPARE(storedPoll, polled);
+        QCOMPARE(poll.type, QStringLiteral("lead.updated"));
+        QCOMPARE(poll.occurredAt, qint64(1'795'352'400'000));
+
+        auto change = PlatformLeadChange::fromEvent(poll);
+        QVERIFY2(change.ok(), qPrintable(whyNot(change)));
+        QCOMPARE(change->lead, polled);
+        QCOMPARE(change->origin, QStringLiteral("poll"));
+        QCOMPARE(change->version, 3);
+        QCOMPARE(change->updatedAt, qint64(1'795'352'400'000));
+        QVERIFY(!change->deletion);
+        QCOMPARE(change->raw, poll.payload);
+
+        const QJsonObject tombstone {
+            {QStringLiteral("id"), QStringLiteral("L-8")},
+            {QStringLiteral("deleted"), true},
+            {QStringLiteral("deleted_at"), QStringLiteral("2026-11-22T13:06:00.000Z")},
+            {QStringLiteral("updated_at"), QStringLiteral("2026-11-22T13:06:00.000Z")},
+            {QStringLiteral("version"), 4}};
+        const InboundEvent gone = PlatformLeadChange::storedForm(
+            tombstone, QStringLiteral("poll"), PlatformLeadChange::pollEventId(tombstone), 0);
+        QCOMPARE(gone.type, QStringLiteral("lead.deleted"));
+        const auto goneChange = PlatformLeadChange::fromEvent(gone);
+        QVERIFY2(goneChange.ok(), qPrintable(whyNot(goneChange)));
+        QVERIFY(goneChange->deletion);
+        const auto deletedByWebhook = PlatformLeadChange::fromEvent(
+            deletedWebhook(QStringLiteral("w-del"), QStringLiteral("L-8"), 4,
+                           QStringLiteral("2026-11-22T13:06:00.000Z")));
+        QVERIFY2(deletedByWebhook.ok(), qPrintable(whyNot(deletedByWebhook)));
+        QVERIFY(deletedByWebhook->deletion);
+
+        // An envelope a poll stored before this version.
+        InboundEvent legacy
+            = webhook(QStringLiteral("poll:L-9:x:1"),
+                      lead(QStringLiteral("L-9"), 1, QStringLiteral("2026-11-22T13:00:00.000Z"),
+                           QStringLiteral("bo@example.com")));
+        legacy.source = QStringLiteral("poll");
+        const auto legacyChange = PlatformLeadChange::fromEvent(legacy);
+        QVERIFY2(legacyChange.ok(), qPrintable(whyNot(legacyChange)));
+        QCOMPARE(legacyChange->lead.value(QStringLiteral("id")), QJsonValue(QStringLiteral("L-9")));
+
+        for (const QByteArray &bad : {QByteArray("[1,2]"), QByteArray("{not json"),
+                                      QByteArray("{}"), QByteArray("\x00\xff")}) {
+            InboundEvent e = poll;
+            e.payload = bad;
+            const auto refused = PlatformLeadChange::fromEvent(e);
+            QVERIFY2(!refused.ok(), bad.constData());
+            QCOMPARE(refused.error().code, QStringLiteral("event_unreadable"));
+        }
+
+        // One batch: a good poll, an unreadable one between, a tombstone after.
+        InboundEvent broken = poll;
+        broken.eventId = QStringLiteral("poll:broken");
+        broken.payload = QByteArrayLiteral("[\"not an object\"]");
+        QVERIFY(m_store->events().insert(poll).ok());
+        QVERIFY(m_store->events().insert(broken).ok());
+        QVERIFY(m_store->events().insert(gone).ok());
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        auto stats = processor.processPending(100);
+        QVERIFY2(stats.ok(), qPrintable(whyNot(stats)));
+        QCOMPARE(stats->events, 3);
+        QCOMPARE(stats->rejected, 1);
+        QCOMPARE(stats->enqueued, 1);
+        QCOMPARE(stats->deleted, 1);
+        QCOMPARE(m_store->events().pending(10)->size(), 0);
+        auto seven = m_store->leads().byPlatformId(QStringLiteral("L-7"));
+        QVERIFY(seven.ok() && seven->has_value());
+        QCOMPARE((*seven)->platformVersion, 3);
     }
 
     void salesforceChangesBecomePlatformJobsAndEchoesAreSkipped()
