@@ -173,6 +173,53 @@ void OutcomeRecorder::settleUnsent(const OutboxJob &job, const std::optional<Err
         qCWarning(lcSync) << "could not record job" << job.id << ":" << r.error().toString();
 }
 
+void OutcomeRecorder::LeadWrites::landed(MirrorRecord record, const QList<OutboxJob> &jobs,
+                                         qint64 now)
+{
+    record.syncState = QStringLiteral("synced");
+    record.lastSyncedAt = now;
+    record.lastError.clear();
+    updates.append(record);
+    for (const OutboxJob &job : jobs)
+        doneIds.append(job.id);
+    ++delivered;
+}
+
+void OutcomeRecorder::LeadWrites::refused(MirrorRecord record, const QList<OutboxJob> &jobs,
+                                          const WriteOutcome &o)
+{
+    record.syncState = o.retryable ? QStringLiteral("pending") : QStringLiteral("error");
+    record.lastError = o.code + QStringLiteral(": ") + o.message;
+    updates.append(record);
+    for (const OutboxJob &job : jobs)
+        failed.append({job, o});
+}
+
+bool OutcomeRecorder::recordLeadWrites(DeliveryBatch &batch, const char *what,
+                                       const LeadWrites &writes,
+                                       const std::function<Result<void>()> &alsoInUnit)
+{
+    DeliveryRound counts;
+    const bool recorded = recordUnit(what, [&]() -> Result<void> {
+        for (const auto &[job, o] : writes.failed) {
+            if (auto r = failOne(counts, job, o.code, o.message, o.retryable); !r)
+                return r;
+        }
+        if (auto r = m_store.outbox().complete(writes.doneIds, m_config.workerId); !r)
+            return r.error();
+        if (auto r = m_store.leads().put(writes.updates); !r)
+            return r.error();
+        if (alsoInUnit)
+            return alsoInUnit();
+        return {};
+    });
+    if (!recorded)
+        return false;
+    batch.round.add(counts);
+    batch.round.delivered += writes.delivered;
+    return true;
+}
+
 WriteOutcome OutcomeRecorder::missingResult(const QString &message)
 {
     WriteOutcome o;

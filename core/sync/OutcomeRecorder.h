@@ -55,6 +55,26 @@ public:
     // and is claimed again once its lease ends.
     void settleUnsent(const OutboxJob &job, const std::optional<Error> &planError);
 
+    // What one write of planned leads came to, to be recorded as one unit.
+    struct LeadWrites
+    {
+        QList<qint64> doneIds; // completed together (one statement per 100)
+        QList<std::pair<OutboxJob, WriteOutcome>> failed; // retried or to the inbox
+        QList<MirrorRecord> updates;
+        int delivered = 0;
+
+        // A record the target took: the mirror holds what was written there.
+        void landed(MirrorRecord record, const QList<OutboxJob> &jobs, qint64 now);
+        // A record the target refused: the mirror shows why; each job is retried or goes to the
+        // inbox.
+        void refused(MirrorRecord record, const QList<OutboxJob> &jobs, const WriteOutcome &o);
+    };
+    // Records `writes` with `alsoInUnit` (if given) in one unit and counts it in the round.
+    // Returns whether it was recorded (if not, its jobs are claimed again once their lease
+    // ends, and the resend first reads what landed).
+    bool recordLeadWrites(DeliveryBatch &batch, const char *what, const LeadWrites &writes,
+                          const std::function<Result<void>()> &alsoInUnit = {});
+
     // The outcome of a record a system's answer left out.
     static WriteOutcome missingResult(const QString &message);
 

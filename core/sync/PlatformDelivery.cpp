@@ -116,13 +116,10 @@ void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Planne
                                         const QList<WriteOutcome> &outcomes)
 {
     const qint64 now = m_clock.nowMs();
-    DeliveryRound counts;
+    OutcomeRecorder::LeadWrites writes;
     // 412: planned again next round, the attempt given back.
     QList<std::pair<qint64, WriteOutcome>> conflicted;
-    QList<std::pair<OutboxJob, WriteOutcome>> failed;
-    QList<MirrorRecord> updates;
-    QList<qint64> doneIds; // completed together after the loop
-    int delivered = 0;
+    int conflictedLeads = 0;
     for (int i = 0; i < planned.size(); ++i) {
         const PlannedLead &p = planned.at(i);
         const WriteOutcome o = i < outcomes.size()
@@ -133,52 +130,33 @@ void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Planne
         if (o.success) {
             record.platformState = p.write.record;
             record.platformHash = p.write.newHash;
-            record.syncState = QStringLiteral("synced");
-            record.lastSyncedAt = now;
-            record.lastError.clear();
-            updates.append(record);
-            for (const OutboxJob &job : p.jobs)
-                doneIds.append(job.id);
-            ++delivered;
+            writes.landed(record, p.jobs, now);
         } else if (!o.current.isEmpty()) {
             // 412: the platform changed meanwhile. Take its current record and re-plan the
             // write per field authority in the next round.
             observePlatformLead(record, m_leads.platformView(o.current), o.current);
-            updates.append(record);
+            writes.updates.append(record);
             for (const OutboxJob &job : p.jobs)
                 conflicted.append({job.id, o});
-            ++counts.retried;
+            ++conflictedLeads;
         } else {
-            record.syncState = o.retryable ? QStringLiteral("pending") : QStringLiteral("error");
-            record.lastError = o.code + QStringLiteral(": ") + o.message;
-            updates.append(record);
-            for (const OutboxJob &job : p.jobs)
-                failed.append({job, o});
+            writes.refused(record, p.jobs, o);
         }
     }
-    if (!m_recorder.recordUnit("delivered platform leads", [&]() -> Result<void> {
+    const bool recorded = m_recorder.recordLeadWrites(
+        batch, "delivered platform leads", writes, [&]() -> Result<void> {
             for (const auto &[id, o] : conflicted) {
                 if (auto r = m_store.outbox().failTransient(id, m_config.workerId, now, o.code,
                                                             o.message, false);
                     !r)
                     return r.error();
             }
-            for (const auto &[job, o] : failed) {
-                if (auto r = m_recorder.failOne(counts, job, o.code, o.message, o.retryable); !r)
-                    return r;
-            }
-            if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
-                return r.error();
-            if (auto r = m_store.leads().put(updates); !r)
-                return r.error();
             return {};
-        }))
-        delivered = 0;
-    else
-        batch.round.add(counts);
-    batch.round.delivered += delivered;
-    if (delivered > 0)
-        emit this->delivered(delivered);
+        });
+    if (recorded)
+        batch.round.retried += conflictedLeads;
+    if (recorded && writes.delivered > 0)
+        emit delivered(writes.delivered);
 }
 
 void PlatformDelivery::sendDeletes(Batch batch, int index)

@@ -159,15 +159,9 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
                                           const std::function<Result<void>()> &alsoInUnit)
 {
     const qint64 now = m_clock.nowMs();
-    DeliveryRound counts;
-    QList<std::pair<OutboxJob, WriteOutcome>> failed;
-    QList<MirrorRecord> updates;
+    OutcomeRecorder::LeadWrites writes;
     QList<NewJob> events;
-    // Completed in one statement (per 100) after the loop: one per record was a fifth
-    // of a bulk round's time.
-    QList<qint64> doneIds;
     QList<AuditLog::Item> converted;
-    int delivered = 0;
     for (int i = 0; i < planned.size(); ++i) {
         const PlannedLead &p = planned.at(i);
         const WriteOutcome outcome = i < outcomes.size()
@@ -180,18 +174,12 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
                 record.salesforceId = outcome.id;
             record.salesforceState = p.write.newState;
             record.salesforceHash = p.write.newHash;
-            record.syncState = QStringLiteral("synced");
-            record.lastSyncedAt = now;
-            record.lastError.clear();
-            updates.append(record);
-            for (const OutboxJob &job : p.jobs)
-                doneIds.append(job.id);
-            ++delivered;
             // A business rule of the planner's: a high-value lead newly assigned.
             if (auto event
                 = SyncPlanner::assignmentEvent(p.before, p.write.newState, record.salesforceId, now,
                                                m_config.highValueThreshold))
                 events.append(*event);
+            writes.landed(record, p.jobs, now);
         } else if (outcome.code == QLatin1String("CANNOT_UPDATE_CONVERTED_LEAD")) {
             // Converted in Salesforce since we last read it: read-only there, so the change is
             // recorded, not sent, and the job is done (not an inbox item).
@@ -200,35 +188,20 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
             observeSalesforce(record, state, 0);
             record.syncState = QStringLiteral("synced");
             record.lastError.clear();
-            updates.append(record);
+            writes.updates.append(record);
             converted.append(
                 {p.platformId,
                  QStringLiteral("not_sent_converted"),
                  {{QStringLiteral("salesforce_id"), record.salesforceId},
                   {QStringLiteral("note"), QStringLiteral("converted in Salesforce: read-only")}}});
             for (const OutboxJob &job : p.jobs)
-                doneIds.append(job.id);
+                writes.doneIds.append(job.id);
         } else {
-            record.syncState
-                = outcome.retryable ? QStringLiteral("pending") : QStringLiteral("error");
-            record.lastError = outcome.code + QStringLiteral(": ") + outcome.message;
-            updates.append(record);
-            for (const OutboxJob &job : p.jobs)
-                failed.append({job, outcome});
+            writes.refused(record, p.jobs, outcome);
         }
     }
-    // Delivered but not recorded: the jobs are claimed again after their lease, and
-    // the resend first reads what Salesforce holds (MirrorRefresh), so nothing is written
-    // twice.
-    if (!m_recorder.recordUnit("delivered Salesforce leads", [&]() -> Result<void> {
-            for (const auto &[job, o] : failed) {
-                if (auto r = m_recorder.failOne(counts, job, o.code, o.message, o.retryable); !r)
-                    return r;
-            }
-            if (auto r = m_store.outbox().complete(doneIds, m_config.workerId); !r)
-                return r.error();
-            if (auto r = m_store.leads().put(updates); !r)
-                return r.error();
+    const bool recorded = m_recorder.recordLeadWrites(
+        batch, "delivered Salesforce leads", writes, [&]() -> Result<void> {
             if (!converted.isEmpty()) {
                 if (auto r = m_store.audit().appendMany(QStringLiteral("lead"), m_config.workerId,
                                                         converted);
@@ -242,13 +215,9 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
             if (alsoInUnit)
                 return alsoInUnit();
             return {};
-        }))
-        delivered = 0;
-    else
-        batch.round.add(counts);
-    batch.round.delivered += delivered;
-    if (delivered > 0)
-        emit this->delivered(delivered);
+        });
+    if (recorded && writes.delivered > 0)
+        emit delivered(writes.delivered);
 }
 
 void SalesforceDelivery::sendPeopleUpdates(Batch batch)
