@@ -3,7 +3,10 @@
 #include "Pollers.h"
 #include "log/Logging.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
+#include <QSysInfo>
+#include <QUuid>
 
 namespace lb {
 
@@ -20,7 +23,8 @@ constexpr int kRetryMs = 5000; // a failed read of named records is tried again 
 SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
                                    SalesforceChangeProcessor &processor, ChangeEventSource &source,
                                    const ObjectMapping &leads, const ObjectMapping &agents,
-                                   QString ownClient, const Clock &clock, QObject *parent)
+                                   QString ownClient, const Clock &clock, qint64 leaseMs,
+                                   QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_port(port)
@@ -30,8 +34,14 @@ SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
     , m_agents(agents)
     , m_ownClient(std::move(ownClient))
     , m_clock(clock)
+    , m_leaseMs(leaseMs)
+    , m_holder(QSysInfo::machineHostName() + u':'
+               + QString::number(QCoreApplication::applicationPid()) + u':'
+               + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8))
     , m_reads(std::make_unique<QObject>())
 {
+    m_lease.setInterval(int(std::max<qint64>(1000, m_leaseMs / 3)));
+    connect(&m_lease, &QTimer::timeout, this, &SalesforceStream::renewLease);
     m_retry.setSingleShot(true);
     m_retry.setInterval(kRetryMs);
     connect(&m_retry, &QTimer::timeout, this, [this] {
@@ -61,8 +71,24 @@ bool SalesforceStream::isRecordId(const QString &id)
 
 Result<void> SalesforceStream::start()
 {
+    m_running = true;
+    m_resumed = false;
+    m_lease.start();
+    auto taken = m_store.leases().take(QString::fromLatin1(kLeaseName), m_holder, m_leaseMs);
+    if (!taken)
+        return taken.error();
+    if (!*taken) {
+        qCInfo(lcSync) << "change stream: another process consumes it; standing by";
+        return {};
+    }
+    return subscribe();
+}
+
+Result<void> SalesforceStream::subscribe()
+{
     QList<ChannelStart> channels;
     m_resumed = true;
+    m_replayIds.clear();
     for (const ObjectMapping *m : {&m_leads, &m_agents}) {
         ChannelStart start;
         start.channel = channelFor(m->salesforceObject);
@@ -84,16 +110,48 @@ Result<void> SalesforceStream::start()
                 return w.error();
         }
         m_resumed = m_resumed && start.replayFrom != ChannelStart::kNewOnly;
+        m_replayIds.insert(start.channel, start.replayFrom);
         channels.append(start);
     }
-    m_running = true;
+    m_subscribed = true;
     m_source.start(channels);
     return {};
+}
+
+void SalesforceStream::renewLease()
+{
+    if (!m_running)
+        return;
+    auto taken = m_store.leases().take(QString::fromLatin1(kLeaseName), m_holder, m_leaseMs);
+    if (!taken) {
+        qCWarning(lcSync) << "change stream: cannot renew its lease:" << taken.error().toString();
+        return; // tried again at the next tick, well before it runs out
+    }
+    if (*taken && !m_subscribed) {
+        qCInfo(lcSync) << "change stream: the lease is free; taking the stream over";
+        if (auto r = subscribe(); !r)
+            qCWarning(lcSync) << "change stream:" << r.error().toString();
+        emit problemChanged(m_problem); // the state changed: report it
+    } else if (!*taken && m_subscribed) {
+        // Another process took the lease (ours ran out while this one stalled): leave the
+        // stream to it, and stand by.
+        stopSource();
+        setProblem(QStringLiteral("another process took the change stream over"));
+    }
 }
 
 void SalesforceStream::stop()
 {
     m_running = false;
+    m_lease.stop();
+    stopSource();
+    if (auto r = m_store.leases().release(QString::fromLatin1(kLeaseName), m_holder); !r)
+        qCWarning(lcSync) << "change stream: cannot give its lease up:" << r.error().toString();
+}
+
+void SalesforceStream::stopSource()
+{
+    m_subscribed = false;
     m_source.stop();
     m_retry.stop();
     m_pending.clear();
@@ -121,10 +179,10 @@ void SalesforceStream::onError(const StreamError &error)
         qCWarning(lcSync) << "change stream:" << w.error().toString();
     // Restarted from the event loop: this runs inside the source's own answer handling.
     QTimer::singleShot(0, this, [this] {
-        if (!m_running)
+        if (!m_running || !m_subscribed)
             return;
-        stop();
-        if (auto r = start(); !r)
+        stopSource();
+        if (auto r = subscribe(); !r)
             qCWarning(lcSync) << "change stream:" << r.error().toString();
     });
     emit catchUpNeeded(error.channel,
@@ -188,32 +246,58 @@ void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
         retryLater(result.error());
         return;
     }
+    // The event's last page and its replayId commit in one transaction (the processor joins
+    // it): a crash before the commit replays the event, one after it never sees it again.
+    const bool last = result->next.isEmpty();
+    Transaction tx(m_store.database());
+    if (!tx.started()) {
+        retryLater(tx.started().error());
+        return;
+    }
     auto processed = leads ? m_processor.processLeads(result->records)
                            : m_processor.processAgents(result->records);
     if (!processed) {
         retryLater(processed.error());
         return;
     }
+    if (last) {
+        if (auto w = storeReplayId(m_pending.front()); !w) {
+            retryLater(w.error());
+            return;
+        }
+    }
+    if (auto c = tx.commit(); !c) {
+        retryLater(c.error());
+        return;
+    }
     m_stats.changes += *processed;
     emit changesTaken(*processed);
-    if (!result->next.isEmpty()) {
+    if (!last) {
         m_port.queryMore(result->next, m_reads.get(),
                          [this, leads](Result<RecordPage> next) { page(leads, next); });
         return;
     }
-    finishFront();
+    advance();
+}
+
+Result<void> SalesforceStream::storeReplayId(const ChangeEvent &event)
+{
+    return m_store.watermarks().set(watermarkName(event.channel), QString::number(event.replayId));
 }
 
 void SalesforceStream::finishFront()
 {
-    const ChangeEvent event = m_pending.front();
-    // Only now, after the records it named are in the store, does the channel move on.
-    if (auto w
-        = m_store.watermarks().set(watermarkName(event.channel), QString::number(event.replayId));
-        !w) {
+    // An event that named nothing to read: only its replayId moves the channel on.
+    if (auto w = storeReplayId(m_pending.front()); !w) {
         retryLater(w.error());
         return;
     }
+    advance();
+}
+
+void SalesforceStream::advance()
+{
+    m_replayIds.insert(m_pending.front().channel, m_pending.front().replayId);
     m_pending.pop_front();
     ++m_stats.events;
     m_busy = false;
@@ -232,6 +316,8 @@ void SalesforceStream::retryLater(const Error &why)
 
 QString SalesforceStream::stateName() const
 {
+    if (m_running && !m_subscribed)
+        return QStringLiteral("standby");
     switch (m_source.state()) {
     case ChangeEventSource::State::Stopped:
         return QStringLiteral("stopped");
