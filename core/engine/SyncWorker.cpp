@@ -187,6 +187,7 @@ void SyncWorker::wireEngine()
                                                      QJsonObject {{QStringLiteral("why"), why}});
                     !a)
                     qCWarning(lcSync) << "could not audit the catch-up:" << a.error().toString();
+                m_reporter.noteCatchUp(why);
                 m_nextSalesforcePollAt = 0;
                 poll({});
             });
