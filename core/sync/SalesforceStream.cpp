@@ -18,7 +18,8 @@ using salesforce::streaming::StreamError;
 
 namespace {
 constexpr int kRetryMs = 5000; // a failed read of named records is tried again after this
-}
+constexpr qsizetype kMaxIdsPerRead = 200; // records one query of a run of events reads
+} // namespace
 
 SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
                                    SalesforceChangeProcessor &processor, ChangeEventSource &source,
@@ -191,45 +192,53 @@ void SalesforceStream::onError(const StreamError &error)
                            .arg(error.channel));
 }
 
+bool SalesforceStream::isEcho(const ChangeEvent &event) const
+{
+    return !m_ownClient.isEmpty() && event.originClient == m_ownClient;
+}
+
 void SalesforceStream::pump()
 {
     if (m_busy || m_pending.empty() || !m_running)
         return;
     m_busy = true;
-    const ChangeEvent &event = m_pending.front();
-    const bool leads = event.channel == channelFor(m_leads.salesforceObject);
-    if (!leads && event.channel != channelFor(m_agents.salesforceObject)) {
-        finishFront();
+    const ChangeEvent &first = m_pending.front();
+    const bool leads = first.channel == channelFor(m_leads.salesforceObject);
+    if (!leads && first.channel != channelFor(m_agents.salesforceObject)) {
+        finishEvents(1);
         return;
     }
-    if (!m_ownClient.isEmpty() && event.originClient == m_ownClient) {
-        ++m_stats.echoes;
-        finishFront();
+    if (first.changeType == ChangeType::GapOverflow && !isEcho(first)) {
+        emit catchUpNeeded(first.channel,
+                           QStringLiteral("a GAP_OVERFLOW event on %1").arg(first.channel));
+        finishEvents(1);
         return;
     }
-    switch (event.changeType) {
-    case ChangeType::GapOverflow:
-        emit catchUpNeeded(event.channel,
-                           QStringLiteral("a GAP_OVERFLOW event on %1").arg(event.channel));
-        finishFront();
-        return;
-    default:
-        read(event, leads);
-    }
-}
-
-void SalesforceStream::read(const ChangeEvent &event, bool leads)
-{
+    // The run of events on this channel up to the next GAP_OVERFLOW is read together: one
+    // query for the records they name (our own writes are not read), one transaction for
+    // those records and the run's last replayId. At a high rate of edits this keeps up where
+    // a query per event would not.
     QStringList ids;
-    for (const QString &id : event.recordIds) {
-        if (isRecordId(id))
-            ids.append(id);
-        else
-            qCWarning(lcSync).noquote()
-                << "change stream: event" << event.replayId << "names a bad record id" << id;
+    int run = 0;
+    for (const ChangeEvent &event : m_pending) {
+        if (event.channel != first.channel
+            || (event.changeType == ChangeType::GapOverflow && !isEcho(event))
+            || (run > 0 && ids.size() + event.recordIds.size() > kMaxIdsPerRead))
+            break;
+        ++run;
+        if (isEcho(event))
+            continue;
+        for (const QString &id : event.recordIds) {
+            if (!isRecordId(id))
+                qCWarning(lcSync).noquote()
+                    << "change stream: event" << event.replayId << "names a bad record id" << id;
+            else if (!ids.contains(id))
+                ids.append(id);
+        }
     }
+    m_run = run;
     if (ids.isEmpty()) {
-        finishFront();
+        finishEvents(run);
         return;
     }
     ++m_stats.reads;
@@ -246,8 +255,8 @@ void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
         retryLater(result.error());
         return;
     }
-    // The event's last page and its replayId commit in one transaction (the processor joins
-    // it): a crash before the commit replays the event, one after it never sees it again.
+    // The last page and the run's last replayId commit in one transaction (the processor joins
+    // it): a crash before the commit replays the run, one after it never sees it again.
     const bool last = result->next.isEmpty();
     Transaction tx(m_store.database());
     if (!tx.started()) {
@@ -261,7 +270,7 @@ void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
         return;
     }
     if (last) {
-        if (auto w = storeReplayId(m_pending.front()); !w) {
+        if (auto w = storeReplayId(m_pending.at(size_t(m_run - 1))); !w) {
             retryLater(w.error());
             return;
         }
@@ -277,7 +286,7 @@ void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
                          [this, leads](Result<RecordPage> next) { page(leads, next); });
         return;
     }
-    advance();
+    advance(m_run);
 }
 
 Result<void> SalesforceStream::storeReplayId(const ChangeEvent &event)
@@ -285,21 +294,25 @@ Result<void> SalesforceStream::storeReplayId(const ChangeEvent &event)
     return m_store.watermarks().set(watermarkName(event.channel), QString::number(event.replayId));
 }
 
-void SalesforceStream::finishFront()
+void SalesforceStream::finishEvents(int count)
 {
-    // An event that named nothing to read: only its replayId moves the channel on.
-    if (auto w = storeReplayId(m_pending.front()); !w) {
+    // Events that named nothing to read: only the replayId of the last moves the channel on.
+    if (auto w = storeReplayId(m_pending.at(size_t(count - 1))); !w) {
         retryLater(w.error());
         return;
     }
-    advance();
+    advance(count);
 }
 
-void SalesforceStream::advance()
+void SalesforceStream::advance(int count)
 {
-    m_replayIds.insert(m_pending.front().channel, m_pending.front().replayId);
-    m_pending.pop_front();
-    ++m_stats.events;
+    for (int i = 0; i < count; ++i) {
+        const ChangeEvent &event = m_pending.front();
+        m_replayIds.insert(event.channel, event.replayId);
+        m_stats.echoes += isEcho(event) ? 1 : 0;
+        ++m_stats.events;
+        m_pending.pop_front();
+    }
     m_busy = false;
     m_lastEventAt = m_clock.nowMs();
     // Queued, so a run of events that need no read does not recurse.

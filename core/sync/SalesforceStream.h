@@ -18,9 +18,10 @@ namespace lb {
 // Salesforce -> platform on Change Data Capture: subscribes the Lead and People__c change
 // channels from the replayIds stored in the watermarks ("stream:<channel>"), reads the records
 // each event names (an event carries only the changed fields) through the same SOQL as the
-// poll and hands them to the SalesforceChangeProcessor. Events are handled one at a time in
-// arrival order; a channel's replayId is stored in the transaction that takes in the records it
-// named, so a crash neither loses the event nor takes it in twice.
+// poll and hands them to the SalesforceChangeProcessor. Events are handled in arrival order, a
+// run of events on one channel by one read; a channel's replayId is stored in the transaction
+// that takes in the records its events named, so a crash neither loses an event nor takes it
+// in twice.
 // Our own writes (changeOrigin client = the profile's call-options client) are not read.
 // Only one process consumes an org's stream: the holder of the store's lease "salesforce.stream"
 // (one store syncs one org). It renews the lease while it runs; a process that cannot take it
@@ -83,10 +84,10 @@ private:
     void onEvent(const salesforce::streaming::ChangeEvent &event);
     void onError(const salesforce::streaming::StreamError &error);
     void pump();
-    void read(const salesforce::streaming::ChangeEvent &event, bool leads);
     void page(bool leads, const Result<RecordPage> &result);
-    void finishFront();
-    void advance(); // the front event is in the store: on to the next
+    void finishEvents(int count); // the first `count` events need no read
+    void advance(int count); // the first `count` events are in the store: on to the next
+    bool isEcho(const salesforce::streaming::ChangeEvent &event) const;
     Result<void> storeReplayId(const salesforce::streaming::ChangeEvent &event);
     void retryLater(const Error &why);
     void setProblem(const QString &problem);
@@ -101,6 +102,7 @@ private:
     const Clock &m_clock;
     std::deque<salesforce::streaming::ChangeEvent> m_pending;
     bool m_busy = false;
+    int m_run = 0; // events the read in flight covers (from the front)
     bool m_running = false;
     bool m_resumed = false;
     bool m_subscribed = false; // holds the lease and started the source
