@@ -36,6 +36,8 @@ public:
     void noteSalesforcePollStarted();
     // The stream asked for a catch-up poll; the next Salesforce poll started after it ends it.
     void noteCatchUp(const QString &why);
+    // A catch-up that needed no poll (the stream replayed what it missed) is over.
+    void noteCaughtUp() { m_caughtUpAt = m_clock.nowMs(); }
     qint64 delivered() const { return m_delivered; }
     void setInboxBaseline(qint64 open) { m_lastInboxCount = open; }
 

@@ -8,6 +8,8 @@
 #include <QSysInfo>
 #include <QUuid>
 
+#include <utility>
+
 namespace lb {
 
 using salesforce::streaming::ChangeEvent;
@@ -51,9 +53,20 @@ SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
     });
     connect(&m_source, &ChangeEventSource::eventReceived, this, &SalesforceStream::onEvent);
     connect(&m_source, &ChangeEventSource::streamError, this, &SalesforceStream::onError);
+    connect(&m_source, &ChangeEventSource::clientDropped, this,
+            [this](const QString &why) { m_dropped = why; });
     connect(&m_source, &ChangeEventSource::stateChanged, this, [this](ChangeEventSource::State s) {
-        if (s == ChangeEventSource::State::Connected)
-            setProblem({});
+        if (s != ChangeEventSource::State::Connected)
+            return;
+        setProblem({});
+        if (!m_dropped.isEmpty()) {
+            const QString why = std::exchange(m_dropped, QString());
+            emit resumedAfterDrop(
+                m_replayIds.keys().join(QStringLiteral(", ")),
+                QStringLiteral("the server dropped the client (%1); resubscribed from the "
+                               "stored replayIds")
+                    .arg(why));
+        }
     });
 }
 

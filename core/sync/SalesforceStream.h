@@ -75,6 +75,9 @@ signals:
     // replayId, a GAP_OVERFLOW): the caller runs a catch-up poll.
     void catchUpNeeded(const QString &channel, const QString &why);
     void changesTaken(const lb::SalesforceChangeProcessor::Stats &stats);
+    // The server had dropped the client; the stream is connected again and replays from the
+    // stored replayIds what it had not delivered: nothing to poll for.
+    void resumedAfterDrop(const QString &channels, const QString &why);
     void problemChanged(const QString &problem);
 
 private:
@@ -111,6 +114,7 @@ private:
     qint64 m_leaseMs;
     QString m_holder; // this process, in the lease
     QMap<QString, qint64> m_replayIds;
+    QString m_dropped; // why the server dropped the client, until connected again
     std::unique_ptr<QObject> m_reads; // context of the reads in flight; replaced by stop()
     Stats m_stats;
     qint64 m_lastEventAt = 0;

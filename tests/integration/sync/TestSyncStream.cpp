@@ -250,6 +250,32 @@ private slots:
                     && latest(restarted).streamCaughtUpAt > 0;
             },
             30'000));
+
+        // The server drops every client: the stream handshakes again and replays from the
+        // stored replayIds, so an edit made meanwhile arrives without a poll, and says so.
+        world.salesforce.dropStreamingClients();
+        QVERIFY(world.salesforce
+                    .updateRecord(QStringLiteral("Lead"), sfId(world, QStringLiteral("L-000003")),
+                                  {{QStringLiteral("FirstName"), QStringLiteral("After the drop")},
+                                   {QStringLiteral("Last_Updated_By_System__c"),
+                                    QStringLiteral("Salesforce")}},
+                                  QStringLiteral("SalesRep"))
+                    .ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.platform.lead(QStringLiteral("L-000003"))->firstName
+                    == QLatin1String("After the drop");
+            },
+            30'000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return latest(restarted).streamCatchUpWhy.contains(
+                           QLatin1String("dropped the client"))
+                    && latest(restarted).streamCaughtUpAt > 0
+                    && latest(restarted).streamState == QLatin1String("connected");
+            },
+            30'000));
+        QCOMPARE(latest(restarted).salesforcePolls, 2);
         world.stopEngine();
 
         // Both catch-ups are in the audit log, with why.
