@@ -169,6 +169,27 @@ private slots:
               "ms, p99 %lld ms",
               kLatencyEdits, 1000 / kEditIntervalMs, percentile(latencies, 0.50),
               percentile(latencies, 0.99));
+
+        // `leadbridge status --json` tells where the stream stands: both channels subscribed,
+        // the Lead channel's stored replayId, the events taken in and the last one's age.
+        QJsonObject stream;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                stream = m_run.status().value(QStringLiteral("stream")).toObject();
+                return stream.value(QStringLiteral("events")).toInteger() >= kLatencyEdits;
+            },
+            30'000));
+        const QJsonArray channels = stream.value(QStringLiteral("channels")).toArray();
+        QCOMPARE(channels.size(), 2);
+        for (const QJsonValue &c : channels) {
+            QVERIFY(c.toObject().value(QStringLiteral("subscribed")).toBool());
+            if (c.toObject().value(QStringLiteral("channel")).toString()
+                == QLatin1String("/data/LeadChangeEvent"))
+                QVERIFY(c.toObject().value(QStringLiteral("replay_id")).toInteger() > 0);
+        }
+        QVERIFY(stream.value(QStringLiteral("last_event_age_ms")).isDouble());
+        QVERIFY(stream.value(QStringLiteral("last_event_age_ms")).toInteger() >= 0);
+        QVERIFY(stream.value(QStringLiteral("last_event_at")).toInteger() > 0);
         sync.terminate();
         QVERIFY(sync.waitForFinished(30'000));
         QCOMPARE(sync.exitCode(), 0);
