@@ -1,47 +1,17 @@
 #include "LatencyBench.h"
 
+#include "BenchLoop.h"
+
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QTcpServer>
 #include <QTimer>
 
 #include <algorithm>
-#include <cmath>
 
 namespace lb::bench {
 namespace {
 
 constexpr int Agents = 200;
-
-// Runs this thread's event loop until `done` or the timeout; true when `done`.
-bool pumpUntil(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QEventLoop loop;
-        QTimer::singleShot(5, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return true;
-}
-
-double percentile(const std::vector<double> &sorted, double p)
-{
-    if (sorted.empty())
-        return 0;
-    const size_t i = std::min(sorted.size() - 1, size_t(std::ceil(p * double(sorted.size())) - 1));
-    return sorted[i];
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 } // namespace
 

@@ -4,6 +4,7 @@
 #include "ConsoleBench.h"
 #include "LatencyBench.h"
 #include "StoreBench.h"
+#include "StreamLatencyBench.h"
 #include "ThroughputBench.h"
 
 #include <QApplication>
@@ -51,10 +52,11 @@ int main(int argc, char **argv)
         QStringLiteral("peers"), QStringLiteral("Folder of the peer scripts (bench/peers)."),
         QStringLiteral("DIR"), QStringLiteral(LB_SOURCE_DIR "/bench/peers"));
     const QCommandLineOption rate(QStringLiteral("events-per-second"),
-                                  QStringLiteral("Webhook events per second for the latency run."),
+                                  QStringLiteral("Webhook events (latency) and Salesforce edits "
+                                                 "(stream) per second for the latency runs."),
                                   QStringLiteral("N"), QStringLiteral("200"));
     const QCommandLineOption seconds(QStringLiteral("seconds"),
-                                     QStringLiteral("Length of the latency run."),
+                                     QStringLiteral("Length of each latency run."),
                                      QStringLiteral("S"), QStringLiteral("60"));
     const QCommandLineOption consoleRows(QStringLiteral("console-rows"),
                                          QStringLiteral("Leads in the console's store."),
@@ -106,7 +108,7 @@ int main(int argc, char **argv)
     if (QFile::exists(binaries.peersDir + QStringLiteral("/node_modules/jsforce/package.json")))
         binaries.node = QStandardPaths::findExecutable(QStringLiteral("node"));
     lb::bench::BenchWorld world(work.path(), binaries);
-    if (wanted("inbound") || wanted("latency")) {
+    if (wanted("inbound") || wanted("latency") || wanted("stream")) {
         if (auto started = world.start(); !started)
             report.failure(QStringLiteral("sandboxes: ") + started.error().message);
         else {
@@ -116,6 +118,10 @@ int main(int argc, char **argv)
                 lb::bench::runLatencyBench(report, world, isQuick ? 300 : 2'000,
                                            isQuick ? 50 : parser.value(rate).toInt(),
                                            isQuick ? 3 : parser.value(seconds).toInt());
+            if (wanted("stream"))
+                lb::bench::runStreamLatencyBench(report, world, isQuick ? 300 : 2'000,
+                                                 isQuick ? 50 : parser.value(rate).toInt(),
+                                                 isQuick ? 3 : parser.value(seconds).toInt());
         }
     }
     if (wanted("console"))

@@ -33,6 +33,17 @@ QString changesLine(const SyncStatus &s)
                        .arg(s.streamEvents)
                        .arg(s.streamEchoes)
                        .arg(when(s.lastStreamEvent));
+    for (const SyncStatus::StreamChannel &c : s.streamChannels)
+        line += QStringLiteral("; %1 %2 at replayId %3")
+                    .arg(c.channel,
+                         c.subscribed ? QStringLiteral("subscribed")
+                                      : QStringLiteral("not subscribed"))
+                    .arg(c.replayId);
+    if (s.streamCatchUpAt > 0)
+        line += s.streamCaughtUpAt > 0
+            ? QStringLiteral("; caught up after a gap at %1 (%2)")
+                  .arg(when(s.streamCaughtUpAt), s.streamCatchUpWhy)
+            : QStringLiteral("; catching up after a gap (%1)").arg(s.streamCatchUpWhy);
     if (!s.streamProblem.isEmpty())
         line += QStringLiteral("; problem: ") + s.streamProblem;
     return line;
@@ -75,6 +86,12 @@ int runStatus(CliContext &ctx)
     }
     if (parser.isSet(json)) {
         QJsonObject o = status.toJson();
+        // The age of the stream's last event, as of now (the snapshot may be older).
+        QJsonObject stream = o.value(QStringLiteral("stream")).toObject();
+        stream.insert(QStringLiteral("last_event_age_ms"),
+                      status.lastStreamEvent > 0 ? QJsonValue(now - status.lastStreamEvent)
+                                                 : QJsonValue());
+        o.insert(QStringLiteral("stream"), stream);
         o.insert(QStringLiteral("profile"), ctx.profile.name);
         o.insert(QStringLiteral("store"), ctx.store.displayUrl());
         ctx.out << QJsonDocument(o).toJson(QJsonDocument::Indented);

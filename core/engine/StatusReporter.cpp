@@ -27,6 +27,27 @@ void StatusReporter::noteRound(int toSalesforce, int toPlatform)
     }
 }
 
+void StatusReporter::noteSalesforcePollStarted()
+{
+    ++m_salesforcePolls;
+    m_salesforcePollStartedAt = m_clock.nowMs();
+}
+
+void StatusReporter::noteSalesforcePoll()
+{
+    m_lastPollSalesforce = m_clock.nowMs();
+    // A poll that started after the catch-up was asked for has read all it missed.
+    if (m_catchUpAt > 0 && m_caughtUpAt == 0 && m_salesforcePollStartedAt >= m_catchUpAt)
+        m_caughtUpAt = m_lastPollSalesforce;
+}
+
+void StatusReporter::noteCatchUp(const QString &why)
+{
+    m_catchUpWhy = why;
+    m_catchUpAt = m_clock.nowMs();
+    m_caughtUpAt = 0;
+}
+
 SyncStatus StatusReporter::compose(const Control &control, const EngineParts *parts,
                                    Store *store) const
 {
@@ -56,6 +77,12 @@ SyncStatus StatusReporter::compose(const Control &control, const EngineParts *pa
         s.streamEvents = stream.stats().events;
         s.streamEchoes = stream.stats().echoes;
         s.lastStreamEvent = stream.lastEventAt();
+        const QStringList subscribed = stream.subscribedChannels();
+        for (auto it = stream.replayIds().cbegin(); it != stream.replayIds().cend(); ++it)
+            s.streamChannels.append({it.key(), subscribed.contains(it.key()), it.value()});
+        s.streamCatchUpWhy = m_catchUpWhy;
+        s.streamCatchUpAt = m_catchUpAt;
+        s.streamCaughtUpAt = m_caughtUpAt;
     }
     while (!m_recent.empty() && now - m_recent.front().first > 60'000)
         m_recent.pop_front();

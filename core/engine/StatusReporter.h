@@ -32,8 +32,12 @@ public:
 
     void noteRound(int toSalesforce, int toPlatform);
     void notePlatformPoll() { m_lastPollPlatform = m_clock.nowMs(); }
-    void noteSalesforcePoll() { m_lastPollSalesforce = m_clock.nowMs(); }
-    void noteSalesforcePollStarted() { ++m_salesforcePolls; }
+    void noteSalesforcePoll();
+    void noteSalesforcePollStarted();
+    // The stream asked for a catch-up poll; the next Salesforce poll started after it ends it.
+    void noteCatchUp(const QString &why);
+    // A catch-up that needed no poll (the stream replayed what it missed) is over.
+    void noteCaughtUp() { m_caughtUpAt = m_clock.nowMs(); }
     qint64 delivered() const { return m_delivered; }
     void setInboxBaseline(qint64 open) { m_lastInboxCount = open; }
 
@@ -54,6 +58,10 @@ private:
     qint64 m_lastPollPlatform = 0;
     qint64 m_lastPollSalesforce = 0;
     qint64 m_salesforcePolls = 0;
+    qint64 m_salesforcePollStartedAt = 0;
+    QString m_catchUpWhy;
+    qint64 m_catchUpAt = 0;
+    qint64 m_caughtUpAt = 0;
     qint64 m_lastInboxCount = 0;
     QString m_lastBreakerStates;
     mutable std::deque<std::pair<qint64, int>> m_recent; // (ms, records) in the last minute

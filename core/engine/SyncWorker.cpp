@@ -182,14 +182,28 @@ void SyncWorker::wireEngine()
                 qCWarning(lcSync).noquote()
                     << "change stream: catching up by a poll because" << why;
                 // An admin can see afterwards that changes came by the catch-up, not the stream.
-                if (auto a = m_store->audit().append(QStringLiteral("salesforce.stream"), channel,
-                                                     QStringLiteral("catch_up"), m_setup.workerId,
-                                                     QJsonObject {{QStringLiteral("why"), why}});
-                    !a)
-                    qCWarning(lcSync) << "could not audit the catch-up:" << a.error().toString();
+                auditStream(channel, QStringLiteral("catch_up"), why);
+                m_reporter.noteCatchUp(why);
                 m_nextSalesforcePollAt = 0;
                 poll({});
             });
+    connect(stream, &SalesforceStream::resumedAfterDrop, this,
+            [this](const QString &channels, const QString &why) {
+                qCInfo(lcSync).noquote() << "change stream:" << why;
+                auditStream(channels, QStringLiteral("resumed"), why);
+                m_reporter.noteCatchUp(why);
+                m_reporter.noteCaughtUp();
+                publishStatus(false);
+            });
+}
+
+void SyncWorker::auditStream(const QString &channel, const QString &action, const QString &why)
+{
+    if (auto a
+        = m_store->audit().append(QStringLiteral("salesforce.stream"), channel, action,
+                                  m_setup.workerId, QJsonObject {{QStringLiteral("why"), why}});
+        !a)
+        qCWarning(lcSync) << "could not audit the stream's" << action << a.error().toString();
 }
 
 void SyncWorker::start()

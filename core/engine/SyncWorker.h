@@ -75,6 +75,8 @@ private:
     // Empty on success, else why it failed.
     QString buildEngine(const EngineSetup::PortsBuilder &buildPorts);
     void wireEngine();
+    // The stream's catch-ups and resumes, for the admin (audit log, entity salesforce.stream).
+    void auditStream(const QString &channel, const QString &action, const QString &why);
     void teardownEngine();
     bool busy() const;
 

@@ -255,6 +255,16 @@ constexpr const char *V8[] = {
     nullptr,
 };
 
+// Leases on work only one process may do at a time for an org (the change stream's consumer):
+// held by `holder` until `expires_at`, renewed while it works, taken over once expired.
+constexpr const char *V9[] = {
+    R"(CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at {BIG} NOT NULL))",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -264,6 +274,7 @@ constexpr Migration AllMigrations[] = {
     {6, "lead tombstones", V6},
     {7, "bulk ingest jobs", V7},
     {8, "reconcile report by kind", V8},
+    {9, "leases", V9},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

@@ -17,6 +17,7 @@ Store::Store(std::unique_ptr<Database> db, const Clock &clock)
     , m_apiUsage(*m_db, clock)
     , m_reconciles(*m_db)
     , m_ingestJobs(*m_db, clock)
+    , m_leases(*m_db, clock)
 { }
 
 Result<std::unique_ptr<Store>> Store::open(const StoreConfig &config, const Clock &clock,

@@ -6,6 +6,7 @@
 #include "InboundEventStore.h"
 #include "InboxStore.h"
 #include "IngestJobStore.h"
+#include "LeaseStore.h"
 #include "MirrorStore.h"
 #include "OutboxStore.h"
 #include "ReconcileStore.h"
@@ -35,6 +36,7 @@ public:
     ApiUsageStore &apiUsage() { return m_apiUsage; }
     ReconcileStore &reconciles() { return m_reconciles; }
     IngestJobStore &ingestJobs() { return m_ingestJobs; }
+    LeaseStore &leases() { return m_leases; }
     const Clock &clock() const { return m_clock; }
 
 private:
@@ -52,6 +54,7 @@ private:
     ApiUsageStore m_apiUsage;
     ReconcileStore m_reconciles;
     IngestJobStore m_ingestJobs;
+    LeaseStore m_leases;
 };
 
 } // namespace lb

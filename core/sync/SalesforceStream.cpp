@@ -3,7 +3,12 @@
 #include "Pollers.h"
 #include "log/Logging.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
+#include <QSysInfo>
+#include <QUuid>
+
+#include <utility>
 
 namespace lb {
 
@@ -15,12 +20,14 @@ using salesforce::streaming::StreamError;
 
 namespace {
 constexpr int kRetryMs = 5000; // a failed read of named records is tried again after this
-}
+constexpr qsizetype kMaxIdsPerRead = 200; // records one query of a run of events reads
+} // namespace
 
 SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
                                    SalesforceChangeProcessor &processor, ChangeEventSource &source,
                                    const ObjectMapping &leads, const ObjectMapping &agents,
-                                   QString ownClient, const Clock &clock, QObject *parent)
+                                   QString ownClient, const Clock &clock, qint64 leaseMs,
+                                   QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_port(port)
@@ -30,8 +37,14 @@ SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
     , m_agents(agents)
     , m_ownClient(std::move(ownClient))
     , m_clock(clock)
+    , m_leaseMs(leaseMs)
+    , m_holder(QSysInfo::machineHostName() + u':'
+               + QString::number(QCoreApplication::applicationPid()) + u':'
+               + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8))
     , m_reads(std::make_unique<QObject>())
 {
+    m_lease.setInterval(int(std::max<qint64>(1000, m_leaseMs / 3)));
+    connect(&m_lease, &QTimer::timeout, this, &SalesforceStream::renewLease);
     m_retry.setSingleShot(true);
     m_retry.setInterval(kRetryMs);
     connect(&m_retry, &QTimer::timeout, this, [this] {
@@ -40,9 +53,20 @@ SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
     });
     connect(&m_source, &ChangeEventSource::eventReceived, this, &SalesforceStream::onEvent);
     connect(&m_source, &ChangeEventSource::streamError, this, &SalesforceStream::onError);
+    connect(&m_source, &ChangeEventSource::clientDropped, this,
+            [this](const QString &why) { m_dropped = why; });
     connect(&m_source, &ChangeEventSource::stateChanged, this, [this](ChangeEventSource::State s) {
-        if (s == ChangeEventSource::State::Connected)
-            setProblem({});
+        if (s != ChangeEventSource::State::Connected)
+            return;
+        setProblem({});
+        if (!m_dropped.isEmpty()) {
+            const QString why = std::exchange(m_dropped, QString());
+            emit resumedAfterDrop(
+                m_replayIds.keys().join(QStringLiteral(", ")),
+                QStringLiteral("the server dropped the client (%1); resubscribed from the "
+                               "stored replayIds")
+                    .arg(why));
+        }
     });
 }
 
@@ -61,8 +85,24 @@ bool SalesforceStream::isRecordId(const QString &id)
 
 Result<void> SalesforceStream::start()
 {
+    m_running = true;
+    m_resumed = false;
+    m_lease.start();
+    auto taken = m_store.leases().take(QString::fromLatin1(kLeaseName), m_holder, m_leaseMs);
+    if (!taken)
+        return taken.error();
+    if (!*taken) {
+        qCInfo(lcSync) << "change stream: another process consumes it; standing by";
+        return {};
+    }
+    return subscribe();
+}
+
+Result<void> SalesforceStream::subscribe()
+{
     QList<ChannelStart> channels;
     m_resumed = true;
+    m_replayIds.clear();
     for (const ObjectMapping *m : {&m_leads, &m_agents}) {
         ChannelStart start;
         start.channel = channelFor(m->salesforceObject);
@@ -84,16 +124,48 @@ Result<void> SalesforceStream::start()
                 return w.error();
         }
         m_resumed = m_resumed && start.replayFrom != ChannelStart::kNewOnly;
+        m_replayIds.insert(start.channel, start.replayFrom);
         channels.append(start);
     }
-    m_running = true;
+    m_subscribed = true;
     m_source.start(channels);
     return {};
+}
+
+void SalesforceStream::renewLease()
+{
+    if (!m_running)
+        return;
+    auto taken = m_store.leases().take(QString::fromLatin1(kLeaseName), m_holder, m_leaseMs);
+    if (!taken) {
+        qCWarning(lcSync) << "change stream: cannot renew its lease:" << taken.error().toString();
+        return; // tried again at the next tick, well before it runs out
+    }
+    if (*taken && !m_subscribed) {
+        qCInfo(lcSync) << "change stream: the lease is free; taking the stream over";
+        if (auto r = subscribe(); !r)
+            qCWarning(lcSync) << "change stream:" << r.error().toString();
+        emit problemChanged(m_problem); // the state changed: report it
+    } else if (!*taken && m_subscribed) {
+        // Another process took the lease (ours ran out while this one stalled): leave the
+        // stream to it, and stand by.
+        stopSource();
+        setProblem(QStringLiteral("another process took the change stream over"));
+    }
 }
 
 void SalesforceStream::stop()
 {
     m_running = false;
+    m_lease.stop();
+    stopSource();
+    if (auto r = m_store.leases().release(QString::fromLatin1(kLeaseName), m_holder); !r)
+        qCWarning(lcSync) << "change stream: cannot give its lease up:" << r.error().toString();
+}
+
+void SalesforceStream::stopSource()
+{
+    m_subscribed = false;
     m_source.stop();
     m_retry.stop();
     m_pending.clear();
@@ -121,10 +193,10 @@ void SalesforceStream::onError(const StreamError &error)
         qCWarning(lcSync) << "change stream:" << w.error().toString();
     // Restarted from the event loop: this runs inside the source's own answer handling.
     QTimer::singleShot(0, this, [this] {
-        if (!m_running)
+        if (!m_running || !m_subscribed)
             return;
-        stop();
-        if (auto r = start(); !r)
+        stopSource();
+        if (auto r = subscribe(); !r)
             qCWarning(lcSync) << "change stream:" << r.error().toString();
     });
     emit catchUpNeeded(error.channel,
@@ -133,45 +205,53 @@ void SalesforceStream::onError(const StreamError &error)
                            .arg(error.channel));
 }
 
+bool SalesforceStream::isEcho(const ChangeEvent &event) const
+{
+    return !m_ownClient.isEmpty() && event.originClient == m_ownClient;
+}
+
 void SalesforceStream::pump()
 {
     if (m_busy || m_pending.empty() || !m_running)
         return;
     m_busy = true;
-    const ChangeEvent &event = m_pending.front();
-    const bool leads = event.channel == channelFor(m_leads.salesforceObject);
-    if (!leads && event.channel != channelFor(m_agents.salesforceObject)) {
-        finishFront();
+    const ChangeEvent &first = m_pending.front();
+    const bool leads = first.channel == channelFor(m_leads.salesforceObject);
+    if (!leads && first.channel != channelFor(m_agents.salesforceObject)) {
+        finishEvents(1);
         return;
     }
-    if (!m_ownClient.isEmpty() && event.originClient == m_ownClient) {
-        ++m_stats.echoes;
-        finishFront();
+    if (first.changeType == ChangeType::GapOverflow && !isEcho(first)) {
+        emit catchUpNeeded(first.channel,
+                           QStringLiteral("a GAP_OVERFLOW event on %1").arg(first.channel));
+        finishEvents(1);
         return;
     }
-    switch (event.changeType) {
-    case ChangeType::GapOverflow:
-        emit catchUpNeeded(event.channel,
-                           QStringLiteral("a GAP_OVERFLOW event on %1").arg(event.channel));
-        finishFront();
-        return;
-    default:
-        read(event, leads);
-    }
-}
-
-void SalesforceStream::read(const ChangeEvent &event, bool leads)
-{
+    // The run of events on this channel up to the next GAP_OVERFLOW is read together: one
+    // query for the records they name (our own writes are not read), one transaction for
+    // those records and the run's last replayId. At a high rate of edits this keeps up where
+    // a query per event would not.
     QStringList ids;
-    for (const QString &id : event.recordIds) {
-        if (isRecordId(id))
-            ids.append(id);
-        else
-            qCWarning(lcSync).noquote()
-                << "change stream: event" << event.replayId << "names a bad record id" << id;
+    int run = 0;
+    for (const ChangeEvent &event : m_pending) {
+        if (event.channel != first.channel
+            || (event.changeType == ChangeType::GapOverflow && !isEcho(event))
+            || (run > 0 && ids.size() + event.recordIds.size() > kMaxIdsPerRead))
+            break;
+        ++run;
+        if (isEcho(event))
+            continue;
+        for (const QString &id : event.recordIds) {
+            if (!isRecordId(id))
+                qCWarning(lcSync).noquote()
+                    << "change stream: event" << event.replayId << "names a bad record id" << id;
+            else if (!ids.contains(id))
+                ids.append(id);
+        }
     }
+    m_run = run;
     if (ids.isEmpty()) {
-        finishFront();
+        finishEvents(run);
         return;
     }
     ++m_stats.reads;
@@ -188,34 +268,64 @@ void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
         retryLater(result.error());
         return;
     }
+    // The last page and the run's last replayId commit in one transaction (the processor joins
+    // it): a crash before the commit replays the run, one after it never sees it again.
+    const bool last = result->next.isEmpty();
+    Transaction tx(m_store.database());
+    if (!tx.started()) {
+        retryLater(tx.started().error());
+        return;
+    }
     auto processed = leads ? m_processor.processLeads(result->records)
                            : m_processor.processAgents(result->records);
     if (!processed) {
         retryLater(processed.error());
         return;
     }
+    if (last) {
+        if (auto w = storeReplayId(m_pending.at(size_t(m_run - 1))); !w) {
+            retryLater(w.error());
+            return;
+        }
+    }
+    if (auto c = tx.commit(); !c) {
+        retryLater(c.error());
+        return;
+    }
     m_stats.changes += *processed;
     emit changesTaken(*processed);
-    if (!result->next.isEmpty()) {
+    if (!last) {
         m_port.queryMore(result->next, m_reads.get(),
                          [this, leads](Result<RecordPage> next) { page(leads, next); });
         return;
     }
-    finishFront();
+    advance(m_run);
 }
 
-void SalesforceStream::finishFront()
+Result<void> SalesforceStream::storeReplayId(const ChangeEvent &event)
 {
-    const ChangeEvent event = m_pending.front();
-    // Only now, after the records it named are in the store, does the channel move on.
-    if (auto w
-        = m_store.watermarks().set(watermarkName(event.channel), QString::number(event.replayId));
-        !w) {
+    return m_store.watermarks().set(watermarkName(event.channel), QString::number(event.replayId));
+}
+
+void SalesforceStream::finishEvents(int count)
+{
+    // Events that named nothing to read: only the replayId of the last moves the channel on.
+    if (auto w = storeReplayId(m_pending.at(size_t(count - 1))); !w) {
         retryLater(w.error());
         return;
     }
-    m_pending.pop_front();
-    ++m_stats.events;
+    advance(count);
+}
+
+void SalesforceStream::advance(int count)
+{
+    for (int i = 0; i < count; ++i) {
+        const ChangeEvent &event = m_pending.front();
+        m_replayIds.insert(event.channel, event.replayId);
+        m_stats.echoes += isEcho(event) ? 1 : 0;
+        ++m_stats.events;
+        m_pending.pop_front();
+    }
     m_busy = false;
     m_lastEventAt = m_clock.nowMs();
     // Queued, so a run of events that need no read does not recurse.
@@ -232,6 +342,8 @@ void SalesforceStream::retryLater(const Error &why)
 
 QString SalesforceStream::stateName() const
 {
+    if (m_running && !m_subscribed)
+        return QStringLiteral("standby");
     switch (m_source.state()) {
     case ChangeEventSource::State::Stopped:
         return QStringLiteral("stopped");

@@ -67,6 +67,27 @@ SyncStatus::State SyncStatus::stateFromName(const QString &name)
     return State::Stopped;
 }
 
+QJsonObject SyncStatus::streamJson() const
+{
+    QJsonArray channels;
+    for (const StreamChannel &c : streamChannels)
+        channels.append(QJsonObject {{QStringLiteral("channel"), c.channel},
+                                     {QStringLiteral("subscribed"), c.subscribed},
+                                     {QStringLiteral("replay_id"), c.replayId}});
+    QJsonObject o {{QStringLiteral("state"), streamState},
+                   {QStringLiteral("problem"), streamProblem},
+                   {QStringLiteral("events"), streamEvents},
+                   {QStringLiteral("echoes"), streamEchoes},
+                   {QStringLiteral("last_event_at"), lastStreamEvent},
+                   {QStringLiteral("channels"), channels}};
+    if (streamCatchUpAt > 0)
+        o.insert(QStringLiteral("catch_up"),
+                 QJsonObject {{QStringLiteral("why"), streamCatchUpWhy},
+                              {QStringLiteral("at"), streamCatchUpAt},
+                              {QStringLiteral("caught_up_at"), streamCaughtUpAt}});
+    return o;
+}
+
 QJsonObject SyncStatus::toJson() const
 {
     QJsonArray breakerArray;
@@ -82,12 +103,7 @@ QJsonObject SyncStatus::toJson() const
             {QStringLiteral("last_poll_platform"), lastPollPlatform},
             {QStringLiteral("last_poll_salesforce"), lastPollSalesforce},
             {QStringLiteral("salesforce_polls"), salesforcePolls},
-            {QStringLiteral("stream"),
-             QJsonObject {{QStringLiteral("state"), streamState},
-                          {QStringLiteral("problem"), streamProblem},
-                          {QStringLiteral("events"), streamEvents},
-                          {QStringLiteral("echoes"), streamEchoes},
-                          {QStringLiteral("last_event_at"), lastStreamEvent}}},
+            {QStringLiteral("stream"), streamJson()},
             {QStringLiteral("records_per_second"), recordsPerSecond},
             {QStringLiteral("lag_ms"), lagMs},
             {QStringLiteral("queue"),
@@ -123,6 +139,16 @@ SyncStatus SyncStatus::fromJson(const QJsonObject &json)
     s.streamEvents = stream.value(QStringLiteral("events")).toInteger();
     s.streamEchoes = stream.value(QStringLiteral("echoes")).toInteger();
     s.lastStreamEvent = stream.value(QStringLiteral("last_event_at")).toInteger();
+    for (const QJsonValue &v : stream.value(QStringLiteral("channels")).toArray()) {
+        const QJsonObject c = v.toObject();
+        s.streamChannels.append({c.value(QStringLiteral("channel")).toString(),
+                                 c.value(QStringLiteral("subscribed")).toBool(),
+                                 c.value(QStringLiteral("replay_id")).toInteger()});
+    }
+    const QJsonObject catchUp = stream.value(QStringLiteral("catch_up")).toObject();
+    s.streamCatchUpWhy = catchUp.value(QStringLiteral("why")).toString();
+    s.streamCatchUpAt = catchUp.value(QStringLiteral("at")).toInteger();
+    s.streamCaughtUpAt = catchUp.value(QStringLiteral("caught_up_at")).toInteger();
     s.recordsPerSecond = json.value(QStringLiteral("records_per_second")).toDouble();
     s.lagMs = json.value(QStringLiteral("lag_ms")).toInteger();
     const QJsonObject q = json.value(QStringLiteral("queue")).toObject();

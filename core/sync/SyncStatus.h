@@ -24,6 +24,13 @@ struct SyncStatus
         qint64 retryAt = 0;
     };
 
+    struct StreamChannel
+    {
+        QString channel; // /data/LeadChangeEvent
+        bool subscribed = false; // the server confirmed the subscription
+        qint64 replayId = 0; // stored: what a restart resumes from (-1 new only, -2 all retained)
+    };
+
     State state = State::Stopped;
     QString detail; // why paused / what failed, for people
     qint64 lastPlatformToSalesforce = 0; // epoch ms of the last successful delivery per direction
@@ -32,11 +39,19 @@ struct SyncStatus
     qint64 lastPollSalesforce = 0;
     qint64 salesforcePolls = 0; // Salesforce polls started since the engine was built
     // Salesforce changes on the stream (salesforce.changes = stream); state "off" when polled.
-    QString streamState = QStringLiteral("off"); // off | stopped | connecting | connected | backoff
+    // off | stopped | standby (another process holds the stream's lease) | connecting |
+    // connected | backoff
+    QString streamState = QStringLiteral("off");
+    QList<StreamChannel> streamChannels;
     QString streamProblem; // the last stream or read error, cleared once connected again
     qint64 streamEvents = 0; // change events taken in since the engine was built
     qint64 streamEchoes = 0; // of which our own writes, not read
     qint64 lastStreamEvent = 0;
+    // The last catch-up the stream asked for (an expired replayId, a GAP_OVERFLOW): why, when,
+    // and when the poll that caught up finished (0 while it runs).
+    QString streamCatchUpWhy;
+    qint64 streamCatchUpAt = 0;
+    qint64 streamCaughtUpAt = 0;
     double recordsPerSecond = 0; // delivered, over the last minute
     qint64 lagMs = 0; // age of the oldest pending job
     QueueStats queue;
@@ -50,6 +65,7 @@ struct SyncStatus
     static QString stateName(State state);
     static State stateFromName(const QString &name);
     QJsonObject toJson() const;
+    QJsonObject streamJson() const; // the "stream" part of toJson()
     static SyncStatus fromJson(const QJsonObject &json);
 };
 

@@ -173,6 +173,14 @@ PlatformAnswer PlatformApi::handle(const Request &r)
             return notAllowed("PUT, DELETE");
         }
     }
+    if (p.size() == 2 && p.at(0) == QLatin1String("__sandbox") && p.at(1) == QLatin1String("writes")
+        && r.method == "GET") {
+        // Not part of the platform's API: the write log, for tests that run the sandbox as a
+        // process of its own and count what reached the platform (?since=<seq>).
+        const qint64 since = r.query.queryItemValue(QStringLiteral("since")).toLongLong();
+        return PlatformAnswer::json(200,
+                                    QJsonObject {{QStringLiteral("writes"), m_log.toJson(since)}});
+    }
     return PlatformAnswer::error(404, QStringLiteral("not_found"),
                                  QStringLiteral("No such endpoint."));
 }

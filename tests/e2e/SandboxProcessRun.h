@@ -13,6 +13,8 @@
 #include <QTest>
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace lb::test {
 
 class SandboxProcessRun
@@ -26,7 +28,9 @@ public:
 
     // Starts the sandbox with `leads` generated platform leads and writes a profile for it
     // (SQLite store in a temporary folder, Salesforce polled every 2 s, short leases).
-    bool start(int leads, const QString &apiKey)
+    // `salesforce` and `sync` replace or add keys of those sections (e.g. the change stream).
+    bool start(int leads, const QString &apiKey, const QJsonObject &salesforce = {},
+               const QJsonObject &sync = {})
     {
         m_apiKey = apiKey;
         m_sandbox.start(qEnvironmentVariable("LB_SANDBOX_BIN"),
@@ -43,26 +47,31 @@ public:
         QFile f(m_profile);
         if (!f.open(QIODevice::WriteOnly))
             return false;
+        QJsonObject salesforceSection {
+            {QStringLiteral("login_url"), m_ready.value(QStringLiteral("loginUrl"))},
+            {QStringLiteral("auth_flow"), QStringLiteral("password")},
+            {QStringLiteral("client_id"), m_ready.value(QStringLiteral("clientId"))},
+            {QStringLiteral("username"), m_ready.value(QStringLiteral("username"))},
+            // Paced by the 2 s poll unless the caller chooses the stream.
+            {QStringLiteral("changes"), QStringLiteral("poll")}};
+        for (auto it = salesforce.begin(); it != salesforce.end(); ++it)
+            salesforceSection.insert(it.key(), it.value());
+        QJsonObject syncSection {{QStringLiteral("poll_interval_s"), 2},
+                                 {QStringLiteral("batch_size"), 500},
+                                 {QStringLiteral("lease_s"), 5},
+                                 {QStringLiteral("retry_base_ms"), 50}};
+        for (auto it = sync.begin(); it != sync.end(); ++it)
+            syncSection.insert(it.key(), it.value());
         const QJsonObject profile {
             {QStringLiteral("name"), QStringLiteral("e2e")},
-            {QStringLiteral("salesforce"),
-             QJsonObject {{QStringLiteral("login_url"), m_ready.value(QStringLiteral("loginUrl"))},
-                          {QStringLiteral("auth_flow"), QStringLiteral("password")},
-                          {QStringLiteral("client_id"), m_ready.value(QStringLiteral("clientId"))},
-                          {QStringLiteral("username"), m_ready.value(QStringLiteral("username"))},
-                          // Paced by the 2 s poll; the stream is tested apart.
-                          {QStringLiteral("changes"), QStringLiteral("poll")}}},
+            {QStringLiteral("salesforce"), salesforceSection},
             {QStringLiteral("platform"),
              QJsonObject {
                  {QStringLiteral("base_url"), m_ready.value(QStringLiteral("platformUrl"))}}},
             {QStringLiteral("store"),
              QString(QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("e2e.db")))},
             {QStringLiteral("allowed_hosts"), QJsonArray {QStringLiteral("127.0.0.1")}},
-            {QStringLiteral("sync"),
-             QJsonObject {{QStringLiteral("poll_interval_s"), 2},
-                          {QStringLiteral("batch_size"), 500},
-                          {QStringLiteral("lease_s"), 5},
-                          {QStringLiteral("retry_base_ms"), 50}}}};
+            {QStringLiteral("sync"), syncSection}};
         return f.write(QJsonDocument(profile).toJson()) > 0;
     }
 
@@ -116,10 +125,14 @@ public:
             .object();
     }
 
-    // Writes to Salesforce as a Salesforce user would (its own login, no LeadBridge call
-    // options): `fields` set on the first `count` leads that came from the platform. Their
-    // platform ids; empty when a write failed.
-    QStringList editLeadsAsAUser(int count, const QJsonObject &fields)
+    // A Salesforce user signed in on their own (no LeadBridge call options): their writes
+    // are not LeadBridge's.
+    struct SalesforceUser
+    {
+        QString base; // .../services/data/v61.0
+        QByteArray token;
+    };
+    std::optional<SalesforceUser> signInAsAUser()
     {
         QUrlQuery form;
         form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("password"));
@@ -139,40 +152,90 @@ public:
         const QString access = token.value(QStringLiteral("access_token")).toString();
         const QString instance = token.value(QStringLiteral("instance_url")).toString();
         if (access.isEmpty() || instance.isEmpty())
-            return {};
-        const QString base = instance + QStringLiteral("/services/data/v61.0");
-        auto request = [&](const QString &url) {
-            QNetworkRequest r {QUrl(url)};
-            r.setRawHeader("Authorization", "Bearer " + access.toUtf8());
-            r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-            return r;
-        };
+            return std::nullopt;
+        return SalesforceUser {instance + QStringLiteral("/services/data/v61.0"), access.toUtf8()};
+    }
+
+    // (Id, platform id) of `count` leads that came from the platform, skipping the first `skip`
+    // (by Id); empty when there are not that many.
+    QList<QPair<QString, QString>> platformLeadsInSalesforce(const SalesforceUser &user, int count,
+                                                             int skip = 0)
+    {
         const QJsonObject page
-            = get(request(base + QStringLiteral("/query?q=")
-                          + QString::fromUtf8(QUrl::toPercentEncoding(
-                              QStringLiteral("SELECT Id, Platform_Lead_Id__c FROM Lead WHERE "
-                                             "Platform_Lead_Id__c != null ORDER BY Id LIMIT %1")
-                                  .arg(count)))))
+            = get(userRequest(user,
+                              user.base + QStringLiteral("/query?q=")
+                                  + QString::fromUtf8(QUrl::toPercentEncoding(
+                                      QStringLiteral("SELECT Id, Platform_Lead_Id__c FROM Lead "
+                                                     "WHERE Platform_Lead_Id__c != null ORDER BY "
+                                                     "Id LIMIT %1")
+                                          .arg(count + skip)))))
                   .object();
         const QJsonArray records = page.value(QStringLiteral("records")).toArray();
-        if (records.size() != count)
+        if (records.size() != count + skip)
+            return {};
+        QList<QPair<QString, QString>> leads;
+        for (qsizetype i = skip; i < records.size(); ++i) {
+            const QJsonObject r = records.at(i).toObject();
+            leads.append({r.value(QStringLiteral("Id")).toString(),
+                          r.value(QStringLiteral("Platform_Lead_Id__c")).toString()});
+        }
+        return leads;
+    }
+
+    // PATCHes a lead as `user`; whether Salesforce accepted it.
+    bool patchLead(const SalesforceUser &user, const QString &id, const QJsonObject &fields)
+    {
+        QNetworkReply *reply = m_nam.sendCustomRequest(
+            userRequest(user, user.base + QStringLiteral("/sobjects/Lead/") + id), "PATCH",
+            QJsonDocument(fields).toJson());
+        if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 60'000))
+            return false;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        reply->deleteLater();
+        return status == 204;
+    }
+
+    // Writes to Salesforce as a Salesforce user would (its own login, no LeadBridge call
+    // options): `fields` set on the first `count` leads that came from the platform. Their
+    // platform ids; empty when a write failed.
+    QStringList editLeadsAsAUser(int count, const QJsonObject &fields)
+    {
+        const auto user = signInAsAUser();
+        if (!user)
+            return {};
+        const auto leads = platformLeadsInSalesforce(*user, count);
+        if (leads.size() != count)
             return {};
         QStringList platformIds;
-        for (const QJsonValue &v : records) {
-            const QString id = v.toObject().value(QStringLiteral("Id")).toString();
-            platformIds.append(
-                v.toObject().value(QStringLiteral("Platform_Lead_Id__c")).toString());
-            QNetworkReply *reply
-                = m_nam.sendCustomRequest(request(base + QStringLiteral("/sobjects/Lead/") + id),
-                                          "PATCH", QJsonDocument(fields).toJson());
-            if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 60'000))
+        for (const auto &[id, platformId] : leads) {
+            if (!patchLead(*user, id, fields))
                 return {};
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            reply->deleteLater();
-            if (status != 204)
-                return {};
+            platformIds.append(platformId);
         }
         return platformIds;
+    }
+
+    // The platform's API writes after the `since`-th (its write log).
+    QJsonArray platformWrites(qint64 since = 0)
+    {
+        QNetworkRequest r {QUrl(m_ready.value(QStringLiteral("platformUrl")).toString()
+                                + QStringLiteral("/__sandbox/writes?since=")
+                                + QString::number(since))};
+        r.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
+        return get(r).object().value(QStringLiteral("writes")).toArray();
+    }
+
+    // `leadbridge status --json`: what the running sync last reported.
+    QJsonObject status()
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
+                {QStringLiteral("--profile"), m_profile, QStringLiteral("status"),
+                 QStringLiteral("--json")});
+        if (!p.waitForFinished(60'000))
+            return {};
+        return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
     }
 
     // A lead as the platform holds it now (its API, with the sandbox's key).
@@ -188,6 +251,14 @@ public:
     QJsonDocument get(const QNetworkRequest &request) { return wait(m_nam.get(request)); }
 
 private:
+    static QNetworkRequest userRequest(const SalesforceUser &user, const QString &url)
+    {
+        QNetworkRequest r {QUrl(url)};
+        r.setRawHeader("Authorization", "Bearer " + user.token);
+        r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        return r;
+    }
+
     QJsonDocument wait(QNetworkReply *reply)
     {
         if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 60'000))

@@ -106,6 +106,46 @@ private slots:
         QVERIFY(button("start")->isEnabled());
     }
 
+    void showsTheStreamAndACatchUpAfterAGap()
+    {
+        SyncStatus s = m_fx->sampleStatus();
+        const qint64 now = m_fx->clock.nowMs();
+        s.streamState = QStringLiteral("connected");
+        s.streamEvents = 7;
+        s.lastStreamEvent = now - 5'000;
+        s.streamChannels = {{QStringLiteral("/data/LeadChangeEvent"), true, 1042},
+                            {QStringLiteral("/data/People__ChangeEvent"), false, -2}};
+        m_fx->controller->publish(s);
+        QTRY_COMPARE(text("streamState"), QStringLiteral("Connected"));
+        QCOMPARE(text("streamChannels"), QStringLiteral("/data/LeadChangeEvent"));
+        QCOMPARE(text("streamLastEvent"), QStringLiteral("5 s ago (7 event(s) since start)"));
+        QCOMPARE(text("streamReplayIds"),
+                 QStringLiteral("/data/LeadChangeEvent 1042, /data/People__ChangeEvent -2"));
+        auto *notice = m_view->findChild<QLabel *>(QStringLiteral("streamCatchUp"));
+        QVERIFY(!notice->isVisible()); // no gap, no notice
+
+        // The stored replayId had expired: the engine caught up by a poll.
+        s.streamCatchUpWhy
+            = QStringLiteral("the replayId 1042 of /data/LeadChangeEvent is no longer available");
+        s.streamCatchUpAt = now - 70'000;
+        m_fx->controller->publish(s);
+        QTRY_VERIFY(notice->isVisible());
+        QCOMPARE(notice->text(), QStringLiteral("Catching up after a gap: ") + s.streamCatchUpWhy);
+        s.streamCaughtUpAt = now - 60'000;
+        s.streamChannels[1].subscribed = true;
+        m_fx->controller->publish(s);
+        QTRY_COMPARE(notice->text(),
+                     QStringLiteral("Caught up after a gap 1 min ago: ") + s.streamCatchUpWhy);
+        QCOMPARE(text("streamChannels"),
+                 QStringLiteral("/data/LeadChangeEvent, /data/People__ChangeEvent"));
+
+        // Another process holds the stream.
+        s.streamState = QStringLiteral("standby");
+        m_fx->controller->publish(s);
+        QTRY_COMPARE(text("streamState"),
+                     QStringLiteral("Standing by: another process consumes the stream"));
+    }
+
     void withoutTheEngine()
     {
         m_view.reset();

@@ -107,6 +107,22 @@ DashboardView::DashboardView(const ConsoleContext &context, QWidget *parent)
     columns->addWidget(work, 1);
     layout->addLayout(columns);
 
+    auto *stream = new QGroupBox(tr("Salesforce changes"), this);
+    auto *streamForm = new QFormLayout(stream);
+    m_streamState = value(stream, QStringLiteral("streamState"), tr("Change stream state"));
+    m_streamChannels
+        = value(stream, QStringLiteral("streamChannels"), tr("Subscribed change channels"));
+    m_streamLastEvent = value(stream, QStringLiteral("streamLastEvent"), tr("Last change event"));
+    m_streamReplayIds = value(stream, QStringLiteral("streamReplayIds"), tr("Stored replayIds"));
+    m_streamCatchUp = value(stream, QStringLiteral("streamCatchUp"), tr("Catch-up after a gap"));
+    m_streamCatchUp->setWordWrap(true);
+    streamForm->addRow(tr("Change stream:"), m_streamState);
+    streamForm->addRow(tr("Subscribed:"), m_streamChannels);
+    streamForm->addRow(tr("Last event:"), m_streamLastEvent);
+    streamForm->addRow(tr("ReplayId:"), m_streamReplayIds);
+    streamForm->addRow(m_streamCatchUp);
+    layout->addWidget(stream);
+
     auto *breakers = new QGroupBox(tr("Circuit breakers"), this);
     auto *breakersLayout = new QVBoxLayout(breakers);
     m_breakers = new QTableWidget(0, 4, breakers);
@@ -173,8 +189,42 @@ void DashboardView::showStatus(const SyncStatus &status)
         for (int c = 0; c < cells.size(); ++c)
             m_breakers->setItem(i, c, new QTableWidgetItem(cells.at(c)));
     }
+    showStream(status);
     updateTimes();
     updateButtons();
+}
+
+QString DashboardView::streamStateText(const QString &state)
+{
+    if (state == QLatin1String("off"))
+        return tr("Off: Salesforce is polled");
+    if (state == QLatin1String("connected"))
+        return tr("Connected");
+    if (state == QLatin1String("connecting"))
+        return tr("Connecting");
+    if (state == QLatin1String("backoff"))
+        return tr("Reconnecting after a failure");
+    if (state == QLatin1String("standby"))
+        return tr("Standing by: another process consumes the stream");
+    return tr("Stopped");
+}
+
+void DashboardView::showStream(const SyncStatus &status)
+{
+    QString state = streamStateText(status.streamState);
+    if (!status.streamProblem.isEmpty())
+        state += QStringLiteral(" (") + status.streamProblem + u')';
+    m_streamState->setText(state);
+    QStringList subscribed;
+    QStringList replayIds;
+    for (const SyncStatus::StreamChannel &c : status.streamChannels) {
+        if (c.subscribed)
+            subscribed.append(c.channel);
+        replayIds.append(QStringLiteral("%1 %2").arg(c.channel).arg(c.replayId));
+    }
+    m_streamChannels->setText(subscribed.isEmpty() ? tr("none") : subscribed.join(u", "));
+    m_streamReplayIds->setText(replayIds.isEmpty() ? tr("none") : replayIds.join(u", "));
+    m_streamCatchUp->setVisible(status.streamCatchUpAt > 0);
 }
 
 void DashboardView::updateTimes()
@@ -188,6 +238,17 @@ void DashboardView::updateTimes()
                          .arg(format::ago(m_status.lastPollPlatform, now),
                               format::ago(m_status.lastPollSalesforce, now)));
     m_nextReconcile->setText(format::in(m_status.nextReconcileAt, now));
+    m_streamLastEvent->setText(
+        m_status.lastStreamEvent > 0
+            ? tr("%1 (%n event(s) since start)", nullptr, int(m_status.streamEvents))
+                  .arg(format::ago(m_status.lastStreamEvent, now))
+            : tr("none yet"));
+    if (m_status.streamCatchUpAt > 0)
+        m_streamCatchUp->setText(
+            m_status.streamCaughtUpAt > 0
+                ? tr("Caught up after a gap %1: %2")
+                      .arg(format::ago(m_status.streamCaughtUpAt, now), m_status.streamCatchUpWhy)
+                : tr("Catching up after a gap: %1").arg(m_status.streamCatchUpWhy));
 }
 
 void DashboardView::updateButtons()

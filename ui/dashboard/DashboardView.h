@@ -13,7 +13,8 @@ class QTimer;
 namespace lb::ui {
 
 // The engine at a glance: its state, when each direction last delivered, throughput and lag,
-// the queue and the inbox, circuit breakers, the next reconcile; Start, Pause/Resume and
+// the queue and the inbox, circuit breakers, the next reconcile, the Salesforce change stream
+// (state, channels, last event, replayIds, a catch-up after a gap); Start, Pause/Resume and
 // Reconcile now. Everything comes from the engine's status signal.
 class DashboardView : public QWidget
 {
@@ -27,6 +28,8 @@ public:
 private:
     void updateButtons();
     void updateTimes();
+    void showStream(const SyncStatus &status);
+    static QString streamStateText(const QString &state);
 
     ConsoleContext m_context;
     SyncStatus m_status;
@@ -45,6 +48,11 @@ private:
     QLabel *m_inbox = nullptr;
     QLabel *m_nextReconcile = nullptr;
     QLabel *m_delivered = nullptr;
+    QLabel *m_streamState = nullptr;
+    QLabel *m_streamChannels = nullptr;
+    QLabel *m_streamLastEvent = nullptr;
+    QLabel *m_streamReplayIds = nullptr;
+    QLabel *m_streamCatchUp = nullptr;
     QTableWidget *m_breakers = nullptr;
     QTimer *m_clockTimer = nullptr;
 };

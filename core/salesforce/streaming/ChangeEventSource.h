@@ -61,6 +61,9 @@ signals:
     void eventReceived(const lb::salesforce::streaming::ChangeEvent &event);
     void stateChanged(lb::salesforce::streaming::ChangeEventSource::State state);
     void streamError(const lb::salesforce::streaming::StreamError &error);
+    // The server forgot this client (`403::Unknown client`, e.g. it dropped all clients): the
+    // source handshakes again and re-subscribes from the last replayId it delivered.
+    void clientDropped(const QString &why);
 };
 
 } // namespace lb::salesforce::streaming

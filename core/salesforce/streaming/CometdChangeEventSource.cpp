@@ -250,6 +250,7 @@ void CometdChangeEventSource::onSubscribed(const QString &channel, qint64 from,
         return;
     }
     if (m && m->successful == false && m->isUnknownClient()) {
+        emit clientDropped(m->error);
         newEpoch();
         handshake();
         return;
@@ -352,6 +353,7 @@ void CometdChangeEventSource::onConnect(Result<QList<BayeuxMessage>> answer, int
         refreshThenHandshake();
     } else if (ack->isUnknownClient()) {
         qCInfo(lcSalesforce) << "Streaming API:" << ack->error << "- handshaking again";
+        emit clientDropped(ack->error);
         handshake();
     } else {
         const Error e = bayeuxError(*ack, u"The Streaming API connect"_s);

@@ -79,6 +79,16 @@ Result<void> SyncWorld::restartEngine(const FieldMapping &mapping)
 
 Result<void> SyncWorld::launchEngine(const FieldMapping &mapping)
 {
+    auto engine = anotherEngine(mapping);
+    if (!engine)
+        return engine.error();
+    m_controller = std::move(*engine);
+    return {};
+}
+
+Result<std::unique_ptr<ThreadedSyncController>>
+SyncWorld::anotherEngine(const FieldMapping &mapping)
+{
     EngineSetup setup;
     setup.profile = profile;
     setup.store = StoreConfig::sqlite(storePath);
@@ -89,14 +99,14 @@ Result<void> SyncWorld::launchEngine(const FieldMapping &mapping)
         return buildEnginePorts(p, secrets, store, Clock::system(), std::move(onLimits),
                                 std::move(onEvent));
     };
-    m_controller = std::make_unique<ThreadedSyncController>(std::move(setup));
-    QSignalSpy initialized(m_controller.get(), &ThreadedSyncController::initialized);
-    m_controller->launch();
+    auto controller = std::make_unique<ThreadedSyncController>(std::move(setup));
+    QSignalSpy initialized(controller.get(), &ThreadedSyncController::initialized);
+    controller->launch();
     if (!QTest::qWaitFor([&] { return initialized.count() > 0; }, 30'000))
         return makeError(QStringLiteral("timeout"), QStringLiteral("the engine did not start"));
     if (!initialized.first().at(0).toBool())
         return makeError(QStringLiteral("engine"), initialized.first().at(1).toString());
-    return {};
+    return controller;
 }
 
 std::optional<OnceResult> SyncWorld::runOnce(int timeoutMs)

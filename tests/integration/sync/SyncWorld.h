@@ -2,10 +2,10 @@
 
 // Both sandboxes and a LeadBridge engine wired to them, in one process: the sandboxes answer on
 // the test thread, the engine runs on its own thread as in the product.
-#include "platform/PlatformSandbox.h"
-#include "salesforce/SalesforceSandbox.h"
 #include "engine/ThreadedSyncController.h"
 #include "engine/adapters/EnginePorts.h"
+#include "platform/PlatformSandbox.h"
+#include "salesforce/SalesforceSandbox.h"
 
 #include <QTemporaryDir>
 
@@ -26,6 +26,9 @@ public:
     void stopEngine();
     // A new engine on the same store and sandboxes, as after a restart of the process.
     Result<void> restartEngine(const FieldMapping &mapping = *FieldMapping::defaultMapping());
+    // Another engine on the same store and sandboxes, as a second `leadbridge sync` would be.
+    Result<std::unique_ptr<ThreadedSyncController>>
+    anotherEngine(const FieldMapping &mapping = *FieldMapping::defaultMapping());
 
     sandbox::SalesforceSandbox salesforce;
     sandbox::PlatformSandbox platform;

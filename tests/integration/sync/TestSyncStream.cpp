@@ -2,6 +2,7 @@
 // user's edit reaches the platform on the change stream without a poll, LeadBridge's own writes
 // coming back on the stream cause no platform write, and a restart resumes from the stored
 // replayId.
+#include "EngineStop.h"
 #include "SyncWorld.h"
 #include "mapping/FieldMapping.h"
 #include "store/Store.h"
@@ -225,12 +226,56 @@ private slots:
         QCOMPARE(latest(restarted).salesforcePolls, 1); // the catch-up, not a start poll
         QVERIFY(QTest::qWaitFor(
             [&] { return latest(restarted).streamState == QLatin1String("connected"); }, 30'000));
+        // The status (dashboard, `status --json`) says the stream caught up after a gap, and
+        // where each channel stands.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const SyncStatus s = latest(restarted);
+                return s.streamCaughtUpAt > 0 && s.streamChannels.size() == 2
+                    && s.streamChannels.at(0).subscribed && s.streamChannels.at(1).subscribed;
+            },
+            30'000));
+        QVERIFY(latest(restarted).streamCatchUpAt <= latest(restarted).streamCaughtUpAt);
+        QVERIFY2(latest(restarted).streamCatchUpWhy.contains(QLatin1String("no longer available")),
+                 qPrintable(latest(restarted).streamCatchUpWhy));
 
         // Salesforce could not say which Leads changed: a full catch-up of them.
         QVERIFY(
             world.salesforce.emitGapEvent(QStringLiteral("Lead"), QStringLiteral("GAP_OVERFLOW"))
                 .ok());
         QVERIFY(QTest::qWaitFor([&] { return latest(restarted).salesforcePolls == 2; }, 30'000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return latest(restarted).streamCatchUpWhy.contains(QLatin1String("GAP_OVERFLOW"))
+                    && latest(restarted).streamCaughtUpAt > 0;
+            },
+            30'000));
+
+        // The server drops every client: the stream handshakes again and replays from the
+        // stored replayIds, so an edit made meanwhile arrives without a poll, and says so.
+        world.salesforce.dropStreamingClients();
+        QVERIFY(world.salesforce
+                    .updateRecord(QStringLiteral("Lead"), sfId(world, QStringLiteral("L-000003")),
+                                  {{QStringLiteral("FirstName"), QStringLiteral("After the drop")},
+                                   {QStringLiteral("Last_Updated_By_System__c"),
+                                    QStringLiteral("Salesforce")}},
+                                  QStringLiteral("SalesRep"))
+                    .ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.platform.lead(QStringLiteral("L-000003"))->firstName
+                    == QLatin1String("After the drop");
+            },
+            30'000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return latest(restarted).streamCatchUpWhy.contains(
+                           QLatin1String("dropped the client"))
+                    && latest(restarted).streamCaughtUpAt > 0
+                    && latest(restarted).streamState == QLatin1String("connected");
+            },
+            30'000));
+        QCOMPARE(latest(restarted).salesforcePolls, 2);
         world.stopEngine();
 
         // Both catch-ups are in the audit log, with why.
@@ -241,6 +286,91 @@ private slots:
                                                    QStringLiteral("/data/LeadChangeEvent"));
         QVERIFY(audited.ok());
         QCOMPARE(audited->size(), 2);
+    }
+
+    // Two engines on one store (two `leadbridge sync` of one org): only the holder of the
+    // stream's lease subscribes, the other stands by on the backstop poll; a lease left by a
+    // process that died is taken over once it expires, and one given up at a stop at once.
+    void onlyOneEngineConsumesTheStream()
+    {
+        SyncWorld world;
+        world.platform.generateLeads(4, 2);
+        world.profile.salesforce.changes = QStringLiteral("stream");
+        world.profile.sync.backstopPollMin = 600;
+        world.profile.sync.leaseS = 5; // the stream's lease: 5 s, renewed every 1.7 s
+        QVERIFY(world.start().ok());
+        {
+            // A process that died holding the lease.
+            auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                     QStringLiteral("check"));
+            QVERIFY(store.ok());
+            auto taken = (*store)->leases().take(QString::fromLatin1(SalesforceStream::kLeaseName),
+                                                 QStringLiteral("died"), 4'000);
+            QVERIFY(taken.ok() && *taken);
+        }
+        auto second = world.anotherEngine();
+        QVERIFY(second.ok());
+        QSignalSpy first(&world.controller(), &SyncController::statusChanged);
+        QSignalSpy other(second->get(), &SyncController::statusChanged);
+        world.controller().start();
+        (*second)->start();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return latest(first).streamState == QLatin1String("standby")
+                    && latest(other).streamState == QLatin1String("standby");
+            },
+            30'000));
+        // Neither subscribes; both keep the poll (each runs its start poll).
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return latest(first).salesforcePolls == 1 && latest(other).salesforcePolls == 1;
+            },
+            30'000));
+
+        // Once the dead process's lease expired, exactly one takes the stream over.
+        const auto connected = [&] {
+            return int(latest(first).streamState == QLatin1String("connected"))
+                + int(latest(other).streamState == QLatin1String("connected"));
+        };
+        QVERIFY(QTest::qWaitFor([&] { return connected() == 1; }, 30'000));
+        QTest::qWait(6'000); // longer than the lease: renewed by its holder, never taken
+        QCOMPARE(connected(), 1);
+        QVERIFY(latest(first).streamState == QLatin1String("standby")
+                || latest(other).streamState == QLatin1String("standby"));
+
+        // A Salesforce edit reaches the platform once.
+        const qsizetype writes = world.platform.writeLog().size();
+        QVERIFY(world.salesforce
+                    .updateRecord(QStringLiteral("Lead"), sfId(world, QStringLiteral("L-000002")),
+                                  {{QStringLiteral("FirstName"), QStringLiteral("Streamed")},
+                                   {QStringLiteral("Last_Updated_By_System__c"),
+                                    QStringLiteral("Salesforce")}},
+                                  QStringLiteral("SalesRep"))
+                    .ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return world.platform.lead(QStringLiteral("L-000002"))->firstName
+                    == QLatin1String("Streamed");
+            },
+            30'000));
+        QTest::qWait(2'000);
+        QCOMPARE(world.platform.writeLog().size(), writes + 1);
+
+        // The holder stops: it gives the lease up and the other takes over at its next renewal.
+        const bool firstHeld = latest(first).streamState == QLatin1String("connected");
+        if (firstHeld) {
+            world.stopEngine();
+            QVERIFY(QTest::qWaitFor(
+                [&] { return latest(other).streamState == QLatin1String("connected"); }, 30'000));
+        } else {
+            QVERIFY(test::stopEngine(**second));
+            QVERIFY(QTest::qWaitFor(
+                [&] { return latest(first).streamState == QLatin1String("connected"); }, 30'000));
+        }
+        if (!firstHeld)
+            world.stopEngine();
+        else
+            QVERIFY(test::stopEngine(**second));
     }
 };
 

@@ -250,6 +250,31 @@ private slots:
                                QStringLiteral("completed")}));
     }
 
+    // The stream's lease (migration 9): one holder at a time across connections (processes),
+    // kept by renewing, taken over only once expired, free at once when given up.
+    void aLeaseHasOneHolderUntilItExpiresOrIsGivenUp()
+    {
+        auto one = openStore(QStringLiteral("one"));
+        auto two = openStore(QStringLiteral("two"));
+        QVERIFY(one && two);
+        const QString name = QStringLiteral("salesforce.stream");
+        QCOMPARE(*one->leases().take(name, QStringLiteral("p1"), 30'000), true);
+        QCOMPARE(*two->leases().take(name, QStringLiteral("p2"), 30'000), false);
+        QCOMPARE(*two->leases().holder(name), QStringLiteral("p1"));
+        m_clock.advanceMs(20'000);
+        QCOMPARE(*one->leases().take(name, QStringLiteral("p1"), 30'000), true); // renewed
+        m_clock.advanceMs(20'000);
+        QCOMPARE(*two->leases().take(name, QStringLiteral("p2"), 30'000), false);
+        m_clock.advanceMs(10'000); // p1's renewal has run out
+        QCOMPARE(*one->leases().holder(name), QString());
+        QCOMPARE(*two->leases().take(name, QStringLiteral("p2"), 30'000), true);
+        QCOMPARE(*one->leases().take(name, QStringLiteral("p1"), 30'000), false);
+        QVERIFY(one->leases().release(name, QStringLiteral("p1")).ok()); // not p1's to give up
+        QCOMPARE(*one->leases().holder(name), QStringLiteral("p2"));
+        QVERIFY(two->leases().release(name, QStringLiteral("p2")).ok());
+        QCOMPARE(*one->leases().take(name, QStringLiteral("p1"), 30'000), true);
+    }
+
     void transientFailureSchedulesARetry()
     {
         auto store = openStore();
