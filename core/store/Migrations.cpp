@@ -255,6 +255,14 @@ constexpr const char *V8[] = {
     nullptr,
 };
 
+// The lifecycle state the console shows without reading JSON: the lead a lead deleted in
+// Salesforce was merged into (its MasterRecordId), and whether it was converted there.
+constexpr const char *V11[] = {
+    "ALTER TABLE leads ADD COLUMN merged_into TEXT",
+    "ALTER TABLE leads ADD COLUMN converted INTEGER NOT NULL DEFAULT 0",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -264,6 +272,7 @@ constexpr Migration AllMigrations[] = {
     {6, "lead tombstones", V6},
     {7, "bulk ingest jobs", V7},
     {8, "reconcile report by kind", V8},
+    {11, "lead merged into, converted", V11},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

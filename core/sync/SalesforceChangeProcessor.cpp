@@ -93,6 +93,7 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
             const QString master = r.value(QStringLiteral("MasterRecordId")).toString();
             QJsonObject detail {{QStringLiteral("salesforce_id"), record.salesforceId}};
             if (!master.isEmpty()) {
+                record.mergedInto = master;
                 detail.insert(QStringLiteral("merged_into"), master);
                 detail.insert(QStringLiteral("note"),
                               QString(QStringLiteral("merged into ") + master));
