@@ -30,10 +30,18 @@ struct MirrorRecord
     // the lead was deleted; 0 while it lives. See MirrorObservation.h.
     qint64 deletedAt = 0;
     QString deletedOn;
+    // Leads only: merged away in Salesforce, the Id of the lead it was merged into (a tombstone
+    // deleted on the Salesforce side). Cleared with the tombstone.
+    QString mergedInto;
 
     bool existsOnPlatform() const { return !platformHash.isEmpty(); }
     bool existsInSalesforce() const { return !salesforceHash.isEmpty(); }
     bool isDeleted() const { return deletedAt != 0; }
+    // Converted in Salesforce (SalesforceState keeps "IsConverted" only when true).
+    bool isConverted() const
+    {
+        return salesforceState.value(QStringLiteral("IsConverted")).toBool();
+    }
 };
 
 } // namespace lb

@@ -265,6 +265,14 @@ constexpr const char *V9[] = {
     nullptr,
 };
 
+// The lifecycle state the console shows without reading JSON: the lead a lead deleted in
+// Salesforce was merged into (its MasterRecordId), and whether it was converted there.
+constexpr const char *V10[] = {
+    "ALTER TABLE leads ADD COLUMN merged_into TEXT",
+    "ALTER TABLE leads ADD COLUMN converted INTEGER NOT NULL DEFAULT 0",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -275,6 +283,7 @@ constexpr Migration AllMigrations[] = {
     {7, "bulk ingest jobs", V7},
     {8, "reconcile report by kind", V8},
     {9, "leases", V9},
+    {10, "lead merged into, converted", V10},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

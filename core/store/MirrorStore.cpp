@@ -13,11 +13,11 @@ namespace {
 const char *LeadColumns
     = "platform_id, salesforce_id, platform_state, salesforce_state, platform_hash, "
       "salesforce_hash, platform_updated_at, platform_version, sf_modstamp, last_source, "
-      "sync_state, last_synced_at, last_error, deleted_at, deleted_on";
+      "sync_state, last_synced_at, last_error, deleted_at, deleted_on, merged_into";
 const char *AgentColumns
     = "platform_id, salesforce_id, platform_state, salesforce_state, platform_hash, "
       "salesforce_hash, 0, platform_version, sf_modstamp, '', sync_state, last_synced_at, "
-      "last_error, 0, ''";
+      "last_error, 0, '', ''";
 
 QString toText(const QJsonObject &o)
 {
@@ -54,13 +54,13 @@ QVariant display(const QJsonObject &state, const char *field)
 }
 
 // The upserts of put(), one row per record.
-constexpr int LeadPutColumns = 27;
+constexpr int LeadPutColumns = 29;
 constexpr const char *LeadPutInsert
     = "INSERT INTO leads (platform_id, salesforce_id, first_name, last_name, company, email, "
       "phone, status, source, score, estimated_value, agent_id, eligible, platform_updated_at, "
       "platform_version, sf_modstamp, platform_hash, salesforce_hash, last_source, sync_state, "
       "last_synced_at, last_error, updated_at, platform_state, salesforce_state, deleted_at, "
-      "deleted_on) VALUES ";
+      "deleted_on, merged_into, converted) VALUES ";
 constexpr const char *LeadPutConflict
     = " ON CONFLICT (platform_id) DO UPDATE SET salesforce_id = excluded.salesforce_id, "
       "first_name = excluded.first_name, last_name = excluded.last_name, "
@@ -74,7 +74,8 @@ constexpr const char *LeadPutConflict
       "last_synced_at = excluded.last_synced_at, last_error = excluded.last_error, "
       "updated_at = excluded.updated_at, platform_state = excluded.platform_state, "
       "salesforce_state = excluded.salesforce_state, deleted_at = excluded.deleted_at, "
-      "deleted_on = excluded.deleted_on";
+      "deleted_on = excluded.deleted_on, merged_into = excluded.merged_into, "
+      "converted = excluded.converted";
 constexpr int AgentPutColumns = 18;
 constexpr const char *AgentPutInsert
     = "INSERT INTO agents (platform_id, salesforce_id, name, email, active, eligible, states, "
@@ -116,6 +117,7 @@ MirrorRecord MirrorStore::readRecord(const QSqlQuery &q)
     r.lastError = q.value(12).toString();
     r.deletedAt = q.value(13).toLongLong();
     r.deletedOn = q.value(14).toString();
+    r.mergedInto = q.value(15).toString();
     return r;
 }
 
@@ -251,7 +253,7 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
                    << nullable(toText(r.platformState)) << nullable(toText(r.salesforceState))
                    << (r.deletedAt != 0 ? QVariant(r.deletedAt)
                                         : QVariant(QMetaType::fromType<qlonglong>()))
-                   << nullable(r.deletedOn);
+                   << nullable(r.deletedOn) << nullable(r.mergedInto) << (r.isConverted() ? 1 : 0);
         } else {
             values << nullable(r.platformId) << r.salesforceId << display(s, "name")
                    << display(s, "email")

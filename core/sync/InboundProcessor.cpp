@@ -3,6 +3,7 @@
 #include "ChangeTime.h"
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformJob.h"
 #include "PlatformLeadChange.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
@@ -105,11 +106,26 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
                 close.supersedesPending = true;
                 record.syncState = QStringLiteral("pending");
                 jobs.append(close);
+                if (close.kind == jobs::SalesforceLeadClose) {
+                    // The tombstone's Salesforce side is what the close writes (the job is
+                    // retried until it lands): a restore on the platform then takes that
+                    // status and eligibility, also when the close's echo is never read (the
+                    // stream skips our own changes).
+                    observeSalesforce(record,
+                                      SalesforceState::apply(record.salesforceState,
+                                                             SalesforceState::closedFields(),
+                                                             m_planner.mapping()),
+                                      0);
+                }
             }
             updates.append(record);
             continue;
         }
-        if (record.isDeleted() && !observeRestore(record, QStringLiteral("platform"))) {
+        // Restored on the platform (where it was deleted): the content may equal what the
+        // mirror kept, but Salesforce's changes to the tombstone (our close, a user's edit) were
+        // kept and not sent, so both sides are planned again below.
+        const bool restored = record.isDeleted();
+        if (restored && !observeRestore(record, QStringLiteral("platform"))) {
             // Deleted in Salesforce: a platform change does not bring it back there.
             ++stats.tombstoned;
             continue;
@@ -117,7 +133,21 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         const QByteArray before = record.platformHash;
         observePlatform(record, m_planner.platformView(c.lead), c.updatedAt, c.version);
         const QByteArray hash = record.platformHash;
-        if (known && hash == before) {
+        bool platformPending = false;
+        if (restored)
+            ++stats.restored;
+        if (restored && record.existsInSalesforce()) {
+            // Salesforce decides status and eligibility: the restored lead takes what it holds
+            // there (a lead closed for the deletion stays closed until someone reopens it).
+            auto toPlatform = m_planner.planPlatformWrite(record);
+            if (toPlatform && toPlatform->has_value()) {
+                jobs.append(platformJob(jobs::PlatformLeadPut,
+                                        QStringLiteral("lead:") + record.platformId,
+                                        record.platformId, (*toPlatform)->newHash));
+                platformPending = true;
+            }
+        }
+        if (known && hash == before && !restored) {
             ++stats.echoes; // our own write coming back, or a redelivery
             updates.append(record);
             continue;
@@ -153,7 +183,8 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             record.lastError.clear();
             jobs.append(job);
         } else {
-            record.syncState = QStringLiteral("synced");
+            record.syncState
+                = platformPending ? QStringLiteral("pending") : QStringLiteral("synced");
             if (SalesforceState::isConverted(record.salesforceState))
                 notSent.append({record.platformId,
                                 QStringLiteral("not_sent_converted"),
@@ -189,8 +220,8 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         return c.error();
     qCDebug(lcSync) << "inbound:" << stats.events << "events," << stats.enqueued << "jobs,"
                     << stats.echoes << "echoes," << stats.stale << "stale," << stats.invalid
-                    << "invalid," << stats.deleted << "deleted," << stats.tombstoned
-                    << "tombstoned";
+                    << "invalid," << stats.deleted << "deleted," << stats.restored << "restored,"
+                    << stats.tombstoned << "tombstoned";
     return stats;
 }
 

@@ -24,6 +24,7 @@ public:
         int invalid = 0; // parked in the inbox before any API call
         int rejected = 0; // unreadable events (kept, marked rejected)
         int deleted = 0; // leads deleted on the platform, now tombstones in the mirror
+        int restored = 0; // tombstones restored on the platform, live again in the mirror
         int tombstoned = 0; // changes to leads deleted in Salesforce, not sent there
     };
 

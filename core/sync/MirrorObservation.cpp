@@ -44,6 +44,7 @@ bool observeRestore(MirrorRecord &record, const QString &side)
         return false;
     record.deletedAt = 0;
     record.deletedOn.clear();
+    record.mergedInto.clear();
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include "ChangeTime.h"
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformJob.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
 
@@ -10,21 +11,6 @@
 
 namespace lb {
 namespace {
-
-NewJob platformJob(const QString &kind, const QString &recordKey, const QString &platformId,
-                   const QByteArray &hash)
-{
-    NewJob job;
-    job.kind = kind;
-    job.target = JobTarget::Platform;
-    job.recordKey = recordKey;
-    job.idempotencyKey = jobs::idempotencyKey(kind, recordKey, QString::fromLatin1(hash));
-    job.payload = QJsonDocument(QJsonObject {{QStringLiteral("key"), recordKey.section(u':', 1)},
-                                             {QStringLiteral("platform_id"), platformId}})
-                      .toJson(QJsonDocument::Compact);
-    job.supersedesPending = true;
-    return job;
-}
 
 // The write-back of a platform id to a lead created in Salesforce. Keyed on the id it writes,
 // so reading the lead again before the write-back landed queues nothing more.
@@ -107,6 +93,7 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
             const QString master = r.value(QStringLiteral("MasterRecordId")).toString();
             QJsonObject detail {{QStringLiteral("salesforce_id"), record.salesforceId}};
             if (!master.isEmpty()) {
+                record.mergedInto = master;
                 detail.insert(QStringLiteral("merged_into"), master);
                 detail.insert(QStringLiteral("note"),
                               QString(QStringLiteral("merged into ") + master));

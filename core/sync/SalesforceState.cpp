@@ -26,6 +26,12 @@ bool SalesforceState::isConverted(const QJsonObject &state)
     return state.value(QStringLiteral("IsConverted")).toBool();
 }
 
+QJsonObject SalesforceState::closedFields()
+{
+    return {{QStringLiteral("Status"), QStringLiteral("Closed - Not Converted")},
+            {QStringLiteral("Eligible_For_Distribution__c"), false}};
+}
+
 QJsonObject SalesforceState::apply(QJsonObject state, const QJsonObject &fields,
                                    const ObjectMapping &mapping)
 {

@@ -18,6 +18,10 @@ public:
     static QJsonObject fromRecord(const QJsonObject &record, const ObjectMapping &mapping);
     // Whether the lead was converted in Salesforce (read-only there from then on).
     static bool isConverted(const QJsonObject &state);
+    // SALESFORCE_ORG.md, "Lead lifecycle": what closing a lead deleted on the platform writes
+    // (lifecycle.platform_delete = close_in_salesforce): Status Closed - Not Converted, no
+    // longer eligible for distribution.
+    static QJsonObject closedFields();
     // `state` after writing `fields` (as RecordMapper::toSalesforce produced them).
     static QJsonObject apply(QJsonObject state, const QJsonObject &fields,
                              const ObjectMapping &mapping);

@@ -217,6 +217,20 @@ Result<void> PlatformSandbox::deleteLead(const QString &id, const QString &user)
     return {};
 }
 
+Result<LeadRecord> PlatformSandbox::restoreLead(const LeadRecord &lead, const QString &user)
+{
+    const LeadRecord *current = m_leads.find(lead.id);
+    if (!current || !current->deleted)
+        return sandboxError("not_deleted", QStringLiteral("Lead %1 is not deleted.").arg(lead.id));
+    LeadRecord restored = lead;
+    restored.deleted = false;
+    restored.deletedAt = 0;
+    restored.updatedBy = user;
+    const auto write = m_leads.put(restored, m_clock.nowMs());
+    leadChangedInternally(PlatformApi::eventTypeFor(write), write.stored);
+    return write.stored;
+}
+
 void PlatformSandbox::seedLead(const LeadRecord &lead)
 {
     m_leads.seed(lead, m_clock.nowMs());

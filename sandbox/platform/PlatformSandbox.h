@@ -85,6 +85,10 @@ public:
     Result<LeadRecord> assignLead(const QString &id, const std::optional<QString> &agentId,
                                   const QString &user = QStringLiteral("platform"));
     Result<void> deleteLead(const QString &id, const QString &user = QStringLiteral("platform"));
+    // Brings a deleted lead back with `lead`'s content (what PUT ?restore=true does), as a
+    // platform user restoring it from the trash; emits lead.created.
+    Result<LeadRecord> restoreLead(const LeadRecord &lead,
+                                   const QString &user = QStringLiteral("platform"));
 
     // Seeding (no webhooks, no write log) ---------------------------------------------------
     void seedLead(const LeadRecord &lead);

@@ -5,12 +5,16 @@
 #include "leads/DifferenceDelegate.h"
 #include "leads/LeadDetailDialog.h"
 #include "leads/LeadsView.h"
+#include "store/models/InboxTableModel.h"
 #include "store/models/LeadHistoryModel.h"
 #include "store/models/LeadsTableModel.h"
 #include "store/models/RecordComparisonModel.h"
+#include "sync/InboundProcessor.h"
+#include "sync/MirrorObservation.h"
 
 #include <QComboBox>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -134,8 +138,8 @@ private slots:
 
     void followsTheEngine()
     {
-        QVERIFY(
-            sandbox::SampleData::insertLeads(*m_fx->store, 501, 25, m_fx->clock.nowMs() + 1000).ok());
+        QVERIFY(sandbox::SampleData::insertLeads(*m_fx->store, 501, 25, m_fx->clock.nowMs() + 1000)
+                    .ok());
         emit m_fx->controller->queueChanged();
         QTRY_COMPARE_WITH_TIMEOUT(table()->model()->rowCount(), 525, 10'000);
         QCOMPARE(count(), QStringLiteral("525 lead(s)"));
@@ -187,6 +191,96 @@ private slots:
         emit m_fx->controller->liveFetched(QStringLiteral("L-0000008"), {}, {},
                                            QStringLiteral("boom"));
         QVERIFY(model->differingRows() > 0);
+    }
+
+    // SALESFORCE_ORG.md, "Lead lifecycle": the list and the detail say which leads were
+    // deleted (and where), merged into which lead, or converted; a platform change to a
+    // converted lead is audited, and nothing of it reaches the inbox.
+    void showsTheLifecycleState()
+    {
+        const QString deleted = QStringLiteral("L-0000003");
+        const QString converted = QStringLiteral("L-0000004");
+        const QString merged = QStringLiteral("L-0000005");
+        const QString master = QStringLiteral("00Q000000000001AAA");
+        const auto change
+            = [this](const QString &pid, const std::function<void(MirrorRecord &)> &f) {
+                  auto r = m_fx->store->leads().byPlatformId(pid);
+                  QVERIFY(r && r->has_value());
+                  MirrorRecord record = **r;
+                  f(record);
+                  QVERIFY(m_fx->store->leads().put({record}).ok());
+              };
+        change(deleted, [](MirrorRecord &r) { observeDeletion(r, QStringLiteral("platform"), 1); });
+        change(converted, [](MirrorRecord &r) {
+            r.salesforceState.insert(QStringLiteral("IsConverted"), true);
+        });
+        change(merged, [&](MirrorRecord &r) {
+            observeDeletion(r, QStringLiteral("salesforce"), 1);
+            r.mergedInto = master;
+        });
+        if (QTest::currentTestFailed())
+            return;
+
+        // A platform user edits the converted lead: audited, not sent, not an inbox item.
+        auto record = m_fx->store->leads().byPlatformId(converted);
+        QVERIFY(record && record->has_value());
+        QJsonObject lead = (*record)->platformState;
+        lead.insert(QStringLiteral("first_name"), QStringLiteral("Edited-After-Conversion"));
+        lead.insert(QStringLiteral("updated_at"), QStringLiteral("2030-01-01T00:00:00Z"));
+        lead.insert(QStringLiteral("version"), (*record)->platformVersion + 1);
+        InboundEvent event;
+        event.eventId = QStringLiteral("evt_converted_edit");
+        event.source = QStringLiteral("webhook");
+        event.type = QStringLiteral("lead.updated");
+        event.payload = QJsonDocument(QJsonObject {{QStringLiteral("event_id"), event.eventId},
+                                                   {QStringLiteral("type"), event.type},
+                                                   {QStringLiteral("data"), lead}})
+                            .toJson(QJsonDocument::Compact);
+        QVERIFY(*m_fx->store->events().insert(event));
+        const qint64 inboxBefore = *m_fx->store->inbox().countOpen();
+        SyncPlanner planner(m_fx->context.mapping.lead);
+        InboundProcessor inbound(*m_fx->store, planner, QStringLiteral("test"));
+        auto stats = inbound.processPending(10);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 0);
+        QCOMPARE(*m_fx->store->inbox().countOpen(), inboxBefore);
+        InboxTableModel inbox(*m_fx->store);
+        for (int r = 0; r < inbox.rowCount(); ++r)
+            QVERIFY(!inbox.index(r, InboxTableModel::Record).data().toString().contains(converted));
+        emit m_fx->controller->queueChanged();
+
+        const auto lifecycleOf = [this](const QString &pid) {
+            for (int r = 0; r < m_view->model()->rowCount(); ++r) {
+                if (m_view->model()->platformIdAt(r) == pid)
+                    return m_view->model()->index(r, LeadsTableModel::Lifecycle).data().toString();
+            }
+            return QStringLiteral("(no row)");
+        };
+        QTRY_COMPARE(lifecycleOf(deleted), QStringLiteral("Deleted on the platform"));
+        QCOMPARE(lifecycleOf(converted), QStringLiteral("Converted"));
+        QCOMPARE(lifecycleOf(merged), QStringLiteral("Merged into ") + master);
+        QCOMPARE(lifecycleOf(QStringLiteral("L-0000006")), QString());
+        // Beside the status, not at the far right.
+        const QHeaderView *header = table()->horizontalHeader();
+        QCOMPARE(header->visualIndex(LeadsTableModel::Lifecycle),
+                 header->visualIndex(LeadsTableModel::Status) + 1);
+
+        const auto title = [this](const QString &pid) {
+            m_view->openDetail(pid);
+            return m_view->detail()->findChild<QLabel *>(QStringLiteral("leadTitle"))->text();
+        };
+        QVERIFY(title(deleted).endsWith(QLatin1String("(Deleted on the platform)")));
+        QVERIFY(title(converted).endsWith(QLatin1String("(Converted)")));
+        QVERIFY(title(merged).endsWith(QStringLiteral("(Merged into ") + master + u')'));
+        // The detail's history has the change that was not sent.
+        m_view->openDetail(converted);
+        auto *history = m_view->detail()->findChild<QTableView *>(QStringLiteral("history"));
+        bool audited = false;
+        for (int r = 0; r < history->model()->rowCount(); ++r)
+            audited = audited
+                || history->model()->index(r, LeadHistoryModel::Event).data().toString()
+                    == QLatin1String("not_sent_converted");
+        QVERIFY(audited);
     }
 
     void activatingARowOpensItsDetail()

@@ -138,6 +138,10 @@ void LeadDetailDialog::showLead(const QString &platformId)
                 r.platformState.value(QStringLiteral("last_name")).toString());
             if (!full.trimmed().isEmpty())
                 name = tr("%1: %2").arg(platformId, full.trimmed());
+            const QString lifecycle
+                = display::lifecycle(r.deletedOn, r.mergedInto, r.isConverted());
+            if (!lifecycle.isEmpty())
+                name = tr("%1 (%2)").arg(name, lifecycle);
             m_raw->setPlainText(
                 tr("Sync state: %1\nLast synced: %2\nLast error: %3\nSalesforce ID: %4\n\n"
                    "Platform state:\n%5\nSalesforce state:\n%6")

@@ -113,9 +113,12 @@ LeadsView::LeadsView(const ConsoleContext &context, QWidget *parent)
           std::pair {LeadsTableModel::Score, 60}, std::pair {LeadsTableModel::Value, 90},
           std::pair {LeadsTableModel::Eligible, 70}, std::pair {LeadsTableModel::LastSynced, 150},
           std::pair {LeadsTableModel::LastError, 260},
-          std::pair {LeadsTableModel::SalesforceId, 160},
-          std::pair {LeadsTableModel::Updated, 150}})
+          std::pair {LeadsTableModel::SalesforceId, 160}, std::pair {LeadsTableModel::Updated, 150},
+          std::pair {LeadsTableModel::Lifecycle, 190}})
         header->resizeSection(column, width);
+    // Deleted, merged or converted: read beside the status, not at the far right.
+    header->moveSection(header->visualIndex(LeadsTableModel::Lifecycle),
+                        header->visualIndex(LeadsTableModel::Status) + 1);
     connect(header, &QHeaderView::sortIndicatorChanged, this,
             [this, header](int column, Qt::SortOrder order) {
                 if (!LeadsTableModel::isSortable(column)) {

@@ -1,5 +1,6 @@
 #include "DisplayFormat.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
 
@@ -28,6 +29,20 @@ QString oneLine(const QString &text, int maxChars)
     if (out.size() > maxChars)
         out = out.left(maxChars - 1) + QChar(0x2026);
     return out;
+}
+
+QString lifecycle(const QString &deletedOn, const QString &mergedInto, bool converted)
+{
+    const char *context = "LeadLifecycle";
+    if (!mergedInto.isEmpty())
+        return QCoreApplication::translate(context, "Merged into %1").arg(mergedInto);
+    if (deletedOn == QLatin1String("salesforce"))
+        return QCoreApplication::translate(context, "Deleted in Salesforce");
+    if (deletedOn == QLatin1String("platform"))
+        return QCoreApplication::translate(context, "Deleted on the platform");
+    if (converted)
+        return QCoreApplication::translate(context, "Converted");
+    return {};
 }
 
 } // namespace lb::display

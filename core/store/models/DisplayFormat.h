@@ -12,5 +12,9 @@ QString time(qint64 epochMs);
 QString prettyJson(const QByteArray &json);
 // One line: newlines and tabs become spaces, long text is cut with an ellipsis.
 QString oneLine(const QString &text, int maxChars = 200);
+// A lead's lifecycle state (SALESFORCE_ORG.md, "Lead lifecycle, both ways") in a few words:
+// "Merged into <Id>", "Deleted in Salesforce", "Deleted on the platform", "Converted", or empty
+// for a live lead. `deletedOn` is the tombstone's side ("" while the lead lives).
+QString lifecycle(const QString &deletedOn, const QString &mergedInto, bool converted);
 
 } // namespace lb::display

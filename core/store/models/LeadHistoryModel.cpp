@@ -57,6 +57,8 @@ QVariant LeadHistoryModel::data(const QModelIndex &index, int role) const
     case Event:
         return e.action;
     case Job:
+        if (e.source == QLatin1String("lead"))
+            return {}; // the lead's own lifecycle, no job
         return QStringLiteral("%1 #%2 %3").arg(e.source).arg(e.sourceId).arg(e.kind);
     case Target:
         return e.target;
@@ -72,7 +74,9 @@ QVariant LeadHistoryModel::data(const QModelIndex &index, int role) const
 Result<void> LeadHistoryModel::load(const QString &platformLeadId)
 {
     const QString recordKey = QStringLiteral("lead:") + platformLeadId;
-    // Both sides of the UNION use the (record_key) and (entity, entity_id) indexes.
+    // Every part of the UNION uses the (record_key) or (entity, entity_id) index. The lead's
+    // own entries are its lifecycle: deleted or merged in Salesforce (with the lead it was
+    // merged into), undeleted, a change to a converted lead that was not sent.
     auto q = m_store.database().run(
         QStringLiteral("models.leadHistory"),
         QStringLiteral(
@@ -83,8 +87,11 @@ Result<void> LeadHistoryModel::load(const QString &platformLeadId)
             "SELECT a.id, a.at, a.action, 'inbox', i.id, i.kind, i.target, a.actor, a.detail "
             "FROM inbox i JOIN audit_log a ON a.entity = 'inbox' "
             "AND a.entity_id = CAST(i.id AS TEXT) WHERE i.record_key = ? "
+            "UNION ALL "
+            "SELECT a.id, a.at, a.action, 'lead', 0, '', '', a.actor, a.detail "
+            "FROM audit_log a WHERE a.entity = 'lead' AND a.entity_id = ? "
             "ORDER BY 1 DESC LIMIT ?"),
-        {recordKey, recordKey, MaxEntries});
+        {recordKey, recordKey, platformLeadId, MaxEntries});
     QList<Entry> entries;
     if (q) {
         while ((*q)->next()) {

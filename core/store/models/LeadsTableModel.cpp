@@ -14,7 +14,8 @@ namespace {
 // Select list, read by position (Field).
 const char *Columns = "id, platform_id, salesforce_id, first_name, last_name, company, email, "
                       "phone, status, source, score, estimated_value, agent_id, eligible, "
-                      "sync_state, last_synced_at, last_error, updated_at";
+                      "sync_state, last_synced_at, last_error, updated_at, deleted_on, "
+                      "merged_into, converted";
 enum Field {
     FId,
     FPlatformId,
@@ -34,6 +35,9 @@ enum Field {
     FLastSynced,
     FLastError,
     FUpdated,
+    FDeletedOn,
+    FMergedInto,
+    FConverted,
     FieldCount
 };
 
@@ -131,6 +135,8 @@ QVariant LeadsTableModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Salesforce ID");
     case Updated:
         return tr("Updated");
+    case Lifecycle:
+        return tr("Lifecycle");
     default:
         return {};
     }
@@ -206,6 +212,9 @@ QVariant LeadsTableModel::data(const QModelIndex &index, int role) const
         return r.at(FSalesforceId);
     case Updated:
         return display::time(r.at(FUpdated).toLongLong());
+    case Lifecycle:
+        return display::lifecycle(r.at(FDeletedOn).toString(), r.at(FMergedInto).toString(),
+                                  r.at(FConverted).toInt() != 0);
     default:
         return {};
     }

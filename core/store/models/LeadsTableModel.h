@@ -41,6 +41,7 @@ public:
         LastError,
         SalesforceId,
         Updated,
+        Lifecycle, // deleted (on which side), merged into which lead, converted
         ColumnCount
     };
     enum Role { PlatformIdRole = Qt::UserRole + 1, SyncStateRole, RawRole };

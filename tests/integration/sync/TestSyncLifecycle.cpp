@@ -2,13 +2,15 @@
 // "Lead lifecycle, both ways"), each arriving by the poll and by the change stream, against both
 // sandboxes. After every row both sides hold what the table says; then a reconcile queues
 // nothing and a second pass (a full poll of both sides) writes nothing anywhere, and nothing
-// deleted comes back. (The rows the platform starts are in TestSyncEndToEnd.)
+// deleted comes back. The rows the platform starts (a lead deleted, restored or created there)
+// arrive by the platform poll and by signed webhooks to the engine's receiver.
 #include "SyncWorld.h"
 #include "salesforce/LeadLifecycle.h"
 #include "salesforce/SandboxOrg.h"
 #include "store/Store.h"
 #include "sync/SyncStatus.h"
 
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -20,6 +22,7 @@ namespace {
 const QString LeadKey = QStringLiteral("Platform_Lead_Id__c");
 
 enum class Row { Created, Deleted, Merged, Undeleted, Converted, PersonDeleted, PersonInactive };
+enum class PlatformRow { Deleted, Restored, Created };
 
 QString sfId(SyncWorld &world, const QString &platformId)
 {
@@ -48,6 +51,35 @@ int syncWritesTo(SyncWorld &world, const QString &id)
 SyncStatus latest(const QSignalSpy &spy)
 {
     return spy.isEmpty() ? SyncStatus {} : spy.last().at(0).value<SyncStatus>();
+}
+
+// A reconcile that queues nothing, then a pass that writes nothing on either side.
+void reconcileAndSecondPassWriteNothing(SyncWorld &world)
+{
+    const qsizetype sfBase = world.salesforce.writeLog().entries().size();
+    const qsizetype pfBase = world.platform.writeLog().size();
+    QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
+    world.controller().reconcileNow();
+    QVERIFY(QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000));
+    QVERIFY2(reconciled.first().at(1).toString().isEmpty(),
+             qPrintable(reconciled.first().at(1).toString()));
+    const auto report = reconciled.first().at(0).value<ReconcileReport>();
+    QVERIFY2(report.enqueued == 0,
+             QJsonDocument(report.queued).toJson(QJsonDocument::Compact).constData());
+    auto second = world.runOnce();
+    QVERIFY(second && second->ok);
+    QCOMPARE(second->toInbox, 0);
+    QCOMPARE(world.salesforce.writeLog().entries().size(), sfBase);
+    QCOMPARE(world.platform.writeLog().size(), pfBase);
+}
+
+// The live Salesforce lead that carries a platform id (deleted ones in the Recycle Bin aside).
+std::optional<QJsonObject> liveLead(SyncWorld &world, const QString &platformId)
+{
+    const auto r = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, platformId);
+    if (r && !r->value(QStringLiteral("IsDeleted")).toBool())
+        return r;
+    return std::nullopt;
 }
 
 } // namespace
@@ -300,6 +332,184 @@ private slots:
                 return e.action == QLatin1String("not_sent_converted");
             }));
         }
+    }
+    void platformLifecycleRows_data()
+    {
+        QTest::addColumn<int>("rowNumber");
+        QTest::addColumn<QString>("action"); // lifecycle.platform_delete
+        QTest::addColumn<QString>("arrival");
+        const struct
+        {
+            const char *name;
+            PlatformRow row;
+            const char *action;
+        } rows[] = {{"lead deleted on the platform, close_in_salesforce", PlatformRow::Deleted,
+                     "close_in_salesforce"},
+                    {"lead deleted on the platform, delete_in_salesforce", PlatformRow::Deleted,
+                     "delete_in_salesforce"},
+                    {"lead deleted on the platform, ignore", PlatformRow::Deleted, "ignore"},
+                    {"lead restored on the platform, close_in_salesforce", PlatformRow::Restored,
+                     "close_in_salesforce"},
+                    {"lead created on the platform", PlatformRow::Created, "close_in_salesforce"}};
+        for (const auto &r : rows) {
+            for (const char *arrival : {"poll", "webhook"})
+                QTest::addRow("%s (%s)", r.name, arrival)
+                    << int(r.row) << QString::fromLatin1(r.action) << QString::fromLatin1(arrival);
+        }
+    }
+
+    void platformLifecycleRows()
+    {
+        QFETCH(int, rowNumber);
+        const PlatformRow row = PlatformRow(rowNumber);
+        QFETCH(QString, action);
+        QFETCH(QString, arrival);
+        const bool webhook = arrival == QLatin1String("webhook");
+        SyncWorld world;
+        world.platform.generateLeads(4, 5);
+        world.profile.lifecycle.platformDelete = action;
+        if (webhook)
+            world.enableWebhooks();
+        QVERIFY(world.start().ok());
+        auto initial = world.runOnce();
+        QVERIFY(initial && initial->ok);
+        if (webhook) {
+            // The engine runs; its next polls are an hour away, so what follows arrives by
+            // webhook alone.
+            world.controller().start();
+        }
+        QCOMPARE(world.salesforce.recordCount(QStringLiteral("Lead")), 4);
+        const QString key = QStringLiteral("L-000002");
+        const auto before = liveLead(world, key);
+        QVERIFY(before.has_value());
+        const QString sfBefore = before->value(QStringLiteral("Id")).toString();
+
+        std::function<QString()> expected;
+        // By webhook: the platform's delivery answered 2xx (the engine stored the event) and
+        // both sides hold what the table says.
+        quint64 deliveredBefore = 0;
+        const auto settle = [&]() -> bool {
+            if (webhook)
+                return QTest::qWaitFor(
+                    [&] {
+                        return world.platform.stats().webhooks.delivered > deliveredBefore
+                            && expected().isEmpty();
+                    },
+                    30'000);
+            auto pass = world.runOnce();
+            return pass && pass->ok && pass->toInbox == 0;
+        };
+        // What Salesforce holds of a lead deleted on the platform, per lifecycle.platform_delete.
+        const auto salesforceAfterDelete = [&]() -> QString {
+            const auto now = world.salesforce.record(QStringLiteral("Lead"), sfBefore);
+            if (action == QLatin1String("delete_in_salesforce"))
+                return !now || now->value(QStringLiteral("IsDeleted")).toBool()
+                    ? QString()
+                    : QStringLiteral("the Salesforce lead is not deleted");
+            if (!now || now->value(QStringLiteral("IsDeleted")).toBool())
+                return QStringLiteral("the Salesforce lead is gone");
+            const bool close = action == QLatin1String("close_in_salesforce");
+            const QString status = now->value(QStringLiteral("Status")).toString();
+            const bool eligible
+                = now->value(QStringLiteral("Eligible_For_Distribution__c")).toBool();
+            if (close ? (status != QLatin1String("Closed - Not Converted") || eligible)
+                      : (status != before->value(QStringLiteral("Status")).toString()
+                         || eligible
+                             != before->value(QStringLiteral("Eligible_For_Distribution__c"))
+                                    .toBool()))
+                return QStringLiteral("Salesforce holds %1 / eligible %2")
+                    .arg(status)
+                    .arg(eligible);
+            return QString();
+        };
+        const auto deletedOnBoth = [&]() -> QString {
+            const auto lead = world.platform.lead(key);
+            if (!lead || !lead->deleted)
+                return key + QStringLiteral(" is not a tombstone on the platform");
+            return salesforceAfterDelete();
+        };
+        sandbox::LeadRecord restoredContent;
+        switch (row) {
+        case PlatformRow::Deleted:
+            deliveredBefore = world.platform.stats().webhooks.delivered;
+            QVERIFY(world.platform.deleteLead(key, QStringLiteral("agent-ui")).ok());
+            expected = deletedOnBoth;
+            break;
+        case PlatformRow::Restored: {
+            restoredContent = *world.platform.lead(key);
+            deliveredBefore = world.platform.stats().webhooks.delivered;
+            QVERIFY(world.platform.deleteLead(key, QStringLiteral("agent-ui")).ok());
+            expected = deletedOnBoth;
+            QVERIFY2(settle(), qPrintable(expected()));
+            QCOMPARE(expected(), QString());
+            deliveredBefore = world.platform.stats().webhooks.delivered;
+            QVERIFY(world.platform.restoreLead(restoredContent, QStringLiteral("agent-ui")).ok());
+            // Back on both sides, and both sides agree: Salesforce decides status and
+            // eligibility (a closed lead stays closed until someone reopens it there).
+            expected = [&]() -> QString {
+                const auto lead = world.platform.lead(key);
+                if (!lead || lead->deleted)
+                    return key + QStringLiteral(" is not restored on the platform");
+                const auto sf = liveLead(world, key);
+                if (!sf)
+                    return key + QStringLiteral(" is not back in Salesforce");
+                if (sf->value(QStringLiteral("LastName")).toString() != lead->lastName)
+                    return QStringLiteral("Salesforce does not hold the restored content");
+                const QString status = sf->value(QStringLiteral("Status")).toString();
+                const QString platformStatus = status == QLatin1String("Closed - Not Converted")
+                    ? QStringLiteral("lost")
+                    : status == QLatin1String("Open - Not Contacted") ? QStringLiteral("new")
+                                                                      : QStringLiteral("?");
+                if (lead->status != platformStatus)
+                    return QStringLiteral("the platform's status %1 is not Salesforce's %2")
+                        .arg(lead->status, status);
+                if (lead->eligible
+                    != sf->value(QStringLiteral("Eligible_For_Distribution__c")).toBool())
+                    return QStringLiteral("the platform's eligibility is not Salesforce's");
+                return QString();
+            };
+            break;
+        }
+        case PlatformRow::Created: {
+            sandbox::LeadRecord fresh;
+            fresh.id = QStringLiteral("L-900001");
+            fresh.firstName = QStringLiteral("Walk");
+            fresh.lastName = QStringLiteral("In");
+            fresh.company = QStringLiteral("Platform Made Ltd");
+            fresh.email = QStringLiteral("walk.in@example.com");
+            deliveredBefore = world.platform.stats().webhooks.delivered;
+            QVERIFY(world.platform.createLead(fresh, QStringLiteral("agent-ui")).ok());
+            expected = [&]() -> QString {
+                const auto sf = liveLead(world, QStringLiteral("L-900001"));
+                if (!sf
+                    || sf->value(QStringLiteral("Company")).toString()
+                        != QLatin1String("Platform Made Ltd"))
+                    return QStringLiteral("L-900001 is not in Salesforce");
+                return QString();
+            };
+            break;
+        }
+        }
+        QVERIFY2(settle(), qPrintable(expected()));
+        QCOMPARE(expected(), QString());
+
+        // A restart that polls both sides, a reconcile that queues nothing and a second pass
+        // that writes nothing; nothing deleted comes back.
+        world.stopEngine();
+        QVERIFY(world.restartEngine().ok());
+        auto first = world.runOnce();
+        QVERIFY(first && first->ok);
+        QCOMPARE(first->toInbox, 0);
+        QCOMPARE(expected(), QString());
+        reconcileAndSecondPassWriteNothing(world);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(expected(), QString());
+        world.stopEngine();
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("check"));
+        QVERIFY(store.ok());
+        QCOMPARE(*(*store)->inbox().countOpen(), 0);
     }
 };
 

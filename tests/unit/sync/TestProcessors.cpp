@@ -185,6 +185,53 @@ private slots:
         QVERIFY((*mirror)->deletedOn.isEmpty());
     }
 
+    // A lead closed in Salesforce for its platform deletion, restored on the platform with its
+    // old content: Salesforce decides status and eligibility, so the platform gets them back
+    // (lost, not eligible) even though the content equals what the mirror kept.
+    void restoreAfterACloseTakesSalesforcesStatus()
+    {
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
+        const auto v1 = lead(QStringLiteral("L-1"), 1, QStringLiteral("2026-11-22T13:05:00.000Z"),
+                             QStringLiteral("a@x.io"));
+        QVERIFY(m_store->events().insert(webhook(QStringLiteral("e1"), v1)).ok());
+        QVERIFY(processor.processPending(100).ok());
+        // Delivered to Salesforce: the mirror holds what was written there.
+        auto mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QVERIFY(mirror.ok() && mirror->has_value());
+        MirrorRecord written = **mirror;
+        auto plan = m_leads->planSalesforceWrite(written);
+        QVERIFY(plan.ok() && plan->has_value());
+        written.salesforceId = QStringLiteral("00Q000000000001AAA");
+        observeSalesforce(written, (*plan)->newState, 1'795'352'710'000);
+        QVERIFY(m_store->leads().put({written}).ok());
+
+        QVERIFY(m_store->events()
+                    .insert(deletedWebhook(QStringLiteral("e2"), QStringLiteral("L-1"), 2,
+                                           QStringLiteral("2026-11-22T13:06:00.000Z")))
+                    .ok());
+        QVERIFY(processor.processPending(100).ok());
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadClose), 1);
+        mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QCOMPARE((*mirror)->salesforceState.value(QStringLiteral("Status")).toString(),
+                 QStringLiteral("Closed - Not Converted"));
+
+        QJsonObject restored = v1;
+        restored.insert(QStringLiteral("version"), 3);
+        restored.insert(QStringLiteral("updated_at"), QStringLiteral("2026-11-22T13:07:00.000Z"));
+        QVERIFY(m_store->events().insert(webhook(QStringLiteral("e3"), restored)).ok());
+        auto stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->restored, 1);
+        QCOMPARE(pendingJobs(jobs::PlatformLeadPut), 1);
+        mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QVERIFY(!(*mirror)->isDeleted());
+        auto toPlatform = m_leads->planPlatformWrite(**mirror);
+        QVERIFY(toPlatform.ok() && toPlatform->has_value());
+        QCOMPARE((*toPlatform)->record.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("lost"));
+        QCOMPARE((*toPlatform)->record.value(QStringLiteral("eligible")).toBool(), false);
+    }
+
     void leadDeletedInSalesforceIsNotSentBackByAPlatformChange()
     {
         InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"));
@@ -496,6 +543,8 @@ private slots:
         QCOMPARE(stats->deleted, 1);
         QCOMPARE(pendingJobs(jobs::PlatformLeadDelete), 1);
         QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->isDeleted());
+        QCOMPARE((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->mergedInto,
+                 QStringLiteral("00Q5g00000AbCdMEAV"));
         const auto audit
             = m_store->audit().forEntity(QStringLiteral("lead"), QStringLiteral("L-9"));
         QVERIFY(audit.ok() && !audit->isEmpty());
@@ -517,6 +566,7 @@ private slots:
         QCOMPARE(stats->restored, 1);
         QCOMPARE(pendingJobs(jobs::PlatformLeadRestore), 1);
         QVERIFY(!(*m_store->leads().byPlatformId(QStringLiteral("L-9")))->isDeleted());
+        QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->mergedInto.isEmpty());
 
         // Converted: the platform gets "won"; nothing is written to Salesforce any more.
         QJsonObject converted = undeleted;
