@@ -203,4 +203,40 @@ void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
     }
 }
 
+void runBulkLoadBench(BenchReport &report, BenchWorld &world, int records)
+{
+    const QString section = QStringLiteral("bulk");
+    world.resetPlatform(Agents, records);
+    world.resetSalesforce(Agents);
+    const QString profile = world.writeProfile(QStringLiteral("bench-bulk"));
+    Measured lb = runChild(
+        world, world.binaries().leadbridge,
+        {QStringLiteral("--profile"), profile, QStringLiteral("sync"), QStringLiteral("--once")},
+        world.leadbridgeEnvironment());
+    lb.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
+    recordFigures(report, section, QStringLiteral("leadbridge"), records, lb);
+    report.set(section, QStringLiteral("leadbridge_bulk_calls"),
+               lb.sfCalls.value(QStringLiteral("bulk")));
+    if (world.binaries().node.isEmpty()) {
+        report.note(QStringLiteral("bulk peer skipped: node or bench/peers/node_modules is "
+                                   "missing (run npm ci in bench/peers)"));
+        return;
+    }
+    const QString recordsFile = writePeerRecords(world);
+    const QString login = writePeerLogin(world);
+    world.resetSalesforce(Agents);
+    Measured peer = runChild(
+        world, world.binaries().node,
+        {world.binaries().peersDir + QStringLiteral("/jsforce-bulk2.cjs"), login, recordsFile},
+        QProcessEnvironment::systemEnvironment());
+    peer.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
+    recordFigures(report, section, QStringLiteral("jsforce_bulk2"), records, peer);
+    report.set(section, QStringLiteral("jsforce_bulk2_bulk_calls"),
+               peer.sfCalls.value(QStringLiteral("bulk")));
+    const double lbRate = lb.run.wallMs > 0 ? records / (lb.run.wallMs / 1000.0) : 0;
+    const double peerRate = peer.run.wallMs > 0 ? records / (peer.run.wallMs / 1000.0) : 0;
+    report.set(section, QStringLiteral("leadbridge_vs_jsforce_bulk2_ratio"),
+               peerRate > 0 ? lbRate / peerRate : 0);
+}
+
 } // namespace lb::bench

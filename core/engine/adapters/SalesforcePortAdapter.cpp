@@ -1,5 +1,6 @@
 #include "SalesforcePortAdapter.h"
 
+#include "log/Logging.h"
 #include "net/HttpClient.h"
 #include "salesforce/ErrorClassification.h"
 #include "salesforce/ErrorEnvelope.h"
@@ -144,9 +145,11 @@ void SalesforcePortAdapter::bulkUpsert(const QString &sobject, const QString &ex
     m_bulk->ingest(
         {sobject, QStringLiteral("upsert"), externalIdField}, csv, context,
         [onJob = std::move(onJob)](const salesforce::Bulk2Job &job) { return onJob(job.id); },
-        [externalIdField, done = std::move(done)](Result<salesforce::Bulk2IngestOutcome> outcome) {
+        [this, externalIdField,
+         done = std::move(done)](Result<salesforce::Bulk2IngestOutcome> outcome) {
             if (!outcome)
                 return done(outcome.error());
+            observeBulkUsage();
             done(bulkResultOf(*outcome, externalIdField));
         });
 }
@@ -159,9 +162,10 @@ void SalesforcePortAdapter::bulkCollect(const QString &jobId, const QString &ext
     salesforce::Bulk2JobPoller::Backoff b = backoffFor(0);
     b.initialMs = 500;
     m_bulk->poller().setBackoff(b);
-    auto answer = [externalIdField, done](Result<salesforce::Bulk2IngestOutcome> outcome) {
+    auto answer = [this, externalIdField, done](Result<salesforce::Bulk2IngestOutcome> outcome) {
         if (!outcome)
             return done(outcome.error());
+        observeBulkUsage();
         done(bulkResultOf(*outcome, externalIdField));
     };
     QPointer<QObject> guard(context);
@@ -187,6 +191,18 @@ void SalesforcePortAdapter::bulkCollect(const QString &jobId, const QString &ext
                                  done(none);
                              });
         });
+}
+
+// Salesforce counts Bulk API usage only in /limits (DailyBulkApiBatches, DailyBulkV2QueryJobs),
+// never in Sforce-Limit-Info: one /limits read after a job lets the engine record it for the
+// Limits view's gauge and the api-usage report (the client emits limitsObserved).
+void SalesforcePortAdapter::observeBulkUsage()
+{
+    m_client.limits(m_bulk.get(), [](Result<ApiLimits> limits) {
+        if (!limits)
+            qCWarning(lcSalesforce)
+                << "could not read /limits after a Bulk API job:" << limits.error().toString();
+    });
 }
 
 void SalesforcePortAdapter::fieldTypes(const QString &sobject, QObject *context,
@@ -245,9 +261,11 @@ void SalesforcePortAdapter::bulkQuery(
                                *failed = taken.error();
                            return bool(taken);
                        },
-                       [failed, done = std::move(done)](Result<qint64> read) {
+                       [this, failed, done = std::move(done)](Result<qint64> read) {
                            if (failed->has_value())
                                return done(**failed);
+                           if (read)
+                               observeBulkUsage();
                            done(std::move(read));
                        });
                });

@@ -69,6 +69,7 @@ private:
                     std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
                     std::function<void(Result<QList<WriteOutcome>>)> done);
 
+    void observeBulkUsage();
     // The describe types of `sobject`'s fields (one API call the first time, then kept).
     void fieldTypes(const QString &sobject, QObject *context,
                     std::function<void(Result<QHash<QString, QString>>)> done);

@@ -54,6 +54,47 @@ class TestSyncBulkRead : public QObject
     Q_OBJECT
 
 private slots:
+    // A first sync against an org that already holds many leads: the first REST page says how
+    // many there are, the rest comes through one queryAll job, and every lead reaches the
+    // platform with Salesforce's values (typed as REST gives them: the score a number).
+    void initialLoadOfManyLeadsReadsThroughOneQueryJob()
+    {
+        const int leads = 20'000;
+        SyncWorld world;
+        QByteArray csv = "LastName,Company,Email,Lead_Score__c," + LeadKey.toUtf8() + "\n";
+        for (int i = 1; i <= leads; ++i)
+            csv += QStringLiteral("Turing %1,Bletchley,alan%1@example.com,%2,L-%3\n")
+                       .arg(i)
+                       .arg(i % 101)
+                       .arg(i, 6, 10, QLatin1Char('0'))
+                       .toUtf8();
+        auto seeded = world.salesforce.seedCsv(QStringLiteral("Lead"), csv);
+        QVERIFY2(seeded.ok(), seeded ? "" : qPrintable(seeded.error().toString()));
+        QCOMPARE(*seeded, leads);
+        QVERIFY2(world.start().ok(), "engine start");
+
+        const auto before = world.salesforce.apiCallsByKind();
+        auto once = world.runOnce();
+        QVERIFY(once.has_value());
+        QVERIFY2(once->ok, qPrintable(once->error.toString()));
+        QCOMPARE(once->toInbox, 0);
+        const auto used = since(before, world.salesforce.apiCallsByKind());
+        qInfo("initial load of %d Salesforce leads: Salesforce API calls %lld %s", leads,
+              total(used), show(used).constData());
+        // REST: the roster and the leads' first page; the rest in one query job.
+        QVERIFY2(used.value(QStringLiteral("query")) <= 2, show(used).constData());
+        QVERIFY2(used.value(QStringLiteral("bulk")) >= 3, show(used).constData());
+        QVERIFY2(total(used) <= 10, show(used).constData());
+        QCOMPARE(world.platform.leadCount(), leads);
+        for (int i = 1; i <= leads; i += 997) {
+            const auto lead
+                = world.platform.lead(QStringLiteral("L-%1").arg(i, 6, 10, QLatin1Char('0')));
+            QVERIFY(lead.has_value());
+            QCOMPARE(lead->lastName, QStringLiteral("Turing %1").arg(i));
+            QCOMPARE(lead->score, i % 101);
+        }
+    }
+
     // The figure: a reconcile of 100,000 leads (LB_BULK_READ_LEADS sets another size)
     // costs at most 10 Salesforce API calls and finds exactly the 100 differences planted in
     // it: 25 leads only on the platform, 25 only in Salesforce, 25 deleted (13 in Salesforce,
@@ -84,7 +125,6 @@ private slots:
         QCOMPARE(first->stillPending, 0);
         QCOMPARE(world.salesforce.recordCount(QStringLiteral("Lead")), leads);
         qInfo("initial load of %d leads: %.1f s", leads, took.elapsed() / 1000.0);
-
 
         // The differences, made on each side without LeadBridge.
         for (int i = 1; i <= 25; ++i) {
