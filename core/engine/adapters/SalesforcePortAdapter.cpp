@@ -145,12 +145,13 @@ void SalesforcePortAdapter::bulkUpsert(const QString &sobject, const QString &ex
     m_bulk->ingest(
         {sobject, QStringLiteral("upsert"), externalIdField}, csv, context,
         [onJob = std::move(onJob)](const salesforce::Bulk2Job &job) { return onJob(job.id); },
-        [this, externalIdField,
+        [this, context, externalIdField,
          done = std::move(done)](Result<salesforce::Bulk2IngestOutcome> outcome) {
             if (!outcome)
                 return done(outcome.error());
-            observeBulkUsage();
-            done(bulkResultOf(*outcome, externalIdField));
+            afterBulkJob(context, [done, result = bulkResultOf(*outcome, externalIdField)] {
+                done(result);
+            });
         });
 }
 
@@ -162,11 +163,12 @@ void SalesforcePortAdapter::bulkCollect(const QString &jobId, const QString &ext
     salesforce::Bulk2JobPoller::Backoff b = backoffFor(0);
     b.initialMs = 500;
     m_bulk->poller().setBackoff(b);
-    auto answer = [this, externalIdField, done](Result<salesforce::Bulk2IngestOutcome> outcome) {
+    auto answer = [this, context, externalIdField,
+                   done](Result<salesforce::Bulk2IngestOutcome> outcome) {
         if (!outcome)
             return done(outcome.error());
-        observeBulkUsage();
-        done(bulkResultOf(*outcome, externalIdField));
+        afterBulkJob(context,
+                     [done, result = bulkResultOf(*outcome, externalIdField)] { done(result); });
     };
     QPointer<QObject> guard(context);
     m_bulk->jobInfo(
@@ -194,14 +196,17 @@ void SalesforcePortAdapter::bulkCollect(const QString &jobId, const QString &ext
 }
 
 // Salesforce counts Bulk API usage only in /limits (DailyBulkApiBatches, DailyBulkV2QueryJobs),
-// never in Sforce-Limit-Info: one /limits read after a job lets the engine record it for the
-// Limits view's gauge and the api-usage report (the client emits limitsObserved).
-void SalesforcePortAdapter::observeBulkUsage()
+// never in Sforce-Limit-Info: after a job, one /limits read (the client emits limitsObserved,
+// which the engine records for the Limits view's gauge and the api-usage report) comes before
+// the job's answer, so the usage is recorded by the time the caller moves on. A failed read
+// only costs the gauge its update.
+void SalesforcePortAdapter::afterBulkJob(QObject *context, std::function<void()> then)
 {
-    m_client.limits(m_bulk.get(), [](Result<ApiLimits> limits) {
+    m_client.limits(context, [then = std::move(then)](Result<ApiLimits> limits) {
         if (!limits)
             qCWarning(lcSalesforce)
                 << "could not read /limits after a Bulk API job:" << limits.error().toString();
+        then();
     });
 }
 
@@ -261,12 +266,12 @@ void SalesforcePortAdapter::bulkQuery(
                                *failed = taken.error();
                            return bool(taken);
                        },
-                       [this, failed, done = std::move(done)](Result<qint64> read) {
+                       [this, guard, failed, done = std::move(done)](Result<qint64> read) {
                            if (failed->has_value())
                                return done(**failed);
-                           if (read)
-                               observeBulkUsage();
-                           done(std::move(read));
+                           if (!read)
+                               return done(read.error());
+                           afterBulkJob(guard, [done, read] { done(read); });
                        });
                });
 }

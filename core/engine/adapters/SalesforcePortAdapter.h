@@ -69,7 +69,7 @@ private:
                     std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
                     std::function<void(Result<QList<WriteOutcome>>)> done);
 
-    void observeBulkUsage();
+    void afterBulkJob(QObject *context, std::function<void()> then);
     // The describe types of `sobject`'s fields (one API call the first time, then kept).
     void fieldTypes(const QString &sobject, QObject *context,
                     std::function<void(Result<QHash<QString, QString>>)> done);
