@@ -135,6 +135,63 @@ int platformLeadsWithScore(BenchWorld &world, const QHash<QString, int> &expecte
     return n;
 }
 
+// What sync_bulk_read plants at its CI size, at the bench's: 25 leads only on the platform, 25
+// only in Salesforce, 25 deleted (13 in Salesforce, 12 on the platform) and 25 changed (13 in
+// Salesforce, 12 on the platform), each side changed without LeadBridge.
+int plantDifferences(BenchWorld &world, int records)
+{
+    int planted = 0;
+    const auto key = [](int n) { return QStringLiteral("L-%1").arg(n, 6, 10, QLatin1Char('0')); };
+    const auto sfId = [&world](const QString &k) {
+        const auto r = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, k);
+        return r ? r->value(QStringLiteral("Id")).toString() : QString();
+    };
+    for (int i = 1; i <= 25; ++i) {
+        sandbox::LeadRecord lead;
+        lead.id = QStringLiteral("L-P%1").arg(i, 4, 10, QLatin1Char('0'));
+        lead.lastName = QStringLiteral("Only on the platform %1").arg(i);
+        lead.company = QStringLiteral("Platform Co");
+        planted += world.platform.createLead(lead).ok() ? 1 : 0;
+        planted += world.salesforce
+                       .createRecord(
+                           QStringLiteral("Lead"),
+                           {{QStringLiteral("LastName"), QStringLiteral("Only in SF")},
+                            {QStringLiteral("Company"), QStringLiteral("Salesforce Co")},
+                            {LeadKey, QStringLiteral("L-S%1").arg(i, 4, 10, QLatin1Char('0'))}},
+                           QStringLiteral("Admin"))
+                       .ok()
+            ? 1
+            : 0;
+    }
+    const int step = records / 60;
+    for (int i = 0; i < 13; ++i) {
+        planted += world.salesforce
+                       .deleteRecord(QStringLiteral("Lead"), sfId(key(1 + i * step)),
+                                     QStringLiteral("Admin"))
+                       .ok()
+            ? 1
+            : 0;
+        planted += world.salesforce
+                       .updateRecord(QStringLiteral("Lead"), sfId(key(2 + i * step)),
+                                     {{QStringLiteral("Company"), QStringLiteral("Changed in SF")}},
+                                     QStringLiteral("Admin"))
+                       .ok()
+            ? 1
+            : 0;
+    }
+    for (int i = 0; i < 12; ++i) {
+        planted += world.platform.deleteLead(key(3 + i * step)).ok() ? 1 : 0;
+        planted
+            += world.platform
+                   .editLead(key(4 + i * step),
+                             {{QStringLiteral("company"), QStringLiteral("Changed on platform")}})
+                   .ok()
+            ? 1
+            : 0;
+    }
+    return planted;
+}
+
 } // namespace
 
 void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
@@ -217,6 +274,32 @@ void runBulkLoadBench(BenchReport &report, BenchWorld &world, int records)
     recordFigures(report, section, QStringLiteral("leadbridge"), records, lb);
     report.set(section, QStringLiteral("leadbridge_bulk_calls"),
                lb.sfCalls.value(QStringLiteral("bulk")));
+
+    // The reconcile of what the load left, through one query job, with 100 differences planted.
+    const int planted = plantDifferences(world, records);
+    Measured rec = runChild(world, world.binaries().leadbridge,
+                            {QStringLiteral("--profile"), profile, QStringLiteral("reconcile"),
+                             QStringLiteral("--json")},
+                            world.leadbridgeEnvironment());
+    const QJsonObject found = QJsonDocument::fromJson(rec.run.out).object();
+    int differences = 0;
+    for (const char *kind :
+         {"missing_in_salesforce", "missing_on_platform", "deleted", "differing", "extra"})
+        differences += found.value(QLatin1String(kind)).toInt();
+    report.set(section, QStringLiteral("reconcile_seconds"), rec.run.wallMs / 1000.0);
+    report.set(section, QStringLiteral("reconcile_salesforce_calls"),
+               BenchWorld::total(rec.sfCalls));
+    report.set(section, QStringLiteral("reconcile_differences_found"), differences);
+    report.set(section, QStringLiteral("reconcile_peak_rss_mb"), rec.run.peakRssMb);
+    report.goal(QStringLiteral("Salesforce API calls for a reconcile"),
+                double(BenchWorld::total(rec.sfCalls)), QStringLiteral("<="), 10,
+                QStringLiteral("calls"));
+    if (!rec.run.ok() || differences != planted)
+        report.failure(QStringLiteral("bulk reconcile: found %1 of %2 differences (exit %3): %4")
+                           .arg(differences)
+                           .arg(planted)
+                           .arg(rec.run.exitCode)
+                           .arg(QString::fromUtf8(rec.run.err.right(600))));
     if (world.binaries().node.isEmpty()) {
         report.note(QStringLiteral("bulk peer skipped: node or bench/peers/node_modules is "
                                    "missing (run npm ci in bench/peers)"));

@@ -257,7 +257,7 @@ void SalesforcePoller::page(bool leads, const Result<RecordPage> &result,
         return;
     }
     if (initialLoad && result->total > m_bulkThreshold && !result->records.isEmpty()) {
-        readRestInBulk(result->records.constLast(), stats, std::move(done));
+        readRemainderInBulk(result->records.constLast(), stats, std::move(done));
         return;
     }
     m_port.queryMore(result->next, this,
@@ -266,8 +266,9 @@ void SalesforcePoller::page(bool leads, const Result<RecordPage> &result,
                      });
 }
 
-void SalesforcePoller::readRestInBulk(const QJsonObject &after, std::shared_ptr<PollStats> stats,
-                                      std::function<void(Result<void>)> done)
+void SalesforcePoller::readRemainderInBulk(const QJsonObject &after,
+                                           std::shared_ptr<PollStats> stats,
+                                           std::function<void(Result<void>)> done)
 {
     const QString soql = soqlFor(
         m_leads, true, parseTimestampMs(after.value(QStringLiteral("SystemModstamp")).toString()),

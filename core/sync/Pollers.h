@@ -83,8 +83,8 @@ private:
               bool initialLoad, std::function<void(Result<void>)> done);
     // Processes one page of records and stores the position of its last one.
     Result<void> take(bool leads, const QList<QJsonObject> &records, PollStats &stats);
-    void readRestInBulk(const QJsonObject &after, std::shared_ptr<PollStats> stats,
-                        std::function<void(Result<void>)> done);
+    void readRemainderInBulk(const QJsonObject &after, std::shared_ptr<PollStats> stats,
+                             std::function<void(Result<void>)> done);
 
     Store &m_store;
     SalesforcePort &m_port;
