@@ -275,6 +275,9 @@ void runBulkLoadBench(BenchReport &report, BenchWorld &world, int records)
     report.set(section, QStringLiteral("leadbridge_bulk_calls"),
                lb.sfCalls.value(QStringLiteral("bulk")));
 
+    // The peer loads the records LeadBridge loaded, before the differences below are planted.
+    const QString recordsFile = writePeerRecords(world);
+
     // The reconcile of what the load left, through one query job, with 100 differences planted.
     const int planted = plantDifferences(world, records);
     Measured rec = runChild(world, world.binaries().leadbridge,
@@ -305,7 +308,6 @@ void runBulkLoadBench(BenchReport &report, BenchWorld &world, int records)
                                    "missing (run npm ci in bench/peers)"));
         return;
     }
-    const QString recordsFile = writePeerRecords(world);
     const QString login = writePeerLogin(world);
     world.resetSalesforce(Agents);
     Measured peer = runChild(
