@@ -135,6 +135,63 @@ int platformLeadsWithScore(BenchWorld &world, const QHash<QString, int> &expecte
     return n;
 }
 
+// What sync_bulk_read plants at its CI size, at the bench's: 25 leads only on the platform, 25
+// only in Salesforce, 25 deleted (13 in Salesforce, 12 on the platform) and 25 changed (13 in
+// Salesforce, 12 on the platform), each side changed without LeadBridge.
+int plantDifferences(BenchWorld &world, int records)
+{
+    int planted = 0;
+    const auto key = [](int n) { return QStringLiteral("L-%1").arg(n, 6, 10, QLatin1Char('0')); };
+    const auto sfId = [&world](const QString &k) {
+        const auto r = world.salesforce.recordByExternalId(QStringLiteral("Lead"), LeadKey, k);
+        return r ? r->value(QStringLiteral("Id")).toString() : QString();
+    };
+    for (int i = 1; i <= 25; ++i) {
+        sandbox::LeadRecord lead;
+        lead.id = QStringLiteral("L-P%1").arg(i, 4, 10, QLatin1Char('0'));
+        lead.lastName = QStringLiteral("Only on the platform %1").arg(i);
+        lead.company = QStringLiteral("Platform Co");
+        planted += world.platform.createLead(lead).ok() ? 1 : 0;
+        planted += world.salesforce
+                       .createRecord(
+                           QStringLiteral("Lead"),
+                           {{QStringLiteral("LastName"), QStringLiteral("Only in SF")},
+                            {QStringLiteral("Company"), QStringLiteral("Salesforce Co")},
+                            {LeadKey, QStringLiteral("L-S%1").arg(i, 4, 10, QLatin1Char('0'))}},
+                           QStringLiteral("Admin"))
+                       .ok()
+            ? 1
+            : 0;
+    }
+    const int step = records / 60;
+    for (int i = 0; i < 13; ++i) {
+        planted += world.salesforce
+                       .deleteRecord(QStringLiteral("Lead"), sfId(key(1 + i * step)),
+                                     QStringLiteral("Admin"))
+                       .ok()
+            ? 1
+            : 0;
+        planted += world.salesforce
+                       .updateRecord(QStringLiteral("Lead"), sfId(key(2 + i * step)),
+                                     {{QStringLiteral("Company"), QStringLiteral("Changed in SF")}},
+                                     QStringLiteral("Admin"))
+                       .ok()
+            ? 1
+            : 0;
+    }
+    for (int i = 0; i < 12; ++i) {
+        planted += world.platform.deleteLead(key(3 + i * step)).ok() ? 1 : 0;
+        planted
+            += world.platform
+                   .editLead(key(4 + i * step),
+                             {{QStringLiteral("company"), QStringLiteral("Changed on platform")}})
+                   .ok()
+            ? 1
+            : 0;
+    }
+    return planted;
+}
+
 } // namespace
 
 void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
@@ -201,6 +258,70 @@ void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
         if (peer.name == QLatin1String("jsforce"))
             report.goal(peer.goal, ratio, QStringLiteral(">="), 1.0, QStringLiteral("x"));
     }
+}
+
+void runBulkLoadBench(BenchReport &report, BenchWorld &world, int records)
+{
+    const QString section = QStringLiteral("bulk");
+    world.resetPlatform(Agents, records);
+    world.resetSalesforce(Agents);
+    const QString profile = world.writeProfile(QStringLiteral("bench-bulk"));
+    Measured lb = runChild(
+        world, world.binaries().leadbridge,
+        {QStringLiteral("--profile"), profile, QStringLiteral("sync"), QStringLiteral("--once")},
+        world.leadbridgeEnvironment());
+    lb.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
+    recordFigures(report, section, QStringLiteral("leadbridge"), records, lb);
+    report.set(section, QStringLiteral("leadbridge_bulk_calls"),
+               lb.sfCalls.value(QStringLiteral("bulk")));
+
+    // The peer loads the records LeadBridge loaded, before the differences below are planted.
+    const QString recordsFile = writePeerRecords(world);
+
+    // The reconcile of what the load left, through one query job, with 100 differences planted.
+    const int planted = plantDifferences(world, records);
+    Measured rec = runChild(world, world.binaries().leadbridge,
+                            {QStringLiteral("--profile"), profile, QStringLiteral("reconcile"),
+                             QStringLiteral("--json")},
+                            world.leadbridgeEnvironment());
+    const QJsonObject found = QJsonDocument::fromJson(rec.run.out).object();
+    int differences = 0;
+    for (const char *kind :
+         {"missing_in_salesforce", "missing_on_platform", "deleted", "differing", "extra"})
+        differences += found.value(QLatin1String(kind)).toInt();
+    report.set(section, QStringLiteral("reconcile_seconds"), rec.run.wallMs / 1000.0);
+    report.set(section, QStringLiteral("reconcile_salesforce_calls"),
+               BenchWorld::total(rec.sfCalls));
+    report.set(section, QStringLiteral("reconcile_differences_found"), differences);
+    report.set(section, QStringLiteral("reconcile_peak_rss_mb"), rec.run.peakRssMb);
+    report.goal(QStringLiteral("Salesforce API calls for a reconcile"),
+                double(BenchWorld::total(rec.sfCalls)), QStringLiteral("<="), 10,
+                QStringLiteral("calls"));
+    if (!rec.run.ok() || differences != planted)
+        report.failure(QStringLiteral("bulk reconcile: found %1 of %2 differences (exit %3): %4")
+                           .arg(differences)
+                           .arg(planted)
+                           .arg(rec.run.exitCode)
+                           .arg(QString::fromUtf8(rec.run.err.right(600))));
+    if (world.binaries().node.isEmpty()) {
+        report.note(QStringLiteral("bulk peer skipped: node or bench/peers/node_modules is "
+                                   "missing (run npm ci in bench/peers)"));
+        return;
+    }
+    const QString login = writePeerLogin(world);
+    world.resetSalesforce(Agents);
+    Measured peer = runChild(
+        world, world.binaries().node,
+        {world.binaries().peersDir + QStringLiteral("/jsforce-bulk2.cjs"), login, recordsFile},
+        QProcessEnvironment::systemEnvironment());
+    peer.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
+    recordFigures(report, section, QStringLiteral("jsforce_bulk2"), records, peer);
+    report.set(section, QStringLiteral("jsforce_bulk2_bulk_calls"),
+               peer.sfCalls.value(QStringLiteral("bulk")));
+    const double lbRate = lb.run.wallMs > 0 ? records / (lb.run.wallMs / 1000.0) : 0;
+    const double peerRate = peer.run.wallMs > 0 ? records / (peer.run.wallMs / 1000.0) : 0;
+    report.set(section, QStringLiteral("leadbridge_vs_jsforce_bulk2_ratio"),
+               peerRate > 0 ? lbRate / peerRate : 0);
 }
 
 } // namespace lb::bench

@@ -108,12 +108,15 @@ int main(int argc, char **argv)
     if (QFile::exists(binaries.peersDir + QStringLiteral("/node_modules/jsforce/package.json")))
         binaries.node = QStandardPaths::findExecutable(QStringLiteral("node"));
     lb::bench::BenchWorld world(work.path(), binaries);
-    if (wanted("inbound") || wanted("latency") || wanted("stream")) {
+    if (wanted("inbound") || wanted("bulk") || wanted("latency") || wanted("stream")) {
         if (auto started = world.start(); !started)
             report.failure(QStringLiteral("sandboxes: ") + started.error().message);
         else {
             if (wanted("inbound"))
                 lb::bench::runThroughputBench(report, world, n);
+            // Above the default sync.bulk_threshold (2,000) even when quick.
+            if (wanted("bulk"))
+                lb::bench::runBulkLoadBench(report, world, isQuick ? 5'000 : n);
             if (wanted("latency"))
                 lb::bench::runLatencyBench(report, world, isQuick ? 300 : 2'000,
                                            isQuick ? 50 : parser.value(rate).toInt(),

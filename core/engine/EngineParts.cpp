@@ -37,10 +37,11 @@ std::unique_ptr<EngineParts> EngineParts::assemble(const EngineSetup &setup, Sto
     e->platformPoller = std::make_unique<PlatformPoller>(store, *e->ports.platform, clock, overlap,
                                                          setup.workerId);
     e->salesforcePoller = std::make_unique<SalesforcePoller>(
-        store, *e->ports.salesforce, *e->changes, setup.mapping.lead, setup.mapping.agent, overlap);
-    e->reconciler = std::make_unique<Reconciler>(store, *e->ports.salesforce, *e->ports.platform,
-                                                 *e->leadPlanner, *e->agentPlanner, clock,
-                                                 setup.workerId + QStringLiteral(":reconcile"));
+        store, *e->ports.salesforce, *e->changes, setup.mapping.lead, setup.mapping.agent, overlap,
+        p.sync.bulkThreshold);
+    e->reconciler = std::make_unique<Reconciler>(
+        store, *e->ports.salesforce, *e->ports.platform, *e->leadPlanner, *e->agentPlanner, clock,
+        setup.workerId + QStringLiteral(":reconcile"), p.sync.bulkThreshold);
     if (e->ports.changeSource)
         e->stream = std::make_unique<SalesforceStream>(
             store, *e->ports.salesforce, *e->changes, *e->ports.changeSource, setup.mapping.lead,

@@ -17,7 +17,13 @@ Result<void> ApiUsageStore::record(const ApiLimits &limits, qint64 minIntervalMs
         samples.append({now, limits.system, it.key(), it->used, it->max});
     for (const Sample &s : samples) {
         const QString key = s.system + u'/' + s.metric;
-        if (m_lastRecorded.contains(key) && now - m_lastRecorded.value(key) < minIntervalMs)
+        // The main allowance moves with every call: at most one sample per interval. Other
+        // counters (Bulk API batches, query jobs) move once per job: every change is kept, so
+        // a Bulk job shows in the history and the report as soon as /limits reports it.
+        const bool changed
+            = s.metric != QLatin1String("api") && m_lastUsed.value(key, s.used) != s.used;
+        if (m_lastRecorded.contains(key) && now - m_lastRecorded.value(key) < minIntervalMs
+            && !changed)
             continue;
         auto q
             = m_db.run(QStringLiteral("apiusage.record"),
@@ -27,6 +33,7 @@ Result<void> ApiUsageStore::record(const ApiLimits &limits, qint64 minIntervalMs
         if (!q)
             return q.error();
         m_lastRecorded.insert(key, now);
+        m_lastUsed.insert(key, s.used);
     }
     return {};
 }

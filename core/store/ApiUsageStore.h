@@ -9,8 +9,9 @@
 namespace lb {
 
 // History of API allowance observations (table api_usage), for the console's 24-hour chart
-// and the api-usage report. The engine records at most one sample per system and metric per
-// `minIntervalMs`, so a busy worker does not write a row per API call.
+// and the api-usage report. The engine records at most one sample of the main allowance per
+// system per `minIntervalMs`, so a busy worker does not write a row per API call; other
+// counters (Bulk API batches) are recorded whenever they change.
 class ApiUsageStore
 {
 public:
@@ -33,6 +34,7 @@ private:
     Database &m_db;
     const Clock &m_clock;
     QHash<QString, qint64> m_lastRecorded; // system/metric -> ms
+    QHash<QString, qint64> m_lastUsed; // system/metric -> the last value recorded
 };
 
 } // namespace lb

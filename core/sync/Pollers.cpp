@@ -116,7 +116,8 @@ Result<bool> PlatformPoller::park(const RejectedRecord &rejected)
 
 SalesforcePoller::SalesforcePoller(Store &store, SalesforcePort &port,
                                    SalesforceChangeProcessor &processor, const ObjectMapping &leads,
-                                   const ObjectMapping &agents, qint64 overlapMs, QObject *parent)
+                                   const ObjectMapping &agents, qint64 overlapMs, int bulkThreshold,
+                                   QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_port(port)
@@ -124,6 +125,7 @@ SalesforcePoller::SalesforcePoller(Store &store, SalesforcePort &port,
     , m_leads(leads)
     , m_agents(agents)
     , m_overlapMs(overlapMs)
+    , m_bulkThreshold(bulkThreshold)
 { }
 
 namespace {
@@ -225,61 +227,88 @@ void SalesforcePoller::pollObject(bool leads, std::shared_ptr<PollStats> stats,
         : m_overlapMs > 0
         ? soqlFor(mapping, leads, std::max<qint64>(1000, last.modstamp - m_overlapMs))
         : soqlFor(mapping, leads, last.modstamp, last.id);
+    const bool initialLoad = leads && last.modstamp <= 0;
     // With the Recycle Bin, so deletions (IsDeleted) are seen too.
-    m_port.queryAll(
-        soql, this,
-        [this, leads, stats, done = std::move(done)](Result<RecordPage> result) mutable {
-            page(leads, result, stats, std::move(done));
-        });
+    m_port.queryAll(soql, this,
+                    [this, leads, stats, initialLoad,
+                     done = std::move(done)](Result<RecordPage> result) mutable {
+                        page(leads, result, stats, initialLoad, std::move(done));
+                    });
 }
 
 void SalesforcePoller::page(bool leads, const Result<RecordPage> &result,
-                            std::shared_ptr<PollStats> stats,
+                            std::shared_ptr<PollStats> stats, bool initialLoad,
                             std::function<void(Result<void>)> done)
 {
     if (!result) {
         done(result.error());
         return;
     }
-    ++stats->pages;
-    stats->records += int(result->records.size());
-    auto processed = leads ? m_processor.processLeads(result->records)
-                           : m_processor.processAgents(result->records);
-    if (!processed) {
-        done(processed.error());
+    if (auto taken = take(leads, result->records, *stats); !taken) {
+        done(taken.error());
         return;
     }
-    stats->changes += *processed;
-    // Records come in (SystemModstamp, Id) order: the page's last one is where a pass that
-    // stops now (a crash, an error on a later page) resumes.
-    if (!result->records.isEmpty()) {
-        const ObjectMapping &mapping = leads ? m_leads : m_agents;
-        const QJsonObject &lastRecord = result->records.constLast();
-        const PollKey key {
-            parseTimestampMs(lastRecord.value(QStringLiteral("SystemModstamp")).toString()),
-            lastRecord.value(QStringLiteral("Id")).toString()};
-        const QString name = watermarkName(mapping.salesforceObject);
-        auto mark = m_store.watermarks().get(name);
-        if (!mark) {
-            done(mark.error());
-            return;
-        }
-        if (!mark->has_value() || PollKey::parse(**mark) < key) {
-            if (auto w = m_store.watermarks().set(name, key.toString()); !w) {
-                done(w.error());
+    if (result->next.isEmpty()) {
+        done({});
+        return;
+    }
+    if (initialLoad && result->total > m_bulkThreshold && !result->records.isEmpty()) {
+        readRemainderInBulk(result->records.constLast(), stats, std::move(done));
+        return;
+    }
+    m_port.queryMore(result->next, this,
+                     [this, leads, stats, done = std::move(done)](Result<RecordPage> next) mutable {
+                         page(leads, next, stats, false, std::move(done));
+                     });
+}
+
+void SalesforcePoller::readRemainderInBulk(const QJsonObject &after,
+                                           std::shared_ptr<PollStats> stats,
+                                           std::function<void(Result<void>)> done)
+{
+    const QString soql = soqlFor(
+        m_leads, true, parseTimestampMs(after.value(QStringLiteral("SystemModstamp")).toString()),
+        after.value(QStringLiteral("Id")).toString());
+    m_port.bulkQuery(
+        m_leads.salesforceObject, soql, true, this,
+        [this, stats](const QList<QJsonObject> &records) { return take(true, records, *stats); },
+        [done = std::move(done)](Result<qint64> read) {
+            if (!read) {
+                done(read.error());
                 return;
             }
-        }
+            qCInfo(lcSync) << "initial load: read" << *read
+                           << "Salesforce leads through Bulk API 2.0";
+            done({});
+        });
+}
+
+Result<void> SalesforcePoller::take(bool leads, const QList<QJsonObject> &records, PollStats &stats)
+{
+    ++stats.pages;
+    stats.records += int(records.size());
+    auto processed = leads ? m_processor.processLeads(records) : m_processor.processAgents(records);
+    if (!processed)
+        return processed.error();
+    stats.changes += *processed;
+    // Records come in (SystemModstamp, Id) order: the page's last one is where a pass that
+    // stops now (a crash, an error on a later page) resumes.
+    if (records.isEmpty())
+        return {};
+    const ObjectMapping &mapping = leads ? m_leads : m_agents;
+    const QJsonObject &lastRecord = records.constLast();
+    const PollKey key {
+        parseTimestampMs(lastRecord.value(QStringLiteral("SystemModstamp")).toString()),
+        lastRecord.value(QStringLiteral("Id")).toString()};
+    const QString name = watermarkName(mapping.salesforceObject);
+    auto mark = m_store.watermarks().get(name);
+    if (!mark)
+        return mark.error();
+    if (!mark->has_value() || PollKey::parse(**mark) < key) {
+        if (auto w = m_store.watermarks().set(name, key.toString()); !w)
+            return w.error();
     }
-    if (!result->next.isEmpty()) {
-        m_port.queryMore(
-            result->next, this,
-            [this, leads, stats, done = std::move(done)](Result<RecordPage> next) mutable {
-                page(leads, next, stats, std::move(done));
-            });
-        return;
-    }
-    done({});
+    return {};
 }
 
 } // namespace lb

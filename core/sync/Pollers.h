@@ -52,13 +52,17 @@ private:
 // and hands each page to the SalesforceChangeProcessor. The watermark is a keyset position,
 // the (SystemModstamp, Id) of the last record processed, stored after every page; a pass
 // resumes right after it, or poll_overlap_s earlier when an overlap is set.
+// The initial load of the leads (no position stored yet) reads its first page through REST;
+// when that page says the query matches more than `bulkThreshold` leads, the rest (keyset after
+// that page) is read through one Bulk API 2.0 queryAll job, page by page, each page processed
+// and its position stored as a REST page is.
 class SalesforcePoller : public QObject
 {
     Q_OBJECT
 public:
     SalesforcePoller(Store &store, SalesforcePort &port, SalesforceChangeProcessor &processor,
                      const ObjectMapping &leads, const ObjectMapping &agents, qint64 overlapMs,
-                     QObject *parent = nullptr);
+                     int bulkThreshold, QObject *parent = nullptr);
     void poll(std::function<void(Result<PollStats>)> done);
     static QString watermarkName(const QString &sobject)
     {
@@ -76,7 +80,11 @@ private:
     void pollObject(bool leads, std::shared_ptr<PollStats> stats,
                     std::function<void(Result<void>)> done);
     void page(bool leads, const Result<RecordPage> &result, std::shared_ptr<PollStats> stats,
-              std::function<void(Result<void>)> done);
+              bool initialLoad, std::function<void(Result<void>)> done);
+    // Processes one page of records and stores the position of its last one.
+    Result<void> take(bool leads, const QList<QJsonObject> &records, PollStats &stats);
+    void readRemainderInBulk(const QJsonObject &after, std::shared_ptr<PollStats> stats,
+                             std::function<void(Result<void>)> done);
 
     Store &m_store;
     SalesforcePort &m_port;
@@ -84,6 +92,7 @@ private:
     const ObjectMapping &m_leads;
     const ObjectMapping &m_agents;
     qint64 m_overlapMs;
+    int m_bulkThreshold;
 };
 
 } // namespace lb

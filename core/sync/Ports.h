@@ -44,6 +44,8 @@ struct RecordPage
     // Platform lead listings: the leads deleted on the platform ("deleted": true, id, deleted_at,
     // updated_at, updated_by, version), in page order.
     QList<QJsonObject> tombstones = {};
+    // Salesforce: the number of records the whole query matches (totalSize), -1 when unknown.
+    qint64 total = -1;
 };
 
 // The answer of a Bulk API 2.0 ingest job: each record it reported on, by the record's external
@@ -101,6 +103,16 @@ public:
     // with IsDeleted = true. Later pages go through queryMore.
     virtual void queryAll(const QString &soql, QObject *context,
                           std::function<void(Result<RecordPage>)> done)
+        = 0;
+    // Reads `soql` on `sobject` through one Bulk API 2.0 query job (`includeDeleted`: queryAll,
+    // so deleted records come back with IsDeleted = true), one results page at a time: each
+    // page's records, shaped and typed as a REST query returns them, go to `onPage` before the
+    // next page is fetched, so no more than one page is held. An error from `onPage` stops the
+    // read and is `done`'s answer; else `done` gets the number of records read.
+    virtual void bulkQuery(const QString &sobject, const QString &soql, bool includeDeleted,
+                           QObject *context,
+                           std::function<Result<void>(const QList<QJsonObject> &page)> onPage,
+                           std::function<void(Result<qint64>)> done)
         = 0;
     // Platform events, up to 200 per call (sObject Collections create); one outcome per event.
     virtual void publishEvents(const QString &eventName, const QList<QJsonObject> &events,

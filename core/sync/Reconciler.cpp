@@ -24,7 +24,7 @@ struct Reconciler::Snapshot
 
 Reconciler::Reconciler(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
                        const SyncPlanner &leads, const SyncPlanner &agents, const Clock &clock,
-                       QString actor, QObject *parent)
+                       QString actor, int bulkThreshold, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_salesforce(salesforce)
@@ -33,6 +33,7 @@ Reconciler::Reconciler(Store &store, SalesforcePort &salesforce, PlatformPort &p
     , m_agents(agents)
     , m_clock(clock)
     , m_actor(std::move(actor))
+    , m_bulkThreshold(bulkThreshold)
 { }
 
 void Reconciler::run(const QString &trigger, std::function<void(Result<ReconcileReport>)> done)
@@ -96,7 +97,7 @@ void Reconciler::readSalesforce(std::shared_ptr<Snapshot> s, bool leads,
         return fail(s, page.error());
     for (const QJsonObject &r : page->records) {
         if (leads)
-            s->salesforceLeads.insert(r.value(m_leads.mapping().salesforceKey).toString(), r);
+            takeSalesforceLead(*s, r);
         else
             s->salesforcePeople.insert(r.value(QStringLiteral("Id")).toString(), r);
     }
@@ -106,12 +107,45 @@ void Reconciler::readSalesforce(std::shared_ptr<Snapshot> s, bool leads,
         });
         return;
     }
-    if (!leads) {
-        m_salesforce.query(SalesforcePoller::soqlFor(m_leads.mapping(), true, 0), this,
+    if (!leads)
+        return readSalesforceLeads(s);
+    compare(s);
+}
+
+void Reconciler::readSalesforceLeads(std::shared_ptr<Snapshot> s)
+{
+    auto known = m_store.leads().count();
+    if (!known)
+        return fail(s, known.error());
+    const ObjectMapping &mapping = m_leads.mapping();
+    if (*known <= m_bulkThreshold) {
+        m_salesforce.query(SalesforcePoller::soqlFor(mapping, true, 0), this,
                            [this, s](Result<RecordPage> p) { readSalesforce(s, true, p); });
         return;
     }
-    compare(s);
+    // With the Recycle Bin: a deleted lead is read as deleted, not just missed.
+    m_salesforce.bulkQuery(
+        mapping.salesforceObject, SalesforcePoller::soqlFor(mapping, true, 0), true, this,
+        [this, s](const QList<QJsonObject> &page) -> Result<void> {
+            for (const QJsonObject &r : page)
+                takeSalesforceLead(*s, r);
+            return {};
+        },
+        [this, s](Result<qint64> read) {
+            if (!read)
+                return fail(s, read.error());
+            qCInfo(lcSync) << "reconcile: read" << *read << "Salesforce leads through Bulk API 2.0";
+            compare(s);
+        });
+}
+
+// A lead in the Recycle Bin is not in Salesforce: the comparison treats it as gone there (a
+// live lead with the same key, created again, wins).
+void Reconciler::takeSalesforceLead(Snapshot &s, const QJsonObject &record)
+{
+    if (record.value(QStringLiteral("IsDeleted")).toBool())
+        return;
+    s.salesforceLeads.insert(record.value(m_leads.mapping().salesforceKey).toString(), record);
 }
 
 void Reconciler::compare(std::shared_ptr<Snapshot> s)

@@ -11,14 +11,16 @@ namespace lb {
 // Re-aligns both systems (hourly by default, or on demand): reads every linked lead and the
 // whole roster on both sides, refreshes the mirror with what each side really holds, counts the
 // differences (missing on a side, content differing), enqueues the writes that repair them and
-// stores a report with counts and sample differences.
+// stores a report with counts and sample differences. With more leads in the mirror than
+// `bulkThreshold`, Salesforce's leads are read through one Bulk API 2.0 query job (queryAll,
+// page by page) instead of REST pages of 2,000.
 class Reconciler : public QObject
 {
     Q_OBJECT
 public:
     Reconciler(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
                const SyncPlanner &leads, const SyncPlanner &agents, const Clock &clock,
-               QString actor, QObject *parent = nullptr);
+               QString actor, int bulkThreshold, QObject *parent = nullptr);
 
     void run(const QString &trigger, std::function<void(Result<ReconcileReport>)> done);
     bool isRunning() const { return m_running; }
@@ -28,6 +30,8 @@ private:
     void readPlatformLeads(std::shared_ptr<Snapshot> s, const QString &cursor);
     void readPlatformAgents(std::shared_ptr<Snapshot> s, const QString &cursor);
     void readSalesforce(std::shared_ptr<Snapshot> s, bool leads, const Result<RecordPage> &page);
+    void readSalesforceLeads(std::shared_ptr<Snapshot> s);
+    void takeSalesforceLead(Snapshot &s, const QJsonObject &record);
     void compare(std::shared_ptr<Snapshot> s);
     void fail(std::shared_ptr<Snapshot> s, const Error &error);
 
@@ -38,6 +42,7 @@ private:
     const SyncPlanner &m_agents;
     const Clock &m_clock;
     QString m_actor;
+    int m_bulkThreshold;
     bool m_running = false;
 };
 

@@ -2,6 +2,7 @@
 // ingest job (API calls and rows counted at the sandbox), and a process killed while its job
 // runs that collects the same job after the restart.
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -285,6 +286,29 @@ private slots:
             records.insert(record);
         }
         QCOMPARE(records.size(), invalid);
+
+        // The job's batches, as Salesforce's /limits counts them (one per 10,000 rows), are in
+        // the API-usage report (and the history behind the Limits view's Bulk gauge).
+        const QString usagePath = m_dir.filePath(QStringLiteral("api-usage.json"));
+        const Run usage = leadbridge(profile,
+                                     {QStringLiteral("export"), QStringLiteral("--report"),
+                                      QStringLiteral("api-usage"), QStringLiteral("--format"),
+                                      QStringLiteral("json"), QStringLiteral("--out"), usagePath});
+        QVERIFY2(usage.code == 0, usage.err.constData());
+        QFile usageFile(usagePath);
+        QVERIFY(usageFile.open(QIODevice::ReadOnly));
+        qint64 bulkBatches = -1;
+        for (const QJsonValue &v : QJsonDocument::fromJson(usageFile.readAll())
+                                       .object()
+                                       .value(QStringLiteral("rows"))
+                                       .toArray()) {
+            const QJsonObject row = v.toObject();
+            if (row.value(QStringLiteral("metric")).toString()
+                == QLatin1String("DailyBulkApiBatches"))
+                bulkBatches
+                    = std::max<qint64>(bulkBatches, row.value(QStringLiteral("used")).toInteger());
+        }
+        QCOMPARE(bulkBatches, qint64((leads + 9'999) / 10'000));
     }
 
     // `leadbridge sync` killed after its upload and before the results (the sandbox holds the

@@ -14,6 +14,9 @@ namespace lb {
 class SalesforcePortAdapter final : public SalesforcePort
 {
 public:
+    // Rows per Bulk query results page: a page is what is held in memory at once.
+    static constexpr int kBulkQueryPageRows = 50'000;
+
     explicit SalesforcePortAdapter(salesforce::SalesforceClient &client);
 
     void upsert(const QString &sobject, const QString &externalIdField,
@@ -35,6 +38,9 @@ public:
                   std::function<void(Result<RecordPage>)> done) override;
     void queryMore(const QString &next, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override;
+    void bulkQuery(const QString &sobject, const QString &soql, bool includeDeleted,
+                   QObject *context, std::function<Result<void>(const QList<QJsonObject> &)> onPage,
+                   std::function<void(Result<qint64>)> done) override;
     void publishEvents(const QString &eventName, const QList<QJsonObject> &events, QObject *context,
                        std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void fetchLimits(QObject *context, std::function<void(Result<ApiLimits>)> done) override;
@@ -63,8 +69,14 @@ private:
                     std::shared_ptr<QList<WriteOutcome>> out, QObject *context,
                     std::function<void(Result<QList<WriteOutcome>>)> done);
 
+    void afterBulkJob(QObject *context, std::function<void()> then);
+    // The describe types of `sobject`'s fields (one API call the first time, then kept).
+    void fieldTypes(const QString &sobject, QObject *context,
+                    std::function<void(Result<QHash<QString, QString>>)> done);
+
     salesforce::SalesforceClient &m_client;
     std::unique_ptr<salesforce::Bulk2Client> m_bulk;
+    QHash<QString, QHash<QString, QString>> m_fieldTypes; // by sobject
 };
 
 } // namespace lb

@@ -681,6 +681,36 @@ private slots:
         QCOMPARE(history->last().max, 15000);
     }
 
+    // A Bulk job moves DailyBulkApiBatches once: the change is kept even within the minute in
+    // which the counter was last recorded (the gauge's history and the api-usage report show
+    // it); an unchanged counter is thinned like the main allowance.
+    void apiUsageKeepsEveryChangeOfACounter()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        ApiLimits limits;
+        limits.system = QStringLiteral("salesforce");
+        limits.used = 10;
+        limits.max = 15000;
+        const QString bulk = QStringLiteral("DailyBulkApiBatches");
+        for (const qint64 batches : {0, 0, 5, 5, 6}) {
+            limits.counters.insert(bulk, {batches, 15000});
+            limits.observedAt = m_clock.nowMs();
+            QVERIFY(store->apiUsage().record(limits).ok());
+            m_clock.advanceMs(5'000);
+        }
+        auto history
+            = store->apiUsage().history(QStringLiteral("salesforce"), bulk, 0, m_clock.nowMs() + 1);
+        QVERIFY(history.ok());
+        QCOMPARE(history->size(), 3);
+        QCOMPARE(history->at(1).used, 5);
+        QCOMPARE(history->last().used, 6);
+        auto api = store->apiUsage().history(QStringLiteral("salesforce"), QStringLiteral("api"), 0,
+                                             m_clock.nowMs() + 1);
+        QVERIFY(api.ok());
+        QCOMPARE(api->size(), 1);
+    }
+
     void enqueueRate()
     {
         // Reports the enqueue rate for 100,000 jobs in batches of 1,000 (no timing assertion;

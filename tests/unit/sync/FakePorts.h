@@ -216,6 +216,24 @@ public:
     {
         query(soql, context, std::move(done));
     }
+    int bulkQueries = 0;
+    // One job, one page: every lead (deleted ones are not kept here).
+    void bulkQuery(const QString &, const QString &, bool, QObject *context,
+                   std::function<Result<void>(const QList<QJsonObject> &)> onPage,
+                   std::function<void(Result<qint64>)> done) override
+    {
+        ++calls;
+        ++bulkQueries;
+        const QList<QJsonObject> page = leads.values();
+        QMetaObject::invokeMethod(
+            context,
+            [page, onPage = std::move(onPage), done = std::move(done)] {
+                if (auto taken = onPage(page); !taken)
+                    return done(taken.error());
+                done(qint64(page.size()));
+            },
+            Qt::QueuedConnection);
+    }
     void publishEvents(const QString &name, const QList<QJsonObject> &list, QObject *context,
                        std::function<void(Result<QList<WriteOutcome>>)> done) override
     {

@@ -553,7 +553,7 @@ private slots:
 
         // The reconcile and a second pass write nothing: the lead is a tombstone.
         Reconciler reconciler(*m_store, m_sf, m_pf, *m_leads, *m_agents, m_clock,
-                              QStringLiteral("reconciler"));
+                              QStringLiteral("reconciler"), 2000);
         std::optional<Result<ReconcileReport>> report;
         reconciler.run(QStringLiteral("manual"), [&](Result<ReconcileReport> r) { report = r; });
         QTRY_VERIFY(report.has_value());
@@ -564,8 +564,18 @@ private slots:
         QVERIFY(!m_pf.leads.contains(QStringLiteral("L-1")));
     }
 
+    // Both ways of reading Salesforce: REST pages below sync.bulk_threshold, one Bulk API 2.0
+    // query job above it (here the mirror's 2 leads are above a threshold of 1).
+    void reconcileFindsAndRepairsDifferences_data()
+    {
+        QTest::addColumn<int>("bulkThreshold");
+        QTest::newRow("rest") << 2000;
+        QTest::newRow("bulk") << 1;
+    }
+
     void reconcileFindsAndRepairsDifferences()
     {
+        QFETCH(int, bulkThreshold);
         // In step: L-1 (delivered normally). Drifted: L-2 deleted in Salesforce behind our back
         // (a tombstone, never created again), L-3 never seen (platform only), L-4 only in
         // Salesforce.
@@ -589,11 +599,12 @@ private slots:
         m_sf.leads.insert(QStringLiteral("L-4"), only);
 
         Reconciler reconciler(*m_store, m_sf, m_pf, *m_leads, *m_agents, m_clock,
-                              QStringLiteral("reconciler"));
+                              QStringLiteral("reconciler"), bulkThreshold);
         std::optional<Result<ReconcileReport>> report;
         reconciler.run(QStringLiteral("manual"), [&](Result<ReconcileReport> r) { report = r; });
         QTRY_VERIFY(report.has_value());
         QVERIFY2(report->ok(), report->ok() ? "" : qPrintable(report->error().message));
+        QCOMPARE(m_sf.bulkQueries, bulkThreshold == 1 ? 1 : 0);
         QCOMPARE((*report)->leadsCompared, 4);
         QCOMPARE((*report)->missingInSalesforce, 1); // L-3
         QCOMPARE((*report)->missingOnPlatform, 1); // L-4

@@ -101,6 +101,12 @@ private:
                 {
                     query(a, b, std::move(c));
                 }
+                void bulkQuery(const QString &a, const QString &b, bool c, QObject *d,
+                               std::function<Result<void>(const QList<QJsonObject> &)> e,
+                               std::function<void(Result<qint64>)> g) override
+                {
+                    f->bulkQuery(a, b, c, d, std::move(e), std::move(g));
+                }
                 void publishEvents(const QString &a, const QList<QJsonObject> &b, QObject *c,
                                    std::function<void(Result<QList<WriteOutcome>>)> d) override
                 {
