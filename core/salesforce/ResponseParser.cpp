@@ -1,7 +1,6 @@
 #include "ResponseParser.h"
 
 #include "ErrorEnvelope.h"
-#include "SalesforceTime.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -92,32 +91,6 @@ Result<QueryPage> ResponseParser::queryPage(const QByteArray &body)
     if (!page.done && page.nextRecordsUrl.isEmpty())
         return unexpected(u"a query page that is not done but has no nextRecordsUrl"_s);
     return page;
-}
-
-Result<DeletedRecords> ResponseParser::deletedRecords(const QByteArray &body)
-{
-    const Result<QJsonObject> o = object(body);
-    if (!o)
-        return o.error();
-    if (!o->value("deletedRecords"_L1).isArray())
-        return unexpected(u"a deleted-records answer without deletedRecords"_s);
-    DeletedRecords out;
-    const auto covered = parseSalesforceDateTime(o->value("latestDateCovered"_L1).toString());
-    if (!covered)
-        return unexpected(u"a deleted-records answer without a latestDateCovered datetime"_s);
-    out.latestDateCoveredMs = *covered;
-    // Read when present (0 otherwise): nothing depends on it.
-    out.earliestDateAvailableMs
-        = parseSalesforceDateTime(o->value("earliestDateAvailable"_L1).toString()).value_or(0);
-    for (const QJsonValue &v : o->value("deletedRecords"_L1).toArray()) {
-        const QJsonObject item = v.toObject();
-        const QString id = item.value("id"_L1).toString();
-        const auto deleted = parseSalesforceDateTime(item.value("deletedDate"_L1).toString());
-        if (id.isEmpty() || !deleted)
-            return unexpected(u"a deleted record without id or deletedDate"_s);
-        out.records.append({id, *deleted});
-    }
-    return out;
 }
 
 Result<QList<CompositeSubresponse>>

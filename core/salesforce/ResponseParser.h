@@ -19,8 +19,6 @@ public:
     static Result<QList<RecordResult>> recordResults(const QJsonValue &value, qsizetype expected);
     static RecordResult recordResult(const QJsonObject &object);
     static Result<QueryPage> queryPage(const QByteArray &body);
-    // {"deletedRecords":[{"id","deletedDate"}],"earliestDateAvailable","latestDateCovered"}
-    static Result<DeletedRecords> deletedRecords(const QByteArray &body);
     // {"compositeResponse":[...]}, ordered like `referenceIds` (matched by referenceId).
     static Result<QList<CompositeSubresponse>> compositeResponse(const QByteArray &body,
                                                                  const QStringList &referenceIds);

@@ -4,7 +4,6 @@
 #include "ErrorEnvelope.h"
 #include "ResponseParser.h"
 #include "SalesforceSession.h"
-#include "SalesforceTime.h"
 #include "log/Logging.h"
 #include "net/HttpClient.h"
 #include "util/Clock.h"
@@ -146,11 +145,6 @@ void SalesforceClient::failLater(QObject *context, Callback<T> done, Error error
         Qt::QueuedConnection);
 }
 
-void SalesforceClient::authenticate(QObject *context, Callback<void> done)
-{
-    m_session.authenticate(context ? context : this, std::move(done));
-}
-
 // --- transport
 
 void SalesforceClient::send(Call call, QObject *context, RawCallback done)
@@ -198,8 +192,6 @@ void SalesforceClient::dispatch(const Call &call, const QPointer<QObject> &guard
         request, this,
         [this, call, guard, done = std::move(done), replayed,
          token](const HttpResponse &r) mutable {
-            if (r.reachedServer())
-                ++m_apiCalls;
             observeLimits(r);
             if (isUndecodable(r)) {
                 // A mislabelled Content-Encoding (restforce#761): a read is asked again
@@ -263,152 +255,6 @@ void SalesforceClient::observeLimits(const HttpResponse &response)
     emit limitsObserved(m_limits);
 }
 
-// --- sObject rows
-
-void SalesforceClient::create(const QString &sobject, const QJsonObject &fields, QObject *context,
-                              Callback<QString> done)
-{
-    if (!isApiName(sobject))
-        return failLater(context, std::move(done), badName(u"sObject"_s, sobject));
-    send({"POST", apiPath(u"/sobjects/"_s + sobject + u'/'), {}, toJson(fields)}, context,
-         [done = std::move(done)](Result<HttpResponse> r) {
-             if (reportFailure(r, done))
-                 return;
-             const Result<QJsonObject> o = ResponseParser::object(r->body);
-             if (!o)
-                 return done(withStatus(o.error(), r->status));
-             const RecordResult result = ResponseParser::recordResult(*o);
-             if (!result.success || result.id.isEmpty())
-                 return done(ErrorEnvelope::fromItems(result.errors, r->status));
-             done(result.id);
-         });
-}
-
-void SalesforceClient::get(const QString &sobject, const QString &id, const QStringList &fields,
-                           QObject *context, Callback<QJsonObject> done)
-{
-    if (!isApiName(sobject))
-        return failLater(context, std::move(done), badName(u"sObject"_s, sobject));
-    QStringList encoded;
-    for (const QString &f : fields) {
-        if (!isApiName(f) && !f.contains(u'.'))
-            return failLater(context, std::move(done), badName(u"field"_s, f));
-        encoded.append(enc(f));
-    }
-    const QString query = encoded.isEmpty() ? QString() : u"fields="_s + encoded.join(u',');
-    send({"GET", apiPath(u"/sobjects/"_s + sobject + u'/' + enc(id)), query, {}}, context,
-         [done = std::move(done)](Result<HttpResponse> r) {
-             if (reportFailure(r, done))
-                 return;
-             const Result<QJsonObject> o = ResponseParser::object(r->body);
-             if (!o)
-                 return done(withStatus(o.error(), r->status));
-             done(*o);
-         });
-}
-
-void SalesforceClient::getByExternalId(const QString &sobject, const QString &extIdField,
-                                       const QString &extId, const QStringList &fields,
-                                       QObject *context, Callback<QJsonObject> done)
-{
-    if (!isApiName(sobject) || !isApiName(extIdField))
-        return failLater(context, std::move(done),
-                         badName(u"sObject or field"_s, sobject + u'.' + extIdField));
-    QStringList encoded;
-    for (const QString &f : fields)
-        encoded.append(enc(f));
-    const QString query = encoded.isEmpty() ? QString() : u"fields="_s + encoded.join(u',');
-    send({"GET",
-          apiPath(u"/sobjects/"_s + sobject + u'/' + extIdField + u'/' + enc(extId)),
-          query,
-          {}},
-         context, [done = std::move(done), extIdField, extId](Result<HttpResponse> r) {
-             if (r && r->status == 300)
-                 return done(Error {u"MULTIPLE_CHOICES"_s,
-                                    u"More than one record has %1 = %2."_s.arg(extIdField, extId),
-                                    300, false});
-             if (reportFailure(r, done))
-                 return;
-             const Result<QJsonObject> o = ResponseParser::object(r->body);
-             if (!o)
-                 return done(withStatus(o.error(), r->status));
-             done(*o);
-         });
-}
-
-void SalesforceClient::update(const QString &sobject, const QString &id, const QJsonObject &fields,
-                              QObject *context, Callback<void> done)
-{
-    if (!isApiName(sobject))
-        return failLater(context, std::move(done), badName(u"sObject"_s, sobject));
-    QJsonObject body = fields;
-    body.remove(u"Id"_s); // Salesforce refuses an Id in the body of a row PATCH
-    body.remove(u"id"_s);
-    send({"PATCH", apiPath(u"/sobjects/"_s + sobject + u'/' + enc(id)), {}, toJson(body)}, context,
-         [done = std::move(done)](Result<HttpResponse> r) {
-             if (reportFailure(r, done))
-                 return;
-             done({});
-         });
-}
-
-void SalesforceClient::remove(const QString &sobject, const QString &id, QObject *context,
-                              Callback<void> done)
-{
-    if (!isApiName(sobject))
-        return failLater(context, std::move(done), badName(u"sObject"_s, sobject));
-    send({"DELETE", apiPath(u"/sobjects/"_s + sobject + u'/' + enc(id)), {}, {}}, context,
-         [done = std::move(done)](Result<HttpResponse> r) {
-             if (reportFailure(r, done))
-                 return;
-             done({});
-         });
-}
-
-void SalesforceClient::upsert(const QString &sobject, const QString &extIdField,
-                              const QString &extId, const QJsonObject &fields, QObject *context,
-                              Callback<UpsertOutcome> done)
-{
-    if (!isApiName(sobject) || !isApiName(extIdField))
-        return failLater(context, std::move(done),
-                         badName(u"sObject or field"_s, sobject + u'.' + extIdField));
-    if (extId.isEmpty())
-        return failLater(context, std::move(done),
-                         badArgument(u"An upsert needs a non-empty external id."_s));
-    // The key travels in the URL; Salesforce refuses it (and Id) in the body.
-    QJsonObject body = fields;
-    for (const QString &key : body.keys()) {
-        if (key.compare(extIdField, Qt::CaseInsensitive) == 0
-            || key.compare("Id"_L1, Qt::CaseInsensitive) == 0)
-            body.remove(key);
-    }
-    send({"PATCH",
-          apiPath(u"/sobjects/"_s + sobject + u'/' + extIdField + u'/' + enc(extId)),
-          {},
-          toJson(body)},
-         context, [done = std::move(done), extIdField, extId](Result<HttpResponse> r) {
-             if (r && r->status == 300) {
-                 const Result<QJsonArray> urls = ResponseParser::array(r->body);
-                 return done(Error {u"MULTIPLE_CHOICES"_s,
-                                    u"%1 records have %2 = %3; the upsert changed none of them."_s
-                                        .arg(urls ? urls->size() : 0)
-                                        .arg(extIdField, extId),
-                                    300, false});
-             }
-             if (reportFailure(r, done))
-                 return;
-             if (r->status == 204) // API versions before 46.0: updated, no body
-                 return done(UpsertOutcome {});
-             const Result<QJsonObject> o = ResponseParser::object(r->body);
-             if (!o)
-                 return done(withStatus(o.error(), r->status));
-             const RecordResult result = ResponseParser::recordResult(*o);
-             if (!o->value("success"_L1).toBool(true))
-                 return done(ErrorEnvelope::fromItems(result.errors, r->status));
-             done(UpsertOutcome {result.id, r->status == 201 || result.created});
-         });
-}
-
 // --- SOQL
 
 void SalesforceClient::queryResource(const QString &resource, const QString &soql, QObject *context,
@@ -437,29 +283,6 @@ void SalesforceClient::queryAll(const QString &soql, QObject *context, Callback<
     queryResource(u"/queryAll"_s, soql, context, std::move(done));
 }
 
-void SalesforceClient::getDeleted(const QString &sobject, qint64 startMs, qint64 endMs,
-                                  QObject *context, Callback<DeletedRecords> done)
-{
-    if (!isApiName(sobject))
-        return failLater(context, std::move(done), badName(u"sObject"_s, sobject));
-    if (endMs < startMs)
-        return failLater(context, std::move(done),
-                         badArgument(u"The window of deletions ends before it starts."_s));
-    send({"GET",
-          apiPath(u"/sobjects/"_s + sobject + u"/deleted/"_s),
-          u"start="_s + enc(formatSalesforceDateTime(startMs)) + u"&end="_s
-              + enc(formatSalesforceDateTime(endMs)),
-          {}},
-         context, [done = std::move(done)](Result<HttpResponse> r) {
-             if (reportFailure(r, done))
-                 return;
-             Result<DeletedRecords> deleted = ResponseParser::deletedRecords(r->body);
-             if (!deleted)
-                 return done(withStatus(deleted.error(), r->status));
-             done(std::move(deleted));
-         });
-}
-
 void SalesforceClient::queryMore(const QString &nextRecordsUrl, QObject *context,
                                  Callback<QueryPage> done)
 {
@@ -482,41 +305,6 @@ void SalesforceClient::queryMore(const QString &nextRecordsUrl, QObject *context
             return done(withStatus(page.error(), r->status));
         done(std::move(page));
     });
-}
-
-void SalesforceClient::queryEach(const QString &soql, bool includeDeleted, QObject *context,
-                                 std::function<bool(const QueryPage &)> onPage,
-                                 Callback<qint64> done)
-{
-    QPointer<QObject> guard(context ? context : this);
-    queryResource(includeDeleted ? u"/queryAll"_s : u"/query"_s, soql, this,
-                  [this, guard, onPage = std::move(onPage),
-                   done = std::move(done)](Result<QueryPage> page) mutable {
-                      queryStep(guard, std::move(onPage), 0, std::move(done), std::move(page));
-                  });
-}
-
-void SalesforceClient::queryStep(const QPointer<QObject> &guard,
-                                 std::function<bool(const QueryPage &)> onPage, qint64 delivered,
-                                 Callback<qint64> done, Result<QueryPage> page)
-{
-    if (!guard)
-        return;
-    if (!page)
-        return done(page.error());
-    delivered += page->records.size();
-    const bool more = onPage(*page);
-    if (!guard)
-        return;
-    if (!more || page->done || page->nextRecordsUrl.isEmpty())
-        return done(delivered);
-    const QString next = page->nextRecordsUrl;
-    queryMore(next, this,
-              [this, guard, onPage = std::move(onPage), delivered,
-               done = std::move(done)](Result<QueryPage> nextPage) mutable {
-                  queryStep(guard, std::move(onPage), delivered, std::move(done),
-                            std::move(nextPage));
-              });
 }
 
 // --- Collections
@@ -576,16 +364,6 @@ void SalesforceClient::updateCollection(const QString &sobject, const QList<QJso
                std::move(done));
 }
 
-void SalesforceClient::upsertCollection(const QString &sobject, const QString &extIdField,
-                                        const QList<QJsonObject> &records, bool allOrNone,
-                                        QObject *context, Callback<QList<RecordResult>> done)
-{
-    if (!isApiName(extIdField))
-        return failLater(context, std::move(done), badName(u"field"_s, extIdField));
-    collection("PATCH", apiPath(u"/composite/sobjects/"_s + sobject + u'/' + extIdField), sobject,
-               records, allOrNone, context, std::move(done));
-}
-
 void SalesforceClient::deleteCollection(const QStringList &ids, bool allOrNone, QObject *context,
                                         Callback<QList<RecordResult>> done)
 {
@@ -605,30 +383,6 @@ void SalesforceClient::deleteCollection(const QStringList &ids, bool allOrNone, 
              if (!results)
                  return done(withStatus(results.error(), r->status));
              done(std::move(results));
-         });
-}
-
-void SalesforceClient::getCollection(const QString &sobject, const QStringList &ids,
-                                     const QStringList &fields, QObject *context,
-                                     Callback<QList<QJsonObject>> done)
-{
-    if (!isApiName(sobject))
-        return failLater(context, std::move(done), badName(u"sObject"_s, sobject));
-    if (ids.size() > 2000)
-        return failLater(context, std::move(done), tooMany(ids.size(), 2000));
-    const QJsonObject body {{u"ids"_s, QJsonArray::fromStringList(ids)},
-                            {u"fields"_s, QJsonArray::fromStringList(fields)}};
-    send({"POST", apiPath(u"/composite/sobjects/"_s + sobject), {}, toJson(body)}, context,
-         [done = std::move(done)](Result<HttpResponse> r) {
-             if (reportFailure(r, done))
-                 return;
-             const Result<QJsonArray> a = ResponseParser::array(r->body);
-             if (!a)
-                 return done(withStatus(a.error(), r->status));
-             QList<QJsonObject> out;
-             for (const QJsonValue &v : *a)
-                 out.append(v.toObject()); // null (unknown id) -> empty object
-             done(out);
          });
 }
 
@@ -718,7 +472,7 @@ void SalesforceClient::compositeUpsert(const QString &sobject, const QString &ex
               });
 }
 
-// --- Limits and events
+// --- Limits
 
 void SalesforceClient::limits(QObject *context, Callback<ApiLimits> done)
 {
@@ -733,28 +487,6 @@ void SalesforceClient::limits(QObject *context, Callback<ApiLimits> done)
              m_limits = ApiLimitsParser::merged(m_limits, *parsed);
              emit limitsObserved(m_limits);
              done(m_limits);
-         });
-}
-
-void SalesforceClient::publishEvent(const QString &eventName, const QJsonObject &fields,
-                                    QObject *context, Callback<QString> done)
-{
-    if (!isApiName(eventName))
-        return failLater(context, std::move(done), badName(u"platform event"_s, eventName));
-    send({"POST", apiPath(u"/sobjects/"_s + eventName + u'/'), {}, toJson(fields)}, context,
-         [done = std::move(done)](Result<HttpResponse> r) {
-             if (reportFailure(r, done))
-                 return;
-             const Result<QJsonObject> o = ResponseParser::object(r->body);
-             if (!o)
-                 return done(withStatus(o.error(), r->status));
-             RecordResult result = ResponseParser::recordResult(*o);
-             // Newer versions report the asynchronous publish as an "error" of a success.
-             result.errors.removeIf(
-                 [](const SfError &e) { return e.code == "OPERATION_ENQUEUED"_L1; });
-             if (!result.success)
-                 return done(ErrorEnvelope::fromItems(result.errors, r->status));
-             done(result.id);
          });
 }
 

@@ -29,37 +29,12 @@ struct RecordResult
     QList<SfError> errors;
 };
 
-// A single-record upsert: 201 created, 200/204 updated. `id` is empty after a 204 (API
-// versions before 46.0 do not answer with a body).
-struct UpsertOutcome
-{
-    QString id;
-    bool created = false;
-};
-
 struct QueryPage
 {
     qint64 totalSize = 0; // rows of the whole query, repeated on every page
     bool done = true;
     QString nextRecordsUrl; // empty when done (absent or null in the answer)
     QList<QJsonObject> records;
-};
-
-// GET /sobjects/{sobject}/deleted/?start=&end= (SALESFORCE_API.md 4.6): the records deleted
-// in the window (merged-away ones included), and how far the answer reaches.
-struct DeletedRecord
-{
-    QString id;
-    qint64 deletedDateMs = 0;
-
-    friend bool operator==(const DeletedRecord &, const DeletedRecord &) = default;
-};
-
-struct DeletedRecords
-{
-    QList<DeletedRecord> records;
-    qint64 earliestDateAvailableMs = 0; // deletions before this are gone from the Recycle Bin
-    qint64 latestDateCoveredMs = 0; // ask again from here next time
 };
 
 // One subrequest of a Composite request.

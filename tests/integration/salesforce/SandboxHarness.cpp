@@ -78,6 +78,12 @@ Result<void> SandboxHarness::start(sandbox::SandboxConfig config)
         m_sandbox->stop();
     config.jwtCertificatePem = m_certificatePem;
     m_sandbox = std::make_unique<sandbox::SalesforceSandbox>(config, m_clock);
+    m_restCalls = 0;
+    QObject::connect(m_sandbox.get(), &sandbox::SalesforceSandbox::requestServed,
+                     [this](const QString &path) {
+                         if (path.startsWith(QLatin1String("/services/data/")))
+                             ++m_restCalls;
+                     });
     return m_sandbox->start();
 }
 

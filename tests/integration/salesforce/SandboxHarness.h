@@ -27,6 +27,9 @@ public:
     Result<void> start(sandbox::SandboxConfig config = {});
     sandbox::SalesforceSandbox &sandbox() { return *m_sandbox; }
     ManualClock &clock() { return m_clock; }
+    // REST and Bulk requests the sandbox answered since start() (each is one API call for
+    // Salesforce's count; token grants and streaming are not).
+    qint64 restCalls() const { return m_restCalls; }
 
     salesforce::SalesforceConfig config(salesforce::AuthFlow flow) const;
     salesforce::SalesforceSecrets secrets() const;
@@ -47,6 +50,7 @@ private:
     QByteArray m_privateKeyPem;
     QByteArray m_otherPrivateKeyPem;
     QByteArray m_certificatePem;
+    qint64 m_restCalls = 0;
     QNetworkAccessManager m_nam;
     std::unique_ptr<HttpClient> m_http;
     std::unique_ptr<sandbox::SalesforceSandbox> m_sandbox;

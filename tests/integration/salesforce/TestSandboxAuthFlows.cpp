@@ -143,10 +143,10 @@ private slots:
         QVERIFY(callRest().ok());
         m_h.sandbox().expireAllSessions();
         QSignalSpy failed(&m_h.client(), &SalesforceClient::authenticationFailed);
-        const quint64 callsBefore = m_h.client().apiCalls();
+        const qint64 callsBefore = m_h.restCalls();
         QVERIFY(callRest().ok());
         QCOMPARE(m_h.session().grantsRequested(), 2);
-        QCOMPARE(m_h.client().apiCalls() - callsBefore, quint64(2)); // 401, then the replay
+        QCOMPARE(m_h.restCalls() - callsBefore, qint64(2)); // 401, then the replay
         QCOMPARE(failed.size(), 0);
     }
 
@@ -285,7 +285,7 @@ private slots:
         QVERIFY(!r.error().retryable);
         QCOMPARE(classify(r.error()), FailureKind::AuthFailed);
         QCOMPARE(failed.size(), 1);
-        QCOMPARE(m_h.client().apiCalls(), quint64(0)); // no REST call without a token
+        QCOMPARE(m_h.restCalls(), qint64(0)); // no REST call without a token
     }
 
     void revokeEndsTheSession()

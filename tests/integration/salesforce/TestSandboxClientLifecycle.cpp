@@ -13,8 +13,8 @@ using namespace lb::salesforce;
 using namespace lb::test;
 
 // SalesforceClient against the sandbox org for a lead's lifecycle: deletions seen through
-// queryAll and getDeleted (merged-away leads included), and a converted lead's refusal as a
-// permanent, typed error on every write path.
+// queryAll (merged-away leads included), and a converted or deleted lead's refusal as a
+// permanent, typed error per record on every write path.
 class TestSandboxClientLifecycle : public QObject
 {
     Q_OBJECT
@@ -34,14 +34,21 @@ class TestSandboxClientLifecycle : public QObject
 
     QString createLead(const QString &key)
     {
-        const auto id = call<QString>([&](auto cb) {
-            client().create(u"Lead"_s,
-                            {{u"Platform_Lead_Id__c"_s, key},
-                             {u"LastName"_s, u"Nguyen"_s},
-                             {u"Company"_s, u"Acme"_s}},
-                            this, cb);
+        const auto created = call<QList<RecordResult>>([&](auto cb) {
+            client().createCollection(u"Lead"_s,
+                                      {{{u"Platform_Lead_Id__c"_s, key},
+                                        {u"LastName"_s, u"Nguyen"_s},
+                                        {u"Company"_s, u"Acme"_s}}},
+                                      false, this, cb);
         });
-        return id ? *id : QString();
+        return created && created->constFirst().success ? created->constFirst().id : QString();
+    }
+
+    bool remove(const QString &id)
+    {
+        const auto removed = call<QList<RecordResult>>(
+            [&](auto cb) { client().deleteCollection({id}, false, this, cb); });
+        return removed && removed->constFirst().success;
     }
 
     sandbox::WriteContext uiUser()
@@ -57,15 +64,14 @@ private slots:
         m_h.connect(AuthFlow::JwtBearer);
     }
 
-    void deletionsThroughQueryAllAndGetDeleted()
+    void deletionsThroughQueryAll()
     {
-        const qint64 start = m_h.clock().nowMs();
         const QString deleted = createLead(u"P-1"_s);
         const QString master = createLead(u"P-2"_s);
         const QString merged = createLead(u"P-3"_s);
         QVERIFY(!deleted.isEmpty() && !master.isEmpty() && !merged.isEmpty());
         m_h.clock().advanceMs(60'000);
-        QVERIFY(call<void>([&](auto cb) { client().remove(u"Lead"_s, deleted, this, cb); }).ok());
+        QVERIFY(remove(deleted));
         sandbox::LeadLifecycle lifecycle(m_h.sandbox().org());
         QVERIFY(lifecycle.merge(master, {merged}, {}, uiUser()).ok());
         m_h.clock().advanceMs(60'000);
@@ -80,40 +86,6 @@ private slots:
         QCOMPARE(all->records.at(0).value(u"IsDeleted"_s).toBool(), true);
         QVERIFY(all->records.at(0).value(u"MasterRecordId"_s).isNull());
         QCOMPARE(all->records.at(2).value(u"MasterRecordId"_s).toString(), master);
-
-        const auto window = call<DeletedRecords>(
-            [&](auto cb) { client().getDeleted(u"Lead"_s, start, m_h.clock().nowMs(), this, cb); });
-        QVERIFY2(window.ok(), qPrintable(window.ok() ? QString() : window.error().toString()));
-        QCOMPARE(window->records.size(), 2);
-        QStringList ids {window->records.at(0).id, window->records.at(1).id};
-        ids.sort();
-        QStringList expected {deleted, merged};
-        expected.sort();
-        QCOMPARE(ids, expected);
-        QCOMPARE(window->records.at(0).deletedDateMs, start + 60'000);
-        QVERIFY(window->latestDateCoveredMs >= start + 60'000);
-
-        // A window before the deletions is empty.
-        const auto before = call<DeletedRecords>(
-            [&](auto cb) { client().getDeleted(u"Lead"_s, start - 1000, start, this, cb); });
-        QVERIFY(before.ok());
-        QVERIFY(before->records.isEmpty());
-    }
-
-    void getDeletedRefusesBadArguments()
-    {
-        const qint64 now = m_h.clock().nowMs();
-        const auto reversed = call<DeletedRecords>(
-            [&](auto cb) { client().getDeleted(u"Lead"_s, now, now - 1000, this, cb); });
-        QCOMPARE(reversed.error().code, u"bad_argument"_s);
-        const auto badName = call<DeletedRecords>(
-            [&](auto cb) { client().getDeleted(u"Lead/../x"_s, now - 1000, now, this, cb); });
-        QCOMPARE(badName.error().code, u"bad_argument"_s);
-        QCOMPARE(client().apiCalls(), quint64(0)); // refused before anything was sent
-        const auto unknown = call<DeletedRecords>(
-            [&](auto cb) { client().getDeleted(u"Nope__c"_s, now - 1000, now, this, cb); });
-        QVERIFY(!unknown.ok());
-        QCOMPARE(unknown.error().httpStatus, 404);
     }
 
     void convertedLeadIsAPermanentTypedError()
@@ -122,56 +94,58 @@ private slots:
         sandbox::LeadLifecycle lifecycle(m_h.sandbox().org());
         QVERIFY(lifecycle.convert(id, {}, uiUser()).ok());
 
-        const auto update = call<void>([&](auto cb) {
-            client().update(u"Lead"_s, id, {{u"Company"_s, u"Other"_s}}, this, cb);
+        const auto update = call<QList<RecordResult>>([&](auto cb) {
+            client().updateCollection(u"Lead"_s, {{{u"Id"_s, id}, {u"Company"_s, u"Other"_s}}},
+                                      false, this, cb);
         });
-        QVERIFY(!update.ok());
-        QCOMPARE(update.error().code, u"CANNOT_UPDATE_CONVERTED_LEAD"_s);
-        QCOMPARE(update.error().httpStatus, 400);
-        QVERIFY(!update.error().retryable);
-        QCOMPARE(classify(update.error()), FailureKind::Permanent);
-        QCOMPARE(lifecycleRefusal(update.error()), LifecycleRefusal::ConvertedLead);
+        QVERIFY(update.ok());
+        QVERIFY(!update->constFirst().success);
+        const SfError refused = update->constFirst().errors.constFirst();
+        QCOMPARE(refused.code, u"CANNOT_UPDATE_CONVERTED_LEAD"_s);
+        QVERIFY(!isRetryable(refused));
+        QCOMPARE(lifecycleRefusal(refused), LifecycleRefusal::ConvertedLead);
 
-        const auto upsert = call<UpsertOutcome>([&](auto cb) {
-            client().upsert(u"Lead"_s, u"Platform_Lead_Id__c"_s, u"P-1"_s,
-                            {{u"Company"_s, u"Other"_s}}, this, cb);
-        });
-        QCOMPARE(lifecycleRefusal(upsert.error()), LifecycleRefusal::ConvertedLead);
-
-        const auto batch = call<QList<RecordResult>>([&](auto cb) {
-            client().upsertCollection(
+        const auto batches = call<QList<QList<RecordResult>>>([&](auto cb) {
+            client().compositeUpsert(
                 u"Lead"_s, u"Platform_Lead_Id__c"_s,
-                {{{u"Platform_Lead_Id__c"_s, u"P-1"_s}, {u"Company"_s, u"Other"_s}},
-                 {{u"Platform_Lead_Id__c"_s, u"P-9"_s},
-                  {u"LastName"_s, u"New"_s},
-                  {u"Company"_s, u"Acme"_s}}},
-                false, this, cb);
+                {{{{u"Platform_Lead_Id__c"_s, u"P-1"_s}, {u"Company"_s, u"Other"_s}},
+                  {{u"Platform_Lead_Id__c"_s, u"P-9"_s},
+                   {u"LastName"_s, u"New"_s},
+                   {u"Company"_s, u"Acme"_s}}}},
+                this, cb);
         });
-        QVERIFY(batch.ok());
+        QVERIFY(batches.ok());
+        const QList<RecordResult> *batch = &batches->constFirst();
         QVERIFY(!batch->at(0).success);
         QCOMPARE(lifecycleRefusal(batch->at(0).errors.constFirst()),
                  LifecycleRefusal::ConvertedLead);
         QVERIFY(!isRetryable(batch->at(0).errors.constFirst()));
         QVERIFY(batch->at(1).success); // the others in the call are not held back
 
-        const auto read = call<QJsonObject>([&](auto cb) {
-            client().get(u"Lead"_s, id, {u"IsConverted"_s, u"ConvertedDate"_s, u"Company"_s}, this,
-                         cb);
+        const auto read = call<QueryPage>([&](auto cb) {
+            client().query(
+                u"SELECT IsConverted, ConvertedDate, Company FROM Lead WHERE Id = '%1'"_s.arg(id),
+                this, cb);
         });
         QVERIFY(read.ok());
-        QCOMPARE(read->value(u"IsConverted"_s).toBool(), true);
-        QCOMPARE(read->value(u"Company"_s).toString(), u"Acme"_s);
+        QCOMPARE(read->records.size(), 1);
+        QCOMPARE(read->records.constFirst().value(u"IsConverted"_s).toBool(), true);
+        QCOMPARE(read->records.constFirst().value(u"Company"_s).toString(), u"Acme"_s);
     }
 
     void deletedLeadRefusal()
     {
         const QString id = createLead(u"P-1"_s);
-        QVERIFY(call<void>([&](auto cb) { client().remove(u"Lead"_s, id, this, cb); }).ok());
-        const auto update = call<void>([&](auto cb) {
-            client().update(u"Lead"_s, id, {{u"Company"_s, u"Other"_s}}, this, cb);
+        QVERIFY(remove(id));
+        const auto update = call<QList<RecordResult>>([&](auto cb) {
+            client().updateCollection(u"Lead"_s, {{{u"Id"_s, id}, {u"Company"_s, u"Other"_s}}},
+                                      false, this, cb);
         });
-        QCOMPARE(lifecycleRefusal(update.error()), LifecycleRefusal::Deleted);
-        QCOMPARE(classify(update.error()), FailureKind::Permanent);
+        QVERIFY(update.ok());
+        QVERIFY(!update->constFirst().success);
+        const SfError refused = update->constFirst().errors.constFirst();
+        QCOMPARE(lifecycleRefusal(refused), LifecycleRefusal::Deleted);
+        QVERIFY(!isRetryable(refused));
     }
 };
 

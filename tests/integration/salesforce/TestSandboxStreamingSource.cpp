@@ -86,10 +86,12 @@ private slots:
     {
         QVERIFY(startAndWait());
         for (int i = 0; i < 5; ++i) {
-            AsyncResult<QString> created;
-            m_h.client().create(u"Lead"_s, lead(u"P-%1"_s.arg(i)), this, created.callback());
+            AsyncResult<QList<RecordResult>> created;
+            m_h.client().createCollection(u"Lead"_s, {lead(u"P-%1"_s.arg(i))}, false, this,
+                                          created.callback());
             QVERIFY(created.wait());
             QVERIFY(created.get().ok());
+            QVERIFY(created->value().constFirst().success);
         }
         QVERIFY(org()
                     .updateRecord(u"Lead"_s, org().changeEvents().first().recordIds.first(),
