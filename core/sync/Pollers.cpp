@@ -244,7 +244,7 @@ void SalesforcePoller::page(bool leads, const Result<RecordPage> &result,
         done(result.error());
         return;
     }
-    if (auto taken = take(leads, result->records, *stats); !taken) {
+    if (auto taken = take(leads, result->records, QStringLiteral("poll"), *stats); !taken) {
         done(taken.error());
         return;
     }
@@ -271,7 +271,9 @@ void SalesforcePoller::readRemainderInBulk(const QJsonObject &after,
         after.value(QStringLiteral("Id")).toString());
     m_port.bulkQuery(
         m_leads.salesforceObject, soql, true, this,
-        [this, stats](const QList<QJsonObject> &records) { return take(true, records, *stats); },
+        [this, stats](const QList<QJsonObject> &records) {
+            return take(true, records, QStringLiteral("bulk"), *stats);
+        },
         [done = std::move(done)](Result<qint64> read) {
             if (!read) {
                 done(read.error());
@@ -283,23 +285,23 @@ void SalesforcePoller::readRemainderInBulk(const QJsonObject &after,
         });
 }
 
-Result<void> SalesforcePoller::take(bool leads, const QList<QJsonObject> &records, PollStats &stats)
+Result<void> SalesforcePoller::take(bool leads, const QList<QJsonObject> &records,
+                                    const QString &origin, PollStats &stats)
 {
     ++stats.pages;
     stats.records += int(records.size());
-    auto processed = leads ? m_processor.processLeads(records) : m_processor.processAgents(records);
+    const QList<SalesforceRecordChange> changes
+        = SalesforceRecordChange::fromRecords(records, origin);
+    auto processed = leads ? m_processor.processLeads(changes) : m_processor.processAgents(changes);
     if (!processed)
         return processed.error();
     stats.changes += *processed;
     // Records come in (SystemModstamp, Id) order: the page's last one is where a pass that
     // stops now (a crash, an error on a later page) resumes.
-    if (records.isEmpty())
+    if (changes.isEmpty())
         return {};
     const ObjectMapping &mapping = leads ? m_leads : m_agents;
-    const QJsonObject &lastRecord = records.constLast();
-    const PollKey key {
-        parseTimestampMs(lastRecord.value(QStringLiteral("SystemModstamp")).toString()),
-        lastRecord.value(QStringLiteral("Id")).toString()};
+    const PollKey key {changes.constLast().modstamp, changes.constLast().id};
     const QString name = watermarkName(mapping.salesforceObject);
     auto mark = m_store.watermarks().get(name);
     if (!mark)

@@ -82,7 +82,9 @@ private:
     void page(bool leads, const Result<RecordPage> &result, std::shared_ptr<PollStats> stats,
               bool initialLoad, std::function<void(Result<void>)> done);
     // Processes one page of records and stores the position of its last one.
-    Result<void> take(bool leads, const QList<QJsonObject> &records, PollStats &stats);
+    // Takes one page of records read by `origin` ("poll", or "bulk" for a query job's rows).
+    Result<void> take(bool leads, const QList<QJsonObject> &records, const QString &origin,
+                      PollStats &stats);
     void readRemainderInBulk(const QJsonObject &after, std::shared_ptr<PollStats> stats,
                              std::function<void(Result<void>)> done);
 

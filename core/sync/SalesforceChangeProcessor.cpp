@@ -1,6 +1,5 @@
 #include "SalesforceChangeProcessor.h"
 
-#include "ChangeTime.h"
 #include "JobKinds.h"
 #include "MirrorObservation.h"
 #include "PlatformJob.h"
@@ -43,25 +42,24 @@ SalesforceChangeProcessor::SalesforceChangeProcessor(Store &store, const SyncPla
 { }
 
 Result<SalesforceChangeProcessor::Stats>
-SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
+SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &changes)
 {
     Stats stats;
-    stats.records = int(records.size());
+    stats.records = int(changes.size());
     const ObjectMapping &m = m_leads.mapping();
-    QHash<QString, QJsonObject> byPlatformId;
-    for (const QJsonObject &r : records) {
-        QString id = r.value(m.salesforceKey).toString();
+    QHash<QString, SalesforceRecordChange> byPlatformId;
+    for (const SalesforceRecordChange &c : changes) {
+        QString id = c.fields.value(m.salesforceKey).toString();
         if (id.isEmpty()) {
             // Created in Salesforce: its platform id is derived from its Id, so reading it
             // again before the write-back landed names the same lead.
-            const QString sfId = r.value(QStringLiteral("Id")).toString();
-            if (sfId.size() != 18) {
+            if (c.id.size() != 18) {
                 ++stats.unlinked;
                 continue;
             }
-            id = platformIdFor(sfId);
+            id = platformIdFor(c.id);
         }
-        byPlatformId.insert(id, r); // records come ordered by SystemModstamp: last one wins
+        byPlatformId.insert(id, c); // changes come ordered by SystemModstamp: last one wins
     }
     Transaction tx(m_store.database());
     if (!tx.started())
@@ -73,14 +71,13 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
     QList<NewJob> jobs;
     QList<AuditLog::Item> audit;
     for (auto it = byPlatformId.begin(); it != byPlatformId.end(); ++it) {
-        const QJsonObject &r = it.value();
+        const SalesforceRecordChange &c = it.value();
         const bool known = mirror->contains(it.key());
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
-        record.salesforceId = r.value(QStringLiteral("Id")).toString();
-        const qint64 modstamp
-            = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
-        if (r.value(QStringLiteral("IsDeleted")).toBool()) {
+        record.salesforceId = c.id;
+        const qint64 modstamp = c.modstamp;
+        if (c.deleted) {
             // Deleted (or merged away) in Salesforce. A lead never synced has nothing to
             // delete on the platform; a tombstone already there stays as it is.
             if (!known || record.isDeleted()) {
@@ -90,8 +87,9 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
             observeDeletion(record, QStringLiteral("salesforce"), modstamp);
             record.salesforceModstamp = std::max(record.salesforceModstamp, modstamp);
             record.lastSource = QStringLiteral("salesforce");
-            const QString master = r.value(QStringLiteral("MasterRecordId")).toString();
-            QJsonObject detail {{QStringLiteral("salesforce_id"), record.salesforceId}};
+            const QString &master = c.masterRecordId;
+            QJsonObject detail {{QStringLiteral("salesforce_id"), record.salesforceId},
+                                {QStringLiteral("via"), c.origin}};
             if (!master.isEmpty()) {
                 record.mergedInto = master;
                 detail.insert(QStringLiteral("merged_into"), master);
@@ -117,7 +115,7 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
         // tombstone's observation.
         const bool undeleted = record.isDeleted() && record.deletedOn == QLatin1String("salesforce")
             && modstamp > record.salesforceModstamp;
-        QJsonObject state = SalesforceState::fromRecord(r, m);
+        QJsonObject state = SalesforceState::fromRecord(c.fields, m);
         if (state.value(m.salesforceKey).toString().isEmpty()) {
             state.insert(m.salesforceKey, record.platformId);
             jobs.append(linkJob(record));
@@ -130,7 +128,8 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
             record.lastSource = QStringLiteral("salesforce");
             audit.append({record.platformId,
                           QStringLiteral("undeleted_in_salesforce"),
-                          {{QStringLiteral("salesforce_id"), record.salesforceId}}});
+                          {{QStringLiteral("salesforce_id"), record.salesforceId},
+                           {QStringLiteral("via"), c.origin}}});
             if (record.existsOnPlatform()) {
                 record.syncState = QStringLiteral("pending");
                 jobs.append(platformJob(jobs::PlatformLeadRestore,
@@ -185,14 +184,14 @@ SalesforceChangeProcessor::processLeads(const QList<QJsonObject> &records)
 }
 
 Result<SalesforceChangeProcessor::Stats>
-SalesforceChangeProcessor::processAgents(const QList<QJsonObject> &records)
+SalesforceChangeProcessor::processAgents(const QList<SalesforceRecordChange> &changes)
 {
     Stats stats;
-    stats.records = int(records.size());
+    stats.records = int(changes.size());
     const ObjectMapping &m = m_agents.mapping();
-    QHash<QString, QJsonObject> bySalesforceId;
-    for (const QJsonObject &r : records)
-        bySalesforceId.insert(r.value(QStringLiteral("Id")).toString(), r);
+    QHash<QString, SalesforceRecordChange> bySalesforceId;
+    for (const SalesforceRecordChange &c : changes)
+        bySalesforceId.insert(c.id, c);
     bySalesforceId.remove(QString());
     Transaction tx(m_store.database());
     if (!tx.started())
@@ -203,14 +202,13 @@ SalesforceChangeProcessor::processAgents(const QList<QJsonObject> &records)
     QList<MirrorRecord> updates;
     QList<NewJob> jobs;
     for (auto it = bySalesforceId.begin(); it != bySalesforceId.end(); ++it) {
-        const QJsonObject &r = it.value();
+        const SalesforceRecordChange &c = it.value();
         MirrorRecord record = mirror->value(it.key());
         record.salesforceId = it.key();
-        const qint64 modstamp
-            = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
-        QJsonObject state = SalesforceState::fromRecord(r, m);
-        QString platformId = r.value(m.salesforceKey).toString();
-        if (r.value(QStringLiteral("IsDeleted")).toBool()) {
+        const qint64 modstamp = c.modstamp;
+        QJsonObject state = SalesforceState::fromRecord(c.fields, m);
+        QString platformId = c.fields.value(m.salesforceKey).toString();
+        if (c.deleted) {
             // Deleted from the roster: the agent stays on the platform, inactive. One never
             // synced has nothing to deactivate (and no id to write back).
             if (!mirror->contains(it.key())) {

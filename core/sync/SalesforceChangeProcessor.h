@@ -1,22 +1,22 @@
 #pragma once
 
+#include "SalesforceRecordChange.h"
 #include "SyncPlanner.h"
 #include "store/Store.h"
 
-#include <QJsonObject>
 #include <QList>
 
 namespace lb {
 
-// Salesforce -> platform, first half: takes records read from Salesforce (a poll page of Leads
-// or People__c) and turns real changes into mirror updates and outbox jobs for the platform.
-// A record whose mapped content equals what the mirror holds for Salesforce is our own write
-// coming back (or an unchanged record re-read by the overlap window) and is skipped.
-// Leads and People__c records without a platform id get one ("L-" / "A-" + their 18-character
-// Salesforce id), written back to Salesforce by a job of its own.
-// Records are read with the Recycle Bin (queryAll): a deleted lead (IsDeleted, MasterRecordId
-// when merged away) becomes a tombstone and is deleted on the platform; one undeleted (live
-// again, with a newer SystemModstamp than the tombstone's) is restored there.
+// Salesforce -> platform, first half: takes changes read from Salesforce (a poll page, a stream
+// run read back, Bulk query rows; Leads or People__c) and turns real changes into mirror updates
+// and outbox jobs for the platform. A record whose mapped content equals what the mirror holds for
+// Salesforce is our own write coming back (or an unchanged record re-read by the overlap window)
+// and is skipped. Leads and People__c records without a platform id get one ("L-" / "A-" + their
+// 18-character Salesforce id), written back to Salesforce by a job of its own. Records are read
+// with the Recycle Bin (queryAll): a deleted lead (IsDeleted, MasterRecordId when merged away)
+// becomes a tombstone and is deleted on the platform; one undeleted (live again, with a newer
+// SystemModstamp than the tombstone's) is restored there.
 class SalesforceChangeProcessor
 {
 public:
@@ -46,10 +46,10 @@ public:
     SalesforceChangeProcessor(Store &store, const SyncPlanner &leads, const SyncPlanner &agents,
                               QString actor);
 
-    Result<Stats> processLeads(const QList<QJsonObject> &records);
+    Result<Stats> processLeads(const QList<SalesforceRecordChange> &changes);
     // The platform id of a lead created in Salesforce: "L-" + its 18-character Id.
     static QString platformIdFor(const QString &salesforceId);
-    Result<Stats> processAgents(const QList<QJsonObject> &records);
+    Result<Stats> processAgents(const QList<SalesforceRecordChange> &changes);
 
 private:
     Store &m_store;

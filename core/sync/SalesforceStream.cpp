@@ -276,8 +276,9 @@ void SalesforceStream::page(bool leads, const Result<RecordPage> &result)
         retryLater(tx.started().error());
         return;
     }
-    auto processed = leads ? m_processor.processLeads(result->records)
-                           : m_processor.processAgents(result->records);
+    const QList<SalesforceRecordChange> changes
+        = SalesforceRecordChange::fromRecords(result->records, QStringLiteral("stream"));
+    auto processed = leads ? m_processor.processLeads(changes) : m_processor.processAgents(changes);
     if (!processed) {
         retryLater(processed.error());
         return;

@@ -1,6 +1,7 @@
 // Delivery: claims, per-record results, retries, breakers, limits, inbox, echoes - with
 // in-memory ports so every branch is reachable without a network.
 #include "FakePorts.h"
+#include "PolledChanges.h"
 #include "mapping/FieldMapping.h"
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
@@ -162,7 +163,7 @@ private slots:
         readBack.insert(QStringLiteral("SystemModstamp"),
                         QStringLiteral("2026-01-01T00:01:00.000+0000"));
         SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
-        auto stats = changes.processLeads({readBack});
+        auto stats = changes.processLeads(polled({readBack}));
         QVERIFY(stats.ok());
         QCOMPARE(stats->echoes, 1);
         QCOMPARE(stats->enqueued, 0);
@@ -427,7 +428,7 @@ private slots:
         changed.insert(QStringLiteral("SystemModstamp"),
                        QStringLiteral("2026-01-01T01:00:00.000+0000"));
         SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
-        QCOMPARE(changes.processLeads({changed})->enqueued, 1);
+        QCOMPARE(changes.processLeads(polled({changed}))->enqueued, 1);
         QCOMPARE(deliver(false).delivered, 1);
         const QJsonObject onPlatform = m_pf.leads.value(QStringLiteral("L-1"));
         QCOMPARE(onPlatform.value(QStringLiteral("status")).toString(), QStringLiteral("working"));
@@ -455,7 +456,7 @@ private slots:
         changed.insert(QStringLiteral("SystemModstamp"),
                        QStringLiteral("2026-01-01T01:00:00.000+0000"));
         SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
-        QCOMPARE(changes.processLeads({changed})->enqueued, 1);
+        QCOMPARE(changes.processLeads(polled({changed}))->enqueued, 1);
         // Meanwhile someone assigned an agent on the platform: 412 with the current record.
         QJsonObject current = platformLead(QStringLiteral("L-1"), 3, QStringLiteral("a@x.io"), 1000,
                                            QStringLiteral("A-9"));
@@ -651,7 +652,7 @@ private slots:
             {QStringLiteral("Platform_Agent_Id__c"), QJsonValue::Null},
             {QStringLiteral("SystemModstamp"), QStringLiteral("2026-01-01T00:00:00.000+0000")}};
         SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
-        QVERIFY(changes.processAgents({person}).ok());
+        QVERIFY(changes.processAgents(polled({person})).ok());
         QCOMPARE(deliver(true).delivered, 1);
         QCOMPARE(m_sf.people.value(QStringLiteral("a01000000000001AAA"))
                      .value(QStringLiteral("Platform_Agent_Id__c"))

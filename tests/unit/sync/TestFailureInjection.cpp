@@ -3,6 +3,7 @@
 // afterwards the mirror, the outbox and the audit log agree, and every record reached the other
 // side exactly once. In-memory ports stand for both systems, which outlive the restart.
 #include "FakePorts.h"
+#include "PolledChanges.h"
 #include "mapping/FieldMapping.h"
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
@@ -150,7 +151,7 @@ private:
     {
         SalesforceChangeProcessor processor(*m_engine->store, *m_engine->leads, *m_engine->agents,
                                             m_engine->workerId);
-        return processor.processLeads(changes);
+        return processor.processLeads(polled(changes));
     }
 
     std::optional<Dispatcher::Round> deliver(Direction to)

@@ -1,4 +1,5 @@
 // The decision half of the engine, against a real store, without any network.
+#include "PolledChanges.h"
 #include "mapping/FieldMapping.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
@@ -479,7 +480,7 @@ private slots:
         QJsonObject created = sf;
         created[QStringLiteral("Id")] = QStringLiteral("00Q5g00000AbCdFEAV");
         created[QStringLiteral("Platform_Lead_Id__c")] = QJsonValue::Null;
-        auto stats = processor.processLeads({sf, created});
+        auto stats = processor.processLeads(polled({sf, created}));
         QVERIFY(stats.ok());
         QCOMPARE(stats->enqueued, 3);
         QCOMPARE(stats->unlinked, 0);
@@ -488,11 +489,11 @@ private slots:
         QCOMPARE(pendingJobs(jobs::SalesforceLeadLink), 1);
         QVERIFY(m_store->leads().byPlatformId(QStringLiteral("L-00Q5g00000AbCdFEAV"))->has_value());
         // Read again before the write-back landed: nothing new. Its echo: nothing either.
-        stats = processor.processLeads({created});
+        stats = processor.processLeads(polled({created}));
         QCOMPARE(stats->enqueued, 0);
         created[QStringLiteral("Platform_Lead_Id__c")] = QStringLiteral("L-00Q5g00000AbCdFEAV");
         created[QStringLiteral("SystemModstamp")] = QStringLiteral("2026-11-22T13:06:00.000+0000");
-        stats = processor.processLeads({created});
+        stats = processor.processLeads(polled({created}));
         QCOMPARE(stats->echoes, 1);
         QCOMPARE(stats->enqueued, 0);
         QCOMPARE(pendingJobs(jobs::SalesforceLeadLink), 1);
@@ -500,9 +501,9 @@ private slots:
         QJsonObject odd = created;
         odd[QStringLiteral("Id")] = QStringLiteral("00Q5g00000AbCdG");
         odd[QStringLiteral("Platform_Lead_Id__c")] = QJsonValue::Null;
-        QCOMPARE(processor.processLeads({odd})->unlinked, 1);
+        QCOMPARE(processor.processLeads(polled({odd}))->unlinked, 1);
         // The same record read again (overlap window) is an echo.
-        stats = processor.processLeads({sf});
+        stats = processor.processLeads(polled({sf}));
         QCOMPARE(stats->echoes, 1);
         QCOMPARE(stats->enqueued, 0);
         auto planned
@@ -526,7 +527,7 @@ private slots:
             {QStringLiteral("Status"), QStringLiteral("Working - Contacted")},
             {QStringLiteral("IsDeleted"), false},
             {QStringLiteral("SystemModstamp"), QStringLiteral("2026-11-22T13:00:00.000+0000")}};
-        QVERIFY(processor.processLeads({live}).ok());
+        QVERIFY(processor.processLeads(polled({live})).ok());
         // As if delivered to the platform.
         MirrorRecord r = **m_store->leads().byPlatformId(QStringLiteral("L-9"));
         auto write = m_leads->planPlatformWrite(r);
@@ -538,7 +539,7 @@ private slots:
         merged[QStringLiteral("IsDeleted")] = true;
         merged[QStringLiteral("MasterRecordId")] = QStringLiteral("00Q5g00000AbCdMEAV");
         merged[QStringLiteral("SystemModstamp")] = QStringLiteral("2026-11-22T13:01:00.000+0000");
-        auto stats = processor.processLeads({merged});
+        auto stats = processor.processLeads(polled({merged}));
         QVERIFY(stats.ok());
         QCOMPARE(stats->deleted, 1);
         QCOMPARE(pendingJobs(jobs::PlatformLeadDelete), 1);
@@ -552,9 +553,9 @@ private slots:
         QVERIFY(audit->first().detail.contains(QLatin1String("merged into 00Q5g00000AbCdMEAV")));
 
         // A replayed event and a late page of the lead before its deletion change nothing.
-        stats = processor.processLeads({merged});
+        stats = processor.processLeads(polled({merged}));
         QCOMPARE(stats->enqueued, 0);
-        stats = processor.processLeads({live});
+        stats = processor.processLeads(polled({live}));
         QCOMPARE(stats->enqueued, 0);
         QVERIFY((*m_store->leads().byPlatformId(QStringLiteral("L-9")))->isDeleted());
 
@@ -562,7 +563,7 @@ private slots:
         QJsonObject undeleted = live;
         undeleted[QStringLiteral("SystemModstamp")]
             = QStringLiteral("2026-11-22T13:02:00.000+0000");
-        stats = processor.processLeads({undeleted});
+        stats = processor.processLeads(polled({undeleted}));
         QCOMPARE(stats->restored, 1);
         QCOMPARE(pendingJobs(jobs::PlatformLeadRestore), 1);
         QVERIFY(!(*m_store->leads().byPlatformId(QStringLiteral("L-9")))->isDeleted());
@@ -574,7 +575,7 @@ private slots:
         converted[QStringLiteral("Status")] = QStringLiteral("Closed - Converted");
         converted[QStringLiteral("SystemModstamp")]
             = QStringLiteral("2026-11-22T13:03:00.000+0000");
-        QVERIFY(processor.processLeads({converted}).ok());
+        QVERIFY(processor.processLeads(polled({converted})).ok());
         MirrorRecord c = **m_store->leads().byPlatformId(QStringLiteral("L-9"));
         auto toPlatform = m_leads->planPlatformWrite(c);
         QVERIFY(toPlatform.ok() && toPlatform->has_value());
@@ -601,7 +602,7 @@ private slots:
             {QStringLiteral("Capacity__c"), 10},
             {QStringLiteral("Platform_Agent_Id__c"), QJsonValue::Null},
             {QStringLiteral("SystemModstamp"), QStringLiteral("2026-11-22T13:05:00.000+0000")}};
-        auto stats = processor.processAgents({person});
+        auto stats = processor.processAgents(polled({person}));
         QVERIFY(stats.ok());
         QCOMPARE(stats->idsAssigned, 1);
         QCOMPARE(pendingJobs(jobs::SalesforcePeopleUpdate), 1);
@@ -615,7 +616,7 @@ private slots:
                  QStringLiteral("a015g00000AbCdEAAV"));
         // After the write-back the record comes back with its id: nothing new to do.
         person[QStringLiteral("Platform_Agent_Id__c")] = QStringLiteral("A-a015g00000AbCdEAAV");
-        stats = processor.processAgents({person});
+        stats = processor.processAgents(polled({person}));
         QCOMPARE(stats->echoes, 1);
         QCOMPARE(stats->idsAssigned, 0);
     }
