@@ -1,13 +1,12 @@
 #include "CredentialsView.h"
 
+#include "AllowedHostsEditor.h"
 #include "SalesforceEnvironments.h"
+#include "SalesforceSignInPanel.h"
 #include "auth/CredentialStore.h"
-#include "auth/SalesforceSignIn.h"
 #include "common/FileDialog.h"
 #include "config/ProfileFile.h"
-#include "net/AllowedHostEntry.h"
 #include "sync/SyncController.h"
-#include "engine/adapters/EnginePorts.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -15,13 +14,10 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include <memory>
@@ -111,7 +107,10 @@ CredentialsView::CredentialsView(const ConsoleContext &context, QWidget *parent)
     layout->addWidget(buildPlatform());
     if (m_context.storeConfig.backend == StoreConfig::Backend::Postgres)
         layout->addWidget(buildStore());
-    layout->addWidget(buildAllowedHosts());
+    auto *allowedHosts = new AllowedHostsEditor(m_context.profile, m_context.profilePath, content);
+    connect(allowedHosts, &AllowedHostsEditor::profileChanged, this,
+            &CredentialsView::adoptProfile);
+    layout->addWidget(allowedHosts);
     layout->addStretch(1);
     updateFlowFields();
 
@@ -187,43 +186,36 @@ QGroupBox *CredentialsView::buildSalesforce()
             sf.redirectUri.toString());
     addSecretRows(form, box, QStringLiteral("salesforce"));
 
-    m_signInRow = new QWidget(box);
-    auto *signInLayout = new QHBoxLayout(m_signInRow);
-    signInLayout->setContentsMargins(0, 0, 0, 0);
-    m_signIn = new QPushButton(tr("Sign &in with Salesforce"), m_signInRow);
-    m_signIn->setObjectName(QStringLiteral("sfSignIn"));
-    m_signIn->setAccessibleName(tr("Sign in with Salesforce"));
-    m_signIn->setToolTip(tr("Opens Salesforce's login page in your browser; the refresh token "
-                            "goes to the keychain."));
-    m_cancelSignIn = new QPushButton(tr("Cancel sign-in"), m_signInRow);
-    m_cancelSignIn->setObjectName(QStringLiteral("sfCancelSignIn"));
-    m_cancelSignIn->setAccessibleName(tr("Cancel the Salesforce sign-in"));
-    m_cancelSignIn->hide();
-    m_signOut = new QPushButton(tr("Sign &out"), m_signInRow);
-    m_signOut->setObjectName(QStringLiteral("sfSignOut"));
-    m_signOut->setAccessibleName(tr("Sign out of Salesforce"));
-    m_signOut->setToolTip(tr("Revokes the refresh token at Salesforce, then deletes it from the "
-                             "keychain."));
-    m_signInState = new QLabel(m_signInRow);
-    m_signInState->setObjectName(QStringLiteral("sfSignInState"));
-    m_signInState->setAccessibleName(tr("Salesforce sign-in state"));
-    m_signInState->setWordWrap(true);
-    m_signInState->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    signInLayout->addWidget(m_signIn);
-    signInLayout->addWidget(m_cancelSignIn);
-    signInLayout->addWidget(m_signOut);
-    signInLayout->addWidget(m_signInState, 1);
+    m_signInPanel = new SalesforceSignInPanel(
+        m_context,
+        [this]() -> Result<Profile> {
+            auto saved = ProfileFile::update(m_context.profilePath,
+                                             profileChanges(QStringLiteral("salesforce")));
+            if (saved)
+                adoptProfile(*saved);
+            return saved;
+        },
+        box);
     auto *signInCaption = new QLabel(tr("Sign-in:"), box);
-    signInCaption->setBuddy(m_signIn);
+    signInCaption->setBuddy(m_signInPanel->signInButton());
     m_signInCaption = signInCaption;
-    form->addRow(signInCaption, m_signInRow);
-    const bool usable
-        = m_context.credentials && !m_context.profilePath.isEmpty() && !m_profileName.isEmpty();
-    m_signIn->setEnabled(usable);
-    m_signOut->setEnabled(usable);
-    connect(m_signIn, &QPushButton::clicked, this, &CredentialsView::signIn);
-    connect(m_cancelSignIn, &QPushButton::clicked, this, &CredentialsView::cancelSignIn);
-    connect(m_signOut, &QPushButton::clicked, this, &CredentialsView::signOut);
+    form->addRow(signInCaption, m_signInPanel);
+    connect(m_signInPanel, &SalesforceSignInPanel::busyChanged, this, [this](bool busy) {
+        if (busy)
+            m_notice->hide();
+        m_flow->setEnabled(!busy);
+        m_environment->setEnabled(!busy);
+    });
+    connect(m_signInPanel, &SalesforceSignInPanel::signedIn, this, [this](const Profile &profile) {
+        adoptProfile(profile);
+        m_lines.value(QStringLiteral("sfUsername"))->setText(profile.salesforce.username);
+        m_lines.value(QStringLiteral("sfInstanceUrl"))
+            ->setText(profile.salesforce.instanceUrl.toString());
+    });
+    connect(m_signInPanel, &SalesforceSignInPanel::secretsChanged, this, [this] {
+        refreshSecretStates();
+        emit secretsChanged(QStringLiteral("salesforce"));
+    });
 
     addButtons(form, box, QStringLiteral("salesforce"));
     connect(m_flow, &QComboBox::currentIndexChanged, this, &CredentialsView::updateFlowFields);
@@ -255,98 +247,6 @@ QGroupBox *CredentialsView::buildStore()
     addSecretRows(form, box, QStringLiteral("store"));
     addButtons(form, box, QStringLiteral("store"));
     return box;
-}
-
-QGroupBox *CredentialsView::buildAllowedHosts()
-{
-    auto *box = new QGroupBox(tr("Allowed hosts"), this);
-    box->setObjectName(QStringLiteral("allowedHosts"));
-    auto *form = new QVBoxLayout(box);
-    auto *about = new QLabel(
-        tr("LeadBridge connects to these hosts only (like Salesforce's Remote Site Settings): "
-           "one per line, a host name, a *.domain pattern or an https:// address. Plain "
-           "http:// is accepted for loopback hosts only. Empty: the hosts of the addresses "
-           "above."),
-        box);
-    about->setWordWrap(true);
-    form->addWidget(about);
-    m_allowedHosts = new QPlainTextEdit(box);
-    m_allowedHosts->setObjectName(QStringLiteral("allowedHostsEdit"));
-    m_allowedHosts->setAccessibleName(tr("Allowed hosts, one per line"));
-    m_allowedHosts->setTabChangesFocus(true);
-    m_allowedHosts->setPlainText(m_context.profile.allowedHosts.join(u'\n'));
-    m_allowedHosts->setPlaceholderText(effectiveAllowedHosts(m_context.profile).join(u'\n'));
-    m_allowedHosts->setMaximumHeight(m_allowedHosts->fontMetrics().lineSpacing() * 7);
-    form->addWidget(m_allowedHosts);
-    m_allowedHostsCheck = new QLabel(box);
-    m_allowedHostsCheck->setObjectName(QStringLiteral("allowedHostsCheck"));
-    m_allowedHostsCheck->setAccessibleName(tr("Allowed hosts check"));
-    m_allowedHostsCheck->setWordWrap(true);
-    m_allowedHostsCheck->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form->addWidget(m_allowedHostsCheck);
-    auto *row = new QHBoxLayout;
-    m_allowedHostsSave = new QPushButton(tr("Save allowed hosts"), box);
-    m_allowedHostsSave->setObjectName(QStringLiteral("allowedHostsSave"));
-    m_allowedHostsSave->setAccessibleName(tr("Save the allowed hosts"));
-    row->addWidget(m_allowedHostsSave);
-    auto *result = new QLabel(box);
-    result->setObjectName(QStringLiteral("allowedHostsResult"));
-    result->setAccessibleName(tr("Allowed hosts outcome"));
-    result->setWordWrap(true);
-    row->addWidget(result, 1);
-    form->addLayout(row);
-    m_results.insert(QStringLiteral("allowed_hosts"), result);
-    const bool usable = !m_context.profilePath.isEmpty() && !m_profileName.isEmpty();
-    m_allowedHostsSave->setEnabled(usable);
-    connect(m_allowedHosts, &QPlainTextEdit::textChanged, this, [this, usable] {
-        m_allowedHostsSave->setEnabled(usable && checkAllowedHosts().has_value());
-        setResult(QStringLiteral("allowed_hosts"), QString());
-    });
-    connect(m_allowedHostsSave, &QPushButton::clicked, this, &CredentialsView::saveAllowedHosts);
-    return box;
-}
-
-std::optional<QStringList> CredentialsView::checkAllowedHosts()
-{
-    QStringList entries;
-    QStringList refused;
-    const QStringList lines = m_allowedHosts->toPlainText().split(u'\n');
-    for (int i = 0; i < lines.size(); ++i) {
-        if (lines.at(i).trimmed().isEmpty())
-            continue;
-        auto entry = allowedHostEntryFromTyped(lines.at(i));
-        if (!entry)
-            refused.append(tr("Line %1: %2").arg(i + 1).arg(entry.error().message));
-        else if (!entries.contains(*entry))
-            entries.append(*entry);
-    }
-    m_allowedHostsCheck->setText(
-        refused.isEmpty() ? tr("%n host(s) will be allowed.", nullptr, int(entries.size()))
-                          : refused.join(u'\n'));
-    if (!refused.isEmpty())
-        return std::nullopt;
-    return entries;
-}
-
-void CredentialsView::saveAllowedHosts()
-{
-    const auto entries = checkAllowedHosts();
-    if (!entries || m_context.profilePath.isEmpty())
-        return;
-    auto profile = ProfileFile::update(
-        m_context.profilePath,
-        {{QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(*entries)}});
-    if (!profile) {
-        setResult(QStringLiteral("allowed_hosts"),
-                  tr("Not saved: %1").arg(profile.error().message));
-        return;
-    }
-    m_context.profile = *profile;
-    // What is saved is shown as stored (addresses become their hosts).
-    const QSignalBlocker quiet(m_allowedHosts);
-    m_allowedHosts->setPlainText(entries->join(u'\n'));
-    setResult(QStringLiteral("allowed_hosts"), tr("Saved; the engine uses them from now on."));
-    emit profileChanged(*profile);
 }
 
 void CredentialsView::addSecretRows(QFormLayout *form, QWidget *parent, const QString &system)
@@ -452,7 +352,7 @@ void CredentialsView::updateFlowFields()
         m_lineLabels.value(name)->setVisible(used);
     }
     const bool person = signsInAsPerson(flow);
-    m_signInRow->setVisible(person);
+    m_signInPanel->setVisible(person);
     m_signInCaption->setVisible(person);
     const QStringList required = SecretResolver::requiredFor(flow);
     const QStringList optional = SecretResolver::optionalFor(flow);
@@ -471,109 +371,17 @@ void CredentialsView::updateFlowFields()
     }
 }
 
-void CredentialsView::showSignInState(const QString &text)
-{
-    m_signInState->setText(text);
-}
-
-void CredentialsView::setSignInBusy(bool busy, const QString &state)
-{
-    m_signIn->setEnabled(!busy);
-    m_signOut->setEnabled(!busy);
-    m_cancelSignIn->setVisible(busy && m_session && !state.isEmpty());
-    m_flow->setEnabled(!busy);
-    m_environment->setEnabled(!busy);
-    showSignInState(state);
-}
-
 void CredentialsView::watchForRefusedSignIn(const QString &engineMessage)
 {
-    if (!signsInAsPerson(m_flow->currentData().toString()) || m_session
-        || !auth::SalesforceSignIn::asksToSignInAgain(engineMessage))
-        return;
-    showSignInState(tr("Salesforce no longer accepts this profile's sign-in (revoked or "
-                       "expired): sign in again with the button."));
-    m_signIn->setText(tr("Sign &in again"));
+    if (signsInAsPerson(m_flow->currentData().toString()))
+        m_signInPanel->noticeRefusal(engineMessage);
 }
 
-void CredentialsView::signIn()
+void CredentialsView::adoptProfile(const Profile &profile)
 {
-    if (m_session || !m_context.credentials || m_context.profilePath.isEmpty())
-        return;
-    m_notice->hide();
-    // The sign-in uses what is on screen: save it first (never a secret; those stay put).
-    auto saved
-        = ProfileFile::update(m_context.profilePath, profileChanges(QStringLiteral("salesforce")));
-    if (!saved) {
-        showSignInState(tr("Not signed in: %1").arg(saved.error().message));
-        return;
-    }
-    m_context.profile = *saved;
-    emit profileChanged(*saved);
-    if (auto usable = auth::SalesforceSignIn::check(*saved); !usable) {
-        showSignInState(tr("Not signed in: %1").arg(usable.error().message));
-        return;
-    }
-    m_session = new auth::SalesforceSignIn(*saved, *m_context.credentials, this);
-    setSignInBusy(true, tr("Starting the sign-in…"));
-    auto open = [this](const QUrl &url) {
-        const bool opened = m_context.openInBrowser(url);
-        setSignInBusy(true, signInWaitingText(opened, url, m_context.signInTimeoutMs));
-    };
-    m_session->signIn(
-        m_context.signInTimeoutMs, open, this,
-        [this](Result<auth::SalesforceSignIn::Outcome> outcome) {
-            m_session->deleteLater();
-            m_session = nullptr;
-            setSignInBusy(false, QString());
-            if (!outcome) {
-                showSignInState(signInOutcomeText(outcome));
-                return;
-            }
-            m_signIn->setText(tr("Sign &in with Salesforce"));
-            auto profile = ProfileFile::update(m_context.profilePath,
-                                               auth::SalesforceSignIn::profileChanges(*outcome));
-            if (profile) {
-                m_context.profile = *profile;
-                m_lines.value(QStringLiteral("sfUsername"))->setText(profile->salesforce.username);
-                m_lines.value(QStringLiteral("sfInstanceUrl"))
-                    ->setText(profile->salesforce.instanceUrl.toString());
-                emit profileChanged(*profile);
-            }
-            showSignInState(
-                signInOutcomeText(outcome)
-                + (profile ? QString()
-                           : tr(" The profile was not updated: %1").arg(profile.error().message)));
-            refreshSecretStates();
-            emit secretsChanged(QStringLiteral("salesforce"));
-        });
-}
-
-void CredentialsView::cancelSignIn()
-{
-    if (m_session)
-        m_session->cancel();
-}
-
-void CredentialsView::signOut()
-{
-    if (m_session || !m_context.credentials || m_profileName.isEmpty())
-        return;
-    m_notice->hide();
-    m_session = new auth::SalesforceSignIn(m_context.profile, *m_context.credentials, this);
-    setSignInBusy(true, tr("Signing out…"));
-    m_session->signOut(this, [this](Result<QString> said) {
-        m_session->deleteLater();
-        m_session = nullptr;
-        setSignInBusy(false, QString());
-        if (!said) {
-            showSignInState(tr("Still signed in: %1").arg(said.error().message));
-            return;
-        }
-        showSignInState(tr("Signed out. %1").arg(*said));
-        refreshSecretStates();
-        emit secretsChanged(QStringLiteral("salesforce"));
-    });
+    m_context.profile = profile;
+    m_signInPanel->setProfile(profile);
+    emit profileChanged(profile);
 }
 
 void CredentialsView::showKeychainProblem(const Error &error)
@@ -656,8 +464,7 @@ void CredentialsView::save(const QString &system)
             setResult(system, tr("Not saved: %1").arg(profile.error().message));
             return;
         }
-        m_context.profile = *profile;
-        emit profileChanged(*profile);
+        adoptProfile(*profile);
     }
     QList<SecretRow> toWrite;
     for (const SecretRow &row : std::as_const(m_secrets)) {
