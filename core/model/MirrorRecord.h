@@ -26,8 +26,9 @@ struct MirrorRecord
     QString syncState = QStringLiteral("pending"); // "synced" | "pending" | "error"
     qint64 lastSyncedAt = 0;
     QString lastError;
-    // Leads only: a tombstone. When (epoch ms) and on which side ("platform" | "salesforce")
-    // the lead was deleted; 0 while it lives. See MirrorObservation.h.
+    // A tombstone. When (epoch ms) and on which side ("platform" | "salesforce") the lead was
+    // deleted (an agent: its People__c, always "salesforce"); 0 while it lives. See
+    // MirrorObservation.h.
     qint64 deletedAt = 0;
     QString deletedOn;
     // Leads only: merged away in Salesforce, the Id of the lead it was merged into (a tombstone

@@ -209,4 +209,22 @@ Result<int> InboxStore::discard(const QList<qint64> &ids, const QString &reason,
     return discarded;
 }
 
+Result<int> InboxStore::resolveRecord(const QString &kind, const QString &recordKey,
+                                      const QString &reason, const QString &actor)
+{
+    auto q = m_db.run(QStringLiteral("inbox.openForRecord"),
+                      QStringLiteral("SELECT id FROM inbox WHERE kind = ? AND record_key = ? AND "
+                                     "state = 'open'"),
+                      {kind, recordKey});
+    if (!q)
+        return q.error();
+    QList<qint64> ids;
+    while ((*q)->next())
+        ids.append((*q)->value(0).toLongLong());
+    (*q)->finish();
+    if (ids.isEmpty())
+        return 0;
+    return discard(ids, reason, actor);
+}
+
 } // namespace lb

@@ -24,6 +24,10 @@ public:
     Result<int> retry(const QList<qint64> &ids, const QString &actor);
     Result<int> retryAll(const QString &actor);
     Result<int> discard(const QList<qint64> &ids, const QString &reason, const QString &actor);
+    // The open items of `kind` for one record, resolved by what happened at the source
+    // (discarded with `reason`, kept in the audit log).
+    Result<int> resolveRecord(const QString &kind, const QString &recordKey, const QString &reason,
+                              const QString &actor);
 
 private:
     static InboxItem readItem(const QSqlQuery &q);

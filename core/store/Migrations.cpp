@@ -273,6 +273,15 @@ constexpr const char *V10[] = {
     nullptr,
 };
 
+// Agent tombstones: a People__c deleted in Salesforce keeps its row, marked with when and where
+// it was deleted, so a replayed event or a late poll page does not make the agent active again;
+// only an undelete in Salesforce clears the marker (SALESFORCE_ORG.md, "Lead lifecycle").
+constexpr const char *V11[] = {
+    "ALTER TABLE agents ADD COLUMN deleted_at {BIG}",
+    "ALTER TABLE agents ADD COLUMN deleted_on TEXT",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -284,6 +293,7 @@ constexpr Migration AllMigrations[] = {
     {8, "reconcile report by kind", V8},
     {9, "leases", V9},
     {10, "lead merged into, converted", V10},
+    {11, "agent tombstones", V11},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

@@ -17,7 +17,7 @@ const char *LeadColumns
 const char *AgentColumns
     = "platform_id, salesforce_id, platform_state, salesforce_state, platform_hash, "
       "salesforce_hash, 0, platform_version, sf_modstamp, '', sync_state, last_synced_at, "
-      "last_error, 0, '', ''";
+      "last_error, deleted_at, deleted_on, ''";
 
 QString toText(const QJsonObject &o)
 {
@@ -76,11 +76,12 @@ constexpr const char *LeadPutConflict
       "salesforce_state = excluded.salesforce_state, deleted_at = excluded.deleted_at, "
       "deleted_on = excluded.deleted_on, merged_into = excluded.merged_into, "
       "converted = excluded.converted";
-constexpr int AgentPutColumns = 18;
+constexpr int AgentPutColumns = 20;
 constexpr const char *AgentPutInsert
     = "INSERT INTO agents (platform_id, salesforce_id, name, email, active, eligible, states, "
       "capacity, sf_modstamp, platform_hash, salesforce_hash, sync_state, last_synced_at, "
-      "updated_at, platform_state, salesforce_state, platform_version, last_error) VALUES ";
+      "updated_at, platform_state, salesforce_state, platform_version, last_error, deleted_at, "
+      "deleted_on) VALUES ";
 constexpr const char *AgentPutConflict
     = " ON CONFLICT (salesforce_id) DO UPDATE SET platform_id = excluded.platform_id, "
       "name = excluded.name, email = excluded.email, active = excluded.active, "
@@ -89,7 +90,8 @@ constexpr const char *AgentPutConflict
       "salesforce_hash = excluded.salesforce_hash, sync_state = excluded.sync_state, "
       "last_synced_at = excluded.last_synced_at, updated_at = excluded.updated_at, "
       "platform_state = excluded.platform_state, salesforce_state = excluded.salesforce_state, "
-      "platform_version = excluded.platform_version, last_error = excluded.last_error";
+      "platform_version = excluded.platform_version, last_error = excluded.last_error, "
+      "deleted_at = excluded.deleted_at, deleted_on = excluded.deleted_on";
 
 } // namespace
 
@@ -264,7 +266,10 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
                    << nullable(QString::fromLatin1(r.salesforceHash)) << r.syncState
                    << r.lastSyncedAt << now << nullable(toText(r.platformState))
                    << nullable(toText(r.salesforceState)) << r.platformVersion
-                   << nullable(r.lastError);
+                   << nullable(r.lastError)
+                   << (r.deletedAt != 0 ? QVariant(r.deletedAt)
+                                        : QVariant(QMetaType::fromType<qlonglong>()))
+                   << nullable(r.deletedOn);
         }
         if (++rows == Database::MaxRowsPerStatement) {
             if (auto f = flushRows(); !f)

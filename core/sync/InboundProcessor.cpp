@@ -21,6 +21,36 @@ InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QSt
     , m_platformDelete(std::move(platformDelete))
 { }
 
+// A platform change (a restore, an edit) to a lead Salesforce holds deleted: recorded in the
+// audit log, and one inbox item per deletion that says how the lead comes back.
+Result<void> InboundProcessor::refuseRestore(const MirrorRecord &record)
+{
+    const QString note = QStringLiteral(
+        "deleted in Salesforce: the platform's lead is deleted again; undelete the lead from "
+        "Salesforce's Recycle Bin to bring it back on both sides");
+    if (auto r = m_store.audit().append(QStringLiteral("lead"), record.platformId,
+                                        QStringLiteral("restore_refused"), m_actor,
+                                        {{QStringLiteral("salesforce_id"), record.salesforceId},
+                                         {QStringLiteral("note"), note}});
+        !r)
+        return r.error();
+    NewJob item;
+    item.kind = jobs::PlatformLeadRestoreRefused;
+    item.target = JobTarget::Platform;
+    item.recordKey = QStringLiteral("lead:") + record.platformId;
+    item.idempotencyKey
+        = jobs::idempotencyKey(item.kind, item.recordKey, QString::number(record.deletedAt));
+    item.payload
+        = QJsonDocument(QJsonObject {{QStringLiteral("platform_id"), record.platformId},
+                                     {QStringLiteral("salesforce_id"), record.salesforceId}})
+              .toJson(QJsonDocument::Compact);
+    if (auto r = m_store.outbox().park(item, ErrorClass::Validation,
+                                       QStringLiteral("deleted_in_salesforce"), note, m_actor);
+        !r)
+        return r.error();
+    return {};
+}
+
 Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
 {
     Stats stats;
@@ -66,6 +96,7 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
     QList<MirrorRecord> updates;
     QList<NewJob> jobs;
     QList<AuditLog::Item> notSent;
+    QList<MirrorRecord> refused; // live on the platform, deleted in Salesforce
     for (auto it = newest.begin(); it != newest.end(); ++it) {
         const PlatformLeadChange &c = it.value();
         MirrorRecord record = mirror->value(it.key());
@@ -126,8 +157,19 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         // kept and not sent, so both sides are planned again below.
         const bool restored = record.isDeleted();
         if (restored && !observeRestore(record, QStringLiteral("platform"))) {
-            // Deleted in Salesforce: a platform change does not bring it back there.
+            // Deleted in Salesforce: a platform change does not bring it back there, and
+            // Salesforce decides whether a lead exists, so the platform's lead is deleted again
+            // (once per change). The inbox says how to bring it back, once per deletion.
             ++stats.tombstoned;
+            record.platformUpdatedAt = c.updatedAt;
+            record.platformVersion = c.version;
+            record.syncState = QStringLiteral("pending");
+            jobs.append(platformJob(jobs::PlatformLeadDelete,
+                                    QStringLiteral("lead:") + record.platformId, record.platformId,
+                                    QByteArray::number(record.deletedAt) + '@'
+                                        + QByteArray::number(c.version)));
+            refused.append(record);
+            updates.append(record);
             continue;
         }
         const QByteArray before = record.platformHash;
@@ -197,6 +239,10 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
     if (!notSent.isEmpty()) {
         // A platform change to a lead converted in Salesforce: recorded, never sent there.
         if (auto r = m_store.audit().appendMany(QStringLiteral("lead"), m_actor, notSent); !r)
+            return r.error();
+    }
+    for (const MirrorRecord &record : std::as_const(refused)) {
+        if (auto r = refuseRestore(record); !r)
             return r.error();
     }
     if (auto r = m_store.leads().put(updates); !r)

@@ -37,6 +37,8 @@ public:
     Result<Stats> processPending(int limit);
 
 private:
+    Result<void> refuseRestore(const MirrorRecord &record);
+
     Store &m_store;
     const SyncPlanner &m_planner;
     QString m_actor;

@@ -20,6 +20,15 @@ inline const QString PlatformLeadDelete = QStringLiteral("platform.lead.delete")
 // A lead undeleted in Salesforce, restored on the platform (PUT ?restore=true).
 inline const QString PlatformLeadRestore = QStringLiteral("platform.lead.restore");
 inline const QString PlatformAgentPut = QStringLiteral("platform.agent.put");
+// An agent whose People__c was deleted or set inactive in Salesforce, or one only the platform
+// knows (found by the reconcile), deactivated there: DELETE /v1/agents/{id}.
+inline const QString PlatformAgentDeactivate = QStringLiteral("platform.agent.deactivate");
+// Not a write: an inbox item. A lead deleted in Salesforce (by LeadBridge, for
+// lifecycle.platform_delete = delete_in_salesforce) and restored on the platform: Salesforce
+// decides whether a lead exists, so the platform's lead is deleted again, and the item says how
+// to bring it back (undelete it from Salesforce's Recycle Bin; Salesforce's REST API has no
+// undelete). Resolved when the lead is undeleted in Salesforce; a retry has nothing to send.
+inline const QString PlatformLeadRestoreRefused = QStringLiteral("platform.lead.restore_refused");
 // Not a write: a record the platform listed that could not be read, parked in the inbox with
 // its raw JSON as the payload. Its target is the platform, where it has to be fixed; once
 // fixed there, the next poll reads it again, so a retry from the inbox has nothing to send.

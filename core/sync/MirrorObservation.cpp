@@ -48,4 +48,10 @@ bool observeRestore(MirrorRecord &record, const QString &side)
     return true;
 }
 
+void observeDeletedInSalesforce(MirrorRecord &record)
+{
+    if (record.isDeleted())
+        record.deletedOn = QStringLiteral("salesforce");
+}
+
 } // namespace lb

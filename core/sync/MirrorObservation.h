@@ -30,5 +30,9 @@ void observeDeletion(MirrorRecord &record, const QString &side, qint64 at);
 // Returns false, and changes nothing, when the record was deleted on the other side: only the
 // source of a deletion can undo it.
 bool observeRestore(MirrorRecord &record, const QString &side);
+// A lead deleted on the platform that LeadBridge then deleted in Salesforce
+// (lifecycle.platform_delete = delete_in_salesforce): Salesforce decides whether a lead exists,
+// so the tombstone becomes Salesforce's, and only an undelete there brings the lead back.
+void observeDeletedInSalesforce(MirrorRecord &record);
 
 } // namespace lb

@@ -102,7 +102,8 @@ void OutcomeRecorder::failCall(DeliveryBatch &batch, const QList<OutboxJob> &job
 }
 
 void OutcomeRecorder::recordOutcomes(DeliveryBatch &batch, const QList<OutboxJob> &jobs,
-                                     const QList<WriteOutcome> &outcomes)
+                                     const QList<WriteOutcome> &outcomes,
+                                     const std::function<Result<void>()> &alsoInUnit)
 {
     DeliveryRound counts;
     if (recordUnit("write outcomes", [&]() -> Result<void> {
@@ -122,6 +123,8 @@ void OutcomeRecorder::recordOutcomes(DeliveryBatch &batch, const QList<OutboxJob
             }
             if (auto r = m_store.outbox().complete(done, m_config.workerId); !r)
                 return r.error();
+            if (alsoInUnit)
+                return alsoInUnit();
             return {};
         }))
         batch.round.add(counts);

@@ -44,9 +44,11 @@ public:
     // Applies a whole-call failure to every job of a group.
     void failCall(DeliveryBatch &batch, const QList<OutboxJob> &jobs, const Error &error,
                   ApiBudget &budget, CircuitBreaker &breaker);
-    // Records the per-record outcomes of one call (complete, retry or inbox) as one unit.
+    // Records the per-record outcomes of one call (complete, retry or inbox) as one unit, with
+    // `alsoInUnit` (what the outcomes change beside the jobs) in it.
     void recordOutcomes(DeliveryBatch &batch, const QList<OutboxJob> &jobs,
-                        const QList<WriteOutcome> &outcomes);
+                        const QList<WriteOutcome> &outcomes,
+                        const std::function<Result<void>()> &alsoInUnit = {});
     // Records one job's failure (retry, supersede or inbox) and counts it in `counts`.
     Result<void> failOne(DeliveryRound &counts, const OutboxJob &job, const QString &code,
                          const QString &message, bool retryable);

@@ -2,6 +2,7 @@
 
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformJob.h"
 #include "log/Logging.h"
 
 namespace lb {
@@ -42,10 +43,18 @@ void PlatformDelivery::sort(DeliveryBatch &batch, const QList<OutboxJob> &claime
         Result<int> refused = 0;
         if (job.kind == jobs::PlatformLeadPut)
             batch.leads.append(job);
-        else if (job.kind == jobs::PlatformAgentPut)
+        else if (job.kind == jobs::PlatformAgentPut || job.kind == jobs::PlatformAgentDeactivate)
             batch.agents.append(job);
         else if (job.kind == jobs::PlatformLeadDelete || job.kind == jobs::PlatformLeadRestore)
             batch.platformDeletes.append(job);
+        else if (job.kind == jobs::PlatformLeadRestoreRefused)
+            // Retried from the inbox: Salesforce holds the lead deleted; only an undelete
+            // there brings it back (and resolves the item).
+            refused = m_store.outbox().failPermanent(
+                job.id, m_config.workerId, ErrorClass::Validation,
+                QStringLiteral("deleted_in_salesforce"),
+                QStringLiteral("The lead is deleted in Salesforce. Undelete it from Salesforce's "
+                               "Recycle Bin; it then comes back on the platform."));
         else if (job.kind == jobs::PlatformLeadRejected)
             // Retried from the inbox: there is nothing to send; the fix belongs on the platform.
             refused = m_store.outbox().failPermanent(
@@ -120,17 +129,29 @@ void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Planne
     // 412: planned again next round, the attempt given back.
     QList<std::pair<qint64, WriteOutcome>> conflicted;
     int conflictedLeads = 0;
+    const auto deletedMeanwhile = deletedSincePlanned(m_store, planned);
+    if (!deletedMeanwhile) {
+        qCWarning(lcSync)
+            << "could not record delivered platform leads (the jobs are claimed again "
+               "when their lease ends):"
+            << deletedMeanwhile.error().toString();
+        return;
+    }
+    const QHash<QString, MirrorRecord> &deleted = *deletedMeanwhile;
     for (int i = 0; i < planned.size(); ++i) {
         const PlannedLead &p = planned.at(i);
         const WriteOutcome o = i < outcomes.size()
             ? outcomes.at(i)
             : OutcomeRecorder::missingResult(
                 QStringLiteral("The platform returned no result for this lead"));
-        MirrorRecord record = p.before;
+        const auto tombstone = deleted.constFind(p.platformId);
+        MirrorRecord record = tombstone != deleted.cend() ? *tombstone : p.before;
         if (o.success) {
             record.platformState = p.write.record;
             record.platformHash = p.write.newHash;
             writes.landed(record, p.jobs, now);
+            if (tombstone != deleted.cend())
+                writes.updates.last().syncState = tombstone->syncState; // its deletion may be due
         } else if (!o.current.isEmpty()) {
             // 412: the platform changed meanwhile. Take its current record and re-plan the
             // write per field authority in the next round.
@@ -256,6 +277,10 @@ void PlatformDelivery::sendAgents(Batch batch, int index)
         sendAgents(batch, index + 1); // stays claimed: read again once the lease ends
         return;
     }
+    if (job.kind == jobs::PlatformAgentDeactivate) {
+        sendDeactivation(batch, index, *mirror);
+        return;
+    }
     auto plan = mirror->has_value()
         ? m_agents.planPlatformWrite(**mirror)
         : Result<std::optional<SyncPlanner::PlatformWrite>>(std::nullopt);
@@ -298,6 +323,67 @@ void PlatformDelivery::sendAgents(Batch batch, int index)
                     }))
                     ++batch->round.delivered;
             }
+            sendAgents(batch, index + 1);
+        });
+}
+
+// DELETE /v1/agents/{id}: the platform keeps the agent, inactive. The job names a People__c (its
+// mirror then holds the agent inactive on the platform) or, from the reconcile, an agent only
+// the platform knows (no mirror). Whatever else Salesforce changed on that People__c is a PUT of
+// its own, queued with the outcome.
+void PlatformDelivery::sendDeactivation(Batch batch, int index,
+                                        const std::optional<MirrorRecord> &mirror)
+{
+    const OutboxJob job = batch->agents.at(index);
+    // Active again in Salesforce (undeleted, Active__c back on) since the job was queued: the
+    // PUT queued for that keeps the agent active; nothing to deactivate.
+    const FieldRule *active = m_agents.mapping().byPlatform(QStringLiteral("active"));
+    if (mirror && !mirror->isDeleted() && active
+        && mirror->salesforceState.value(active->salesforce).toBool(true)) {
+        m_recorder.settleUnsent(job, std::nullopt);
+        sendAgents(batch, index + 1);
+        return;
+    }
+    if (!m_recorder.acquire(*batch, m_budget, {job}, batch->urgentOnly)) {
+        sendAgents(batch, index + 1);
+        return;
+    }
+    m_platform.deactivateAgent(
+        jobPlatformId(job), this, [this, batch, index, job, mirror](Result<void> result) {
+            if (!result) {
+                m_recorder.failCall(*batch, {job}, result.error(), m_budget, m_breaker);
+                sendAgents(batch, index + 1);
+                return;
+            }
+            m_breaker.recordSuccess();
+            if (m_recorder.recordUnit("a deactivated agent", [&]() -> Result<void> {
+                    if (mirror && mirror->existsOnPlatform()) {
+                        MirrorRecord updated = *mirror;
+                        updated.platformState.insert(QStringLiteral("active"), false);
+                        updated.platformHash = SyncPlanner::hashOf(updated.platformState);
+                        updated.syncState = QStringLiteral("synced");
+                        updated.lastSyncedAt = m_clock.nowMs();
+                        updated.lastError.clear();
+                        auto rest = m_agents.planPlatformWrite(updated);
+                        if (!rest)
+                            return rest.error();
+                        if (rest->has_value()) {
+                            updated.syncState = QStringLiteral("pending");
+                            if (auto r = m_store.outbox().enqueue(
+                                    {platformJob(jobs::PlatformAgentPut, job.recordKey,
+                                                 updated.platformId, (*rest)->newHash)},
+                                    m_config.workerId);
+                                !r)
+                                return r.error();
+                        }
+                        if (auto r = m_store.agents().put({updated}); !r)
+                            return r.error();
+                    }
+                    if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+                        return r.error();
+                    return {};
+                }))
+                ++batch->round.delivered;
             sendAgents(batch, index + 1);
         });
 }

@@ -9,8 +9,9 @@
 namespace lb {
 
 // One delivery round to the platform: claims up to `platformBatch` due jobs and sends them one
-// group after the other: leads (one batch request), agents, then deletions and restores of
-// leads deleted or undeleted in Salesforce. Outcomes go through the OutcomeRecorder.
+// group after the other: leads (one batch request), agents (PUTs and deactivations), then
+// deletions and restores of leads deleted or undeleted in Salesforce. Outcomes go through the
+// OutcomeRecorder.
 class PlatformDelivery : public TargetDelivery
 {
     Q_OBJECT
@@ -32,6 +33,7 @@ private:
     void recordLeadWrites(DeliveryBatch &batch, const QList<PlannedLead> &planned,
                           const QList<WriteOutcome> &outcomes);
     void sendAgents(Batch batch, int index);
+    void sendDeactivation(Batch batch, int index, const std::optional<MirrorRecord> &mirror);
     void sendDeletes(Batch batch, int index);
     void sendRestore(Batch batch, int index);
 

@@ -22,4 +22,12 @@ NewJob platformJob(const QString &kind, const QString &recordKey, const QString 
     return job;
 }
 
+const QString &agentWriteKind(const MirrorRecord &record, const QJsonObject &planned)
+{
+    const QString active = QStringLiteral("active");
+    const bool deactivates = record.existsOnPlatform()
+        && record.platformState.value(active).toBool(true) && !planned.value(active).toBool(true);
+    return deactivates ? jobs::PlatformAgentDeactivate : jobs::PlatformAgentPut;
+}
+
 } // namespace lb

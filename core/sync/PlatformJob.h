@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/MirrorRecord.h"
 #include "model/OutboxJob.h"
 
 namespace lb {
@@ -11,5 +12,11 @@ namespace lb {
 // from the mirror when it sends it.
 NewJob platformJob(const QString &kind, const QString &recordKey, const QString &platformId,
                    const QByteArray &hash);
+
+// The kind of the write that brings an agent to `planned` (SyncPlanner's platform write): an
+// agent active on the platform that Salesforce wants inactive (its People__c deleted or
+// Active__c false) is deactivated there (DELETE /v1/agents/{id}, SALESFORCE_ORG.md); any other
+// change is a PUT of the whole agent.
+const QString &agentWriteKind(const MirrorRecord &record, const QJsonObject &planned);
 
 } // namespace lb

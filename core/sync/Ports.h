@@ -157,6 +157,11 @@ public:
     virtual void restoreLead(const QJsonObject &lead, QObject *context,
                              std::function<void(Result<WriteOutcome>)> done)
         = 0;
+    // DELETE /v1/agents/{id}: the agent stays on the platform, inactive. An agent the platform
+    // does not know has nothing left to deactivate.
+    virtual void deactivateAgent(const QString &id, QObject *context,
+                                 std::function<void(Result<void>)> done)
+        = 0;
 };
 
 } // namespace lb

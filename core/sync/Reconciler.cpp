@@ -3,6 +3,7 @@
 #include "ChangeTime.h"
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformJob.h"
 #include "Pollers.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
@@ -326,25 +327,32 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
                        QStringLiteral("the platform is behind Salesforce"));
             }
             jobs.append(jobFor(
-                jobs::PlatformAgentPut, JobTarget::Platform, QStringLiteral("agent:") + it.key(),
+                agentWriteKind(record, (*plan)->record), JobTarget::Platform,
+                QStringLiteral("agent:") + it.key(),
                 {{QStringLiteral("key"), it.key()}, {QStringLiteral("platform_id"), platformId}},
                 (*plan)->newHash));
         }
         agentUpdates.append(record);
     }
-    // Active agents no People__c names: extra on the platform (reported; the roster decides).
+    // Active agents no People__c names: extra on the platform, deactivated there (the roster
+    // decides). One whose People__c was deleted is keyed on it, as its deactivation was.
     QSet<QString> rosterIds;
     for (auto it = s->salesforcePeople.cbegin(); it != s->salesforcePeople.cend(); ++it) {
         rosterIds.insert(it.key());
         rosterIds.insert(it->value(m_agents.mapping().salesforceKey).toString());
     }
     for (auto it = s->platformAgents.cbegin(); it != s->platformAgents.cend(); ++it) {
+        const QString salesforceId = it->value(QStringLiteral("salesforce_id")).toString();
         if (!it->value(QStringLiteral("active")).toBool(true) || rosterIds.contains(it.key())
-            || rosterIds.contains(it->value(QStringLiteral("salesforce_id")).toString()))
+            || rosterIds.contains(salesforceId))
             continue;
         ++report.extra;
         sample(QStringLiteral("agent_extra_on_platform"), it.key(),
                QStringLiteral("active on the platform, in no People__c record"));
+        jobs.append(platformJob(
+            jobs::PlatformAgentDeactivate,
+            QStringLiteral("agent:") + (salesforceId.isEmpty() ? it.key() : salesforceId), it.key(),
+            QByteArray::number(it->value(QStringLiteral("version")).toInteger())));
     }
     if (auto r = m_store.agents().put(agentUpdates); !r)
         return fail(s, r.error());

@@ -130,6 +130,13 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
                           QStringLiteral("undeleted_in_salesforce"),
                           {{QStringLiteral("salesforce_id"), record.salesforceId},
                            {QStringLiteral("via"), c.origin}}});
+            // What the inbox asked for (a restore on the platform refused while the lead was
+            // deleted in Salesforce) is done.
+            if (auto r = m_store.inbox().resolveRecord(
+                    jobs::PlatformLeadRestoreRefused, QStringLiteral("lead:") + record.platformId,
+                    QStringLiteral("undeleted in Salesforce"), m_actor);
+                !r)
+                return r.error();
             if (record.existsOnPlatform()) {
                 record.syncState = QStringLiteral("pending");
                 jobs.append(platformJob(jobs::PlatformLeadRestore,
@@ -203,22 +210,38 @@ SalesforceChangeProcessor::processAgents(const QList<SalesforceRecordChange> &ch
     QList<NewJob> jobs;
     for (auto it = bySalesforceId.begin(); it != bySalesforceId.end(); ++it) {
         const SalesforceRecordChange &c = it.value();
+        const bool known = mirror->contains(it.key());
         MirrorRecord record = mirror->value(it.key());
         record.salesforceId = it.key();
         const qint64 modstamp = c.modstamp;
         QJsonObject state = SalesforceState::fromRecord(c.fields, m);
         QString platformId = c.fields.value(m.salesforceKey).toString();
+        bool undeleted = false;
         if (c.deleted) {
-            // Deleted from the roster: the agent stays on the platform, inactive. One never
-            // synced has nothing to deactivate (and no id to write back).
-            if (!mirror->contains(it.key())) {
+            // Deleted from the roster: the agent stays on the platform, inactive, and the
+            // mirror keeps a tombstone. One never synced has nothing to deactivate (and no id
+            // to write back); a tombstone already there stays as it is (a replayed event).
+            if (!known || record.isDeleted()) {
                 ++stats.echoes;
                 continue;
             }
+            observeDeletion(record, QStringLiteral("salesforce"), modstamp);
             if (const FieldRule *active = m.byPlatform(QStringLiteral("active")))
                 state.insert(active->salesforce, false);
             if (platformId.isEmpty())
                 platformId = record.platformId;
+            if (platformId.isEmpty()) {
+                updates.append(record); // never on the platform: nothing to deactivate there
+                continue;
+            }
+        } else if (record.isDeleted()) {
+            // Live again: undeleted in Salesforce if newer than the tombstone. A late poll page
+            // or a replayed event from before the deletion is older and changes nothing.
+            if (modstamp <= record.salesforceModstamp) {
+                ++stats.echoes;
+                continue;
+            }
+            undeleted = observeRestore(record, QStringLiteral("salesforce"));
         }
         if (platformId.isEmpty()) {
             // The roster record has no platform id yet: give it one and write it back.
@@ -243,7 +266,7 @@ SalesforceChangeProcessor::processAgents(const QList<SalesforceRecordChange> &ch
         const QByteArray before = record.salesforceHash;
         observeSalesforce(record, state, modstamp);
         const QByteArray hash = record.salesforceHash;
-        if (hash == before) {
+        if (hash == before && !undeleted) {
             ++stats.echoes;
             updates.append(record);
             continue;
@@ -254,9 +277,11 @@ SalesforceChangeProcessor::processAgents(const QList<SalesforceRecordChange> &ch
             record.lastError = plan.error().toString();
         } else if (plan->has_value()) {
             record.syncState = QStringLiteral("pending");
-            jobs.append(platformJob(jobs::PlatformAgentPut,
+            // Keyed on the content and its SystemModstamp: an agent deactivated and then
+            // active again (undeleted, Active__c back on) returns to content it had before.
+            jobs.append(platformJob(agentWriteKind(record, (*plan)->record),
                                     QStringLiteral("agent:") + record.salesforceId, platformId,
-                                    hash));
+                                    hash + '@' + QByteArray::number(modstamp)));
         } else {
             record.syncState = QStringLiteral("synced");
         }

@@ -2,6 +2,7 @@
 
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "SalesforceState.h"
 #include "log/Logging.h"
 
 namespace lb {
@@ -162,24 +163,48 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
     OutcomeRecorder::LeadWrites writes;
     QList<NewJob> events;
     QList<AuditLog::Item> converted;
+    const auto deletedMeanwhile = deletedSincePlanned(m_store, planned);
+    if (!deletedMeanwhile) {
+        qCWarning(lcSync)
+            << "could not record delivered Salesforce leads (the jobs are claimed again "
+               "when their lease ends):"
+            << deletedMeanwhile.error().toString();
+        return;
+    }
+    const QHash<QString, MirrorRecord> &deleted = *deletedMeanwhile;
     for (int i = 0; i < planned.size(); ++i) {
         const PlannedLead &p = planned.at(i);
         const WriteOutcome outcome = i < outcomes.size()
             ? outcomes.at(i)
             : OutcomeRecorder::missingResult(
                 QStringLiteral("Salesforce returned no result for this record"));
-        MirrorRecord record = p.before;
+        const auto tombstone = deleted.constFind(p.platformId);
+        MirrorRecord record = tombstone != deleted.cend() ? *tombstone : p.before;
         if (outcome.success) {
             if (!outcome.id.isEmpty())
                 record.salesforceId = outcome.id;
-            record.salesforceState = p.write.newState;
-            record.salesforceHash = p.write.newHash;
+            if (tombstone == deleted.cend()) {
+                record.salesforceState = p.write.newState;
+                record.salesforceHash = p.write.newHash;
+            } else {
+                // Deleted meanwhile: what the deletion recorded for Salesforce (a close's
+                // fields, written after this write) stays over what this write landed.
+                QJsonObject state = p.write.newState;
+                for (auto it = tombstone->salesforceState.begin();
+                     it != tombstone->salesforceState.end(); ++it) {
+                    if (p.before.salesforceState.value(it.key()) != it.value())
+                        state.insert(it.key(), it.value());
+                }
+                observeSalesforce(record, state, 0);
+            }
             // A business rule of the planner's: a high-value lead newly assigned.
             if (auto event
                 = SyncPlanner::assignmentEvent(p.before, p.write.newState, record.salesforceId, now,
                                                m_config.highValueThreshold))
                 events.append(*event);
             writes.landed(record, p.jobs, now);
+            if (tombstone != deleted.cend())
+                writes.updates.last().syncState = tombstone->syncState; // its close may be due
         } else if (outcome.code == QLatin1String("CANNOT_UPDATE_CONVERTED_LEAD")) {
             // Converted in Salesforce since we last read it: read-only there, so the change is
             // recorded, not sent, and the job is done (not an inbox item).
@@ -271,14 +296,43 @@ void SalesforceDelivery::sendLeadCloses(Batch batch)
     // longer offered for distribution.
     QList<QJsonObject> records;
     for (const OutboxJob &job : jobs) {
-        records.append(
-            {{QStringLiteral("Id"), jobPayload(job).value(QStringLiteral("salesforce_id"))},
-             {QStringLiteral("Status"), QStringLiteral("Closed - Not Converted")},
-             {QStringLiteral("Eligible_For_Distribution__c"), false},
-             {QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag}});
+        QJsonObject r = SalesforceState::closedFields();
+        r.insert(QStringLiteral("Id"), jobPayload(job).value(QStringLiteral("salesforce_id")));
+        r.insert(QStringLiteral("Last_Updated_By_System__c"), jobs::SystemTag);
+        records.append(r);
     }
-    m_salesforce.update(m_leads.mapping().salesforceObject, records, this,
-                        answer(batch, jobs, &SalesforceDelivery::sendLeadDeletes));
+    m_salesforce.update(
+        m_leads.mapping().salesforceObject, records, this,
+        answer(batch, jobs, &SalesforceDelivery::sendLeadDeletes, {},
+               [this](const QList<OutboxJob> &done, const QList<WriteOutcome> &outcomes) {
+                   return recordClosed(done, outcomes);
+               }));
+}
+
+// The closes that landed, in the mirror: Salesforce holds the lead closed, whatever was recorded
+// of it meanwhile (an upsert's answer, a read of the lead before the close), so a restore on
+// the platform takes that status and eligibility.
+Result<void> SalesforceDelivery::recordClosed(const QList<OutboxJob> &jobs,
+                                              const QList<WriteOutcome> &outcomes)
+{
+    QStringList ids;
+    for (int i = 0; i < jobs.size(); ++i) {
+        if (outcomes.value(i).success)
+            ids.append(jobPlatformId(jobs.at(i)));
+    }
+    auto mirror = m_store.leads().byKeys(ids);
+    if (!mirror)
+        return mirror.error();
+    QList<MirrorRecord> closed;
+    for (MirrorRecord record : std::as_const(*mirror)) {
+        observeSalesforce(record,
+                          SalesforceState::apply(record.salesforceState,
+                                                 SalesforceState::closedFields(),
+                                                 m_leads.mapping()),
+                          0);
+        closed.append(record);
+    }
+    return m_store.leads().put(closed);
 }
 
 void SalesforceDelivery::sendLeadDeletes(Batch batch)
@@ -298,14 +352,40 @@ void SalesforceDelivery::sendLeadDeletes(Batch batch)
         ids.append(jobPayload(job).value(QStringLiteral("salesforce_id")).toString());
     m_salesforce.remove(
         ids, this,
-        answer(batch, jobs, &SalesforceDelivery::sendEvents, [](QList<WriteOutcome> &outcomes) {
-            // Already deleted (by a user, or by an earlier attempt whose
-            // answer was lost) is done.
-            for (WriteOutcome &o : outcomes) {
-                if (o.code == QLatin1String("ENTITY_IS_DELETED"))
-                    o.success = true;
-            }
-        }));
+        answer(
+            batch, jobs, &SalesforceDelivery::sendEvents,
+            [](QList<WriteOutcome> &outcomes) {
+                // Already deleted (by a user, or by an earlier attempt whose
+                // answer was lost) is done.
+                for (WriteOutcome &o : outcomes) {
+                    if (o.code == QLatin1String("ENTITY_IS_DELETED"))
+                        o.success = true;
+                }
+            },
+            [this](const QList<OutboxJob> &done, const QList<WriteOutcome> &outcomes) {
+                return recordDeletedInSalesforce(done, outcomes);
+            }));
+}
+
+Result<void> SalesforceDelivery::recordDeletedInSalesforce(const QList<OutboxJob> &jobs,
+                                                           const QList<WriteOutcome> &outcomes)
+{
+    QStringList ids;
+    for (int i = 0; i < jobs.size(); ++i) {
+        if (outcomes.value(i).success)
+            ids.append(jobPlatformId(jobs.at(i)));
+    }
+    auto mirror = m_store.leads().byKeys(ids);
+    if (!mirror)
+        return mirror.error();
+    QList<MirrorRecord> deleted;
+    for (MirrorRecord record : std::as_const(*mirror)) {
+        if (!record.isDeleted())
+            continue; // restored on the platform meanwhile: the next read of Salesforce decides
+        observeDeletedInSalesforce(record);
+        deleted.append(record);
+    }
+    return m_store.leads().put(deleted);
 }
 
 void SalesforceDelivery::sendEvents(Batch batch)
@@ -338,10 +418,11 @@ void SalesforceDelivery::sendEvents(Batch batch)
 
 std::function<void(Result<QList<WriteOutcome>>)>
 SalesforceDelivery::answer(Batch batch, QList<OutboxJob> jobs, Step next,
-                           std::function<void(QList<WriteOutcome> &)> adjust)
+                           std::function<void(QList<WriteOutcome> &)> adjust,
+                           OutcomesRecord alsoInUnit)
 {
-    return [this, batch, jobs = std::move(jobs), next,
-            adjust = std::move(adjust)](Result<QList<WriteOutcome>> result) {
+    return [this, batch, jobs = std::move(jobs), next, adjust = std::move(adjust),
+            alsoInUnit = std::move(alsoInUnit)](Result<QList<WriteOutcome>> result) {
         if (!result) {
             m_recorder.failCall(*batch, jobs, result.error(), m_budget, m_breaker);
         } else {
@@ -349,7 +430,11 @@ SalesforceDelivery::answer(Batch batch, QList<OutboxJob> jobs, Step next,
             QList<WriteOutcome> outcomes = std::move(*result);
             if (adjust)
                 adjust(outcomes);
-            m_recorder.recordOutcomes(*batch, jobs, outcomes);
+            m_recorder.recordOutcomes(*batch, jobs, outcomes, [&]() -> Result<void> {
+                if (alsoInUnit)
+                    return alsoInUnit(jobs, outcomes);
+                return {};
+            });
         }
         (this->*next)(batch);
     };

@@ -37,6 +37,7 @@ private:
     // one unit, with `alsoInUnit` (if given): delivered -> mirror and job complete (and a
     // Lead_Assigned__e when the planner says so); converted meanwhile -> recorded, not sent;
     // failed -> retry or inbox.
+    Result<void> recordClosed(const QList<OutboxJob> &jobs, const QList<WriteOutcome> &outcomes);
     void recordLeadWrites(DeliveryBatch &batch, const QList<PlannedLead> &planned,
                           const QList<WriteOutcome> &outcomes,
                           const std::function<Result<void>()> &alsoInUnit = {});
@@ -48,10 +49,17 @@ private:
     void sendLeadDeletes(Batch batch);
     void sendEvents(Batch batch);
     // The answer to one Salesforce write of `jobs`: the per-record outcomes (after `adjust`, if
-    // given) or the call's failure for every job; either way the batch goes on with `next`.
+    // given, and with what `alsoInUnit` records of them in the same unit) or the call's failure
+    // for every job; either way the batch goes on with `next`.
+    using OutcomesRecord
+        = std::function<Result<void>(const QList<OutboxJob> &, const QList<WriteOutcome> &)>;
     std::function<void(Result<QList<WriteOutcome>>)>
     answer(Batch batch, QList<OutboxJob> jobs, Step next,
-           std::function<void(QList<WriteOutcome> &)> adjust = {});
+           std::function<void(QList<WriteOutcome> &)> adjust = {}, OutcomesRecord alsoInUnit = {});
+    // The leads deleted in Salesforce for their deletion on the platform: their tombstones
+    // become Salesforce's.
+    Result<void> recordDeletedInSalesforce(const QList<OutboxJob> &jobs,
+                                           const QList<WriteOutcome> &outcomes);
 
     // Bulk API 2.0 (SalesforceBulkDelivery.cpp).
     void sendLeadsInBulk(Batch batch, PlannedLeads planned, QList<OutboxJob> jobs);

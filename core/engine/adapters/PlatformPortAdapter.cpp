@@ -88,6 +88,17 @@ void PlatformPortAdapter::deleteLead(const QString &id, QObject *context,
     });
 }
 
+void PlatformPortAdapter::deactivateAgent(const QString &id, QObject *context,
+                                          std::function<void(Result<void>)> done)
+{
+    m_client.deleteAgent(id, context, [done = std::move(done)](Result<void> r) {
+        // Unknown to the platform: nothing left to deactivate.
+        if (!r && r.error().code == QLatin1String("not_found"))
+            return done({});
+        done(r);
+    });
+}
+
 void PlatformPortAdapter::restoreLead(const QJsonObject &lead, QObject *context,
                                       std::function<void(Result<WriteOutcome>)> done)
 {

@@ -26,6 +26,8 @@ public:
                  std::function<void(Result<QJsonObject>)> done) override;
     void restoreLead(const QJsonObject &lead, QObject *context,
                      std::function<void(Result<WriteOutcome>)> done) override;
+    void deactivateAgent(const QString &id, QObject *context,
+                         std::function<void(Result<void>)> done) override;
 
     // The typed write values of engine records (no server-managed fields).
     static platform::PlatformLead leadFrom(const QJsonObject &json);

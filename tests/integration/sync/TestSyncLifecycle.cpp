@@ -21,7 +21,17 @@ namespace {
 
 const QString LeadKey = QStringLiteral("Platform_Lead_Id__c");
 
-enum class Row { Created, Deleted, Merged, Undeleted, Converted, PersonDeleted, PersonInactive };
+enum class Row {
+    Created,
+    Deleted,
+    Merged,
+    Undeleted,
+    Converted,
+    PersonDeleted,
+    PersonInactive,
+    PersonUndeleted,
+    PlatformOnlyAgent
+};
 enum class PlatformRow { Deleted, Restored, Created };
 
 QString sfId(SyncWorld &world, const QString &platformId)
@@ -46,6 +56,27 @@ int syncWritesTo(SyncWorld &world, const QString &id)
             ++n;
     }
     return n;
+}
+
+// Whether LeadBridge deactivated the agent with DELETE /v1/agents/{id} (not a PUT of active
+// false), as the platform's write log has it.
+bool deactivatedByDelete(SyncWorld &world, const QString &agentId)
+{
+    const auto &entries = world.platform.writeLog().entries();
+    return std::any_of(entries.cbegin(), entries.cend(), [&](const sandbox::PlatformWriteEntry &e) {
+        return e.operation == QLatin1String("agent_delete") && e.id == agentId;
+    });
+}
+
+// An agent inactive on the platform, deactivated there by LeadBridge's DELETE.
+QString deactivated(SyncWorld &world, const QString &agentId)
+{
+    const auto agent = world.platform.agent(agentId);
+    if (!agent || agent->active)
+        return agentId + QStringLiteral(" is still active");
+    if (!deactivatedByDelete(world, agentId))
+        return agentId + QStringLiteral(" was not deactivated by DELETE /v1/agents/{id}");
+    return QString();
 }
 
 SyncStatus latest(const QSignalSpy &spy)
@@ -103,12 +134,16 @@ private slots:
                     {"lead undeleted in Salesforce", Row::Undeleted},
                     {"lead converted", Row::Converted},
                     {"People__c deleted", Row::PersonDeleted},
-                    {"People__c Active__c false", Row::PersonInactive}};
+                    {"People__c Active__c false", Row::PersonInactive},
+                    {"People__c undeleted", Row::PersonUndeleted}};
         for (const auto &r : rows) {
             for (const char *changes : {"poll", "stream"})
                 QTest::addRow("%s (%s)", r.name, changes)
                     << int(r.row) << QString::fromLatin1(changes);
         }
+        // No change in Salesforce to arrive: the reconcile finds it.
+        QTest::addRow("agent only on the platform (reconcile)")
+            << int(Row::PlatformOnlyAgent) << QStringLiteral("poll");
     }
 
     void salesforceLifecycleRows()
@@ -244,8 +279,9 @@ private slots:
             break;
         case Row::PersonDeleted:
         case Row::PersonInactive:
+        case Row::PersonUndeleted:
             QVERIFY(!personId.isEmpty());
-            if (row == Row::PersonDeleted)
+            if (row != Row::PersonInactive)
                 QVERIFY(world.salesforce
                             .deleteRecord(QStringLiteral("People__c"), personId,
                                           QStringLiteral("SalesRep"))
@@ -256,12 +292,40 @@ private slots:
                                           {{QStringLiteral("Active__c"), false}},
                                           QStringLiteral("SalesRep"))
                             .ok());
-            expected = [&world]() -> QString {
-                const auto agent = world.platform.agent(QStringLiteral("A-0001"));
-                return agent && !agent->active ? QString()
-                                               : QStringLiteral("A-0001 is still active");
-            };
+            expected = [&world] { return deactivated(world, QStringLiteral("A-0001")); };
+            if (row == Row::PersonUndeleted) {
+                QVERIFY(settle());
+                QCOMPARE(expected(), QString());
+                // Back from the Recycle Bin: the agent is active again, its data Salesforce's.
+                const auto results
+                    = lifecycle.undelete(QStringLiteral("People__c"), {personId}, uiUser(world));
+                QVERIFY(results.size() == 1 && results.first().success);
+                expected = [&world]() -> QString {
+                    const auto agent = world.platform.agent(QStringLiteral("A-0001"));
+                    return agent && agent->active && agent->name == QLatin1String("Agent 1")
+                        ? QString()
+                        : QStringLiteral("A-0001 is not active again");
+                };
+            }
             break;
+        case Row::PlatformOnlyAgent: {
+            // An agent someone added on the platform alone: no People__c names it.
+            sandbox::AgentRecord stray;
+            stray.id = QStringLiteral("A-0099");
+            stray.name = QStringLiteral("Platform Only");
+            stray.email = QStringLiteral("stray@example.com");
+            stray.active = true;
+            world.platform.seedAgent(stray);
+            QSignalSpy reconciled(&world.controller(), &ThreadedSyncController::reconciled);
+            world.controller().reconcileNow();
+            QVERIFY(QTest::qWaitFor([&] { return reconciled.count() > 0; }, 60'000));
+            const auto report = reconciled.first().at(0).value<ReconcileReport>();
+            QCOMPARE(report.extra, 1);
+            QCOMPARE(report.enqueued, 1);
+            QCOMPARE(report.queued.value(QStringLiteral("platform.agent.deactivate")).toInt(), 1);
+            expected = [&world] { return deactivated(world, QStringLiteral("A-0099")); };
+            break;
+        }
         }
         QVERIFY(settle());
         QCOMPARE(expected(), QString());
@@ -510,6 +574,142 @@ private slots:
                                  QStringLiteral("check"));
         QVERIFY(store.ok());
         QCOMPARE(*(*store)->inbox().countOpen(), 0);
+    }
+
+    // lifecycle.platform_delete = delete_in_salesforce, then the lead restored on the platform:
+    // Salesforce decides whether a lead exists and its REST API has no undelete, so the
+    // platform's lead goes back to a tombstone, with an audit entry and one inbox item (not one
+    // per pass) saying to undelete it from Salesforce's Recycle Bin. Once a Salesforce user does,
+    // the lead is back on both sides and the item is resolved.
+    void restoreOfALeadDeletedInSalesforce_data()
+    {
+        QTest::addColumn<QString>("arrival");
+        QTest::newRow("poll") << QStringLiteral("poll");
+        QTest::newRow("webhook") << QStringLiteral("webhook");
+    }
+
+    void restoreOfALeadDeletedInSalesforce()
+    {
+        QFETCH(QString, arrival);
+        const bool webhook = arrival == QLatin1String("webhook");
+        SyncWorld world;
+        world.platform.generateLeads(4, 5);
+        world.profile.lifecycle.platformDelete = QStringLiteral("delete_in_salesforce");
+        if (webhook)
+            world.enableWebhooks();
+        QVERIFY(world.start().ok());
+        auto initial = world.runOnce();
+        QVERIFY(initial && initial->ok);
+        if (webhook)
+            world.controller().start();
+        const QString key = QStringLiteral("L-000002");
+        const auto before = liveLead(world, key);
+        QVERIFY(before.has_value());
+        const QString sfBefore = before->value(QStringLiteral("Id")).toString();
+        const sandbox::LeadRecord content = *world.platform.lead(key);
+
+        std::function<QString()> expected;
+        quint64 deliveredBefore = 0;
+        const auto settle = [&]() -> bool {
+            if (webhook)
+                return QTest::qWaitFor(
+                    [&] {
+                        return world.platform.stats().webhooks.delivered > deliveredBefore
+                            && expected().isEmpty();
+                    },
+                    30'000);
+            auto pass = world.runOnce();
+            return pass && pass->ok;
+        };
+        const auto deletedOnBoth = [&]() -> QString {
+            const auto lead = world.platform.lead(key);
+            if (!lead || !lead->deleted)
+                return key + QStringLiteral(" is not a tombstone on the platform");
+            const auto sf = world.salesforce.record(QStringLiteral("Lead"), sfBefore);
+            if (sf && !sf->value(QStringLiteral("IsDeleted")).toBool())
+                return QStringLiteral("the Salesforce lead is not deleted");
+            if (liveLead(world, key))
+                return QStringLiteral("a live Salesforce lead carries ") + key;
+            return QString();
+        };
+        deliveredBefore = world.platform.stats().webhooks.delivered;
+        QVERIFY(world.platform.deleteLead(key, QStringLiteral("agent-ui")).ok());
+        expected = deletedOnBoth;
+        QVERIFY2(settle(), qPrintable(expected()));
+        QCOMPARE(expected(), QString());
+
+        // Restored on the platform: Salesforce's deletion stands.
+        deliveredBefore = world.platform.stats().webhooks.delivered;
+        QVERIFY(world.platform.restoreLead(content, QStringLiteral("agent-ui")).ok());
+        QVERIFY2(settle(), qPrintable(expected()));
+        if (!webhook) // the deletion is sent in the pass after the one that read the restore
+            QVERIFY(settle());
+        QCOMPARE(expected(), QString());
+
+        // A restart that polls both sides, a reconcile that queues nothing and a second pass
+        // that writes nothing: still a tombstone on both sides, still one inbox item.
+        world.stopEngine();
+        QVERIFY(world.restartEngine().ok());
+        auto first = world.runOnce();
+        QVERIFY(first && first->ok);
+        QCOMPARE(expected(), QString());
+        reconcileAndSecondPassWriteNothing(world);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(expected(), QString());
+        world.stopEngine();
+        {
+            auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                     QStringLiteral("check"));
+            QVERIFY(store.ok());
+            auto items = (*store)->inbox().list({});
+            QVERIFY(items.ok());
+            QCOMPARE(items->size(), 1);
+            const InboxItem &item = items->first();
+            QCOMPARE(item.state, InboxState::Open);
+            QCOMPARE(item.recordKey, QStringLiteral("lead:") + key);
+            QCOMPARE(item.errorCode, QStringLiteral("deleted_in_salesforce"));
+            QVERIFY2(item.errorMessage.contains(QStringLiteral("Recycle Bin")),
+                     qPrintable(item.errorMessage));
+            auto audited = (*store)->audit().forEntity(QStringLiteral("lead"), key);
+            QVERIFY(audited.ok());
+            QVERIFY(std::any_of(audited->cbegin(), audited->cend(), [](const AuditEntry &e) {
+                return e.action == QLatin1String("restore_refused")
+                    && e.detail.contains(QStringLiteral("Recycle Bin"));
+            }));
+        }
+
+        // A Salesforce user undeletes it: back on the platform, and the item is resolved.
+        QVERIFY(world.restartEngine().ok());
+        sandbox::LeadLifecycle lifecycle(world.salesforce.org());
+        const auto results = lifecycle.undelete(QStringLiteral("Lead"), {sfBefore}, uiUser(world));
+        QVERIFY(results.size() == 1 && results.first().success);
+        expected = [&]() -> QString {
+            const auto lead = world.platform.lead(key);
+            if (!lead || lead->deleted)
+                return key + QStringLiteral(" is not restored on the platform");
+            const auto sf = liveLead(world, key);
+            if (!sf || sf->value(QStringLiteral("Id")).toString() != sfBefore)
+                return QStringLiteral("the undeleted Salesforce lead does not carry ") + key;
+            if (lead->lastName != sf->value(QStringLiteral("LastName")).toString())
+                return QStringLiteral("the platform does not hold Salesforce's content");
+            return QString();
+        };
+        auto pass = world.runOnce();
+        QVERIFY(pass && pass->ok);
+        QCOMPARE(pass->toInbox, 0);
+        QCOMPARE(expected(), QString());
+        reconcileAndSecondPassWriteNothing(world);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(expected(), QString());
+        world.stopEngine();
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("check"));
+        QVERIFY(store.ok());
+        QCOMPARE(*(*store)->inbox().countOpen(), 0);
+        // The restore on the platform created no other Salesforce lead, live or deleted.
+        QCOMPARE(world.salesforce.recordCount(QStringLiteral("Lead"), true), 4);
     }
 };
 

@@ -9,7 +9,9 @@
 #include <QSet>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <utility>
 
 namespace lb::test {
 
@@ -40,9 +42,27 @@ public:
     bool holdBulk = false;
     QSet<QString> unprocessed; // keys a job leaves unprocessed, once each
 
-    void upsert(const QString &, const QString &key, const QList<QJsonObject> &records,
+    // Upserts held on the wire until released: what happens meanwhile happens before their
+    // answer.
+    bool holdUpserts = false;
+    QList<std::function<void()>> heldUpserts;
+    void releaseUpserts()
+    {
+        const auto held = std::exchange(heldUpserts, {});
+        for (const auto &answer : held)
+            answer();
+    }
+
+    void upsert(const QString &sobject, const QString &key, const QList<QJsonObject> &records,
                 QObject *context, std::function<void(Result<QList<WriteOutcome>>)> done) override
     {
+        if (holdUpserts) {
+            heldUpserts.append([=, this] {
+                holdUpserts = false;
+                upsert(sobject, key, records, context, done);
+            });
+            return;
+        }
         ++calls;
         if (failNextCall) {
             Error e = *failNextCall;
@@ -338,6 +358,14 @@ public:
         leads.insert(id, lead);
         answerLater<Result<WriteOutcome>>(context, std::move(done),
                                           WriteOutcome {true, false, {}, {}, id, true, lead});
+    }
+    void deactivateAgent(const QString &id, QObject *context,
+                         std::function<void(Result<void>)> done) override
+    {
+        ++calls;
+        if (agents.contains(id))
+            agents[id].insert(QStringLiteral("active"), false);
+        answerLater<Result<void>>(context, std::move(done), Result<void>());
     }
     void getLead(const QString &id, QObject *context,
                  std::function<void(Result<QJsonObject>)> done) override

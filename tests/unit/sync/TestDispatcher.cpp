@@ -565,6 +565,75 @@ private slots:
         QVERIFY(!m_pf.leads.contains(QStringLiteral("L-1")));
     }
 
+    // A lead deleted on the platform while its Salesforce upsert is on the wire: the upsert's
+    // answer, recorded after the deletion was taken in, neither brings the lead back in the
+    // mirror nor reopens the close the deletion queued (SalesforceState::closedFields()); the
+    // close then lands and the lead stays closed on both the mirror and Salesforce.
+    void upsertAnsweredAfterACloseDoesNotReopenIt()
+    {
+        useDispatcher(Dispatcher::Config {});
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(deliver(true).delivered, 1);
+        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("b@x.io")));
+        m_sf.holdUpserts = true;
+        std::optional<Dispatcher::Round> round;
+        m_dispatcher->deliverSalesforce([&](Dispatcher::Round r) { round = r; });
+        QVERIFY(QTest::qWaitFor([&] { return !m_sf.heldUpserts.isEmpty(); }, 10'000));
+
+        InboundEvent e;
+        e.eventId = QStringLiteral("evt-deleted-in-flight");
+        e.source = QStringLiteral("webhook");
+        e.type = QStringLiteral("lead.deleted");
+        e.payload
+            = QJsonDocument(
+                  QJsonObject {
+                      {QStringLiteral("event_id"), e.eventId},
+                      {QStringLiteral("type"), e.type},
+                      {QStringLiteral("data"),
+                       QJsonObject {{QStringLiteral("id"), QStringLiteral("L-1")},
+                                    {QStringLiteral("deleted"), true},
+                                    {QStringLiteral("deleted_at"),
+                                     QStringLiteral("2030-01-01T00:00:00.000Z")},
+                                    {QStringLiteral("updated_at"),
+                                     QStringLiteral("2030-01-01T00:00:00.000Z")},
+                                    {QStringLiteral("updated_by"), QStringLiteral("platform")},
+                                    {QStringLiteral("version"), 3}}}})
+                  .toJson(QJsonDocument::Compact);
+        QVERIFY(m_store->events().insert(e).ok());
+        InboundProcessor processor(*m_store, *m_leads, QStringLiteral("test"),
+                                   QStringLiteral("close_in_salesforce"));
+        auto taken = processor.processPending(100);
+        QVERIFY(taken.ok());
+        QCOMPARE(taken->deleted, 1);
+
+        m_sf.releaseUpserts();
+        QVERIFY(QTest::qWaitFor([&] { return round.has_value(); }, 10'000));
+        QCOMPARE(round->delivered, 1);
+        const auto closedInMirror = [&]() -> QString {
+            auto record = m_store->leads().byPlatformId(QStringLiteral("L-1"));
+            if (!record || !record->has_value())
+                return QStringLiteral("L-1 is not in the mirror");
+            if (!(*record)->isDeleted())
+                return QStringLiteral("L-1 is no longer a tombstone in the mirror");
+            const QJsonObject sf = (*record)->salesforceState;
+            if (sf.value(QStringLiteral("Status")).toString()
+                    != QLatin1String("Closed - Not Converted")
+                || sf.value(QStringLiteral("Eligible_For_Distribution__c")).toBool(true))
+                return QStringLiteral("the mirror holds L-1 open in Salesforce: %1")
+                    .arg(sf.value(QStringLiteral("Status")).toString());
+            return QString();
+        };
+        QCOMPARE(closedInMirror(), QString());
+        // The upsert landed (its email), then the close.
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("b@x.io"));
+        QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Status")).toString(),
+                 QStringLiteral("Closed - Not Converted"));
+        QCOMPARE(closedInMirror(), QString());
+        QCOMPARE(deliver(true).delivered, 0);
+    }
+
     // Both ways of reading Salesforce: REST pages below sync.bulk_threshold, one Bulk API 2.0
     // query job above it (here the mirror's 2 leads are above a threshold of 1).
     void reconcileFindsAndRepairsDifferences_data()

@@ -259,8 +259,23 @@ private slots:
         auto stats = processor.processPending(100);
         QVERIFY(stats.ok());
         QCOMPARE(stats->tombstoned, 1);
-        QCOMPARE(stats->enqueued, 0);
         QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), jobsBefore);
+        // Salesforce decides whether it exists: the platform's live lead is deleted again, and
+        // the inbox says how to bring it back (one item per deletion).
+        QCOMPARE(stats->enqueued, 1);
+        QCOMPARE(pendingJobs(jobs::PlatformLeadDelete), 1);
+        QCOMPARE(*m_store->inbox().countOpen(), 1);
+        QVERIFY(m_store->events()
+                    .insert(webhook(QStringLiteral("e3"),
+                                    lead(QStringLiteral("L-1"), 3,
+                                         QStringLiteral("2026-11-22T13:07:00.000Z"),
+                                         QStringLiteral("c@x.io"))))
+                    .ok());
+        stats = processor.processPending(100);
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->tombstoned, 1);
+        QCOMPARE(pendingJobs(jobs::SalesforceLeadUpsert), jobsBefore);
+        QCOMPARE(*m_store->inbox().countOpen(), 1);
         mirror = m_store->leads().byPlatformId(QStringLiteral("L-1"));
         QCOMPARE((*mirror)->deletedOn, QStringLiteral("salesforce"));
         QCOMPARE((*mirror)->deletedAt, qint64(1000));
@@ -587,6 +602,69 @@ private slots:
         auto toSalesforce = m_leads->planSalesforceWrite(c);
         QVERIFY(toSalesforce.ok());
         QVERIFY(!toSalesforce->has_value());
+    }
+
+    // A People__c deleted in Salesforce: the agent is deactivated (DELETE, not a PUT) and the
+    // mirror keeps a tombstone that neither the deleted record read again nor a late page of the
+    // live one undoes; an undelete (newer SystemModstamp) makes it active again.
+    void rosterDeletionIsATombstoneUntilUndeleted()
+    {
+        SalesforceChangeProcessor processor(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        const QString id = QStringLiteral("a015g00000AbCdEAAV");
+        const auto person = [&](const char *modstamp, bool deleted) {
+            return QJsonObject {{QStringLiteral("Id"), id},
+                                {QStringLiteral("Name"), QStringLiteral("Grace Hopper")},
+                                {QStringLiteral("Email__c"), QStringLiteral("grace@navy.mil")},
+                                {QStringLiteral("Active__c"), true},
+                                {QStringLiteral("Eligible__c"), true},
+                                {QStringLiteral("States__c"), QStringLiteral("TX")},
+                                {QStringLiteral("Capacity__c"), 10},
+                                {QStringLiteral("Platform_Agent_Id__c"), QStringLiteral("A-0042")},
+                                {QStringLiteral("IsDeleted"), deleted},
+                                {QStringLiteral("SystemModstamp"), QString::fromLatin1(modstamp)}};
+        };
+        QVERIFY(
+            processor.processAgents(polled({person("2026-11-22T13:05:00.000+0000", false)})).ok());
+        QCOMPARE(pendingJobs(jobs::PlatformAgentPut), 1);
+        // As if the PUT landed: the platform holds the agent active.
+        auto agent = m_store->agents().bySalesforceId(id);
+        MirrorRecord onPlatform = **agent;
+        auto planned = m_agents->planPlatformWrite(onPlatform);
+        QVERIFY(planned.ok() && planned->has_value());
+        onPlatform.platformState = (*planned)->record;
+        onPlatform.platformHash = (*planned)->newHash;
+        QVERIFY(m_store->agents().put({onPlatform}).ok());
+
+        auto stats
+            = processor.processAgents(polled({person("2026-11-22T14:00:00.000+0000", true)}));
+        QVERIFY(stats.ok());
+        QCOMPARE(pendingJobs(jobs::PlatformAgentDeactivate), 1);
+        agent = m_store->agents().bySalesforceId(id);
+        QVERIFY((*agent)->isDeleted());
+        QCOMPARE((*agent)->deletedOn, QStringLiteral("salesforce"));
+        // Read deleted again (a replayed event), or live from before the deletion (a late page).
+        stats = processor.processAgents(polled({person("2026-11-22T14:00:00.000+0000", true)}));
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 0);
+        stats = processor.processAgents(polled({person("2026-11-22T13:30:00.000+0000", false)}));
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 0);
+        agent = m_store->agents().bySalesforceId(id);
+        QVERIFY((*agent)->isDeleted());
+        // As if the deactivation landed, then undeleted: live with a newer SystemModstamp.
+        MirrorRecord inactive = **agent;
+        inactive.platformState.insert(QStringLiteral("active"), false);
+        inactive.platformHash = SyncPlanner::hashOf(inactive.platformState);
+        QVERIFY(m_store->agents().put({inactive}).ok());
+        stats = processor.processAgents(polled({person("2026-11-22T15:00:00.000+0000", false)}));
+        QVERIFY(stats.ok());
+        QCOMPARE(stats->enqueued, 1);
+        QCOMPARE(pendingJobs(jobs::PlatformAgentPut), 1);
+        agent = m_store->agents().bySalesforceId(id);
+        QVERIFY(!(*agent)->isDeleted());
+        planned = m_agents->planPlatformWrite(**agent);
+        QVERIFY(planned.ok() && planned->has_value());
+        QCOMPARE((*planned)->record.value(QStringLiteral("active")).toBool(), true);
     }
 
     void rosterWithoutPlatformIdGetsOneWrittenBack()

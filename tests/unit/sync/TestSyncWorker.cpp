@@ -160,6 +160,11 @@ private:
                 {
                     f->restoreLead(a, b, std::move(c));
                 }
+                void deactivateAgent(const QString &a, QObject *b,
+                                     std::function<void(Result<void>)> c) override
+                {
+                    f->deactivateAgent(a, b, std::move(c));
+                }
             };
             PortSet ports;
             auto s = std::make_unique<SfRef>();
