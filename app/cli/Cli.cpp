@@ -46,7 +46,10 @@ const Command Commands[] = {
      "--report leads|history|errors|api-usage|reconcile --format csv|json|pdf --out FILE "
      "[--since DATE] [--until DATE]",
      runExport},
-    {"import", "FILE [--dry-run]: leads from a CSV file, through the sync queue", runImport},
+    {"import",
+     "FILE [--dry-run]: leads from a CSV file, through the sync queue (above "
+     "sync.bulk_threshold sent at once through a Bulk API job, with its progress)",
+     runImport},
 };
 
 QString helpText()

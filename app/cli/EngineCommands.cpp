@@ -103,27 +103,9 @@ protected:
 private:
     void runOnce()
     {
-        ThreadedSyncController *controller = m_engine.controller();
-        connect(
-            controller, &ThreadedSyncController::onceFinished, this,
-            [this](const OnceResult &result) {
-                m_engine.stop([this, result] { reportOnce(result); });
-            },
-            Qt::SingleShotConnection);
-        controller->runOnce();
-    }
-
-    void reportOnce(const OnceResult &result)
-    {
-        if (!result.ok) {
-            m_ctx.err << "leadbridge sync: " << explain(result.error, m_ctx.profile) << Qt::endl;
-            finish(isCredentialProblem(result.error) ? ConfigError : Failed);
-            return;
-        }
-        m_ctx.out << "Delivered " << result.delivered << " record(s); " << result.toInbox
-                  << " went to the inbox; " << result.stillPending << " still waiting for a retry."
-                  << Qt::endl;
-        finish(result.toInbox > 0 ? RecordsInInbox : Ok);
+        runEngineOnce(m_engine, this, [this](const OnceResult &result) {
+            finish(reportOnce(m_ctx, QStringLiteral("sync"), result));
+        });
     }
 
     void run()
@@ -264,6 +246,32 @@ private:
 };
 
 } // namespace
+
+void runEngineOnce(EngineSession &engine, QObject *context,
+                   std::function<void(const OnceResult &)> then)
+{
+    ThreadedSyncController *controller = engine.controller();
+    QObject::connect(
+        controller, &ThreadedSyncController::onceFinished, context,
+        [&engine, then = std::move(then)](const OnceResult &result) {
+            engine.stop([then, result] { then(result); });
+        },
+        Qt::SingleShotConnection);
+    controller->runOnce();
+}
+
+int reportOnce(CliContext &ctx, const QString &command, const OnceResult &result)
+{
+    if (!result.ok) {
+        ctx.err << "leadbridge " << command << ": " << explain(result.error, ctx.profile)
+                << Qt::endl;
+        return isCredentialProblem(result.error) ? ConfigError : Failed;
+    }
+    ctx.out << "Delivered " << result.delivered << " record(s); " << result.toInbox
+            << " went to the inbox; " << result.stillPending << " still waiting for a retry."
+            << Qt::endl;
+    return result.toInbox > 0 ? RecordsInInbox : Ok;
+}
 
 int runSync(CliContext &ctx)
 {

@@ -56,6 +56,9 @@ struct ImportOutcome
     int duplicates = 0; // rows imported before (same file, same row)
     int skipped = 0; // invalid rows left out
     bool dryRun = false;
+    // More valid rows than sync.bulk_threshold: the engine sends them through a Bulk API job,
+    // whose progress the ImportWorker follows (bulkProgress, bulkFinished).
+    bool bulk = false;
 };
 
 // Leads from a CSV file, delivered through the sync queue: each valid row becomes an inbound

@@ -42,9 +42,11 @@ Result<void> IngestJobStore::add(const IngestJob &job)
 {
     const qint64 now = m_clock.nowMs();
     auto q = m_db.run(QStringLiteral("bulk_jobs.add"),
-                      QStringLiteral("INSERT INTO bulk_jobs (job_id, kind, state, items, "
-                                     "created_at, updated_at) VALUES (?, ?, 'sent', ?, ?, ?)"),
-                      {job.jobId, job.kind, QString::fromUtf8(itemsJson(job.items)), now, now});
+                      QStringLiteral("INSERT INTO bulk_jobs (job_id, kind, state, items, total, "
+                                     "sf_state, created_at, updated_at) "
+                                     "VALUES (?, ?, 'sent', ?, ?, 'Open', ?, ?)"),
+                      {job.jobId, job.kind, QString::fromUtf8(itemsJson(job.items)),
+                       qint64(job.items.size()), now, now});
     if (!q)
         return q.error();
     return {};
@@ -88,6 +90,74 @@ Result<void> IngestJobStore::finish(const QString &jobId)
     if (!q)
         return q.error();
     return {};
+}
+
+Result<bool> IngestJobStore::recordProgress(const QString &jobId, const QString &salesforceState,
+                                            qint64 processed, qint64 failed)
+{
+    auto q
+        = m_db.run(QStringLiteral("bulk_jobs.progress"),
+                   QStringLiteral("UPDATE bulk_jobs SET sf_state = ?, processed = ?, failed = ?, "
+                                  "updated_at = ? WHERE job_id = ?"),
+                   {salesforceState, processed, failed, m_clock.nowMs(), jobId});
+    if (!q)
+        return q.error();
+    (*q)->finish();
+    return abortRequested(jobId);
+}
+
+Result<bool> IngestJobStore::abortRequested(const QString &jobId)
+{
+    auto q = m_db.run(QStringLiteral("bulk_jobs.abort_requested"),
+                      QStringLiteral("SELECT abort_requested FROM bulk_jobs WHERE job_id = ?"),
+                      {jobId});
+    if (!q)
+        return q.error();
+    const bool requested = (*q)->next() && (*q)->value(0).toInt() != 0;
+    (*q)->finish();
+    return requested;
+}
+
+Result<QList<IngestJobProgress>> IngestJobStore::progressSince(const QString &kind, qint64 sinceMs)
+{
+    auto q = m_db.run(QStringLiteral("bulk_jobs.since"),
+                      QStringLiteral("SELECT job_id, state, sf_state, total, processed, failed, "
+                                     "abort_requested, created_at FROM bulk_jobs "
+                                     "WHERE kind = ? AND (created_at >= ? OR state = 'sent') "
+                                     "ORDER BY created_at"),
+                      {kind, sinceMs});
+    if (!q)
+        return q.error();
+    QList<IngestJobProgress> jobs;
+    while ((*q)->next()) {
+        IngestJobProgress p;
+        p.jobId = (*q)->value(0).toString();
+        p.state = (*q)->value(1).toString();
+        p.salesforceState = (*q)->value(2).toString();
+        p.total = (*q)->value(3).toLongLong();
+        p.processed = (*q)->value(4).toLongLong();
+        p.failed = (*q)->value(5).toLongLong();
+        p.abortRequested = (*q)->value(6).toInt() != 0;
+        p.createdAt = (*q)->value(7).toLongLong();
+        jobs.append(p);
+    }
+    (*q)->finish();
+    return jobs;
+}
+
+Result<int> IngestJobStore::requestAbort(const QStringList &jobIds)
+{
+    int marked = 0;
+    for (const QString &id : jobIds) {
+        auto q = m_db.run(QStringLiteral("bulk_jobs.request_abort"),
+                          QStringLiteral("UPDATE bulk_jobs SET abort_requested = 1, updated_at = ? "
+                                         "WHERE job_id = ? AND state = 'sent'"),
+                          {m_clock.nowMs(), id});
+        if (!q)
+            return q.error();
+        marked += (*q)->numRowsAffected();
+    }
+    return marked;
 }
 
 } // namespace lb

@@ -282,6 +282,19 @@ constexpr const char *V11[] = {
     nullptr,
 };
 
+// An ingest job's progress as its polls report it (numberRecordsProcessed / numberRecordsFailed,
+// Salesforce's state), its number of rows, and a cancel asked for while it runs (the import
+// view's Cancel): the engine aborts it at Salesforce on its next poll.
+constexpr const char *V13[] = {
+    "ALTER TABLE bulk_jobs ADD COLUMN total {BIG} NOT NULL DEFAULT 0",
+    "ALTER TABLE bulk_jobs ADD COLUMN processed {BIG} NOT NULL DEFAULT 0",
+    "ALTER TABLE bulk_jobs ADD COLUMN failed {BIG} NOT NULL DEFAULT 0",
+    "ALTER TABLE bulk_jobs ADD COLUMN sf_state TEXT",
+    "ALTER TABLE bulk_jobs ADD COLUMN abort_requested INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX bulk_jobs_created ON bulk_jobs (created_at)",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -294,6 +307,7 @@ constexpr Migration AllMigrations[] = {
     {9, "leases", V9},
     {10, "lead merged into, converted", V10},
     {11, "agent tombstones", V11},
+    {13, "bulk job progress and cancel", V13},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

@@ -59,6 +59,8 @@ struct BulkWriteResult
     QHash<QString, WriteOutcome> outcomes;
 };
 inline const QString BulkUnprocessedCode = QStringLiteral("BULK_UNPROCESSED");
+// A record an aborted job did not reach because its import was cancelled: to the inbox.
+inline const QString BulkCancelledCode = QStringLiteral("BULK_CANCELLED");
 
 class SalesforcePort
 {
@@ -84,6 +86,25 @@ public:
     virtual void bulkCollect(const QString &jobId, const QString &externalIdField, QObject *context,
                              std::function<void(Result<BulkWriteResult>)> done)
         = 0;
+    // A bulk job's counters as each poll of a bulkUpsert or bulkCollect answers: the job's id,
+    // Salesforce's state, numberRecordsProcessed and numberRecordsFailed, to `onPoll` for as
+    // long as `context` lives. A port that polls no jobs reports nothing.
+    using BulkPoll = std::function<void(const QString &jobId, const QString &state,
+                                        qint64 processed, qint64 failed)>;
+    virtual void watchBulkPolls(QObject *context, BulkPoll onPoll)
+    {
+        Q_UNUSED(context);
+        Q_UNUSED(onPoll);
+    }
+    // Aborts an ingest job that has not ended: the rows it did not reach come back from its
+    // bulkUpsert or bulkCollect as unprocessed.
+    virtual void bulkAbort(const QString &jobId, QObject *context,
+                           std::function<void(Result<void>)> done)
+    {
+        Q_UNUSED(context);
+        done(makeError(QStringLiteral("bulk_not_supported"),
+                       QStringLiteral("Bulk job %1 cannot be aborted here").arg(jobId)));
+    }
     // Updates by Id (records carry "Id").
     virtual void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                         std::function<void(Result<QList<WriteOutcome>>)> done)

@@ -141,6 +141,13 @@ void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &j
                 p.before = *it;
         }
     }
+    // Aborted because its import was cancelled: the rows Salesforce did not reach go to the
+    // inbox (nothing lost, nothing sent again unasked) instead of being queued again.
+    auto cancelled = m_store.ingestJobs().abortRequested(jobId);
+    if (!cancelled)
+        qCWarning(lcSync).noquote() << "bulk job" << jobId << ": could not read whether it was "
+                                    << "cancelled:" << cancelled.error().toString();
+    const bool toInbox = cancelled && *cancelled;
     QList<WriteOutcome> outcomes;
     outcomes.reserve(planned.size());
     int unprocessed = 0;
@@ -149,7 +156,16 @@ void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &j
             = result.outcomes.value(p.platformId,
                                     OutcomeRecorder::missingResult(QStringLiteral(
                                         "The bulk job reported nothing for this record")));
-        if (o.code == BulkUnprocessedCode)
+        if (o.code == BulkUnprocessedCode && toInbox)
+            o = {false,
+                 false,
+                 BulkCancelledCode,
+                 QStringLiteral("The import was cancelled before Salesforce processed this "
+                                "record; retry it from the inbox"),
+                 {},
+                 false,
+                 {}};
+        else if (o.code == BulkUnprocessedCode)
             ++unprocessed;
         // Collected after a restart: a lead planned differently now changed after the upload;
         // Salesforce holds the values sent then, so it is written again.
@@ -171,6 +187,29 @@ void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &j
         qCInfo(lcSync).noquote() << "bulk job" << jobId << "left" << unprocessed
                                  << "records unprocessed; they are queued again";
     recordLeadWrites(batch, planned, outcomes, [&] { return m_store.ingestJobs().finish(jobId); });
+}
+
+void SalesforceDelivery::onBulkPoll(const QString &jobId, const QString &state, qint64 processed,
+                                    qint64 failed)
+{
+    auto abort = m_store.ingestJobs().recordProgress(jobId, state, processed, failed);
+    if (!abort) {
+        qCWarning(lcSync).noquote()
+            << "bulk job" << jobId << ": progress not stored:" << abort.error().toString();
+        return;
+    }
+    const bool ended = state == QLatin1String("JobComplete") || state == QLatin1String("Failed")
+        || state == QLatin1String("Aborted");
+    if (!*abort || ended || m_aborting.contains(jobId))
+        return;
+    m_aborting.insert(jobId);
+    qCInfo(lcSync).noquote() << "bulk job" << jobId << "is aborted: its import was cancelled";
+    m_salesforce.bulkAbort(jobId, this, [this, jobId](Result<void> done) {
+        m_aborting.remove(jobId);
+        if (!done)
+            qCWarning(lcSync).noquote()
+                << "bulk job" << jobId << "could not be aborted:" << done.error().toString();
+    });
 }
 
 void SalesforceDelivery::bulkCallFailed(DeliveryBatch &batch, const QString &jobId,

@@ -11,7 +11,12 @@ SalesforceDelivery::SalesforceDelivery(const Parts &parts, SalesforcePort &sales
                                        ApiBudget &budget, CircuitBreaker &breaker, QObject *parent)
     : TargetDelivery(parts, JobTarget::Salesforce, budget, breaker, parent)
     , m_salesforce(salesforce)
-{ }
+{
+    m_salesforce.watchBulkPolls(
+        this, [this](const QString &jobId, const QString &state, qint64 processed, qint64 failed) {
+            onBulkPoll(jobId, state, processed, failed);
+        });
+}
 
 void SalesforceDelivery::deliver(std::function<void(DeliveryRound)> done)
 {

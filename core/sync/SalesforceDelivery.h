@@ -4,6 +4,8 @@
 #include "Ports.h"
 #include "TargetDelivery.h"
 
+#include <QSet>
+
 #include <functional>
 
 namespace lb {
@@ -68,11 +70,15 @@ private:
     void recordBulkResult(DeliveryBatch &batch, const QString &jobId, QList<PlannedLead> planned,
                           const BulkWriteResult &result,
                           const QHash<qint64, QByteArray> &plannedHashes);
+    // A poll's counters go to the job's row (an import shows them); a cancel the import asked
+    // for meanwhile aborts the job at Salesforce.
+    void onBulkPoll(const QString &jobId, const QString &state, qint64 processed, qint64 failed);
     // A bulk call that failed once its job was stored: the job stays open (collected next
     // round); only the budget and breaker learn of it.
     void bulkCallFailed(DeliveryBatch &batch, const QString &jobId, const Error &error);
 
     SalesforcePort &m_salesforce;
+    QSet<QString> m_aborting; // bulk jobs whose abort is on its way
 };
 
 } // namespace lb

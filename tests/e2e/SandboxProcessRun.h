@@ -117,6 +117,41 @@ public:
         return p.exitCode();
     }
 
+    // A file in the run's temporary folder.
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    // Sets fault knobs of the Salesforce sandbox (e.g. {"bulkSlowMs": 3000}); its answer.
+    QJsonObject faults(const QJsonObject &knobs)
+    {
+        QNetworkRequest r {QUrl(m_ready.value(QStringLiteral("instanceUrl")).toString()
+                                + QStringLiteral("/__sandbox/faults"))};
+        r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        return wait(m_nam.post(r, QJsonDocument(knobs).toJson())).object();
+    }
+
+    // `leadbridge --profile P ARGS`: exit code (-1 when it did not finish in 5 minutes) and
+    // what it wrote.
+    struct Run
+    {
+        int code = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    Run leadbridge(const QStringList &args)
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
+                QStringList {QStringLiteral("--profile"), m_profile} + args);
+        Run run;
+        if (!p.waitForFinished(300'000))
+            return run;
+        run.code = p.exitCode();
+        run.out = p.readAllStandardOutput();
+        run.err = p.readAllStandardError();
+        return run;
+    }
+
     // The sandbox org's counters and write log.
     QJsonObject stats()
     {

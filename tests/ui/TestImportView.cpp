@@ -4,10 +4,12 @@
 #include "common/FileDialog.h"
 #include "common/MessageBox.h"
 #include "import/ImportView.h"
+#include "sync/JobKinds.h"
 
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -65,6 +67,48 @@ private:
         ui::FileDialog::setNextFileName(path);
         QTest::mouseClick(button("importBrowse"), Qt::LeftButton);
         QVERIFY(checked.wait(30'000));
+    }
+
+    QLabel *status() { return m_view->findChild<QLabel *>(QStringLiteral("importResult")); }
+    QProgressBar *bar()
+    {
+        return m_view->findChild<QProgressBar *>(QStringLiteral("importProgress"));
+    }
+
+    // An import above sync.bulk_threshold (2 here, the file has 3 valid rows), delivered, and
+    // the engine's part as SalesforceBulkDelivery plays it: the job stored before the upload,
+    // then one poll's counters.
+    void startBulkImport(const QString &jobId)
+    {
+        m_view.reset();
+        m_fx->context.profile.sync.bulkThreshold = 2;
+        m_view = std::make_unique<ui::ImportView>(m_fx->context);
+        m_view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+        choose(write(QStringLiteral("mixed.csv"), Mixed));
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(button("importRun"), Qt::LeftButton);
+        QTRY_VERIFY2(status()->text().contains(QLatin1String("Waiting for the engine")),
+                     qPrintable(status()->text()));
+        QVERIFY(button("importCancel")->isEnabled());
+
+        IngestJob job;
+        job.jobId = jobId;
+        job.kind = jobs::SalesforceLeadUpsert;
+        for (int i = 1; i <= 3; ++i)
+            job.items.append({i, QStringLiteral("L-900%1").arg(i), "hash"});
+        QVERIFY(m_fx->store->ingestJobs().add(job));
+        QTRY_VERIFY2(
+            status()->text().contains(
+                QStringLiteral("Bulk job %1: 0 of 3 processed, 0 failed (Open)").arg(jobId)),
+            qPrintable(status()->text()));
+        QCOMPARE(bar()->value(), 0);
+        QVERIFY(
+            m_fx->store->ingestJobs().recordProgress(jobId, QStringLiteral("InProgress"), 1, 0));
+        QTRY_COMPARE(bar()->value(), 33);
+        QVERIFY2(
+            status()->text().contains(QLatin1String("1 of 3 processed, 0 failed (InProgress)")),
+            qPrintable(status()->text()));
     }
 
 private slots:
@@ -160,6 +204,58 @@ private slots:
         QVERIFY(events.ok());
         QCOMPARE(events->size(), 3);
         QCOMPARE(events->first().source, QStringLiteral("import"));
+    }
+
+    // The progress bar and status follow the bulk job's counters; the summary comes once the
+    // engine recorded the job's results.
+    void bulkImportShowsItsJobsCounters()
+    {
+        const QString id = QStringLiteral("750000000000001AAA");
+        startBulkImport(id);
+        if (QTest::currentTestFailed())
+            return;
+        QSignalSpy finished(m_view.get(), &ui::ImportView::finished);
+        QVERIFY(m_fx->store->ingestJobs().recordProgress(id, QStringLiteral("JobComplete"), 3, 1));
+        QTRY_COMPARE(bar()->value(), 100);
+        QVERIFY(finished.isEmpty()); // its results are not recorded yet
+        QVERIFY(m_fx->store->ingestJobs().finish(id));
+        QVERIFY(finished.wait(30'000));
+        QVERIFY(finished.last().at(0).toBool());
+        const QString text = finished.last().at(1).toString();
+        QVERIFY2(text.contains(QLatin1String("Delivered 3 lead(s)")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("3 of 3 rows processed by Salesforce, 1 failed")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("1 failed row(s) are in the inbox")),
+                 qPrintable(text));
+        QCOMPARE(status()->text(), text);
+        QCOMPARE(bar()->value(), 100);
+        QVERIFY(!button("importCancel")->isEnabled());
+        QVERIFY(button("importRun")->isEnabled());
+    }
+
+    // Cancel while the job runs: the engine is asked (through the store) to abort it at
+    // Salesforce; the view ends once the aborted job's results are recorded.
+    void cancellingABulkImportAbortsItsJob()
+    {
+        const QString id = QStringLiteral("750000000000002AAA");
+        startBulkImport(id);
+        if (QTest::currentTestFailed())
+            return;
+        QSignalSpy finished(m_view.get(), &ui::ImportView::finished);
+        QTest::mouseClick(button("importCancel"), Qt::LeftButton);
+        QTRY_VERIFY([&] {
+            auto asked = m_fx->store->ingestJobs().abortRequested(id);
+            return asked && *asked;
+        }());
+        QTRY_VERIFY2(status()->text().contains(QLatin1String("Cancelling")),
+                     qPrintable(status()->text()));
+        QVERIFY(m_fx->store->ingestJobs().recordProgress(id, QStringLiteral("Aborted"), 1, 0));
+        QVERIFY(m_fx->store->ingestJobs().finish(id));
+        QVERIFY(finished.wait(30'000));
+        QVERIFY(!finished.last().at(0).toBool());
+        QVERIFY2(finished.last().at(1).toString().contains(QLatin1String("Cancelled")),
+                 qPrintable(finished.last().at(1).toString()));
+        QCOMPARE(bar()->value(), 33);
     }
 
     void unterminatedQuoteBlocksTheImport()

@@ -3,8 +3,8 @@
 #include "common/FileDialog.h"
 #include "common/Format.h"
 #include "common/MessageBox.h"
-#include "util/WorkerThread.h"
 #include "importer/ImportWorker.h"
+#include "util/WorkerThread.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -118,6 +118,7 @@ ImportView::ImportView(const ConsoleContext &context, QWidget *parent)
     m_thread = new WorkerThread(QStringLiteral("import"), this);
     auto *worker = new ImportWorker(m_context.storeConfig, m_context.clockOrSystem(),
                                     m_context.mapping.lead);
+    worker->setBulkThreshold(m_context.profile.sync.bulkThreshold);
     m_worker = worker;
     m_thread->adopt(worker);
     connect(worker, &ImportWorker::progress, m_progress, &QProgressBar::setValue);
@@ -138,9 +139,20 @@ ImportView::ImportView(const ConsoleContext &context, QWidget *parent)
             text += tr("; %n imported before and left alone", nullptr, o.duplicates);
         if (o.skipped > 0)
             text += tr("; %n row(s) with problems left out", nullptr, o.skipped);
-        m_result->setText(text + u'.');
+        m_delivered = text + u'.';
+        m_result->setText(m_delivered);
+        if (o.bulk) {
+            // Followed through the engine's Bulk API job: Cancel stays available.
+            setBusy(true,
+                    m_delivered + u' '
+                        + tr("Waiting for the engine to send them through a Bulk API "
+                             "job…"));
+            return;
+        }
         emit finished(true, m_result->text());
     });
+    connect(worker, &ImportWorker::bulkProgress, this, &ImportView::showBulkProgress);
+    connect(worker, &ImportWorker::bulkFinished, this, &ImportView::showBulkFinished);
 
     connect(m_browse, &QPushButton::clicked, this, &ImportView::browse);
     connect(m_check, &QPushButton::clicked, this, [this] { openFile(m_path->text().trimmed()); });
@@ -148,8 +160,10 @@ ImportView::ImportView(const ConsoleContext &context, QWidget *parent)
     connect(m_dryRun, &QPushButton::clicked, this, [this] { run(true); });
     connect(m_import, &QPushButton::clicked, this, [this] { run(false); });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_worker)
-            m_worker->requestCancel();
+        if (!m_worker)
+            return;
+        m_worker->requestCancel();
+        m_worker->requestBulkCancel();
     });
     if (!m_context.store) {
         m_result->setText(tr("No store is open. %1").arg(m_context.problem));
@@ -319,6 +333,40 @@ void ImportView::run(bool dryRun)
                  refused > 0 ? tr(" %n row(s) with problems are left out.", nullptr, refused)
                              : QString()),
         tr("Import"), go);
+}
+
+void ImportView::showBulkProgress(const BulkImportProgress &progress)
+{
+    m_progress->setValue(progress.percent());
+    QStringList lines;
+    for (const IngestJobProgress &job : progress.jobs)
+        lines.append(BulkImportProgress::line(job));
+    if (progress.cancelled())
+        lines.append(tr("Cancelling: the engine aborts the job at Salesforce…"));
+    m_result->setText(lines.join(u'\n'));
+}
+
+void ImportView::showBulkFinished(const BulkImportProgress &progress)
+{
+    setBusy(false);
+    QString text;
+    if (progress.jobs.isEmpty()) {
+        text = tr("Cancelled before the engine started a Bulk API job: the leads wait in the "
+                  "sync queue.");
+    } else {
+        m_progress->setValue(progress.cancelled() ? progress.percent() : 100);
+        text = m_delivered + u' ' + progress.summary() + u'.';
+        if (progress.cancelled())
+            text += u' '
+                + tr("Cancelled: the rows Salesforce had not processed are in the inbox, to "
+                     "retry from there.");
+        else if (progress.failed() > 0)
+            text += u' '
+                + tr("The %n failed row(s) are in the inbox with Salesforce's error.", nullptr,
+                     int(progress.failed()));
+    }
+    m_result->setText(text);
+    emit finished(!progress.cancelled() && !progress.jobs.isEmpty(), text);
 }
 
 void ImportView::setBusy(bool busy, const QString &what)

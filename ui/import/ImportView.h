@@ -42,6 +42,8 @@ private:
     void showReport(const ImportReport &report);
     void columnChanged();
     void setBusy(bool busy, const QString &what = {});
+    void showBulkProgress(const BulkImportProgress &progress);
+    void showBulkFinished(const BulkImportProgress &progress);
 
     ConsoleContext m_context;
     QLineEdit *m_path = nullptr;
@@ -61,6 +63,7 @@ private:
     ImportReport m_report;
     bool m_busy = false;
     bool m_filling = false;
+    QString m_delivered; // what the last import stored, shown with its bulk job's summary
 };
 
 } // namespace lb::ui

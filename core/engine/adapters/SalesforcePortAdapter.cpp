@@ -155,6 +155,26 @@ void SalesforcePortAdapter::bulkUpsert(const QString &sobject, const QString &ex
         });
 }
 
+void SalesforcePortAdapter::watchBulkPolls(QObject *context, BulkPoll onPoll)
+{
+    QObject::connect(m_bulk.get(), &salesforce::Bulk2Client::ingestPolled, context,
+                     [onPoll = std::move(onPoll)](const salesforce::Bulk2Job &job) {
+                         onPoll(job.id, job.stateName, job.numberRecordsProcessed,
+                                job.numberRecordsFailed);
+                     });
+}
+
+void SalesforcePortAdapter::bulkAbort(const QString &jobId, QObject *context,
+                                      std::function<void(Result<void>)> done)
+{
+    m_bulk->abortJob(jobId, false, context,
+                     [done = std::move(done)](Result<salesforce::Bulk2Job> job) {
+                         if (!job)
+                             return done(job.error());
+                         done({});
+                     });
+}
+
 void SalesforcePortAdapter::bulkCollect(const QString &jobId, const QString &externalIdField,
                                         QObject *context,
                                         std::function<void(Result<BulkWriteResult>)> done)

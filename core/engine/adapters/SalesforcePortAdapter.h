@@ -28,6 +28,9 @@ public:
                     std::function<void(Result<BulkWriteResult>)> done) override;
     void bulkCollect(const QString &jobId, const QString &externalIdField, QObject *context,
                      std::function<void(Result<BulkWriteResult>)> done) override;
+    void watchBulkPolls(QObject *context, BulkPoll onPoll) override;
+    void bulkAbort(const QString &jobId, QObject *context,
+                   std::function<void(Result<void>)> done) override;
     void update(const QString &sobject, const QList<QJsonObject> &records, QObject *context,
                 std::function<void(Result<QList<WriteOutcome>>)> done) override;
     void remove(const QStringList &ids, QObject *context,

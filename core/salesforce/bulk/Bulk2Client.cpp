@@ -236,12 +236,14 @@ void Bulk2Client::ingest(const Bulk2JobSpec &spec, const QByteArray &csv, QObjec
 void Bulk2Client::collect(const QString &jobId, QObject *context, Callback<Bulk2IngestOutcome> done)
 {
     QPointer<QObject> guard(context ? context : this);
-    m_poller.poll(jobId, false, guard, {},
-                  [this, guard, done = std::move(done)](Result<Bulk2Job> job) {
-                      if (!job)
-                          return done(job.error());
-                      fetchResults(*job, guard, done);
-                  });
+    m_poller.poll(
+        jobId, false, guard, [this](const Bulk2Job &job) { emit ingestPolled(job); },
+        [this, guard, done = std::move(done)](Result<Bulk2Job> job) {
+            if (!job)
+                return done(job.error());
+            emit ingestPolled(*job);
+            fetchResults(*job, guard, done);
+        });
 }
 
 void Bulk2Client::fetchResults(const Bulk2Job &job, QObject *context,

@@ -91,6 +91,11 @@ public:
     void queryEach(const QString &soql, bool includeDeleted, int maxRecords, QObject *context,
                    std::function<bool(const Bulk2QueryPage &)> onPage, Callback<qint64> done);
 
+signals:
+    // Every poll answer of an ingest job this client waits for (ingest, collect), the last one
+    // included: its counters, for progress.
+    void ingestPolled(const lb::salesforce::Bulk2Job &job);
+
 private:
     struct Request
     {

@@ -93,6 +93,24 @@ public:
         bulkJobs.insert(jobId, records);
         if (!holdBulk)
             answerLater<Result<BulkWriteResult>>(context, std::move(done), runBulk(jobId, key));
+        else
+            heldBulk.insert(jobId, [this, jobId, key, context, done]() {
+                answerLater<Result<BulkWriteResult>>(context, done, runBulk(jobId, key));
+            });
+    }
+    // A held job's answer, as if its sender had kept polling until it ended.
+    QHash<QString, std::function<void()>> heldBulk;
+    void releaseBulk(const QString &jobId) { heldBulk.take(jobId)(); }
+    // The delivery's poll watcher (a poll's counters go to it) and the jobs it aborted.
+    BulkPoll bulkPoll;
+    QStringList bulkAborted;
+    void watchBulkPolls(QObject *, BulkPoll onPoll) override { bulkPoll = std::move(onPoll); }
+    void bulkAbort(const QString &jobId, QObject *context,
+                   std::function<void(Result<void>)> done) override
+    {
+        ++calls;
+        bulkAborted.append(jobId);
+        answerLater<Result<void>>(context, std::move(done), Result<void> {});
     }
     void bulkCollect(const QString &jobId, const QString &key, QObject *context,
                      std::function<void(Result<BulkWriteResult>)> done) override

@@ -818,6 +818,46 @@ private slots:
         QVERIFY(m_store->outbox().active()->isEmpty());
     }
 
+    // Each poll's counters are stored on the job's row (what an import shows); a cancel asked
+    // for there (the Import view's Cancel) aborts the job at its next poll, and the rows it did
+    // not reach go to the inbox rather than out again.
+    void cancelledBulkJobIsAbortedAndItsRestGoesToTheInbox()
+    {
+        receiveForBulk(5);
+        m_sf.holdBulk = true;
+        std::optional<Dispatcher::Round> round;
+        m_dispatcher->deliverSalesforce([&](Dispatcher::Round r) { round = r; });
+        QCOMPARE(m_sf.bulkUploads, 1);
+        const QString jobId = m_sf.bulkJobs.keys().first();
+        QVERIFY(m_sf.bulkPoll);
+        m_sf.bulkPoll(jobId, QStringLiteral("InProgress"), 2, 0);
+        auto progress = m_store->ingestJobs().progressSince(jobs::SalesforceLeadUpsert, 0);
+        QVERIFY(progress.ok());
+        QCOMPARE(progress->size(), 1);
+        QCOMPARE(progress->first().total, qint64(5));
+        QCOMPARE(progress->first().processed, qint64(2));
+        QCOMPARE(progress->first().salesforceState, QStringLiteral("InProgress"));
+        QVERIFY(m_sf.bulkAborted.isEmpty());
+
+        QCOMPARE(*m_store->ingestJobs().requestAbort({jobId}), 1);
+        m_sf.bulkPoll(jobId, QStringLiteral("InProgress"), 2, 0);
+        QCOMPARE(m_sf.bulkAborted, QStringList {jobId});
+        m_sf.bulkPoll(jobId, QStringLiteral("InProgress"), 2, 0); // one abort is enough
+        QCOMPARE(m_sf.bulkAborted.size(), 1);
+        // Salesforce had processed L-1 and L-2.
+        m_sf.unprocessed = {QStringLiteral("L-3"), QStringLiteral("L-4"), QStringLiteral("L-5")};
+        m_sf.releaseBulk(jobId);
+        QTRY_VERIFY(round.has_value());
+        QCOMPARE(round->delivered, 2);
+        QCOMPARE(round->toInbox, 3);
+        const auto inbox = m_store->inbox().list({});
+        QCOMPARE(inbox->size(), 3);
+        for (const auto &item : *inbox)
+            QCOMPARE(item.errorCode, BulkCancelledCode);
+        QVERIFY(m_store->outbox().active()->isEmpty());
+        QVERIFY(m_store->ingestJobs().open(jobs::SalesforceLeadUpsert)->isEmpty());
+    }
+
     // A worker dies after its ingest job was uploaded and before the results came: the next
     // one collects that job (stored before the upload) instead of uploading the rows again,
     // and a lead that changed meanwhile is written again with its new values.
