@@ -273,6 +273,24 @@ constexpr const char *V10[] = {
     nullptr,
 };
 
+// A fleet on one store (issue 17): each lease carries a token that grows whenever it changes
+// hands (or is taken again after it ran out), so writes made under a duty can check that their
+// writer still holds it; and every engine process reports itself in `processes` (heartbeat).
+constexpr const char *V12[] = {
+    "ALTER TABLE leases ADD COLUMN token {BIG} NOT NULL DEFAULT 0",
+    R"(CREATE TABLE processes (
+        worker_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid {BIG} NOT NULL,
+        version TEXT NOT NULL,
+        role TEXT NOT NULL,
+        started_at {BIG} NOT NULL,
+        heartbeat_at {BIG} NOT NULL,
+        duties TEXT NOT NULL,
+        deliveries_last_min {BIG} NOT NULL DEFAULT 0))",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -284,6 +302,7 @@ constexpr Migration AllMigrations[] = {
     {8, "reconcile report by kind", V8},
     {9, "leases", V9},
     {10, "lead merged into, converted", V10},
+    {12, "lease tokens, fleet processes", V12},
 };
 
 // The statement for this backend, or a null string when it is for the other one.
@@ -320,6 +339,11 @@ Result<int> readVersion(Database &db)
 }
 
 } // namespace
+
+int Migrations::count()
+{
+    return int(std::size(AllMigrations));
+}
 
 int Migrations::latestVersion()
 {

@@ -11,6 +11,8 @@ class Migrations
 {
 public:
     static int latestVersion();
+    // How many migrations there are (numbers may skip one that another branch holds).
+    static int count();
     static Result<int> currentVersion(Database &db);
     static Result<void> migrate(Database &db);
 };
