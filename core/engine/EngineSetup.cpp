@@ -1,6 +1,18 @@
 #include "EngineSetup.h"
 
+#include <QCoreApplication>
+#include <QSysInfo>
+#include <QUuid>
+
 namespace lb {
+
+QString processWorkerId()
+{
+    static const QString id = QSysInfo::machineHostName() + u':'
+        + QString::number(QCoreApplication::applicationPid()) + u':'
+        + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
+    return id;
+}
 
 PortSet &PortSet::operator=(PortSet &&other)
 {

@@ -65,8 +65,8 @@ EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
     setup.profile = profile;
     setup.store = store;
     setup.mapping = mapping;
-    setup.workerId
-        = QStringLiteral("%1-%2").arg(workerPrefix).arg(QCoreApplication::applicationPid());
+    setup.workerId = processWorkerId();
+    setup.role = workerPrefix;
     if (fixedSecrets) {
         setup.ports = portsWith(*fixedSecrets);
         return setup;
