@@ -6,12 +6,10 @@
 
 namespace lb {
 
-QString processWorkerId()
+QString newWorkerId()
 {
-    static const QString id = QSysInfo::machineHostName() + u':'
-        + QString::number(QCoreApplication::applicationPid()) + u':'
-        + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
-    return id;
+    return QSysInfo::machineHostName() + u':' + QString::number(QCoreApplication::applicationPid())
+        + u':' + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
 }
 
 PortSet &PortSet::operator=(PortSet &&other)

@@ -11,7 +11,7 @@ namespace lb {
 // One engine process of a fleet as it last reported itself (migration 12).
 struct FleetProcess
 {
-    QString workerId; // processWorkerId(): host:pid:random
+    QString workerId; // newWorkerId(): host:pid:random
     QString host;
     qint64 pid = 0;
     QString version;

@@ -65,7 +65,6 @@ EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
     setup.profile = profile;
     setup.store = store;
     setup.mapping = mapping;
-    setup.workerId = processWorkerId();
     setup.role = workerPrefix;
     if (fixedSecrets) {
         setup.ports = portsWith(*fixedSecrets);
