@@ -1,10 +1,12 @@
 #include "StatusCommand.h"
 
+#include "store/ProcessStore.h"
 #include "store/Store.h"
 #include "sync/SyncStatus.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace lb::cli {
@@ -49,6 +51,11 @@ QString changesLine(const SyncStatus &s)
     return line;
 }
 
+// The engines sharing the store, by their heartbeats (every 5 s): alive when one came within
+// the last 30 s; processes silent for more than 10 minutes are left out.
+constexpr qint64 AliveWithinMs = 30'000;
+constexpr qint64 ListedWithinMs = 10 * 60'000;
+
 } // namespace
 
 int runStatus(CliContext &ctx)
@@ -84,8 +91,17 @@ int runStatus(CliContext &ctx)
             = QStringLiteral("no worker has reported since %1").arg(when(status.updatedAt));
         status.state = SyncStatus::State::Stopped;
     }
+    auto fleet = ProcessStore((*store)->database()).since(now - ListedWithinMs);
+    if (!fleet) {
+        ctx.err << fleet.error().message << Qt::endl;
+        return Failed;
+    }
     if (parser.isSet(json)) {
         QJsonObject o = status.toJson();
+        QJsonArray processes;
+        for (const FleetProcess &p : *fleet)
+            processes.append(p.toJson(now, AliveWithinMs));
+        o.insert(QStringLiteral("fleet"), processes);
         // The age of the stream's last event, as of now (the snapshot may be older).
         QJsonObject stream = o.value(QStringLiteral("stream")).toObject();
         stream.insert(QStringLiteral("last_event_age_ms"),
@@ -110,7 +126,15 @@ int runStatus(CliContext &ctx)
             << "Platform API:   " << limitsLine(status.platformLimits) << "\n";
     for (const auto &b : status.breakers)
         ctx.out << "Breaker " << b.name << ": " << b.state << "\n";
-    ctx.out << "Next reconcile: " << when(status.nextReconcileAt) << Qt::endl;
+    ctx.out << "Next reconcile: " << when(status.nextReconcileAt) << "\n";
+    for (const FleetProcess &p : *fleet)
+        ctx.out << "Process " << p.workerId << " (" << p.role << ", " << p.version
+                << "): " << (now - p.heartbeatAt <= AliveWithinMs ? "alive" : "silent")
+                << ", heartbeat " << when(p.heartbeatAt) << ", duties "
+                << (p.duties.isEmpty() ? QStringLiteral("none")
+                                       : p.duties.join(QStringLiteral(", ")))
+                << ", " << p.deliveriesLastMinute << " delivered in the last minute\n";
+    ctx.out << Qt::flush;
     return Ok;
 }
 

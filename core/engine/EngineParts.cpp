@@ -2,6 +2,11 @@
 
 namespace lb {
 
+qint64 dutyLeaseMs(const Profile &p)
+{
+    return std::min<qint64>(p.sync.leaseS, 30) * 1000;
+}
+
 std::unique_ptr<EngineParts> EngineParts::assemble(const EngineSetup &setup, Store &store,
                                                    const Clock &clock, PortSet ports)
 {
@@ -45,10 +50,8 @@ std::unique_ptr<EngineParts> EngineParts::assemble(const EngineSetup &setup, Sto
     if (e->ports.changeSource)
         e->stream = std::make_unique<SalesforceStream>(
             store, *e->ports.salesforce, *e->changes, *e->ports.changeSource, setup.mapping.lead,
-            setup.mapping.agent, p.salesforce.callOptionsClient, clock,
-            // The stream's lease: the job lease, but at most 30 s, so a process that died
-            // leaves the stream to another (or to itself restarted) soon.
-            std::min<qint64>(p.sync.leaseS, 30) * 1000);
+            setup.mapping.agent, p.salesforce.callOptionsClient, clock, dutyLeaseMs(p),
+            setup.workerId);
     return e;
 }
 

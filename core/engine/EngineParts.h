@@ -15,6 +15,11 @@
 
 namespace lb {
 
+// The leases of the duties (the stream's consumer, polls, reconcile, limits): the job lease, but
+// at most 30 s, so the duties of a process that died move to another (or to itself restarted)
+// soon.
+qint64 dutyLeaseMs(const Profile &profile);
+
 // The composition root: everything one engine is made of, built from a setup and its ports
 // over one store. The worker owns one of these between a start (or reload) and a stop; the
 // parts themselves decide nothing about when they run.

@@ -1,6 +1,16 @@
 #include "EngineSetup.h"
 
+#include <QCoreApplication>
+#include <QSysInfo>
+#include <QUuid>
+
 namespace lb {
+
+QString newWorkerId()
+{
+    return QSysInfo::machineHostName() + u':' + QString::number(QCoreApplication::applicationPid())
+        + u':' + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
+}
 
 PortSet &PortSet::operator=(PortSet &&other)
 {

@@ -42,12 +42,20 @@ struct PortSet
 };
 
 // Everything the worker needs, as values (it crosses into the worker thread).
+// A worker of a fleet: "<host>:<pid>:<random>", never used again by another (a pid is reused,
+// in containers often 1). An engine takes one when its setup is made (once per process in the
+// product, so the same for the process's life; tests running two engines in one process get
+// two). It names the outbox's claims (a claim is completed only by its claimer) and the holder
+// of the duties' leases.
+QString newWorkerId();
+
 struct EngineSetup
 {
     Profile profile;
     StoreConfig store;
     FieldMapping mapping;
-    QString workerId = QStringLiteral("worker");
+    QString workerId = newWorkerId();
+    QString role = QStringLiteral("engine"); // what runs it: "worker" (sync), "console"
     // Builds the ports on the worker thread. `onLimits` must be called with every ApiLimits the
     // clients observe; `onEvent` when the webhook receiver stored an event.
     using PortsBuilder = std::function<Result<PortSet>(

@@ -1,6 +1,7 @@
 #include "SyncWorker.h"
 
 #include "log/Logging.h"
+#include "store/Duties.h"
 
 #include <QJsonDocument>
 #include <QPointer>
@@ -28,6 +29,8 @@ SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
     , m_setup(std::move(setup))
     , m_clock(*m_setup.clock)
     , m_scheduler(this)
+    , m_duties(m_clock, this)
+    , m_heartbeat(m_clock, m_setup.workerId, m_setup.role)
     , m_reporter(m_clock, this)
 {
     connect(&m_reporter, &StatusReporter::statusChanged, this, &SyncWorker::statusChanged);
@@ -52,12 +55,18 @@ void SyncWorker::initialize()
     connect(&m_scheduler, &SyncScheduler::pollDue, this, [this] { poll({}); });
     connect(&m_scheduler, &SyncScheduler::inboundDue, this, &SyncWorker::processInbound);
     connect(&m_scheduler, &SyncScheduler::roundDue, this, &SyncWorker::deliverRound);
-    connect(&m_scheduler, &SyncScheduler::reconcileDue, this,
-            [this] { reconcileNow(QStringLiteral("schedule")); });
+    // The duties' ticks run only in the process holding the duty (the gate: DutyRoster).
+    connect(&m_scheduler, &SyncScheduler::reconcileDue, this, [this] {
+        if (m_duties.mayRun(duty::Reconcile))
+            reconcileNow(QStringLiteral("schedule"));
+    });
     connect(&m_scheduler, &SyncScheduler::statusDue, this, &SyncWorker::probeLimitsWhilePaused);
     connect(&m_scheduler, &SyncScheduler::statusDue, this,
             [this] { publishStatus(++m_statusTicks % 5 == 0); });
-    connect(&m_scheduler, &SyncScheduler::limitsDue, this, &SyncWorker::refreshLimits);
+    connect(&m_scheduler, &SyncScheduler::limitsDue, this, [this] {
+        if (m_duties.mayRun(duty::LimitsRefresh))
+            refreshLimits();
+    });
     preparePorts(m_setup.profile, [this](Result<EngineSetup::PortsBuilder> builder) {
         const QString error = builder ? buildEngine(*builder) : builder.error().message;
         if (!error.isEmpty()) {
@@ -218,6 +227,9 @@ void SyncWorker::start()
     m_state = SyncStatus::State::Running;
     m_detail.clear();
     m_stopping = false;
+    // Leases first: the stream's consumer and the polls below write fenced by them.
+    m_duties.start(*m_store, m_setup.workerId, dutyLeaseMs(m_setup.profile));
+    m_beating = true;
     m_scheduler.startRunning();
     refreshLimits();
     m_nextSalesforcePollAt = 0;
@@ -243,6 +255,7 @@ void SyncWorker::pause()
     m_detail = QStringLiteral("paused by an admin");
     if (m_parts && m_parts->stream)
         m_parts->stream->stop();
+    m_duties.stop(); // a paused process leaves its duties to the rest of the fleet
     m_scheduler.stopPolling();
     publishStatus(true);
 }
@@ -267,6 +280,13 @@ void SyncWorker::shutdown()
 {
     if (m_parts && m_parts->stream)
         m_parts->stream->stop();
+    m_duties.stop();
+    if (m_beating && m_store) {
+        m_beating = false;
+        if (auto r = m_heartbeat.leave(*m_store); !r)
+            qCWarning(lcSync) << "could not leave the fleet's process list:"
+                              << r.error().toString();
+    }
     m_scheduler.stopWork();
     m_state = SyncStatus::State::Stopped;
     m_detail.clear();
@@ -325,7 +345,8 @@ bool SyncWorker::budgetAllowsPoll(ApiBudget &budget, const char *what)
 
 void SyncWorker::pollPlatform(std::function<void()> then)
 {
-    if (!budgetAllowsPoll(*m_parts->platformBudget, "platform poll")) {
+    if (!m_duties.mayRun(duty::PlatformPoll)
+        || !budgetAllowsPoll(*m_parts->platformBudget, "platform poll")) {
         then();
         return;
     }
@@ -346,7 +367,8 @@ void SyncWorker::pollPlatform(std::function<void()> then)
 
 void SyncWorker::pollSalesforce(std::function<void()> then)
 {
-    if (!salesforcePollDue() || !budgetAllowsPoll(*m_parts->salesforceBudget, "Salesforce poll")) {
+    if (!salesforcePollDue() || !m_duties.mayRun(duty::SalesforcePoll)
+        || !budgetAllowsPoll(*m_parts->salesforceBudget, "Salesforce poll")) {
         then();
         return;
     }
@@ -430,6 +452,7 @@ void SyncWorker::afterRound(const Dispatcher::Round &sf, const Dispatcher::Round
 {
     m_delivering = false;
     m_reporter.noteRound(sf.delivered, pf.delivered);
+    m_heartbeat.noteDelivered(sf.delivered + pf.delivered);
     if (sf.claimed + pf.claimed > 0)
         emit queueChanged();
     if (m_stopping) {
@@ -512,8 +535,12 @@ void SyncWorker::observeLimits(const ApiLimits &limits)
 
 void SyncWorker::publishStatus(bool persist)
 {
-    if (m_store)
-        m_reporter.publish(status(), *m_store, persist);
+    if (!m_store)
+        return;
+    m_reporter.publish(status(), *m_store, persist);
+    if (persist && m_beating)
+        if (auto r = m_heartbeat.beat(*m_store, m_duties.held()); !r)
+            qCWarning(lcSync) << "could not write the heartbeat:" << r.error().toString();
 }
 
 SyncStatus SyncWorker::status() const

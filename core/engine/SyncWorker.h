@@ -1,7 +1,9 @@
 #pragma once
 
+#include "DutyRoster.h"
 #include "EngineParts.h"
 #include "EngineSetup.h"
+#include "Heartbeat.h"
 #include "StatusReporter.h"
 #include "SyncScheduler.h"
 #include "store/Store.h"
@@ -112,6 +114,9 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<EngineParts> m_parts; // null until built, and after a failed build
     SyncScheduler m_scheduler;
+    DutyRoster m_duties; // which singleton duties this process of a fleet runs
+    Heartbeat m_heartbeat; // its row in the fleet's processes table
+    bool m_beating = false; // started (not `--once`): heartbeats are written
     StatusReporter m_reporter;
 
     SyncStatus::State m_state = SyncStatus::State::Stopped;

@@ -2,6 +2,7 @@
 // the console asks for (a lead on both sides, a connection test) (SyncWorker.h).
 #include "SyncWorker.h"
 #include "log/Logging.h"
+#include "store/Duties.h"
 
 #include <memory>
 
@@ -11,6 +12,17 @@ void SyncWorker::reconcileNow(const QString &trigger)
 {
     if (!m_parts) {
         emit reconciled({}, notRunning());
+        return;
+    }
+    if (!m_duties.mayRun(duty::Reconcile)) {
+        // In a fleet the reconcile runs in one process at a time: its duty's holder.
+        const QString why
+            = QStringLiteral("Another process of the fleet (%1) holds the reconcile; it "
+                             "reconciles there.")
+                  .arg(m_duties.holderOf(duty::Reconcile));
+        emit reconciled({}, why);
+        if (trigger != QLatin1String("schedule"))
+            emit commandFailed(QStringLiteral("reconcile"), why);
         return;
     }
     // The reconcile reads every lead on both sides: it waits while either budget says pause.

@@ -282,6 +282,24 @@ constexpr const char *V11[] = {
     nullptr,
 };
 
+// A fleet on one store (issue 17): each lease carries a token that grows whenever it changes
+// hands (or is taken again after it ran out), so writes made under a duty can check that their
+// writer still holds it; and every engine process reports itself in `processes` (heartbeat).
+constexpr const char *V12[] = {
+    "ALTER TABLE leases ADD COLUMN token {BIG} NOT NULL DEFAULT 0",
+    R"(CREATE TABLE processes (
+        worker_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid {BIG} NOT NULL,
+        version TEXT NOT NULL,
+        role TEXT NOT NULL,
+        started_at {BIG} NOT NULL,
+        heartbeat_at {BIG} NOT NULL,
+        duties TEXT NOT NULL,
+        deliveries_last_min {BIG} NOT NULL DEFAULT 0))",
+    nullptr,
+};
+
 // An ingest job's progress as its polls report it (numberRecordsProcessed / numberRecordsFailed,
 // Salesforce's state), its number of rows, and a cancel asked for while it runs (the import
 // view's Cancel): the engine aborts it at Salesforce on its next poll.
@@ -307,6 +325,7 @@ constexpr Migration AllMigrations[] = {
     {9, "leases", V9},
     {10, "lead merged into, converted", V10},
     {11, "agent tombstones", V11},
+    {12, "lease tokens, fleet processes", V12},
     {13, "bulk job progress and cancel", V13},
 };
 

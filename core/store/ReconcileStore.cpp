@@ -1,5 +1,7 @@
 #include "ReconcileStore.h"
 
+#include "Duties.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -24,12 +26,17 @@ QJsonObject ReconcileReport::toJson() const
             {QStringLiteral("error"), error}};
 }
 
-ReconcileStore::ReconcileStore(Database &db)
+ReconcileStore::ReconcileStore(Database &db, LeaseStore &leases)
     : m_db(db)
+    , m_leases(leases)
 { }
 
 Result<qint64> ReconcileStore::save(const ReconcileReport &r)
 {
+    // The reconciler saves its report in the transaction that queues its repairs: when this
+    // process lost the reconcile's lease meanwhile, both roll back (fencing, LeaseStore).
+    if (auto fenced = m_leases.guard(duty::Reconcile); !fenced)
+        return fenced.error();
     auto q = m_db.run(
         QStringLiteral("reconcile.save"),
         QStringLiteral("INSERT INTO reconcile_reports (started_at, finished_at, "

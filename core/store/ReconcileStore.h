@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Database.h"
+#include "LeaseStore.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -33,13 +34,14 @@ struct ReconcileReport
 class ReconcileStore
 {
 public:
-    explicit ReconcileStore(Database &db);
+    ReconcileStore(Database &db, LeaseStore &leases);
     Result<qint64> save(const ReconcileReport &report);
     Result<QList<ReconcileReport>> recent(int limit, qint64 sinceMs = 0,
                                           qint64 untilMs = LLONG_MAX);
 
 private:
     Database &m_db;
+    LeaseStore &m_leases;
 };
 
 } // namespace lb

@@ -45,6 +45,7 @@ private:
     std::unique_ptr<Database> m_db;
     const Clock &m_clock;
     AuditLog m_audit;
+    LeaseStore m_leases; // before the stores whose writes it fences
     OutboxStore m_outbox;
     InboxStore m_inbox;
     WatermarkStore m_watermarks;
@@ -54,7 +55,6 @@ private:
     ApiUsageStore m_apiUsage;
     ReconcileStore m_reconciles;
     IngestJobStore m_ingestJobs;
-    LeaseStore m_leases;
 };
 
 } // namespace lb

@@ -1,11 +1,13 @@
 #include "WatermarkStore.h"
 
+#include "Duties.h"
 #include "util/Clock.h"
 
 namespace lb {
 
-WatermarkStore::WatermarkStore(Database &db, const Clock &clock)
+WatermarkStore::WatermarkStore(Database &db, LeaseStore &leases, const Clock &clock)
     : m_db(db)
+    , m_leases(leases)
     , m_clock(clock)
 { }
 
@@ -24,6 +26,10 @@ Result<std::optional<QString>> WatermarkStore::get(const QString &name)
 
 Result<void> WatermarkStore::set(const QString &name, const QString &value)
 {
+    // Checked in the caller's transaction (the fence), so a holder that lost its lease
+    // meanwhile rolls back what it read instead of moving the position under its successor.
+    if (auto fenced = m_leases.guard(duty::ofWatermark(name)); !fenced)
+        return fenced.error();
     auto q = m_db.run(
         QStringLiteral("watermark.set"),
         QStringLiteral("INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?) "

@@ -3,10 +3,7 @@
 #include "Pollers.h"
 #include "log/Logging.h"
 
-#include <QCoreApplication>
 #include <QRegularExpression>
-#include <QSysInfo>
-#include <QUuid>
 
 #include <utility>
 
@@ -27,7 +24,7 @@ SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
                                    SalesforceChangeProcessor &processor, ChangeEventSource &source,
                                    const ObjectMapping &leads, const ObjectMapping &agents,
                                    QString ownClient, const Clock &clock, qint64 leaseMs,
-                                   QObject *parent)
+                                   QString holder, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_port(port)
@@ -38,9 +35,7 @@ SalesforceStream::SalesforceStream(Store &store, SalesforcePort &port,
     , m_ownClient(std::move(ownClient))
     , m_clock(clock)
     , m_leaseMs(leaseMs)
-    , m_holder(QSysInfo::machineHostName() + u':'
-               + QString::number(QCoreApplication::applicationPid()) + u':'
-               + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8))
+    , m_holder(std::move(holder))
     , m_reads(std::make_unique<QObject>())
 {
     m_lease.setInterval(int(std::max<qint64>(1000, m_leaseMs / 3)));

@@ -41,7 +41,7 @@ public:
     SalesforceStream(Store &store, SalesforcePort &port, SalesforceChangeProcessor &processor,
                      salesforce::streaming::ChangeEventSource &source, const ObjectMapping &leads,
                      const ObjectMapping &agents, QString ownClient, const Clock &clock,
-                     qint64 leaseMs, QObject *parent = nullptr);
+                     qint64 leaseMs, QString holder, QObject *parent = nullptr);
 
     static constexpr const char *kLeaseName = "salesforce.stream";
 
@@ -112,7 +112,7 @@ private:
     QTimer m_retry;
     QTimer m_lease;
     qint64 m_leaseMs;
-    QString m_holder; // this process, in the lease
+    QString m_holder; // this process (its worker id), in the lease
     QMap<QString, qint64> m_replayIds;
     QString m_dropped; // why the server dropped the client, until connected again
     std::unique_ptr<QObject> m_reads; // context of the reads in flight; replaced by stop()

@@ -26,17 +26,25 @@ public:
         m_sandbox.waitForFinished(10'000);
     }
 
+    // More options for `leadbridge-sandbox` (e.g. a higher platform rate limit); before start().
+    void addSandboxArgs(const QStringList &args) { m_sandboxArgs += args; }
+
+    // The profile's store (a URL) instead of a SQLite file in the temporary folder; before start().
+    void useStore(const QString &url) { m_store = url; }
+
     // Starts the sandbox with `leads` generated platform leads and writes a profile for it
-    // (SQLite store in a temporary folder, Salesforce polled every 2 s, short leases).
-    // `salesforce` and `sync` replace or add keys of those sections (e.g. the change stream).
+    // (SQLite store in a temporary folder unless useStore(), Salesforce polled every 2 s, short
+    // leases). `salesforce` and `sync` replace or add keys of those sections (e.g. the change
+    // stream).
     bool start(int leads, const QString &apiKey, const QJsonObject &salesforce = {},
                const QJsonObject &sync = {})
     {
         m_apiKey = apiKey;
         m_sandbox.start(qEnvironmentVariable("LB_SANDBOX_BIN"),
-                        {QStringLiteral("--platform-generate"), QString::number(leads),
-                         QStringLiteral("--platform-api-key"), apiKey,
-                         QStringLiteral("--save-interval"), QStringLiteral("0")});
+                        QStringList {QStringLiteral("--platform-generate"), QString::number(leads),
+                                     QStringLiteral("--platform-api-key"), apiKey,
+                                     QStringLiteral("--save-interval"), QStringLiteral("0")}
+                            + m_sandboxArgs);
         if (!m_sandbox.waitForStarted()
             || !QTest::qWaitFor([&] { return m_sandbox.canReadLine(); }, 30'000))
             return false;
@@ -69,7 +77,9 @@ public:
              QJsonObject {
                  {QStringLiteral("base_url"), m_ready.value(QStringLiteral("platformUrl"))}}},
             {QStringLiteral("store"),
-             QString(QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("e2e.db")))},
+             m_store.isEmpty()
+                 ? QString(QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("e2e.db")))
+                 : m_store},
             {QStringLiteral("allowed_hosts"), QJsonArray {QStringLiteral("127.0.0.1")}},
             {QStringLiteral("sync"), syncSection}};
         return f.write(QJsonDocument(profile).toJson()) > 0;
@@ -308,6 +318,8 @@ private:
     QTemporaryDir m_dir;
     QString m_profile;
     QString m_apiKey;
+    QString m_store;
+    QStringList m_sandboxArgs;
     QNetworkAccessManager m_nam;
 };
 

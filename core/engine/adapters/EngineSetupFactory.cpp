@@ -65,8 +65,7 @@ EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
     setup.profile = profile;
     setup.store = store;
     setup.mapping = mapping;
-    setup.workerId
-        = QStringLiteral("%1-%2").arg(workerPrefix).arg(QCoreApplication::applicationPid());
+    setup.role = workerPrefix;
     if (fixedSecrets) {
         setup.ports = portsWith(*fixedSecrets);
         return setup;

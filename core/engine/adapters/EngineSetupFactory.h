@@ -7,10 +7,11 @@
 
 namespace lb {
 
-// The engine setup the console and the headless commands run, its workers named
-// `<workerPrefix>-<pid>`. Unless `fixedSecrets` is given (demo mode), the secrets are read from
-// the keychain (or LEADBRIDGE_* variables) each time the engine builds its clients, so a secret
-// saved in the credentials view applies on reload; the engine keeps running while they are read.
+// The engine setup the console and the headless commands run, as a new worker id (newWorkerId()) in
+// the role `workerPrefix` ("worker", "console"). Unless `fixedSecrets` is given (demo mode), the
+// secrets are read from the keychain (or LEADBRIDGE_* variables) each time the engine builds its
+// clients, so a secret saved in the credentials view applies on reload; the engine keeps running
+// while they are read.
 EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
                         const FieldMapping &mapping, const QString &workerPrefix,
                         std::optional<EngineSecrets> fixedSecrets = std::nullopt);

@@ -100,19 +100,18 @@ private slots:
 
     void migrationsRunOnce()
     {
-        // Versions need not be consecutive (numbers are reserved per branch), so "once" is: a
-        // second start applies nothing more, and the newest version is recorded.
-        qint64 applied = 0;
+        // Every version from 1 to the newest, each applied once: the first start records them
+        // all, a second start applies nothing more.
         {
             auto first = openStore();
             QVERIFY(first);
-            applied = countWhere(*first, QStringLiteral("SELECT COUNT(*) FROM schema_version"));
+            QCOMPARE(countWhere(*first, QStringLiteral("SELECT COUNT(*) FROM schema_version")),
+                     qint64(Migrations::latestVersion()));
         }
-        QVERIFY(applied > 0);
         auto second = openStore();
         QVERIFY(second);
         QCOMPARE(countWhere(*second, QStringLiteral("SELECT COUNT(*) FROM schema_version")),
-                 applied);
+                 qint64(Migrations::latestVersion()));
         QCOMPARE(countWhere(*second, QStringLiteral("SELECT MAX(version) FROM schema_version")),
                  qint64(Migrations::latestVersion()));
     }
@@ -280,6 +279,59 @@ private slots:
         QCOMPARE(*one->leases().holder(name), QStringLiteral("p2"));
         QVERIFY(two->leases().release(name, QStringLiteral("p2")).ok());
         QCOMPARE(*one->leases().take(name, QStringLiteral("p1"), 30'000), true);
+    }
+
+    // Fencing (migration 12): a holder paused past its lease (SIGSTOP) gets its write refused in
+    // the write's own transaction once another took the duty over; the new holder's goes
+    // through, and every change of hands is in the audit log.
+    void aStaleLeaseTokenCannotWrite()
+    {
+        auto one = openStore(QStringLiteral("one"));
+        auto two = openStore(QStringLiteral("two"));
+        QVERIFY(one && two);
+        const QString duty = QStringLiteral("platform.poll");
+        one->leases().fenceAs(QStringLiteral("p1"));
+        two->leases().fenceAs(QStringLiteral("p2"));
+        const qint64 first = *one->leases().acquire(duty, QStringLiteral("p1"), 30'000);
+        QVERIFY(first > 0);
+        QCOMPARE(*one->leases().acquire(duty, QStringLiteral("p1"), 30'000), first); // renewed
+        QVERIFY(one->watermarks().set(QStringLiteral("platform.leads"), QStringLiteral("1")).ok());
+        // p2 holds no lease: it may not move p1's position, nor save a reconcile.
+        QVERIFY(!two->watermarks().set(QStringLiteral("platform.leads"), QStringLiteral("x")).ok());
+        QVERIFY(!two->reconciles().save(ReconcileReport {}).ok());
+
+        m_clock.advanceMs(31'000); // p1 stalls past its lease; p2 takes the duty over
+        const qint64 second = *two->leases().acquire(duty, QStringLiteral("p2"), 30'000);
+        QVERIFY(second > first);
+        {
+            Transaction tx(one->database());
+            QVERIFY(tx.started().ok());
+            auto stale
+                = one->watermarks().set(QStringLiteral("platform.leads"), QStringLiteral("2"));
+            QVERIFY(!stale.ok());
+            QCOMPARE(stale.error().code, QStringLiteral("LEASE_LOST"));
+        } // rolled back
+        QVERIFY(two->watermarks().set(QStringLiteral("platform.leads"), QStringLiteral("3")).ok());
+        QCOMPARE(**one->watermarks().get(QStringLiteral("platform.leads")), QStringLiteral("3"));
+        // Positions nobody fences (the stored status) are written by anyone.
+        QVERIFY(one->watermarks().set(QStringLiteral("worker.status"), QStringLiteral("{}")).ok());
+
+        // p1 wakes up: its renewal fails, and it knows it lost the duty.
+        QCOMPARE(*one->leases().acquire(duty, QStringLiteral("p1"), 30'000), qint64(0));
+        QCOMPARE(one->leases().heldToken(duty, QStringLiteral("p1")), qint64(0));
+        // Given up and taken again, even by the same holder: a new token.
+        QVERIFY(two->leases().release(duty, QStringLiteral("p2")).ok());
+        QVERIFY(*two->leases().acquire(duty, QStringLiteral("p2"), 30'000) > second);
+
+        auto audit = one->audit().forEntity(QStringLiteral("lease"), duty);
+        QVERIFY(audit);
+        QStringList actions;
+        for (const AuditEntry &e : *audit)
+            actions.prepend(e.actor + u' ' + e.action);
+        QCOMPARE(actions,
+                 (QStringList {QStringLiteral("p1 taken"), QStringLiteral("p2 handed_over"),
+                               QStringLiteral("p1 lost"), QStringLiteral("p2 released"),
+                               QStringLiteral("p2 taken")}));
     }
 
     void transientFailureSchedulesARetry()
