@@ -3,6 +3,7 @@
 #include "CommandRun.h"
 #include "EngineSession.h"
 #include "net/CallFailure.h"
+#include "util/ServiceManager.h"
 #include "util/UnixSignalWatcher.h"
 
 #include <QCommandLineParser>
@@ -62,7 +63,10 @@ QString explain(const Error &e, const Profile &profile)
 
 // leadbridge sync [--once]. Continuous: until SIGTERM/SIGINT, which let the batch in flight
 // finish. A signal while the engine starts is acted on once it has started; during --once it
-// is noted only (the pass finishes, then the command ends anyway).
+// is noted only (the pass finishes, then the command ends anyway). Under systemd (Type=notify)
+// it reports READY=1 once the store is open and both systems answered (the first platform
+// poll, and a Salesforce poll or limits read: each needs a login), and STOPPING=1 on a signal;
+// the engine's thread sends the watchdog pings.
 class SyncRun : public CommandRun
 {
 public:
@@ -115,6 +119,14 @@ private:
                 [this](const QString &, const QString &title, const QString &message) {
                     m_ctx.err << title << ": " << message << Qt::endl;
                 });
+        connect(controller, &SyncController::statusChanged, this, [this](const SyncStatus &s) {
+            if (m_ready || !m_running || s.lastPollPlatform <= 0
+                || (s.lastPollSalesforce <= 0 && !s.salesforceLimits.isKnown()))
+                return;
+            m_ready = true;
+            service::notify(QByteArrayLiteral("READY=1"));
+            m_ctx.err << "Both systems answered: ready." << Qt::endl;
+        });
         controller->start();
         m_ctx.err << "LeadBridge is syncing profile \"" << m_ctx.profile.name << "\" ("
                   << m_ctx.store.displayUrl() << "). Stop with Ctrl+C or SIGTERM." << Qt::endl;
@@ -124,15 +136,17 @@ private:
     void stopRunning()
     {
         m_running = false;
+        service::notify(QByteArrayLiteral("STOPPING=1"));
         m_ctx.err << "Stopping: finishing the batch in flight..." << Qt::endl;
         m_engine.stop([this] { finish(Ok); });
     }
 
-    EngineSession m_engine {m_ctx};
+    EngineSession m_engine {m_ctx, EngineRole::Service};
     UnixSignalWatcher m_signals;
     bool m_once = false;
     bool m_terminate = false;
     bool m_running = false;
+    bool m_ready = false; // READY=1 sent
 };
 
 // leadbridge reconcile [--json]
@@ -205,7 +219,7 @@ private:
 
     QCommandLineParser m_parser;
     const QCommandLineOption m_json {QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    EngineSession m_engine {m_ctx};
+    EngineSession m_engine {m_ctx, EngineRole::Command};
 };
 
 // leadbridge credentials test --system salesforce|platform
@@ -242,7 +256,7 @@ protected:
 
 private:
     const QString m_system;
-    EngineSession m_engine {m_ctx};
+    EngineSession m_engine {m_ctx, EngineRole::Command};
 };
 
 } // namespace

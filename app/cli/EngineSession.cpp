@@ -1,13 +1,13 @@
 #include "EngineSession.h"
 
-#include "engine/adapters/EngineSetupFactory.h"
 #include "mapping/FieldMapping.h"
 
 namespace lb::cli {
 
-EngineSession::EngineSession(CliContext &ctx, QObject *parent)
+EngineSession::EngineSession(CliContext &ctx, EngineRole role, QObject *parent)
     : QObject(parent)
     , m_ctx(ctx)
+    , m_role(role)
 { }
 
 void EngineSession::launch(std::function<void(const QString &error)> then)
@@ -18,7 +18,7 @@ void EngineSession::launch(std::function<void(const QString &error)> then)
         return;
     }
     m_controller = std::make_unique<ThreadedSyncController>(
-        engineSetup(m_ctx.profile, m_ctx.store, *mapping, QStringLiteral("worker")));
+        engineSetup(m_ctx.profile, m_ctx.store, *mapping, QStringLiteral("worker"), m_role));
     connect(
         m_controller.get(), &ThreadedSyncController::initialized, this,
         [this, then = std::move(then)](bool ok, const QString &error) {

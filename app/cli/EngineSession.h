@@ -2,6 +2,7 @@
 
 #include "CliContext.h"
 #include "engine/ThreadedSyncController.h"
+#include "engine/adapters/EngineSetupFactory.h"
 
 #include <QObject>
 
@@ -11,12 +12,13 @@
 namespace lb::cli {
 
 // The engine a command starts (`sync`, `reconcile`, `credentials test`): launched on its own
-// thread, asked to stop, and destroyed with the command once its thread has ended.
+// thread, asked to stop, and destroyed with the command once its thread has ended. Only
+// `sync`'s (EngineRole::Service) binds the webhook address and serves /metrics.
 class EngineSession : public QObject
 {
     Q_OBJECT
 public:
-    explicit EngineSession(CliContext &ctx, QObject *parent = nullptr);
+    EngineSession(CliContext &ctx, EngineRole role, QObject *parent = nullptr);
 
     // Loads the mapping and starts the worker, which resolves the secrets (keychain or
     // environment) before it builds its clients. `then` gets an empty string once the engine
@@ -29,6 +31,7 @@ public:
 
 private:
     CliContext &m_ctx;
+    const EngineRole m_role;
     std::unique_ptr<ThreadedSyncController> m_controller;
 };
 

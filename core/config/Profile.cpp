@@ -1,5 +1,7 @@
 #include "Profile.h"
 
+#include "platform/WebhookListenAddress.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -179,6 +181,14 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
     LB_TRY(root.string(QStringLiteral("store"), p.store));
     LB_TRY(root.stringList(QStringLiteral("allowed_hosts"), p.allowedHosts));
     LB_TRY(root.string(QStringLiteral("mapping"), p.mapping));
+    LB_TRY(root.string(QStringLiteral("metrics_listen"), p.metricsListen));
+    if (!p.metricsListen.isEmpty()) {
+        if (auto listen = platform::WebhookListenAddress::parse(p.metricsListen); !listen)
+            return root.error(QStringLiteral("metrics_listen"),
+                              QStringLiteral("must be an address and port such as "
+                                             "127.0.0.1:9464 (got \"%1\")")
+                                  .arg(p.metricsListen.left(100)));
+    }
 
     QJsonObject sf;
     LB_TRY(root.object(QStringLiteral("salesforce"), sf));

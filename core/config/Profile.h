@@ -65,6 +65,9 @@ struct Profile
     QString mapping = QStringLiteral("default");
     Sync sync;
     Lifecycle lifecycle;
+    // Where `leadbridge sync` serves Prometheus metrics (GET /metrics), e.g. "127.0.0.1:9464";
+    // empty = off.
+    QString metricsListen;
     QString sourceFile;
 
     static Result<Profile> fromJson(const QByteArray &json, const QString &fileName);

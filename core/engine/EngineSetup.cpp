@@ -19,8 +19,12 @@ PortSet &PortSet::operator=(PortSet &&other)
         salesforce = std::move(other.salesforce);
         platform = std::move(other.platform);
         changeSource = other.changeSource;
+        salesforceHttp = other.salesforceHttp;
+        platformHttp = other.platformHttp;
         owned = std::move(other.owned);
         other.changeSource = nullptr;
+        other.salesforceHttp = nullptr;
+        other.platformHttp = nullptr;
     }
     return *this;
 }
@@ -35,6 +39,8 @@ void PortSet::clear()
     salesforce.reset();
     platform.reset();
     changeSource = nullptr;
+    salesforceHttp = nullptr;
+    platformHttp = nullptr;
     while (!owned.empty())
         owned.pop_back();
 }

@@ -15,6 +15,7 @@
 
 namespace lb {
 
+class HttpClient;
 class Store;
 
 namespace salesforce::streaming {
@@ -30,6 +31,9 @@ struct PortSet
     // Salesforce changes as they happen (profile salesforce.changes = stream), owned by `owned`;
     // null when Salesforce is only polled.
     salesforce::streaming::ChangeEventSource *changeSource = nullptr;
+    // The HTTP client of each system, owned by `owned` (their calls are counted for /metrics).
+    HttpClient *salesforceHttp = nullptr;
+    HttpClient *platformHttp = nullptr;
     std::vector<std::unique_ptr<QObject>> owned; // clients, NAM, webhook receiver, ...
 
     PortSet() = default;
@@ -56,6 +60,10 @@ struct EngineSetup
     FieldMapping mapping;
     QString workerId = newWorkerId();
     QString role = QStringLiteral("engine"); // what runs it: "worker" (sync), "console"
+    // Serve /metrics on the profile's metrics_listen (when set): `leadbridge sync` only.
+    bool serveMetrics = false;
+    // Send systemd watchdog pings (WATCHDOG_USEC) from the engine's thread: `leadbridge sync`.
+    bool pingWatchdog = false;
     // Builds the ports on the worker thread. `onLimits` must be called with every ApiLimits the
     // clients observe; `onEvent` when the webhook receiver stored an event.
     using PortsBuilder = std::function<Result<PortSet>(

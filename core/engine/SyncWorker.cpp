@@ -1,7 +1,9 @@
 #include "SyncWorker.h"
 
+#include "MetricsEndpoint.h"
 #include "log/Logging.h"
 #include "store/Duties.h"
+#include "util/ServiceManager.h"
 
 #include <QJsonDocument>
 #include <QPointer>
@@ -52,6 +54,17 @@ void SyncWorker::initialize()
         return;
     }
     m_store = std::move(*store);
+    if (m_setup.pingWatchdog)
+        m_watchdog = std::make_unique<service::WatchdogPinger>();
+    if (m_setup.serveMetrics && !m_setup.profile.metricsListen.isEmpty()) {
+        m_metrics = std::make_unique<MetricsEndpoint>(*m_store, m_clock, m_setup.workerId,
+                                                      [this] { return status(); });
+        if (auto port = m_metrics->listen(m_setup.profile.metricsListen); !port) {
+            m_metrics.reset();
+            emit initialized(false, port.error().message);
+            return;
+        }
+    }
     connect(&m_scheduler, &SyncScheduler::pollDue, this, [this] { poll({}); });
     connect(&m_scheduler, &SyncScheduler::inboundDue, this, &SyncWorker::processInbound);
     connect(&m_scheduler, &SyncScheduler::roundDue, this, &SyncWorker::deliverRound);
@@ -164,6 +177,8 @@ QString SyncWorker::buildEngine(const EngineSetup::PortsBuilder &buildPorts)
     if (!ports)
         return ports.error().message;
     m_parts = EngineParts::assemble(m_setup, *m_store, m_clock, std::move(*ports));
+    if (m_metrics)
+        m_metrics->watch(m_parts->ports);
     wireEngine();
     m_scheduler.configure(m_setup.profile);
     return {};
@@ -453,6 +468,8 @@ void SyncWorker::afterRound(const Dispatcher::Round &sf, const Dispatcher::Round
     m_delivering = false;
     m_reporter.noteRound(sf.delivered, pf.delivered);
     m_heartbeat.noteDelivered(sf.delivered + pf.delivered);
+    if (m_metrics)
+        m_metrics->noteRound(sf.delivered, pf.delivered);
     if (sf.claimed + pf.claimed > 0)
         emit queueChanged();
     if (m_stopping) {

@@ -17,6 +17,11 @@
 
 namespace lb {
 
+class MetricsEndpoint;
+namespace service {
+class WatchdogPinger;
+}
+
 // Runs the engine on its own thread: it builds the engine's parts (EngineParts) from the setup,
 // takes the scheduler's ticks (polls, webhook batches, delivery rounds, the reconcile) and the
 // admin's commands, and reports status through the StatusReporter. Created on the GUI/main
@@ -137,6 +142,10 @@ private:
     int m_statusTicks = 0;
     qint64 m_nextSalesforcePollAt = 0; // on the stream: when the backstop poll is due
     qint64 m_lastLimitsProbe = 0;
+    // /metrics (profile metrics_listen, `leadbridge sync` only); goes before the store.
+    std::unique_ptr<MetricsEndpoint> m_metrics;
+    // systemd watchdog pings from this (the engine's) thread; `leadbridge sync` only.
+    std::unique_ptr<service::WatchdogPinger> m_watchdog;
 };
 
 // The error of a system that could not be read or written at all, its message naming the

@@ -32,6 +32,14 @@ public:
     // The profile's store (a URL) instead of a SQLite file in the temporary folder; before start().
     void useStore(const QString &url) { m_store = url; }
 
+    // Keys added to the profile's platform section and to its top level by start() (e.g.
+    // platform.webhook_listen, metrics_listen).
+    void setProfileExtras(const QJsonObject &platform, const QJsonObject &top)
+    {
+        m_platformExtras = platform;
+        m_topExtras = top;
+    }
+
     // Starts the sandbox with `leads` generated platform leads and writes a profile for it
     // (SQLite store in a temporary folder unless useStore(), Salesforce polled every 2 s, short
     // leases). `salesforce` and `sync` replace or add keys of those sections (e.g. the change
@@ -70,22 +78,45 @@ public:
                                  {QStringLiteral("retry_base_ms"), 50}};
         for (auto it = sync.begin(); it != sync.end(); ++it)
             syncSection.insert(it.key(), it.value());
-        const QJsonObject profile {
+        QJsonObject platformSection {
+            {QStringLiteral("base_url"), m_ready.value(QStringLiteral("platformUrl"))}};
+        for (auto it = m_platformExtras.begin(); it != m_platformExtras.end(); ++it)
+            platformSection.insert(it.key(), it.value());
+        QJsonObject profile {
             {QStringLiteral("name"), QStringLiteral("e2e")},
             {QStringLiteral("salesforce"), salesforceSection},
-            {QStringLiteral("platform"),
-             QJsonObject {
-                 {QStringLiteral("base_url"), m_ready.value(QStringLiteral("platformUrl"))}}},
+            {QStringLiteral("platform"), platformSection},
             {QStringLiteral("store"),
              m_store.isEmpty()
                  ? QString(QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("e2e.db")))
                  : m_store},
             {QStringLiteral("allowed_hosts"), QJsonArray {QStringLiteral("127.0.0.1")}},
             {QStringLiteral("sync"), syncSection}};
+        for (auto it = m_topExtras.begin(); it != m_topExtras.end(); ++it)
+            profile.insert(it.key(), it.value());
         return f.write(QJsonDocument(profile).toJson()) > 0;
     }
 
     const QString &profile() const { return m_profile; }
+    // Given to every LeadBridge process as LEADBRIDGE_WEBHOOK_SECRET (the receiver then listens).
+    void setWebhookSecret(const QString &secret) { m_webhookSecret = secret; }
+
+    // `leadbridge ARGS...` beside whatever else runs on the profile: exit code (-1 when it did
+    // not finish within a minute), standard output and error.
+    int runCommand(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr)
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
+                QStringList {QStringLiteral("--profile"), m_profile} + args);
+        if (!p.waitForFinished(60'000))
+            return -1;
+        if (out)
+            *out = p.readAllStandardOutput();
+        if (err)
+            *err = p.readAllStandardError();
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
     const QJsonObject &ready() const { return m_ready; }
 
     // The secrets come from the environment (no keychain); no display.
@@ -97,6 +128,8 @@ public:
                    QStringLiteral("leadbridge-sandbox-consumer-secret"));
         env.insert(QStringLiteral("LEADBRIDGE_SF_PASSWORD"), password);
         env.insert(QStringLiteral("LEADBRIDGE_PLATFORM_API_KEY"), m_apiKey);
+        if (!m_webhookSecret.isEmpty())
+            env.insert(QStringLiteral("LEADBRIDGE_WEBHOOK_SECRET"), m_webhookSecret);
         env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
         env.remove(QStringLiteral("DISPLAY"));
         return env;
@@ -320,6 +353,9 @@ private:
     QString m_apiKey;
     QString m_store;
     QStringList m_sandboxArgs;
+    QString m_webhookSecret;
+    QJsonObject m_platformExtras;
+    QJsonObject m_topExtras;
     QNetworkAccessManager m_nam;
 };
 

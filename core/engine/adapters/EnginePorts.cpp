@@ -79,7 +79,7 @@ QStringList effectiveAllowedHosts(const Profile &profile)
 Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &secrets, Store &store,
                                  const Clock &clock,
                                  std::function<void(const ApiLimits &)> onLimits,
-                                 std::function<void()> onEvent)
+                                 std::function<void()> onEvent, bool receiveWebhooks)
 {
     auto allowlist = HostAllowlist::fromEntries(effectiveAllowedHosts(profile));
     if (!allowlist)
@@ -102,6 +102,8 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     set.owned.emplace_back(sfHttp);
     auto *pfHttp = new HttpClient(nam, *allowlist);
     set.owned.emplace_back(pfHttp);
+    set.salesforceHttp = sfHttp;
+    set.platformHttp = pfHttp;
 
     salesforce::SalesforceConfig config;
     config.loginUrl = profile.salesforce.loginUrl;
@@ -152,7 +154,9 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     set.owned.emplace_back(pf);
     QObject::connect(pf, &platform::LeadPlatformClient::limitsObserved, pf, onLimits);
 
-    if (!secrets.webhookSecret.isEmpty()) {
+    if (!receiveWebhooks) {
+        qCInfo(lcPlatform) << "this command's engine does not receive webhooks";
+    } else if (!secrets.webhookSecret.isEmpty()) {
         auto settings = platform::WebhookReceiver::settingsFromProfile(
             profile.platform.webhookListen, secrets.webhookSecret);
         if (!settings)

@@ -28,11 +28,11 @@ struct EngineSecrets
 // Builds, on the calling (worker) thread, everything that talks to the two systems: one
 // QNetworkAccessManager, an HttpClient per system on the profile's host allowlist, the
 // Salesforce OAuth session and REST client, the platform client, the webhook receiver (when a
-// webhook secret is set) and the engine's ports over them.
+// webhook secret is set and `receiveWebhooks`) and the engine's ports over them.
 Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &secrets, Store &store,
                                  const Clock &clock,
                                  std::function<void(const ApiLimits &)> onLimits,
-                                 std::function<void()> onEvent);
+                                 std::function<void()> onEvent, bool receiveWebhooks = true);
 
 // The profile's allowed hosts, or (if it lists none) the hosts of the URLs it configures.
 QStringList effectiveAllowedHosts(const Profile &profile);

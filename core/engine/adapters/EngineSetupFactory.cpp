@@ -45,20 +45,20 @@ void readEngineSecrets(const Profile &profile, QObject *context,
 
 namespace {
 
-EngineSetup::PortsBuilder portsWith(EngineSecrets secrets)
+EngineSetup::PortsBuilder portsWith(EngineSecrets secrets, EngineRole role)
 {
-    return [secrets = std::move(secrets)](const Profile &p, Store &s,
-                                          std::function<void(const ApiLimits &)> onLimits,
-                                          std::function<void()> onEvent) -> Result<PortSet> {
+    return [secrets = std::move(secrets), role](const Profile &p, Store &s,
+                                                std::function<void(const ApiLimits &)> onLimits,
+                                                std::function<void()> onEvent) -> Result<PortSet> {
         return buildEnginePorts(p, secrets, s, Clock::system(), std::move(onLimits),
-                                std::move(onEvent));
+                                std::move(onEvent), role != EngineRole::Command);
     };
 }
 
 } // namespace
 
 EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
-                        const FieldMapping &mapping, const QString &workerPrefix,
+                        const FieldMapping &mapping, const QString &workerPrefix, EngineRole role,
                         std::optional<EngineSecrets> fixedSecrets)
 {
     EngineSetup setup;
@@ -66,19 +66,22 @@ EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
     setup.store = store;
     setup.mapping = mapping;
     setup.role = workerPrefix;
+    setup.serveMetrics = role == EngineRole::Service;
+    setup.pingWatchdog = role == EngineRole::Service;
     if (fixedSecrets) {
-        setup.ports = portsWith(*fixedSecrets);
+        setup.ports = portsWith(*fixedSecrets, role);
         return setup;
     }
-    setup.preparePorts = [](const Profile &p, QObject *context,
-                            std::function<void(Result<EngineSetup::PortsBuilder>)> done) {
-        readEngineSecrets(p, context, [done = std::move(done)](Result<EngineSecrets> secrets) {
-            if (!secrets) {
-                done(secrets.error());
-                return;
-            }
-            done(portsWith(*secrets));
-        });
+    setup.preparePorts = [role](const Profile &p, QObject *context,
+                                std::function<void(Result<EngineSetup::PortsBuilder>)> done) {
+        readEngineSecrets(p, context,
+                          [role, done = std::move(done)](Result<EngineSecrets> secrets) {
+                              if (!secrets) {
+                                  done(secrets.error());
+                                  return;
+                              }
+                              done(portsWith(*secrets, role));
+                          });
     };
     return setup;
 }

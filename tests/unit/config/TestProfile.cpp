@@ -34,6 +34,11 @@ private slots:
         QVERIFY(p->salesforce.streamsChanges());
         QCOMPARE(p->sync.backstopPollMin, 15);
         QCOMPARE(p->lifecycle.platformDelete, QStringLiteral("close_in_salesforce")); // default
+        QCOMPARE(p->metricsListen, QStringLiteral("127.0.0.1:9464"));
+        // Absent: no metrics endpoint.
+        auto bare = Profile::fromJson(QByteArray(R"({"name":"x"})"), QStringLiteral("p.json"));
+        QVERIFY(bare.ok());
+        QVERIFY(bare->metricsListen.isEmpty());
     }
 
     void changesDefaultToTheStreamAndAcceptPoll()
@@ -112,6 +117,13 @@ private slots:
         QTest::newRow("unknown lifecycle key")
             << QByteArray(R"({"name":"x","lifecycle":{"agent_delete":"ignore"}})")
             << QStringLiteral("unknown key $.lifecycle.agent_delete");
+        QTest::newRow("bad metrics_listen")
+            << QByteArray(R"({"name":"x","metrics_listen":"example.com:9464"})")
+            << QStringLiteral("$.metrics_listen must be an address and port such as "
+                              "127.0.0.1:9464 (got \"example.com:9464\")");
+        QTest::newRow("metrics_listen without port")
+            << QByteArray(R"({"name":"x","metrics_listen":"127.0.0.1"})")
+            << QStringLiteral("$.metrics_listen must be an address and port");
         QTest::newRow("slash in name")
             << QByteArray(R"({"name":"a/b"})") << QStringLiteral("$.name must be");
     }
