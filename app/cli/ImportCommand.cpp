@@ -78,7 +78,7 @@ private:
     Store &m_store;
     const qint64 m_sinceMs;
     const int m_skipped;
-    EngineSession m_engine {m_ctx};
+    EngineSession m_engine {m_ctx, EngineRole::Command};
     QTimer m_watch;
     QHash<QString, QString> m_shown; // the line last printed per job
 };

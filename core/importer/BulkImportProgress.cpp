@@ -6,6 +6,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <numeric>
 
 namespace lb {
 namespace {
@@ -28,28 +29,26 @@ Result<BulkImportProgress> BulkImportProgress::read(Store &store, qint64 sinceMs
     return progress;
 }
 
+qint64 BulkImportProgress::sum(qint64 IngestJobProgress::*counter) const
+{
+    return std::accumulate(
+        jobs.cbegin(), jobs.cend(), qint64(0),
+        [counter](qint64 n, const IngestJobProgress &j) { return n + j.*counter; });
+}
+
 qint64 BulkImportProgress::total() const
 {
-    qint64 n = 0;
-    for (const IngestJobProgress &j : jobs)
-        n += j.total;
-    return n;
+    return sum(&IngestJobProgress::total);
 }
 
 qint64 BulkImportProgress::processed() const
 {
-    qint64 n = 0;
-    for (const IngestJobProgress &j : jobs)
-        n += j.processed;
-    return n;
+    return sum(&IngestJobProgress::processed);
 }
 
 qint64 BulkImportProgress::failed() const
 {
-    qint64 n = 0;
-    for (const IngestJobProgress &j : jobs)
-        n += j.failed;
-    return n;
+    return sum(&IngestJobProgress::failed);
 }
 
 bool BulkImportProgress::finished() const

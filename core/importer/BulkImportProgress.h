@@ -31,6 +31,9 @@ struct BulkImportProgress
     static QString line(const IngestJobProgress &job);
     // "12,000 of 50,000 rows processed by Salesforce, 3 failed (1 bulk job)"
     QString summary() const;
+
+private:
+    qint64 sum(qint64 IngestJobProgress::*counter) const;
 };
 
 } // namespace lb

@@ -310,34 +310,18 @@ void SalesforceDelivery::sendLeadCloses(Batch batch)
         m_leads.mapping().salesforceObject, records, this,
         answer(batch, jobs, &SalesforceDelivery::sendLeadDeletes, {},
                [this](const QList<OutboxJob> &done, const QList<WriteOutcome> &outcomes) {
-                   return recordClosed(done, outcomes);
+                   // Salesforce holds the lead closed, whatever was recorded of it meanwhile
+                   // (an upsert's answer, a read of the lead before the close), so a restore on
+                   // the platform takes that status and eligibility.
+                   return recordLanded(done, outcomes, [this](MirrorRecord &record) {
+                       observeSalesforce(record,
+                                         SalesforceState::apply(record.salesforceState,
+                                                                SalesforceState::closedFields(),
+                                                                m_leads.mapping()),
+                                         0);
+                       return true;
+                   });
                }));
-}
-
-// The closes that landed, in the mirror: Salesforce holds the lead closed, whatever was recorded
-// of it meanwhile (an upsert's answer, a read of the lead before the close), so a restore on
-// the platform takes that status and eligibility.
-Result<void> SalesforceDelivery::recordClosed(const QList<OutboxJob> &jobs,
-                                              const QList<WriteOutcome> &outcomes)
-{
-    QStringList ids;
-    for (int i = 0; i < jobs.size(); ++i) {
-        if (outcomes.value(i).success)
-            ids.append(jobPlatformId(jobs.at(i)));
-    }
-    auto mirror = m_store.leads().byKeys(ids);
-    if (!mirror)
-        return mirror.error();
-    QList<MirrorRecord> closed;
-    for (MirrorRecord record : std::as_const(*mirror)) {
-        observeSalesforce(record,
-                          SalesforceState::apply(record.salesforceState,
-                                                 SalesforceState::closedFields(),
-                                                 m_leads.mapping()),
-                          0);
-        closed.append(record);
-    }
-    return m_store.leads().put(closed);
 }
 
 void SalesforceDelivery::sendLeadDeletes(Batch batch)
@@ -368,12 +352,21 @@ void SalesforceDelivery::sendLeadDeletes(Batch batch)
                 }
             },
             [this](const QList<OutboxJob> &done, const QList<WriteOutcome> &outcomes) {
-                return recordDeletedInSalesforce(done, outcomes);
+                // Deleted in Salesforce for their deletion on the platform: the tombstones
+                // become Salesforce's.
+                return recordLanded(done, outcomes, [](MirrorRecord &record) {
+                    // Restored on the platform meanwhile: the next read of Salesforce decides.
+                    if (!record.isDeleted())
+                        return false;
+                    observeDeletedInSalesforce(record);
+                    return true;
+                });
             }));
 }
 
-Result<void> SalesforceDelivery::recordDeletedInSalesforce(const QList<OutboxJob> &jobs,
-                                                           const QList<WriteOutcome> &outcomes)
+Result<void> SalesforceDelivery::recordLanded(const QList<OutboxJob> &jobs,
+                                              const QList<WriteOutcome> &outcomes,
+                                              const std::function<bool(MirrorRecord &)> &change)
 {
     QStringList ids;
     for (int i = 0; i < jobs.size(); ++i) {
@@ -383,14 +376,12 @@ Result<void> SalesforceDelivery::recordDeletedInSalesforce(const QList<OutboxJob
     auto mirror = m_store.leads().byKeys(ids);
     if (!mirror)
         return mirror.error();
-    QList<MirrorRecord> deleted;
+    QList<MirrorRecord> changed;
     for (MirrorRecord record : std::as_const(*mirror)) {
-        if (!record.isDeleted())
-            continue; // restored on the platform meanwhile: the next read of Salesforce decides
-        observeDeletedInSalesforce(record);
-        deleted.append(record);
+        if (change(record))
+            changed.append(record);
     }
-    return m_store.leads().put(deleted);
+    return m_store.leads().put(changed);
 }
 
 void SalesforceDelivery::sendEvents(Batch batch)

@@ -39,7 +39,6 @@ private:
     // one unit, with `alsoInUnit` (if given): delivered -> mirror and job complete (and a
     // Lead_Assigned__e when the planner says so); converted meanwhile -> recorded, not sent;
     // failed -> retry or inbox.
-    Result<void> recordClosed(const QList<OutboxJob> &jobs, const QList<WriteOutcome> &outcomes);
     void recordLeadWrites(DeliveryBatch &batch, const QList<PlannedLead> &planned,
                           const QList<WriteOutcome> &outcomes,
                           const std::function<Result<void>()> &alsoInUnit = {});
@@ -58,10 +57,10 @@ private:
     std::function<void(Result<QList<WriteOutcome>>)>
     answer(Batch batch, QList<OutboxJob> jobs, Step next,
            std::function<void(QList<WriteOutcome> &)> adjust = {}, OutcomesRecord alsoInUnit = {});
-    // The leads deleted in Salesforce for their deletion on the platform: their tombstones
-    // become Salesforce's.
-    Result<void> recordDeletedInSalesforce(const QList<OutboxJob> &jobs,
-                                           const QList<WriteOutcome> &outcomes);
+    // The mirror records of the jobs whose write landed, each changed by `change` (false: left
+    // as it is), put back in the same unit as the outcomes.
+    Result<void> recordLanded(const QList<OutboxJob> &jobs, const QList<WriteOutcome> &outcomes,
+                              const std::function<bool(MirrorRecord &)> &change);
 
     // Bulk API 2.0 (SalesforceBulkDelivery.cpp).
     void sendLeadsInBulk(Batch batch, PlannedLeads planned, QList<OutboxJob> jobs);
