@@ -9,6 +9,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <type_traits>
 #include <unordered_map>
 
 namespace lb {
@@ -67,6 +68,22 @@ public:
     }
 
     static Error errorFrom(const QSqlError &error, const QString &what);
+
+    // Every row of an executed query through `read`, then the result set released so the
+    // prepared statement can run again: the shape of every listing.
+    template<typename Read> static auto rows(QSqlQuery &q, Read read)
+    {
+        QList<std::invoke_result_t<Read, const QSqlQuery &>> out;
+        while (q.next())
+            out.append(read(std::as_const(q)));
+        q.finish();
+        return out;
+    }
+    // The first column of every row as an id (RETURNING id, SELECT id).
+    static QList<qint64> ids(QSqlQuery &q)
+    {
+        return rows(q, [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
+    }
 
 private:
     Database(QString name, SqlDialect dialect, StoreConfig config);

@@ -73,11 +73,7 @@ Result<QList<InboxItem>> InboxStore::list(const InboxFilter &filter)
          Database::filterText(like), filter.limit, filter.offset});
     if (!q)
         return q.error();
-    QList<InboxItem> items;
-    while ((*q)->next())
-        items.append(readItem(**q));
-    (*q)->finish();
-    return items;
+    return Database::rows(**q, readItem);
 }
 
 Result<InboxItem> InboxStore::get(qint64 id)
@@ -160,10 +156,7 @@ Result<int> InboxStore::retryAll(const QString &actor)
             QStringLiteral("SELECT id FROM inbox WHERE state = 'open' ORDER BY id LIMIT 500"));
         if (!q)
             return q.error();
-        QList<qint64> ids;
-        while ((*q)->next())
-            ids.append((*q)->value(0).toLongLong());
-        (*q)->finish();
+        const QList<qint64> ids = Database::ids(**q);
         if (ids.isEmpty())
             return total;
         auto r = retry(ids, actor);
@@ -218,10 +211,7 @@ Result<int> InboxStore::resolveRecord(const QString &kind, const QString &record
                       {kind, recordKey});
     if (!q)
         return q.error();
-    QList<qint64> ids;
-    while ((*q)->next())
-        ids.append((*q)->value(0).toLongLong());
-    (*q)->finish();
+    const QList<qint64> ids = Database::ids(**q);
     if (ids.isEmpty())
         return 0;
     return discard(ids, reason, actor);

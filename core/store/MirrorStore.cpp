@@ -129,11 +129,7 @@ Result<QList<MirrorRecord>> MirrorStore::read(const QString &key, const QString 
     auto q = m_db.run(key, sql, values);
     if (!q)
         return q.error();
-    QList<MirrorRecord> out;
-    while ((*q)->next())
-        out.append(readRecord(**q));
-    (*q)->finish();
-    return out;
+    return Database::rows(**q, readRecord);
 }
 
 Result<std::optional<MirrorRecord>> MirrorStore::byPlatformId(const QString &platformId)

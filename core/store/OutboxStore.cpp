@@ -176,11 +176,7 @@ Result<QList<qint64>> OutboxStore::supersedeOlder(const QString &kind, const QSt
                       {now, recordKey, kind, newerId});
     if (!q)
         return q.error();
-    QList<qint64> ids;
-    while ((*q)->next())
-        ids.append((*q)->value(0).toLongLong());
-    (*q)->finish();
-    return ids;
+    return Database::ids(**q);
 }
 
 Result<bool> OutboxStore::hasNewerJob(const OutboxJob &job)
@@ -239,10 +235,7 @@ Result<int> OutboxStore::releaseExpiredInTransaction(qint64 now)
     auto q = m_db.run(QStringLiteral("outbox.releaseExpired"), sql, {now, now});
     if (!q)
         return q.error();
-    QList<qint64> released;
-    while ((*q)->next())
-        released.append((*q)->value(0).toLongLong());
-    (*q)->finish();
+    const QList<qint64> released = Database::ids(**q);
     QList<AuditLog::Item> audit;
     for (qint64 id : released) {
         audit.append({QString::number(id), QStringLiteral("lease_expired"), {}});
@@ -577,11 +570,7 @@ Result<QList<OutboxJob>> OutboxStore::active(int limit, int offset)
                       {limit, offset});
     if (!q)
         return q.error();
-    QList<OutboxJob> jobs;
-    while ((*q)->next())
-        jobs.append(readJob(**q));
-    (*q)->finish();
-    return jobs;
+    return Database::rows(**q, readJob);
 }
 
 Result<OutboxJob> OutboxStore::get(qint64 id)

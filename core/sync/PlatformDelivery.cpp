@@ -248,17 +248,7 @@ void PlatformDelivery::sendRestore(Batch batch, int index)
             m_breaker.recordSuccess();
             MirrorRecord updated = record;
             observePlatformLead(updated, write.record, result->current);
-            updated.syncState = QStringLiteral("synced");
-            updated.lastSyncedAt = m_clock.nowMs();
-            updated.lastError.clear();
-            if (m_recorder.recordUnit("a restored lead", [&]() -> Result<void> {
-                    if (auto r = m_store.leads().put({updated}); !r)
-                        return r.error();
-                    if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
-                        return r.error();
-                    return {};
-                }))
-                ++batch->round.delivered;
+            recordSynced(*batch, "a restored lead", m_store.leads(), updated, job);
             sendDeletes(batch, index + 1);
         });
 }
@@ -312,19 +302,27 @@ void PlatformDelivery::sendAgents(Batch batch, int index)
                 MirrorRecord updated = record;
                 updated.platformState = write.record;
                 updated.platformHash = write.newHash;
-                updated.syncState = QStringLiteral("synced");
-                updated.lastSyncedAt = m_clock.nowMs();
-                if (m_recorder.recordUnit("a delivered agent", [&]() -> Result<void> {
-                        if (auto r = m_store.agents().put({updated}); !r)
-                            return r.error();
-                        if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
-                            return r.error();
-                        return {};
-                    }))
-                    ++batch->round.delivered;
+                recordSynced(*batch, "a delivered agent", m_store.agents(), updated, job);
             }
             sendAgents(batch, index + 1);
         });
+}
+
+// One unit: the mirror row as the platform now holds it, and its job done.
+void PlatformDelivery::recordSynced(DeliveryBatch &batch, const char *what, MirrorStore &mirror,
+                                    MirrorRecord updated, const OutboxJob &job)
+{
+    updated.syncState = QStringLiteral("synced");
+    updated.lastSyncedAt = m_clock.nowMs();
+    updated.lastError.clear();
+    if (m_recorder.recordUnit(what, [&]() -> Result<void> {
+            if (auto r = mirror.put({updated}); !r)
+                return r.error();
+            if (auto r = m_store.outbox().complete({job.id}, m_config.workerId); !r)
+                return r.error();
+            return {};
+        }))
+        ++batch.round.delivered;
 }
 
 // DELETE /v1/agents/{id}: the platform keeps the agent, inactive. The job names a People__c (its

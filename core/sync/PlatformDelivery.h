@@ -36,6 +36,8 @@ private:
     void sendDeactivation(Batch batch, int index, const std::optional<MirrorRecord> &mirror);
     void sendDeletes(Batch batch, int index);
     void sendRestore(Batch batch, int index);
+    void recordSynced(DeliveryBatch &batch, const char *what, MirrorStore &mirror,
+                      MirrorRecord updated, const OutboxJob &job);
 
     PlatformPort &m_platform;
 };

@@ -134,6 +134,9 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
         });
     }
     auto *sf = new salesforce::SalesforceClient(*sfHttp, *session, config);
+    // The engine's clock, as for the session and the platform client: the limits it stamps
+    // are compared with times the engine takes from that clock.
+    sf->setClock(clock);
     set.owned.emplace_back(sf);
     QObject::connect(sf, &salesforce::SalesforceClient::limitsObserved, sf, onLimits);
     if (profile.salesforce.streamsChanges()) {

@@ -58,7 +58,6 @@ public:
 
     explicit Bulk2Client(SalesforceClient &rest, QObject *parent = nullptr);
 
-    SalesforceClient &rest() { return m_rest; }
     Bulk2JobPoller &poller() { return m_poller; }
 
     // --- One request each.
