@@ -1,6 +1,7 @@
 #include "SyncWorker.h"
 
 #include "MetricsEndpoint.h"
+#include "StoredStatus.h"
 #include "log/Logging.h"
 #include "store/Duties.h"
 #include "util/ServiceManager.h"
@@ -34,13 +35,24 @@ SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
     , m_duties(m_clock, this)
     , m_heartbeat(m_clock, m_setup.workerId, m_setup.role)
     , m_reporter(m_clock, this)
+    , m_commands(this)
 {
     connect(&m_reporter, &StatusReporter::statusChanged, this, &SyncWorker::statusChanged);
     connect(&m_reporter, &StatusReporter::notify, this, &SyncWorker::notify);
+    // The fleet-wide pause flag, as an operator sets it through the store.
+    connect(&m_commands, &CommandListener::pauseChanged, this, [this](bool paused) {
+        qCInfo(lcSync) << (paused ? "the fleet was paused" : "the fleet was resumed");
+        if (paused)
+            pause();
+        else
+            resume();
+    });
+    connect(&m_commands, &CommandListener::claimed, this, &SyncWorker::runStoredCommand);
 }
 
 SyncWorker::~SyncWorker()
 {
+    m_commands.stop(); // it listens on the store's connection
     m_parts.reset(); // before the store its parts write to
 }
 
@@ -260,6 +272,10 @@ void SyncWorker::start()
     poll({});
     kick();
     publishStatus(true);
+    // Last: the fleet may be paused (the listener then pauses this process at once).
+    if (m_setup.takeCommands && !m_once && !m_commands.running())
+        m_commands.start(*m_store, m_setup.workerId,
+                         [this] { return m_duties.active() && m_duties.mayRun(duty::Reconcile); });
 }
 
 void SyncWorker::pause()
@@ -295,6 +311,7 @@ void SyncWorker::shutdown()
 {
     if (m_parts && m_parts->stream)
         m_parts->stream->stop();
+    m_commands.stop();
     m_duties.stop();
     if (m_beating && m_store) {
         m_beating = false;
@@ -558,6 +575,17 @@ void SyncWorker::publishStatus(bool persist)
     if (persist && m_beating)
         if (auto r = m_heartbeat.beat(*m_store, m_duties.held()); !r)
             qCWarning(lcSync) << "could not write the heartbeat:" << r.error().toString();
+}
+
+void SyncWorker::readFleet()
+{
+    if (!m_store) {
+        emit fleetRead({}, notRunning());
+        return;
+    }
+    auto processes = fleet::readProcesses(*m_store, m_clock.nowMs());
+    emit fleetRead(processes ? *processes : QList<FleetProcess>(),
+                   processes ? QString() : processes.error().message);
 }
 
 SyncStatus SyncWorker::status() const
