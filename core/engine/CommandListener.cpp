@@ -12,9 +12,9 @@ namespace {
 constexpr int SqlitePollMs = 1000;
 constexpr int BackstopPollMs = 10'000;
 
-QSqlDriver *driverOf(Store &store)
+QSqlDriver *driverOf(Database &db)
 {
-    return QSqlDatabase::database(store.database().connectionName(), false).driver();
+    return QSqlDatabase::database(db.connectionName(), false).driver();
 }
 
 } // namespace
@@ -40,15 +40,21 @@ void CommandListener::start(Store &store, const QString &worker,
     m_worker = worker;
     m_holdsReconcile = std::move(holdsReconcile);
     if (store.database().dialect() == SqlDialect::Postgres) {
-        QSqlDriver *driver = driverOf(store);
+        // A connection of its own that runs no statement: the engine's connection is busy with
+        // queries, during which libpq reads (and queues) a notification without the driver
+        // noticing until the socket is readable again.
+        auto listen = Database::open(store.database().config(), QStringLiteral("commands-listen"));
+        QSqlDriver *driver = listen ? driverOf(**listen) : nullptr;
         m_subscribed = driver && driver->subscribeToNotification(command::Channel);
-        if (m_subscribed)
+        if (m_subscribed) {
+            m_listen = std::move(*listen);
             connect(driver, &QSqlDriver::notification, this, [this](const QString &name) {
                 if (name == command::Channel)
                     look();
             });
-        else
+        } else {
             qCWarning(lcSync) << "cannot listen for commands; polling for them instead";
+        }
     }
     m_poll.start(pollMs > 0 ? pollMs : m_subscribed ? BackstopPollMs : SqlitePollMs);
     look();
@@ -57,11 +63,12 @@ void CommandListener::start(Store &store, const QString &worker,
 void CommandListener::stop()
 {
     m_poll.stop();
-    if (m_store && m_subscribed)
-        if (QSqlDriver *driver = driverOf(*m_store)) {
+    if (m_listen)
+        if (QSqlDriver *driver = driverOf(*m_listen)) {
             disconnect(driver, &QSqlDriver::notification, this, nullptr);
             driver->unsubscribeFromNotification(command::Channel);
         }
+    m_listen.reset();
     m_subscribed = false;
     m_store = nullptr;
     m_paused.reset();

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "store/CommandStore.h"
+#include "store/Database.h"
 #include "util/Clock.h"
 
 #include <QObject>
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace lb {
@@ -18,7 +20,8 @@ class Store;
 //
 // When it looks: on PostgreSQL when a command is announced (LISTEN on command::Channel through
 // the QPSQL driver's subscribeToNotification), with a poll every 10 s as a backstop for a missed
-// notification; on SQLite, which cannot notify, by polling every second.
+// notification (the LISTEN on a connection of its own); on SQLite, which cannot notify, by polling
+// every second.
 //
 // What it takes: every unclaimed command but the reconcile, claimed atomically (one process
 // wins); the reconcile only while `holdsReconcile` says this process holds the reconcile duty,
@@ -53,6 +56,7 @@ signals:
 
 private:
     Store *m_store = nullptr;
+    std::unique_ptr<Database> m_listen; // PostgreSQL: the LISTEN connection
     QString m_worker;
     std::function<bool()> m_holdsReconcile;
     QTimer m_poll;
