@@ -53,13 +53,13 @@ void StoreAttachedWorker::readStatus()
     if (!m_haveLast || status.queue.pending != m_last.queue.pending
         || status.queue.inFlight != m_last.queue.inFlight)
         emit queueChanged();
-    for (const ApiLimits &l : {status.salesforceLimits, status.platformLimits}) {
-        const ApiLimits &before = l.system == m_last.platformLimits.system
-            ? m_last.platformLimits
-            : m_last.salesforceLimits;
-        if (l.isKnown() && (!m_haveLast || l.used != before.used || l.max != before.max))
-            emit limitsObserved(l);
-    }
+    const auto changed = [this](const ApiLimits &now, const ApiLimits &before) {
+        return now.isKnown() && (!m_haveLast || now.used != before.used || now.max != before.max);
+    };
+    if (changed(status.salesforceLimits, m_last.salesforceLimits))
+        emit limitsObserved(status.salesforceLimits);
+    if (changed(status.platformLimits, m_last.platformLimits))
+        emit limitsObserved(status.platformLimits);
     m_last = status;
     m_haveLast = true;
     emit statusRead(status);
