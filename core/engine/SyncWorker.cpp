@@ -81,15 +81,17 @@ void SyncWorker::initialize()
     connect(&m_scheduler, &SyncScheduler::inboundDue, this, &SyncWorker::processInbound);
     connect(&m_scheduler, &SyncScheduler::roundDue, this, &SyncWorker::deliverRound);
     // The duties' ticks run only in the process holding the duty (the gate: DutyRoster).
+    // A paused process holds no duty (its roster is stopped, where mayRun says yes to all): it
+    // leaves the scheduled reconcile and limits refresh to the running ones.
     connect(&m_scheduler, &SyncScheduler::reconcileDue, this, [this] {
-        if (m_duties.mayRun(duty::Reconcile))
+        if (m_state != SyncStatus::State::Paused && m_duties.mayRun(duty::Reconcile))
             reconcileNow(QStringLiteral("schedule"));
     });
     connect(&m_scheduler, &SyncScheduler::statusDue, this, &SyncWorker::probeLimitsWhilePaused);
     connect(&m_scheduler, &SyncScheduler::statusDue, this,
             [this] { publishStatus(++m_statusTicks % 5 == 0); });
     connect(&m_scheduler, &SyncScheduler::limitsDue, this, [this] {
-        if (m_duties.mayRun(duty::LimitsRefresh))
+        if (m_state != SyncStatus::State::Paused && m_duties.mayRun(duty::LimitsRefresh))
             refreshLimits();
     });
     preparePorts(m_setup.profile, [this](Result<EngineSetup::PortsBuilder> builder) {
