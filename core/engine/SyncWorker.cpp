@@ -1,7 +1,6 @@
 #include "SyncWorker.h"
 
 #include "MetricsEndpoint.h"
-#include "StoredStatus.h"
 #include "log/Logging.h"
 #include "store/Duties.h"
 #include "util/ServiceManager.h"
@@ -577,17 +576,6 @@ void SyncWorker::publishStatus(bool persist)
     if (persist && m_beating)
         if (auto r = m_heartbeat.beat(*m_store, m_duties.held()); !r)
             qCWarning(lcSync) << "could not write the heartbeat:" << r.error().toString();
-}
-
-void SyncWorker::readFleet()
-{
-    if (!m_store) {
-        emit fleetRead({}, notRunning());
-        return;
-    }
-    auto processes = fleet::readProcesses(*m_store, m_clock.nowMs());
-    emit fleetRead(processes ? *processes : QList<FleetProcess>(),
-                   processes ? QString() : processes.error().message);
 }
 
 SyncStatus SyncWorker::status() const

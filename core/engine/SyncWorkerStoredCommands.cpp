@@ -1,5 +1,7 @@
-// The operators' commands taken from the store by the CommandListener (SyncWorker.h): carried
-// out by the same code as the in-process ones, their outcome written back to the command's row.
+// The fleet side of the worker (SyncWorker.h): the operators' commands taken from the store by
+// the CommandListener, carried out by the same code as the in-process ones with their outcome
+// written back to the command's row; and the fleet's processes read for the console.
+#include "StoredStatus.h"
 #include "SyncWorker.h"
 #include "log/Logging.h"
 
@@ -75,6 +77,17 @@ void SyncWorker::finishStoredCommand(qint64 id, bool ok, const QString &outcome)
         qCWarning(lcSync) << "cannot record the outcome of command" << id << r.error().toString();
     else
         qCInfo(lcSync).noquote() << "command" << id << (ok ? "done:" : "failed:") << outcome;
+}
+
+void SyncWorker::readFleet()
+{
+    if (!m_store) {
+        emit fleetRead({}, notRunning());
+        return;
+    }
+    auto processes = fleet::readProcesses(*m_store, m_clock.nowMs());
+    emit fleetRead(processes ? *processes : QList<FleetProcess>(),
+                   processes ? QString() : processes.error().message);
 }
 
 } // namespace lb
