@@ -2,6 +2,8 @@
 
 #include "MainWindow.h"
 #include "config/ProfileCatalog.h"
+#include "engine/StoreAttachedController.h"
+#include "engine/StoredStatus.h"
 #include "engine/ThreadedSyncController.h"
 #include "engine/adapters/EngineSetupFactory.h"
 #include "setup/SetupWizard.h"
@@ -12,6 +14,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QStatusBar>
+#include <QSysInfo>
 
 namespace lb::ui {
 namespace {
@@ -84,7 +87,20 @@ void ConsoleSession::prepare(const QString &path)
     }
     m_store = std::move(*store);
     m_context.store = m_store.get();
-    launch(std::nullopt);
+    if (!attachIfRunning())
+        launch(std::nullopt);
+}
+
+bool ConsoleSession::attachIfRunning()
+{
+    auto running = fleet::engineRunning(*m_store, Clock::system().nowMs());
+    if (!running || !*running)
+        return false; // unreadable: the console's own engine says what is wrong
+    m_attached = std::make_unique<StoreAttachedController>(
+        m_context.storeConfig, Clock::system(),
+        QStringLiteral("console@%1").arg(QSysInfo::machineHostName()));
+    m_context.controller = m_attached.get();
+    return true;
 }
 
 // The engine on its own thread, started so the console shows live work at once.
@@ -203,6 +219,9 @@ void ConsoleSession::showWindow()
         connect(window, &MainWindow::secretsChanged, engine,
                 [reload](const QString &) { reload(); });
     }
+    if (m_attached)
+        window->statusBar()->showMessage(
+            tr("Attached to the sync engines already running on this profile's store."));
     connect(window, &MainWindow::switchProfileRequested, this, &ConsoleSession::switchTo);
     window->show();
     emit windowOpened(window);
@@ -233,6 +252,7 @@ void ConsoleSession::finishSwitch()
     delete m_window.data();
     m_context.controller = nullptr;
     m_engine.reset(); // its worker has stopped and its thread ended
+    m_attached.reset();
     m_context.store = nullptr;
     m_store.reset();
     open(path);

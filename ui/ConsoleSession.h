@@ -10,8 +10,9 @@
 #include <optional>
 
 namespace lb {
+class StoreAttachedController;
 class ThreadedSyncController;
-}
+} // namespace lb
 
 namespace lb::ui {
 
@@ -47,6 +48,8 @@ public:
     MainWindow *window() const { return m_window; }
     SetupWizard *setupWizard() const;
     ThreadedSyncController *engine() const { return m_engine.get(); }
+    // Set when the console attached to an engine already running on the store (no own engine).
+    StoreAttachedController *attachment() const { return m_attached.get(); }
     const ConsoleContext &context() const { return m_context; }
 
     // The profile to open when none is named: the last one opened, else the default file, else
@@ -63,6 +66,9 @@ signals:
 private:
     void prepare(const QString &path);
     void launch(std::optional<EngineSecrets> secrets);
+    // When engines already run on the store (live heartbeats), the console attaches to them
+    // instead of starting its own; true when it did.
+    bool attachIfRunning();
     void showWindow();
     void finishSwitch();
     void showSetup();
@@ -71,6 +77,7 @@ private:
     ConsoleContext m_context;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<ThreadedSyncController> m_engine;
+    std::unique_ptr<StoreAttachedController> m_attached;
     QPointer<MainWindow> m_window;
     QPointer<SetupWizard> m_setup;
     std::function<bool(const QUrl &)> m_openBrowser;

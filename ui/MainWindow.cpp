@@ -2,6 +2,7 @@
 
 #include "credentials/CredentialsView.h"
 #include "dashboard/DashboardView.h"
+#include "fleet/FleetView.h"
 #include "import/ImportView.h"
 #include "inbox/InboxView.h"
 #include "leads/LeadsView.h"
@@ -76,6 +77,7 @@ MainWindow::MainWindow(ConsoleContext context, QWidget *parent)
     addView(QStringLiteral("mapping"), tr("Mapping"), mapping);
     addView(QStringLiteral("reports"), tr("Reports"), new ReportsView(m_context, m_pages));
     addView(QStringLiteral("import"), tr("Import"), new ImportView(m_context, m_pages));
+    addView(QStringLiteral("fleet"), tr("Fleet"), new FleetView(m_context, m_pages));
 
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages,
             &QStackedWidget::setCurrentIndex);
@@ -222,7 +224,10 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < m_navigation->count(); ++i) {
         QAction *action = view->addAction(m_titles.value(viewNames().at(i)));
-        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        // Ctrl+1 ... Ctrl+9, then Ctrl+0 for the tenth.
+        if (i < 10)
+            action->setShortcut(
+                QKeySequence(Qt::CTRL | Qt::Key(i < 9 ? Qt::Key_1 + i : Qt::Key_0)));
         connect(action, &QAction::triggered, m_navigation,
                 [this, i] { m_navigation->setCurrentRow(i); });
     }

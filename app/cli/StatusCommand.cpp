@@ -1,5 +1,6 @@
 #include "StatusCommand.h"
 
+#include "engine/StoredStatus.h"
 #include "store/ProcessStore.h"
 #include "store/Store.h"
 #include "sync/SyncStatus.h"
@@ -51,11 +52,6 @@ QString changesLine(const SyncStatus &s)
     return line;
 }
 
-// The engines sharing the store, by their heartbeats (every 5 s): alive when one came within
-// the last 30 s; processes silent for more than 10 minutes are left out.
-constexpr qint64 AliveWithinMs = 30'000;
-constexpr qint64 ListedWithinMs = 10 * 60'000;
-
 } // namespace
 
 int runStatus(CliContext &ctx)
@@ -73,34 +69,24 @@ int runStatus(CliContext &ctx)
         return ConfigError;
     }
     // The worker's last snapshot (breakers, limits, times) plus the store's live counts.
-    SyncStatus status;
-    auto saved = (*store)->watermarks().get(QStringLiteral("worker.status"));
-    if (saved && saved->has_value())
-        status = SyncStatus::fromJson(QJsonDocument::fromJson((*saved)->toUtf8()).object());
-    auto queue = (*store)->outbox().stats();
-    if (!queue) {
-        ctx.err << queue.error().message << Qt::endl;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    auto read = fleet::readStatus(**store, now);
+    if (!read) {
+        ctx.err << read.error().message << Qt::endl;
         return Failed;
     }
-    status.queue = *queue;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    // A snapshot older than two minutes means no worker is running.
-    if (status.updatedAt > 0 && now - status.updatedAt > 120'000
-        && status.state != SyncStatus::State::Stopped) {
-        status.detail
-            = QStringLiteral("no worker has reported since %1").arg(when(status.updatedAt));
-        status.state = SyncStatus::State::Stopped;
-    }
-    auto fleet = ProcessStore((*store)->database()).since(now - ListedWithinMs);
-    if (!fleet) {
-        ctx.err << fleet.error().message << Qt::endl;
+    const SyncStatus status = *read;
+    // The engines sharing the store, by their heartbeats.
+    auto heartbeats = ProcessStore((*store)->database()).since(now - fleet::ListedWithinMs);
+    if (!heartbeats) {
+        ctx.err << heartbeats.error().message << Qt::endl;
         return Failed;
     }
     if (parser.isSet(json)) {
         QJsonObject o = status.toJson();
         QJsonArray processes;
-        for (const FleetProcess &p : *fleet)
-            processes.append(p.toJson(now, AliveWithinMs));
+        for (const FleetProcess &p : *heartbeats)
+            processes.append(p.toJson(now, fleet::AliveWithinMs));
         o.insert(QStringLiteral("fleet"), processes);
         // The age of the stream's last event, as of now (the snapshot may be older).
         QJsonObject stream = o.value(QStringLiteral("stream")).toObject();
@@ -127,9 +113,9 @@ int runStatus(CliContext &ctx)
     for (const auto &b : status.breakers)
         ctx.out << "Breaker " << b.name << ": " << b.state << "\n";
     ctx.out << "Next reconcile: " << when(status.nextReconcileAt) << "\n";
-    for (const FleetProcess &p : *fleet)
+    for (const FleetProcess &p : *heartbeats)
         ctx.out << "Process " << p.workerId << " (" << p.role << ", " << p.version
-                << "): " << (now - p.heartbeatAt <= AliveWithinMs ? "alive" : "silent")
+                << "): " << (now - p.heartbeatAt <= fleet::AliveWithinMs ? "alive" : "silent")
                 << ", heartbeat " << when(p.heartbeatAt) << ", duties "
                 << (p.duties.isEmpty() ? QStringLiteral("none")
                                        : p.duties.join(QStringLiteral(", ")))

@@ -62,6 +62,9 @@ struct EngineSetup
     QString role = QStringLiteral("engine"); // what runs it: "worker" (sync), "console"
     // Serve /metrics on the profile's metrics_listen (when set): `leadbridge sync` only.
     bool serveMetrics = false;
+    // Take the operators' commands to the fleet from the store (CommandListener) while
+    // running: `leadbridge sync` and the console's own engine.
+    bool takeCommands = false;
     // Send systemd watchdog pings (WATCHDOG_USEC) from the engine's thread: `leadbridge sync`.
     bool pingWatchdog = false;
     // Builds the ports on the worker thread. `onLimits` must be called with every ApiLimits the

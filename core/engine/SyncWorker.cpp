@@ -34,13 +34,24 @@ SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
     , m_duties(m_clock, this)
     , m_heartbeat(m_clock, m_setup.workerId, m_setup.role)
     , m_reporter(m_clock, this)
+    , m_commands(this)
 {
     connect(&m_reporter, &StatusReporter::statusChanged, this, &SyncWorker::statusChanged);
     connect(&m_reporter, &StatusReporter::notify, this, &SyncWorker::notify);
+    // The fleet-wide pause flag, as an operator sets it through the store.
+    connect(&m_commands, &CommandListener::pauseChanged, this, [this](bool paused) {
+        qCInfo(lcSync) << (paused ? "the fleet was paused" : "the fleet was resumed");
+        if (paused)
+            pause();
+        else
+            resume();
+    });
+    connect(&m_commands, &CommandListener::claimed, this, &SyncWorker::runStoredCommand);
 }
 
 SyncWorker::~SyncWorker()
 {
+    m_commands.stop(); // it listens on the store's connection
     m_parts.reset(); // before the store its parts write to
 }
 
@@ -69,15 +80,17 @@ void SyncWorker::initialize()
     connect(&m_scheduler, &SyncScheduler::inboundDue, this, &SyncWorker::processInbound);
     connect(&m_scheduler, &SyncScheduler::roundDue, this, &SyncWorker::deliverRound);
     // The duties' ticks run only in the process holding the duty (the gate: DutyRoster).
+    // A paused process holds no duty (its roster is stopped, where mayRun says yes to all): it
+    // leaves the scheduled reconcile and limits refresh to the running ones.
     connect(&m_scheduler, &SyncScheduler::reconcileDue, this, [this] {
-        if (m_duties.mayRun(duty::Reconcile))
+        if (m_state != SyncStatus::State::Paused && m_duties.mayRun(duty::Reconcile))
             reconcileNow(QStringLiteral("schedule"));
     });
     connect(&m_scheduler, &SyncScheduler::statusDue, this, &SyncWorker::probeLimitsWhilePaused);
     connect(&m_scheduler, &SyncScheduler::statusDue, this,
             [this] { publishStatus(++m_statusTicks % 5 == 0); });
     connect(&m_scheduler, &SyncScheduler::limitsDue, this, [this] {
-        if (m_duties.mayRun(duty::LimitsRefresh))
+        if (m_state != SyncStatus::State::Paused && m_duties.mayRun(duty::LimitsRefresh))
             refreshLimits();
     });
     preparePorts(m_setup.profile, [this](Result<EngineSetup::PortsBuilder> builder) {
@@ -260,6 +273,10 @@ void SyncWorker::start()
     poll({});
     kick();
     publishStatus(true);
+    // Last: the fleet may be paused (the listener then pauses this process at once).
+    if (m_setup.takeCommands && !m_once && !m_commands.running())
+        m_commands.start(*m_store, m_setup.workerId,
+                         [this] { return m_duties.active() && m_duties.mayRun(duty::Reconcile); });
 }
 
 void SyncWorker::pause()
@@ -295,6 +312,7 @@ void SyncWorker::shutdown()
 {
     if (m_parts && m_parts->stream)
         m_parts->stream->stop();
+    m_commands.stop();
     m_duties.stop();
     if (m_beating && m_store) {
         m_beating = false;

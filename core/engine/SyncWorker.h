@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CommandListener.h"
 #include "DutyRoster.h"
 #include "EngineParts.h"
 #include "EngineSetup.h"
@@ -56,6 +57,8 @@ public slots:
     void testConnection(const QString &system);
     void runOnce();
     void shutdown();
+    // Reads the fleet's processes and the duties they hold (`fleetRead` answers).
+    void readFleet();
 
 signals:
     void initialized(bool ok, const QString &error);
@@ -70,6 +73,7 @@ signals:
     void commandFailed(const QString &command, const QString &message);
     void reconciled(const lb::ReconcileReport &report, const QString &error);
     void onceFinished(const lb::OnceResult &result);
+    void fleetRead(const QList<lb::FleetProcess> &processes, const QString &error);
     void stopped();
 
 private:
@@ -109,6 +113,15 @@ private:
     void setError(const QString &detail);
     QString notRunning() const; // the answer to a command while the engine has no ports
 
+    // The admin's commands, in process or from the store (SyncWorkerCommands.cpp).
+    using ReconcileDone = std::function<void(const ReconcileReport &, const QString &error)>;
+    void reconcile(const QString &trigger, ReconcileDone done);
+    Result<int> applyRetry(const QList<qint64> &ids, const QString &actor);
+    Result<int> applyDiscard(const QList<qint64> &ids, const QString &reason, const QString &actor);
+    Result<void> applyCancel(qint64 outboxId, const QString &actor);
+    void runStoredCommand(const FleetCommand &command, const QJsonObject &arguments);
+    void finishStoredCommand(qint64 id, bool ok, const QString &outcome);
+
     // `sync --once` (SyncWorkerOnce.cpp).
     void onceStep();
     void finishOnce();
@@ -123,6 +136,9 @@ private:
     Heartbeat m_heartbeat; // its row in the fleet's processes table
     bool m_beating = false; // started (not `--once`): heartbeats are written
     StatusReporter m_reporter;
+    // The operators' commands from the store (started with the engine; after m_store, so it
+    // goes first: it unsubscribes on the store's connection).
+    CommandListener m_commands;
 
     SyncStatus::State m_state = SyncStatus::State::Stopped;
     QString m_detail;

@@ -1,5 +1,7 @@
 // The admin's commands (reconcile now, inbox retry and discard, job cancel) and the live reads
-// the console asks for (a lead on both sides, a connection test) (SyncWorker.h).
+// the console asks for (a lead on both sides, a connection test) (SyncWorker.h). Commands come
+// in process (the console's own engine, a CLI command's) or from the store (runStoredCommand,
+// claimed by the CommandListener); both carry them out the same way.
 #include "SyncWorker.h"
 #include "log/Logging.h"
 #include "store/Duties.h"
@@ -10,8 +12,15 @@ namespace lb {
 
 void SyncWorker::reconcileNow(const QString &trigger)
 {
+    reconcile(trigger, [this](const ReconcileReport &report, const QString &error) {
+        emit reconciled(report, error);
+    });
+}
+
+void SyncWorker::reconcile(const QString &trigger, ReconcileDone done)
+{
     if (!m_parts) {
-        emit reconciled({}, notRunning());
+        done({}, notRunning());
         return;
     }
     if (!m_duties.mayRun(duty::Reconcile)) {
@@ -20,7 +29,7 @@ void SyncWorker::reconcileNow(const QString &trigger)
             = QStringLiteral("Another process of the fleet (%1) holds the reconcile; it "
                              "reconciles there.")
                   .arg(m_duties.holderOf(duty::Reconcile));
-        emit reconciled({}, why);
+        done({}, why);
         if (trigger != QLatin1String("schedule"))
             emit commandFailed(QStringLiteral("reconcile"), why);
         return;
@@ -34,19 +43,19 @@ void SyncWorker::reconcileNow(const QString &trigger)
                                  "falls, at the latest at the next scheduled reconcile.")
                       .arg(state.reason);
             qCInfo(lcSync).noquote() << why;
-            emit reconciled({}, why);
+            done({}, why);
             if (trigger != QLatin1String("schedule"))
                 emit commandFailed(QStringLiteral("reconcile"), why);
             return;
         }
     }
-    m_parts->reconciler->run(trigger, [this](Result<ReconcileReport> r) {
+    m_parts->reconciler->run(trigger, [this, done = std::move(done)](Result<ReconcileReport> r) {
         if (!r) {
-            emit reconciled({}, r.error().message);
+            done({}, r.error().message);
             emit commandFailed(QStringLiteral("reconcile"), r.error().message);
             return;
         }
-        emit reconciled(*r, QString());
+        done(*r, QString());
         if (r->enqueued > 0)
             emit queueChanged();
         kick();
@@ -55,41 +64,55 @@ void SyncWorker::reconcileNow(const QString &trigger)
     });
 }
 
-void SyncWorker::retryInbox(const QList<qint64> &ids)
+Result<int> SyncWorker::applyRetry(const QList<qint64> &ids, const QString &actor)
 {
-    const QString actor = QStringLiteral("console");
     auto r = ids.isEmpty() ? m_store->inbox().retryAll(actor) : m_store->inbox().retry(ids, actor);
-    if (!r) {
-        emit commandFailed(QStringLiteral("retry"), r.error().message);
-        return;
-    }
+    if (!r)
+        return r;
     emit inboxChanged();
     emit queueChanged();
     kick();
+    return r;
+}
+
+void SyncWorker::retryInbox(const QList<qint64> &ids)
+{
+    if (auto r = applyRetry(ids, QStringLiteral("console")); !r)
+        emit commandFailed(QStringLiteral("retry"), r.error().message);
+}
+
+Result<int> SyncWorker::applyDiscard(const QList<qint64> &ids, const QString &reason,
+                                     const QString &actor)
+{
+    auto r = m_store->inbox().discard(ids, reason, actor);
+    if (r)
+        emit inboxChanged();
+    return r;
 }
 
 void SyncWorker::discardInbox(const QList<qint64> &ids, const QString &reason)
 {
-    auto r = m_store->inbox().discard(ids, reason, QStringLiteral("console"));
-    if (!r) {
+    if (auto r = applyDiscard(ids, reason, QStringLiteral("console")); !r)
         emit commandFailed(QStringLiteral("discard"), r.error().message);
-        return;
-    }
-    emit inboxChanged();
+}
+
+Result<void> SyncWorker::applyCancel(qint64 outboxId, const QString &actor)
+{
+    auto r = m_store->outbox().cancel(outboxId, actor);
+    if (!r)
+        return r.error();
+    emit queueChanged();
+    if (*r == 0)
+        return makeError(
+            QStringLiteral("cancel"),
+            QStringLiteral("Job %1 is already being delivered or finished.").arg(outboxId));
+    return {};
 }
 
 void SyncWorker::cancelJob(qint64 outboxId)
 {
-    auto r = m_store->outbox().cancel(outboxId, QStringLiteral("console"));
-    if (!r) {
+    if (auto r = applyCancel(outboxId, QStringLiteral("console")); !r)
         emit commandFailed(QStringLiteral("cancel"), r.error().message);
-        return;
-    }
-    if (*r == 0)
-        emit commandFailed(
-            QStringLiteral("cancel"),
-            QStringLiteral("Job %1 is already being delivered or finished.").arg(outboxId));
-    emit queueChanged();
 }
 
 void SyncWorker::fetchLive(const QString &platformLeadId)

@@ -11,6 +11,7 @@ ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *paren
     , m_thread(QStringLiteral("lb-sync"))
     , m_worker(new SyncWorker(std::move(setup)))
 {
+    qRegisterMetaType<QList<lb::FleetProcess>>();
     m_thread.adopt(m_worker, WorkerThread::Start::Later);
     connect(m_worker, &SyncWorker::initialized, this, &ThreadedSyncController::initialized);
     connect(m_worker, &SyncWorker::statusChanged, this, [this](const SyncStatus &s) {
@@ -26,6 +27,7 @@ ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *paren
     connect(m_worker, &SyncWorker::commandFailed, this, &SyncController::commandFailed);
     connect(m_worker, &SyncWorker::reconciled, this, &ThreadedSyncController::reconciled);
     connect(m_worker, &SyncWorker::onceFinished, this, &ThreadedSyncController::onceFinished);
+    connect(m_worker, &SyncWorker::fleetRead, this, &SyncController::fleetRead);
     // The worker's round is done: end its thread. Its end (the worker deleted there) is
     // what `stopped` reports.
     connect(m_worker, &SyncWorker::stopped, this, [this] { m_thread.quit(); });
@@ -123,6 +125,11 @@ void ThreadedSyncController::fetchLive(const QString &platformLeadId)
 void ThreadedSyncController::testConnection(const QString &system)
 {
     onWorker([w = m_worker, system] { w->testConnection(system); });
+}
+
+void ThreadedSyncController::refreshFleet()
+{
+    onWorker([w = m_worker] { w->readFleet(); });
 }
 
 void ThreadedSyncController::reload(const Profile &profile, const FieldMapping &mapping)

@@ -313,6 +313,26 @@ constexpr const char *V13[] = {
     nullptr,
 };
 
+// Operators' commands to a running fleet (issue 17): issued by the console or the CLI, claimed
+// by exactly one engine process (the claim is an UPDATE ... WHERE claimed_by IS NULL), carried
+// out there and answered with an outcome. Pause and resume are not claimed: they set the
+// fleet-wide flag every process reads (CommandStore.h).
+constexpr const char *V14[] = {
+    R"(CREATE TABLE commands (
+        id {ID},
+        kind TEXT NOT NULL,
+        arguments TEXT NOT NULL,
+        issued_at {BIG} NOT NULL,
+        issued_by TEXT NOT NULL,
+        claimed_by TEXT,
+        claimed_at {BIG},
+        done_at {BIG},
+        ok INTEGER,
+        outcome TEXT))",
+    "CREATE INDEX commands_unclaimed ON commands (id) WHERE claimed_by IS NULL",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -327,6 +347,7 @@ constexpr Migration AllMigrations[] = {
     {11, "agent tombstones", V11},
     {12, "lease tokens, fleet processes", V12},
     {13, "bulk job progress and cancel", V13},
+    {14, "fleet commands", V14},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

@@ -46,3 +46,5 @@ private:
 };
 
 } // namespace lb
+
+Q_DECLARE_METATYPE(lb::FleetProcess)

@@ -2,6 +2,7 @@
 
 #include "SyncStatus.h"
 #include "model/ApiLimits.h"
+#include "store/ProcessStore.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -12,7 +13,10 @@ namespace lb {
 // command returns at once and is carried out on the worker thread (queued invocation); every
 // answer comes back as a queued signal carrying values, never pointers into the worker.
 //
-// The real implementation owns the QThread and the SyncWorker; tests may provide their own.
+// Two implementations: ThreadedSyncController owns a QThread running this process's own
+// SyncWorker; StoreAttachedController, for a console opened while an engine already runs on
+// the profile's store, reads what the fleet reports in the store and sends commands through it.
+// The views do not care which one they have. Tests may provide their own.
 class SyncController : public QObject
 {
     Q_OBJECT
@@ -20,6 +24,8 @@ public:
     using QObject::QObject;
 
     virtual SyncStatus lastStatus() const = 0;
+    // True when the engine runs in other processes (the console attached to a running fleet).
+    virtual bool attached() const { return false; }
 
 public slots:
     virtual void start() = 0; // begin syncing (polls, webhooks, deliveries)
@@ -34,6 +40,8 @@ public slots:
     virtual void fetchLive(const QString &platformLeadId) = 0;
     // Performs a real token request and API call with the stored credentials.
     virtual void testConnection(const QString &system) = 0;
+    // Reads the fleet's processes (those sharing the store); `fleetRead` answers.
+    virtual void refreshFleet() { }
 
 signals:
     void statusChanged(const lb::SyncStatus &status);
@@ -46,6 +54,8 @@ signals:
     // Something an admin should notice (tray): "breaker_open", "inbox_growing", "limits_pause".
     void notify(const QString &kind, const QString &title, const QString &message);
     void commandFailed(const QString &command, const QString &message);
+    // The processes sharing the store and the duties each holds; `error` when unreadable.
+    void fleetRead(const QList<lb::FleetProcess> &processes, const QString &error);
 };
 
 } // namespace lb

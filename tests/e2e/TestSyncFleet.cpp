@@ -7,8 +7,7 @@
 //    duty before its previous holder's lease had run out;
 //  - the dead process's duties moved to the others, and `leadbridge status --json` lists the
 //    three that are left with every duty held.
-#include "SandboxProcessRun.h"
-#include "TestBackend.h"
+#include "FleetRun.h"
 #include "store/Duties.h"
 #include "store/Store.h"
 #include "util/Clock.h"
@@ -19,8 +18,8 @@
 #include <memory>
 #include <vector>
 
+using lb::test::FleetRun;
 using lb::test::SandboxProcessRun;
-using lb::test::TestBackend;
 
 namespace {
 
@@ -34,11 +33,11 @@ class TestSyncFleet : public QObject
     Q_OBJECT
 
 private:
-    SandboxProcessRun m_run;
     QTemporaryDir m_dir;
-    lb::StoreConfig m_store;
+    FleetRun m_fleet;
+    SandboxProcessRun &m_run = m_fleet.run();
     int m_leads = 2000;
-    std::vector<std::unique_ptr<QProcess>> m_syncs;
+    std::vector<std::unique_ptr<QProcess>> &m_syncs = m_fleet.syncs();
 
     qint64 salesforceLeads()
     {
@@ -54,13 +53,7 @@ private:
             .toInteger();
     }
 
-    // What the processes said, when a wait fails.
-    void dumpLogs()
-    {
-        for (const auto &p : m_syncs)
-            qWarning("process %lld:\n%s", qint64(p->processId()),
-                     p->readAllStandardError().right(3000).constData());
-    }
+    void dumpLogs() { m_fleet.dumpLogs(); }
 
     static QString holderOf(lb::Store &store, const QString &duty)
     {
@@ -73,33 +66,20 @@ private:
 private slots:
     void initTestCase()
     {
-        m_leads = qEnvironmentVariableIntValue("LB_FLEET_LEADS") > 0
-            ? qEnvironmentVariableIntValue("LB_FLEET_LEADS")
-            : 2000;
-        auto store = TestBackend::freshStore(m_dir);
-        QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
-        QVERIFY2(store->backend == lb::StoreConfig::Backend::Postgres,
-                 "runs on PostgreSQL (LB_TEST_BACKEND=postgres)");
-        m_store = *store;
-        m_run.useStore(m_store.displayUrl());
-        // Four processes share the platform's allowance: enough of it that the run is not
-        // mostly waiting for the rate window.
-        m_run.addSandboxArgs({QStringLiteral("--platform-rate-limit"), QStringLiteral("20000/60")});
-        QVERIFY(m_run.start(m_leads, QStringLiteral("pk_fleet")));
+        m_leads = FleetRun::leads(2000);
+        const QString failed = m_fleet.start(m_dir, m_leads, QStringLiteral("pk_fleet"));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
     void fourProcessesShareTheDutiesAndOneIsKilled()
     {
-        auto opened = lb::Store::open(m_store, lb::Clock::system(), QStringLiteral("fleet-test"));
+        auto opened
+            = lb::Store::open(m_fleet.store(), lb::Clock::system(), QStringLiteral("fleet-test"));
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
         lb::Store &store = **opened;
         const qint64 before = salesforceLeads();
 
-        for (int i = 0; i < kProcesses; ++i) {
-            m_syncs.push_back(std::make_unique<QProcess>());
-            m_run.startSync(*m_syncs.back());
-            QVERIFY(m_syncs.back()->waitForStarted());
-        }
+        QVERIFY(m_fleet.startSyncs(kProcesses));
 
         // Mid-run: the platform poll's holder is known and Salesforce has some of the leads.
         QVERIFY(QTest::qWaitFor(

@@ -4,8 +4,15 @@
 //  - 200 Salesforce edits made by a user at 20 per second all reach the platform; the latency
 //    from Salesforce's commit to the platform's write is printed (p50, p99), not asserted;
 //  - SIGKILLed twice in the middle of a stream of edits and restarted: every edit reaches the
-//    platform and none is written there twice (the replayId commits with the change it carried).
+//    platform and none is written there twice (the replayId commits with the change it carried);
+//  - in a fleet of three, the stream's consumer SIGKILLed in the middle of a stream of edits: a
+//    process standing by takes the stream over once the lease ran out (from the stored
+//    replayId; the backstop poll's duty moves too) and every edit reaches the platform exactly
+//    once.
 #include "SandboxProcessRun.h"
+#include "store/Duties.h"
+#include "store/Store.h"
+#include "util/Clock.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -17,9 +24,10 @@ using lb::test::SandboxProcessRun;
 
 namespace {
 
-constexpr int kLeads = 400;
+constexpr int kLeads = 500;
 constexpr int kLatencyEdits = 200;
 constexpr int kKillEdits = 100;
+constexpr int kHandoverEdits = 150; // 7.5 s of edits, longer than the 5 s lease
 constexpr int kEditIntervalMs = 50; // 20 edits per second
 
 qint64 percentile(QList<qint64> values, double p)
@@ -239,6 +247,61 @@ private slots:
         restarted.terminate();
         QVERIFY(restarted.waitForFinished(30'000));
         QCOMPARE(restarted.exitCode(), 0);
+    }
+
+    void handoverInAFleetLosesNothingAndWritesNothingTwice()
+    {
+        auto store = lb::Store::open(lb::StoreConfig::sqlite(m_run.path(QStringLiteral("e2e.db"))),
+                                     lb::Clock::system(), QStringLiteral("handover-test"));
+        QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
+        const auto holder = [&] {
+            auto h = (*store)->leases().holder(lb::duty::SalesforceStream);
+            return h ? *h : QString();
+        };
+        QProcess first;
+        startStreaming(first); // the first one takes the stream
+        QProcess second, third;
+        for (QProcess *p : {&second, &third}) {
+            m_run.startSync(*p);
+            QVERIFY(p->waitForStarted());
+        }
+        QTest::qWait(3'000); // the two stand by
+        const QString consumer = holder();
+        QCOMPARE(consumer.section(u':', 1, 1).toLongLong(), qint64(first.processId()));
+        const QList<QPair<QString, QString>> leads
+            = m_run.platformLeadsInSalesforce(*m_user, kHandoverEdits, kLatencyEdits + kKillEdits);
+        QCOMPARE(leads.size(), kHandoverEdits);
+        const qint64 since = m_run.platformWrites().size();
+        qint64 killedAt = 0;
+
+        // The consumer dies a fifth of the way; the edits go on while nobody consumes.
+        QVERIFY(edit(leads, QStringLiteral("Handover"), [&](int i) {
+            if (i == kHandoverEdits / 5) {
+                first.kill();
+                first.waitForFinished(30'000);
+                killedAt = QDateTime::currentMSecsSinceEpoch();
+            }
+        }));
+        QVERIFY(QTest::qWaitFor([&] { return allArrived(leads, QStringLiteral("Handover")); },
+                                120'000));
+        const QString successor = holder();
+        QVERIFY2(!successor.isEmpty() && successor != consumer, qPrintable(successor));
+        const qint64 pid = successor.section(u':', 1, 1).toLongLong();
+        QVERIFY(pid == second.processId() || pid == third.processId());
+        QVERIFY(QTest::qWaitFor([&] { return streamConnectedSince(killedAt); }, 60'000));
+        QTest::qWait(3'000);
+
+        const QHash<QString, QList<qint64>> writes = leadWrites(since);
+        int twice = 0;
+        for (const auto &[salesforceId, platformId] : leads)
+            twice += writes.value(platformId).size() > 1 ? 1 : 0;
+        QCOMPARE(twice, 0);
+        QCOMPARE(writes.size(), kHandoverEdits); // and no other lead was written
+        for (QProcess *p : {&second, &third}) {
+            p->terminate();
+            QVERIFY(p->waitForFinished(30'000));
+            QCOMPARE(p->exitCode(), 0);
+        }
     }
 };
 

@@ -68,6 +68,7 @@ EngineSetup engineSetup(const Profile &profile, const StoreConfig &store,
     setup.role = workerPrefix;
     setup.serveMetrics = role == EngineRole::Service;
     setup.pingWatchdog = role == EngineRole::Service;
+    setup.takeCommands = role != EngineRole::Command;
     if (fixedSecrets) {
         setup.ports = portsWith(*fixedSecrets, role);
         return setup;

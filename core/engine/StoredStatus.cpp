@@ -1,0 +1,60 @@
+#include "StoredStatus.h"
+
+#include "store/Duties.h"
+#include "store/LeaseListing.h"
+#include "store/Store.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace lb::fleet {
+
+Result<SyncStatus> readStatus(Store &store, qint64 nowMs)
+{
+    SyncStatus status;
+    auto saved = store.watermarks().get(QStringLiteral("worker.status"));
+    if (!saved)
+        return saved.error();
+    if (saved->has_value())
+        status = SyncStatus::fromJson(QJsonDocument::fromJson((*saved)->toUtf8()).object());
+    auto queue = store.outbox().stats();
+    if (!queue)
+        return queue.error();
+    status.queue = *queue;
+    if (status.updatedAt > 0 && nowMs - status.updatedAt > 120'000
+        && status.state != SyncStatus::State::Stopped) {
+        status.detail = QStringLiteral("no worker has reported since %1")
+                            .arg(QDateTime::fromMSecsSinceEpoch(status.updatedAt, Qt::UTC)
+                                     .toString(Qt::ISODate));
+        status.state = SyncStatus::State::Stopped;
+    }
+    return status;
+}
+
+Result<QList<FleetProcess>> readProcesses(Store &store, qint64 nowMs)
+{
+    auto processes = ProcessStore(store.database()).since(nowMs - ListedWithinMs);
+    if (!processes)
+        return processes.error();
+    auto leases = currentLeases(store.database(), nowMs);
+    if (!leases)
+        return leases.error();
+    const QStringList duties = duty::scheduled() << duty::SalesforceStream;
+    for (FleetProcess &p : *processes) {
+        p.duties.clear();
+        for (const QString &d : duties)
+            if (leases->value(d) == p.workerId)
+                p.duties.append(d);
+    }
+    return *processes;
+}
+
+Result<bool> engineRunning(Store &store, qint64 nowMs)
+{
+    auto alive = ProcessStore(store.database()).since(nowMs - AliveWithinMs);
+    if (!alive)
+        return alive.error();
+    return !alive->isEmpty();
+}
+
+} // namespace lb::fleet

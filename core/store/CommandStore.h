@@ -1,0 +1,83 @@
+#pragma once
+
+#include "Database.h"
+
+#include <QJsonObject>
+#include <QList>
+
+#include <optional>
+
+namespace lb {
+
+class Store;
+
+// What an operator asks of a running fleet (migration 14), as stored.
+struct FleetCommand
+{
+    qint64 id = 0;
+    QString kind; // command::Pause, ...
+    QString arguments; // a JSON object, as issued (read by command::validate)
+    qint64 issuedAt = 0;
+    QString issuedBy;
+    QString claimedBy; // the worker that carries it out; empty while unclaimed
+    qint64 claimedAt = 0;
+    qint64 doneAt = 0; // 0: not done yet
+    bool ok = false;
+    QString outcome; // what came of it, for the operator
+};
+
+namespace command {
+
+inline const QString Pause = QStringLiteral("pause");
+inline const QString Resume = QStringLiteral("resume");
+inline const QString Reconcile = QStringLiteral("reconcile");
+inline const QString InboxRetry = QStringLiteral("inbox.retry"); // {"ids": [..]}, none = all
+inline const QString InboxDiscard = QStringLiteral("inbox.discard"); // {"ids": [..], "reason"}
+inline const QString JobCancel = QStringLiteral("job.cancel"); // {"id": outbox id}
+// The PostgreSQL notification channel an issued command is announced on.
+inline const QString Channel = QStringLiteral("lb_commands");
+
+// Why `kind` with `arguments` cannot be carried out (empty when it can); on success `parsed`
+// holds the arguments. A malformed row gets this as its outcome and the others go on.
+QString validate(const QString &kind, const QString &arguments, QJsonObject *parsed);
+
+} // namespace command
+
+// The `commands` table and the fleet-wide pause flag (a watermark every process reads).
+//
+// Exactly once: a command is claimed by one process with UPDATE ... WHERE claimed_by IS NULL
+// (on PostgreSQL a second claimer's UPDATE waits for the first's row lock, then finds the row
+// claimed and changes nothing), and only the claimer finishes it.
+//
+// Pause and resume are not claimed: issuing one sets the flag in the same transaction and the
+// row is recorded done at once; every process (those started later too) follows the flag.
+class CommandStore
+{
+public:
+    explicit CommandStore(Store &store);
+
+    // Stores the command and, on PostgreSQL, notifies the listening processes on commit.
+    Result<qint64> issue(const QString &kind, const QJsonObject &arguments,
+                         const QString &issuedBy);
+    // Unclaimed commands, oldest first; the reconcile only with `withReconcile` (only the
+    // reconcile duty's holder takes it, so it runs once in the fleet).
+    Result<QList<FleetCommand>> unclaimed(bool withReconcile, int limit = 20);
+    // True when this call claimed it; false when another process had.
+    Result<bool> claim(qint64 id, const QString &worker);
+    Result<void> finish(qint64 id, bool ok, const QString &outcome);
+    Result<std::optional<FleetCommand>> get(qint64 id);
+    Result<QList<FleetCommand>> recent(int limit);
+
+    // The fleet-wide flag: whether an operator paused the fleet.
+    Result<bool> fleetPaused();
+
+private:
+    Result<QList<FleetCommand>> read(const QString &key, const QString &sql,
+                                     const QVariantList &values);
+
+    Store &m_store;
+};
+
+} // namespace lb
+
+Q_DECLARE_METATYPE(lb::FleetCommand)
