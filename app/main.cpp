@@ -9,6 +9,7 @@
 #include "log/MessageHandler.h"
 #include "store/Store.h"
 #include "util/Clock.h"
+#include "util/CoreDumps.h"
 #include "util/UnixSignalWatcher.h"
 
 #include <QApplication>
@@ -162,6 +163,7 @@ int runConsole(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    lb::disableCoreDumps(); // before any secret is read: a core file would hold them
     lb::installRedactingMessageHandler();
     if (isHeadless(argc, argv))
         return runHeadless(argc, argv);

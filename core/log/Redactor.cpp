@@ -22,7 +22,7 @@ const QRegularExpression &keyPattern()
     static const QRegularExpression re(
         QStringLiteral(
             R"((?<![A-Za-z0-9])((?:access|refresh|id)(?:_|%5f)token|client(?:_|%5f)secret)"
-            R"(|webhook(?:_|%5f)secret|api(?:_|%5f)?key|code(?:_|%5f)verifier|assertion)"
+            R"(|webhook(?:_|%5f)secret|api(?:[_-]|%5f)?key|code(?:_|%5f)verifier|assertion)"
             R"(|password|passwd|secret|token)(\\?["']?\s*[:=]\s*))"),
         QRegularExpression::CaseInsensitiveOption);
     return re;

@@ -21,15 +21,6 @@ void HttpRequest::setHeader(const QByteArray &name, const QByteArray &value)
     headers.append({name, value});
 }
 
-QByteArray HttpResponse::header(const QByteArray &name) const
-{
-    for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second;
-    }
-    return {};
-}
-
 HttpClient::HttpClient(QNetworkAccessManager *nam, HostAllowlist allowlist, QObject *parent)
     : QObject(parent)
     , m_nam(nam)

@@ -1,5 +1,6 @@
 #include "LeadPlatformClient.h"
 
+#include "PlatformPages.h"
 #include "PlatformResponse.h"
 #include "PlatformTime.h"
 #include "log/Logging.h"
@@ -18,33 +19,9 @@ Error invalidArgument(const QString &message)
     return makeError(QStringLiteral("invalid_argument"), message);
 }
 
-Error invalidResponse(const HttpResponse &r, const QString &what)
-{
-    Error e = makeError(QStringLiteral("invalid_response"),
-                        QStringLiteral("The platform's answer (HTTP %1) is not what the "
-                                       "contract says: %2")
-                            .arg(r.status)
-                            .arg(what));
-    e.httpStatus = r.status;
-    return e;
-}
-
 QByteArray compact(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-// Any JSON value as compact text (QJsonDocument holds only objects and arrays, so the value is
-// written inside a one-item array and the brackets are cut off).
-QByteArray compactValue(const QJsonValue &v)
-{
-    return QJsonDocument(QJsonArray {v}).toJson(QJsonDocument::Compact).sliced(1).chopped(1);
-}
-
-QString nextCursorOf(const QJsonObject &body)
-{
-    const QJsonValue v = body.value(QStringLiteral("next_cursor"));
-    return v.isString() ? v.toString() : QString();
 }
 
 bool isTransient(const HttpResponse &r)
@@ -54,65 +31,9 @@ bool isTransient(const HttpResponse &r)
     return r.status >= 500;
 }
 
-template<typename T> Result<QList<T>> readList(const HttpResponse &r, const QJsonObject &body)
-{
-    const QJsonValue data = body.value(QStringLiteral("data"));
-    if (!data.isArray())
-        return invalidResponse(r, QStringLiteral("\"data\" is not a list."));
-    const QJsonArray array = data.toArray();
-    QList<T> items;
-    items.reserve(array.size());
-    for (const QJsonValue &v : array) {
-        auto item = T::fromJson(v.toObject());
-        if (!v.isObject() || !item)
-            return invalidResponse(r,
-                                   v.isObject() ? item.error().message
-                                                : QStringLiteral("a list item is no object."));
-        items.append(std::move(item).value());
-    }
-    return items;
-}
-
-// The lead listing: leads and tombstones, each read by its own rules. An item that cannot be
-// read is handed back as rejected, with its raw JSON, and the rest of the page goes on; only a
-// body that is not a listing at all refuses the page.
-Result<LeadPage> readLeadPage(const HttpResponse &r, const QJsonObject &body)
-{
-    const QJsonValue data = body.value(QStringLiteral("data"));
-    if (!data.isArray())
-        return invalidResponse(r, QStringLiteral("\"data\" is not a list."));
-    LeadPage page;
-    for (const QJsonValue &v : data.toArray()) {
-        const auto reject = [&page, &v](Error error) {
-            page.rejected.append({compactValue(v), std::move(error)});
-        };
-        if (!v.isObject()) {
-            reject(makeError(QStringLiteral("invalid_record"),
-                             QStringLiteral("The platform listed an item that is not a lead "
-                                            "object.")));
-            continue;
-        }
-        const QJsonObject o = v.toObject();
-        if (PlatformTombstone::isTombstone(o)) {
-            auto tombstone = PlatformTombstone::fromJson(o);
-            if (tombstone)
-                page.tombstones.append(std::move(tombstone).value());
-            else
-                reject(tombstone.error());
-            continue;
-        }
-        // Observed, not contract, reading: a score of 130 is the mapping's to clamp.
-        auto lead = PlatformLead::fromObserved(o);
-        if (lead)
-            page.leads.append(std::move(lead).value());
-        else
-            reject(lead.error());
-    }
-    page.nextCursor = nextCursorOf(body);
-    return page;
-}
-
 } // namespace
+
+using pages::invalidResponse;
 
 LeadPlatformClient::LeadPlatformClient(HttpClient &http, QUrl baseUrl, QString apiKey,
                                        QObject *parent)
@@ -223,7 +144,7 @@ void LeadPlatformClient::listLeads(std::optional<qint64> updatedSince, const QSt
         auto body = response::jsonObjectOf(r);
         if (!body)
             return done(body.error());
-        done(readLeadPage(r, *body));
+        done(pages::readLeadPage(r, *body));
     });
 }
 
@@ -353,40 +274,7 @@ void LeadPlatformClient::batchUpsert(const QList<LeadUpsert> &items, QObject *co
         auto body = response::jsonObjectOf(r);
         if (!body)
             return done(body.error());
-        const QJsonArray results = body->value(QStringLiteral("results")).toArray();
-        if (results.size() != ids.size())
-            return done(invalidResponse(
-                r, QStringLiteral("%1 results for %2 leads").arg(results.size()).arg(ids.size())));
-        QList<BatchItemResult> out;
-        out.reserve(results.size());
-        for (qsizetype i = 0; i < results.size(); ++i) {
-            const QJsonObject o = results.at(i).toObject();
-            BatchItemResult item;
-            item.id = o.value(QStringLiteral("id")).toString();
-            item.status = o.value(QStringLiteral("status")).toInt();
-            if (item.id != ids.at(i) || item.status < 100 || item.status > 599)
-                return done(invalidResponse(r,
-                                            QStringLiteral("result %1 does not answer for "
-                                                           "lead %2")
-                                                .arg(i)
-                                                .arg(ids.at(i))));
-            const QJsonObject error = o.value(QStringLiteral("error")).toObject();
-            item.errorCode = error.value(QStringLiteral("code")).toString();
-            item.errorMessage = error.value(QStringLiteral("message")).toString();
-            item.errorField = error.value(QStringLiteral("field")).toString();
-            item.version = o.value(QStringLiteral("version")).toInteger();
-            if (o.value(QStringLiteral("current")).isObject()) {
-                const QJsonObject current = o.value(QStringLiteral("current")).toObject();
-                if (PlatformTombstone::isTombstone(current)) {
-                    if (auto tombstone = PlatformTombstone::fromJson(current))
-                        item.tombstone = std::move(tombstone).value();
-                } else if (auto lead = PlatformLead::fromJson(current)) {
-                    item.current = std::move(lead).value();
-                }
-            }
-            out.append(std::move(item));
-        }
-        done(std::move(out));
+        done(pages::readBatchResults(r, *body, ids));
     });
 }
 
@@ -409,10 +297,7 @@ void LeadPlatformClient::listAgents(const QString &cursor, int limit, QObject *c
         auto body = response::jsonObjectOf(r);
         if (!body)
             return done(body.error());
-        auto agents = readList<PlatformAgent>(r, *body);
-        if (!agents)
-            return done(agents.error());
-        done(AgentPage {std::move(agents).value(), nextCursorOf(*body)});
+        done(pages::readAgentPage(r, *body));
     });
 }
 

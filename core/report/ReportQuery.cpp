@@ -150,6 +150,8 @@ Result<qint64> ReportQuery::run(Store &store, const ReportRequest &request, Repo
                                     : QStringLiteral("(%1 IS NULL OR %1 < ?)").arg(time);
     const QVariantList rangeValues = since > 0 ? QVariantList {since, until} : QVariantList {until};
 
+    // sql-constant: table and time column come from the fixed report specs (specFor), the range
+    // from the literals above; the times are bound
     auto counted
         = db.run(QStringLiteral("report.count.%1.%2").arg(table).arg(since > 0),
                  QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(table, range), rangeValues);
@@ -173,6 +175,8 @@ Result<qint64> ReportQuery::run(Store &store, const ReportRequest &request, Repo
     QStringList select {QStringLiteral("id")};
     for (const Field &f : spec.fields)
         select.append(QLatin1String(f.sql));
+    // sql-constant: the columns and table come from the fixed report specs (specFor), the range
+    // from the literals above; every value is bound
     const QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 AND id > ? ORDER BY id LIMIT ?")
                             .arg(select.join(QStringLiteral(", ")), table, range);
     const QString key = QStringLiteral("report.rows.%1.%2").arg(table).arg(since > 0);

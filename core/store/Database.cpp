@@ -106,6 +106,7 @@ Result<void> Database::configureSqlite()
                                         "mode stayed \"%2\"); put it on a local file system.")
                              .arg(m_config.sqlitePath, mode));
     q.finish();
+    // sql-constant: BusyTimeoutMs is a compile-time number
     for (const QString &pragma :
          {QStringLiteral("PRAGMA synchronous=NORMAL"), QStringLiteral("PRAGMA foreign_keys=ON"),
           QStringLiteral("PRAGMA busy_timeout=%1").arg(BusyTimeoutMs),
@@ -176,6 +177,8 @@ Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
     if (it == m_statements.end()) {
         auto q = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_name, false));
         q->setForwardOnly(true);
+        // sql-constant: the one place statements reach Qt; every caller's SQL is checked where it
+        // is written
         if (!q->prepare(sql))
             return errorFrom(q->lastError(),
                              QStringLiteral("Cannot prepare statement %1").arg(key));
@@ -198,6 +201,8 @@ Result<void> Database::execute(const QString &sql)
     QSqlQuery q(QSqlDatabase::database(m_name, false));
     if (injectFailure())
         return makeError(QStringLiteral("store_error"), QStringLiteral("injected failure"));
+    // sql-constant: the one place unprepared statements reach Qt; every caller's SQL is checked
+    // where it is written
     if (!q.exec(sql))
         return errorFrom(q.lastError(), QStringLiteral("Statement failed"));
     return {};

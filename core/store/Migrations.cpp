@@ -421,6 +421,8 @@ Result<void> Migrations::migrate(Database &db)
             const QString sql = forDialect(*s, db.dialect());
             if (sql.isNull())
                 continue;
+            // sql-constant: the migration's statements are string literals compiled in
+            // (Migrations.cpp), only picked per dialect
             if (auto r = db.execute(sql); !r)
                 return makeError(
                     QStringLiteral("store_migration"),

@@ -126,6 +126,8 @@ MirrorRecord MirrorStore::readRecord(const QSqlQuery &q)
 Result<QList<MirrorRecord>> MirrorStore::read(const QString &key, const QString &sql,
                                               const QVariantList &values)
 {
+    // sql-constant: read() forwards the SQL its callers in this file write; each is checked where
+    // it is written
     auto q = m_db.run(key, sql, values);
     if (!q)
         return q.error();
@@ -135,6 +137,8 @@ Result<QList<MirrorRecord>> MirrorStore::read(const QString &key, const QString 
 Result<std::optional<MirrorRecord>> MirrorStore::byPlatformId(const QString &platformId)
 {
     const bool leads = m_kind == Kind::Leads;
+    // sql-constant: column lists and table names are the compile-time constants of this file,
+    // chosen by the store's kind; values are bound
     auto r = read(leads ? QStringLiteral("mirror.leads.byPlatform")
                         : QStringLiteral("mirror.agents.byPlatform"),
                   QStringLiteral("SELECT %1 FROM %2 WHERE platform_id = ?")
@@ -149,6 +153,8 @@ Result<std::optional<MirrorRecord>> MirrorStore::byPlatformId(const QString &pla
 Result<std::optional<MirrorRecord>> MirrorStore::bySalesforceId(const QString &salesforceId)
 {
     const bool leads = m_kind == Kind::Leads;
+    // sql-constant: column lists and table names are the compile-time constants of this file,
+    // chosen by the store's kind; values are bound
     auto r
         = read(leads ? QStringLiteral("mirror.leads.bySf") : QStringLiteral("mirror.agents.bySf"),
                QStringLiteral("SELECT %1 FROM %2 WHERE salesforce_id = ?")
@@ -170,6 +176,8 @@ Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &keys
         QVariantList values;
         for (int i = 0; i < count; ++i)
             values << keys.at(start + i);
+        // sql-constant: column lists and table names are the compile-time constants of this file,
+        // chosen by the store's kind; values are bound
         auto r
             = read(QStringLiteral("mirror.%1.byKeys.%2")
                        .arg(leads ? QLatin1String("leads") : QLatin1String("agents"))
@@ -219,6 +227,8 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
     const auto flushRows = [&]() -> Result<void> {
         if (rows == 0)
             return {};
+        // sql-constant: LeadPutInsert/AgentPutInsert are compile-time constants, the rest "?"
+        // placeholders counted by rowPlaceholders(); values are bound
         auto q = m_db.run(QStringLiteral("mirror.%1.put.%2")
                               .arg(leads ? QLatin1String("leads") : QLatin1String("agents"))
                               .arg(rows),
@@ -301,6 +311,7 @@ Result<void> MirrorStore::flushSearchIndex(Database &db)
         {"mirror.leads.fts.done", "DELETE FROM leads_fts_pending"},
     };
     for (const auto &[key, sql] : steps) {
+        // sql-constant: `steps` above is an array of string literals
         auto q = db.run(QString::fromLatin1(key), QString::fromLatin1(sql));
         if (!q)
             return q.error();
@@ -326,6 +337,7 @@ Result<qint64> MirrorStore::count()
 Result<QList<MirrorRecord>> MirrorStore::page(const QString &afterKey, int limit)
 {
     const bool leads = m_kind == Kind::Leads;
+    // sql-constant: the column lists are compile-time constants of this file; values are bound
     return read(leads ? QStringLiteral("mirror.leads.page") : QStringLiteral("mirror.agents.page"),
                 leads
                     ? QStringLiteral(

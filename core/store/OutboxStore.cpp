@@ -261,6 +261,7 @@ Result<QList<OutboxJob>> OutboxStore::claim(const QString &workerId, int max, qi
         return r.error();
 
     const QString lock = m_db.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED");
+    // sql-constant: the lock clause is one of two literals chosen by dialect; values are bound
     const QString sql
         = QStringLiteral(
               "UPDATE outbox SET state = 'claimed', claimed_by = ?, lease_until = ?, "

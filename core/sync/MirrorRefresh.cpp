@@ -31,6 +31,8 @@ void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()>
         quoted.append(salesforce::soqlString(id));
     QStringList fields = m.salesforceFields();
     fields.append(QStringLiteral("SystemModstamp"));
+    // soql: SOQL sent to Salesforce's REST API, not to the store; record values are quoted by
+    // soqlString(), field and object names come from the loaded mapping
     const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)")
                              .arg(fields.join(QStringLiteral(", ")), m.salesforceObject,
                                   m.salesforceKey, quoted.join(QStringLiteral(", ")));

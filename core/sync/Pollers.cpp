@@ -170,6 +170,8 @@ QString SalesforcePoller::soqlForIds(const ObjectMapping &mapping, bool leads,
     QStringList literals;
     for (const QString &id : ids)
         literals.append(salesforce::soqlString(id));
+    // soql: SOQL sent to Salesforce's REST API, not to the store; record values are quoted by
+    // soqlString(), field and object names come from the loaded mapping
     return QStringLiteral("SELECT %1 FROM %2 WHERE Id IN (%3) ORDER BY SystemModstamp ASC, Id ASC")
         .arg(polledFields(mapping, leads).join(QStringLiteral(", ")), mapping.salesforceObject,
              literals.join(u','));
@@ -180,14 +182,20 @@ QString SalesforcePoller::soqlFor(const ObjectMapping &mapping, bool leads, qint
 {
     QString where;
     if (sinceMs > 0 && afterId.isEmpty()) {
+        // soql: SOQL for Salesforce, not the store; the time is formatted by formatSoqlTime() from
+        // a number
         where = QStringLiteral(" WHERE SystemModstamp >= ") + formatSoqlTime(sinceMs);
     } else if (sinceMs > 0) {
         // SOQL times are whole seconds: a record later in the same second is read again (an
         // echo), never skipped.
         const QString t = formatSoqlTime(sinceMs);
+        // soql: SOQL for Salesforce, not the store; the id is quoted by soqlString(), the time
+        // formatted from a number
         where = QStringLiteral(" WHERE (SystemModstamp > %1 OR (SystemModstamp = %1 AND Id > %2))")
                     .arg(t, salesforce::soqlString(afterId));
     }
+    // soql: SOQL sent to Salesforce's REST API, not to the store; record values are quoted by
+    // soqlString(), field and object names come from the loaded mapping
     return QStringLiteral("SELECT %1 FROM %2%3 ORDER BY SystemModstamp ASC, Id ASC")
         .arg(polledFields(mapping, leads).join(QStringLiteral(", ")), mapping.salesforceObject,
              where);

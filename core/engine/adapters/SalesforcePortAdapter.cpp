@@ -429,6 +429,8 @@ void SalesforcePortAdapter::get(const QString &sobject, const QString &externalI
                                 std::function<void(Result<QJsonObject>)> done)
 {
     // A query, so relationship fields come back nested as the rest of the engine reads them.
+    // soql: SOQL sent to Salesforce's REST API, not to the store; record values are quoted by
+    // soqlString(), field and object names come from the loaded mapping
     const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 = %4 LIMIT 1")
                              .arg(fields.join(QStringLiteral(", ")), sobject, externalIdField,
                                   salesforce::soqlString(key));

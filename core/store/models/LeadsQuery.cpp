@@ -57,10 +57,14 @@ LeadsQuery::Sql LeadsQuery::build(Drive drive) const
     Sql sql;
     sql.key = drive == Drive::Filter ? QStringLiteral("f") : QStringLiteral("s");
     auto add = [&sql](const QString &condition) {
+        // sql-constant: the condition text is one of the literals below; m_matchTable is the
+        // generated lb_leads_match_<n> name; values are bound
         sql.where += (sql.where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
             + condition;
     };
     if (m_mode == TextMode::Match) {
+        // sql-constant: m_matchTable is the generated lb_leads_match_<n> name
+        // (LeadsTableModel::collectMatches)
         add(QStringLiteral("id IN (SELECT id FROM temp.") + m_matchTable + u')');
         sql.key += u'm' + m_matchTable;
     } else if (m_mode == TextMode::Scan) {

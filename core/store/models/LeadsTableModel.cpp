@@ -301,6 +301,7 @@ bool LeadsTableModel::collectMatches(int limit, bool *common)
     if (m_matchTable.isEmpty()) {
         static std::atomic<int> counter {0};
         const QString name = QStringLiteral("lb_leads_match_%1").arg(++counter);
+        // sql-constant: the table name is lb_leads_match_<counter>, made here from a number
         if (auto r = db.execute(QStringLiteral("CREATE TEMP TABLE IF NOT EXISTS %1 "
                                                "(id INTEGER PRIMARY KEY)")
                                     .arg(name));
@@ -310,12 +311,16 @@ bool LeadsTableModel::collectMatches(int limit, bool *common)
         }
         m_matchTable = name;
     }
+    // sql-constant: m_matchTable is the generated lb_leads_match_<n> name; the text to match is
+    // bound
     if (auto r = db.run(QStringLiteral("leads.match.clear.") + m_matchTable,
                         QStringLiteral("DELETE FROM temp.") + m_matchTable);
         !r) {
         fail(r.error().message);
         return false;
     }
+    // sql-constant: m_matchTable is the generated lb_leads_match_<n> name; the text to match is
+    // bound
     auto fill = db.run(QStringLiteral("leads.match.fill.") + m_matchTable,
                        QStringLiteral("INSERT INTO temp.") + m_matchTable
                            + QStringLiteral(" (id) SELECT rowid FROM leads_fts WHERE leads_fts "
@@ -365,6 +370,8 @@ LeadsTableModel::Count LeadsTableModel::countRows(int cap, bool collect)
     QVariantList values = sql.values;
     if (capped)
         values << cap + 1;
+    // sql-constant: sql.where is written by LeadsQuery::build from literals only; the filter values
+    // are bound
     auto q = capped ? db.run(QStringLiteral("leads.count.capped.") + sql.key,
                              QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM leads") + sql.where
                                  + QStringLiteral(" LIMIT ?) capped"),
@@ -388,6 +395,8 @@ QString LeadsTableModel::orderBy(bool reversed) const
     const bool ascending = (m_sortOrder == Qt::AscendingOrder) != reversed;
     const QLatin1String direction = ascending ? QLatin1String(" ASC") : QLatin1String(" DESC");
     // id last: a total order, so windows neither overlap nor skip rows.
+    // sql-constant: sortField() picks a column name from a closed switch; the direction is one of
+    // two literals
     return QStringLiteral(" ORDER BY ") + QLatin1String(sortField(m_sortColumn)) + direction
         + QStringLiteral(", id") + direction;
 }
@@ -423,6 +432,8 @@ bool LeadsTableModel::loadPage(int page) const
                                                                          : LeadsQuery::Drive::Sort);
     QVariantList values = sql.values;
     values << limit << offset;
+    // sql-constant: Columns is a compile-time constant, sql.where comes from LeadsQuery::build's
+    // literals, orderBy() from a closed switch; values are bound
     auto q
         = db.run(QStringLiteral("leads.page.%1.%2.%3")
                      .arg(sql.key)
