@@ -208,7 +208,11 @@ private slots:
         const quint16 port = freePort();
         QVERIFY(port != 0);
         m_run.setProfileExtras(
-            {{QStringLiteral("webhook_listen"), QStringLiteral("127.0.0.1:%1").arg(port)}}, {});
+            {{QStringLiteral("webhook_listen"), QStringLiteral("127.0.0.1:%1").arg(port)}},
+            // A lead deleted on the platform is deleted in Salesforce too: deletions both ways.
+            {{QStringLiteral("lifecycle"),
+              QJsonObject {
+                  {QStringLiteral("platform_delete"), QStringLiteral("delete_in_salesforce")}}}});
         m_run.setWebhookSecret(QString::fromLatin1(kWebhookSecret));
         // The traffic's own platform calls share the allowance with the engine's.
         m_run.addSandboxArgs({QStringLiteral("--platform-rate-limit"), QStringLiteral("20000/60")});

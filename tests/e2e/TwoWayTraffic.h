@@ -13,6 +13,8 @@
 #include <QRandomGenerator>
 #include <QSet>
 
+#include <algorithm>
+
 namespace lb::test {
 
 class TwoWayTraffic
