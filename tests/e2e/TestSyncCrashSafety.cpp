@@ -163,8 +163,9 @@ private:
         // No change written twice, at either sandbox.
         const TwoWayTraffic::Repeats repeats = m_traffic->repeats();
         qInfo("LeadBridge's writes that changed something: %lld to Salesforce, %lld to the "
-              "platform; %lld repeated",
-              repeats.salesforceWrites, repeats.platformWrites, qint64(repeats.repeated.size()));
+              "platform; %lld repeated; %lld writes that changed nothing",
+              repeats.salesforceWrites, repeats.platformWrites, qint64(repeats.repeated.size()),
+              repeats.unchanged);
         QVERIFY2(repeats.repeated.isEmpty(), qPrintable(repeats.repeated.mid(0, 20).join(u'\n')));
 
         // A further pass writes nothing.

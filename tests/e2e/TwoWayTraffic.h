@@ -138,6 +138,9 @@ public:
     {
         qint64 salesforceWrites = 0; // LeadBridge's writes that changed something
         qint64 platformWrites = 0;
+        // Writes that changed nothing (a retried write whose first try had landed): not a
+        // change written twice, counted to show how often it happens.
+        qint64 unchanged = 0;
         QStringList repeated; // "salesforce:<platform id>:<operation>:<fields>" ...
     };
     Repeats repeats()
@@ -147,9 +150,12 @@ public:
         for (const QJsonValue &v : m_run.stats().value(QStringLiteral("writeLog")).toArray()) {
             const QJsonObject w = v.toObject();
             if (w.value(QStringLiteral("object")).toString() != QLatin1String("Lead")
-                || w.value(QStringLiteral("client")).isNull()
-                || !w.value(QStringLiteral("changed")).toBool())
+                || w.value(QStringLiteral("client")).isNull())
                 continue;
+            if (!w.value(QStringLiteral("changed")).toBool()) {
+                ++r.unchanged;
+                continue;
+            }
             ++r.salesforceWrites;
             const QString record = w.value(QStringLiteral("externalId")).isString()
                 ? w.value(QStringLiteral("externalId")).toString()
@@ -161,9 +167,12 @@ public:
         for (const QJsonValue &v : m_run.platformWrites(0)) {
             const QJsonObject w = v.toObject();
             if (w.value(QStringLiteral("entity")).toString() != QLatin1String("lead")
-                || w.value(QStringLiteral("updated_by")).toString() != QLatin1String("salesforce")
-                || !w.value(QStringLiteral("changed")).toBool())
+                || w.value(QStringLiteral("updated_by")).toString() != QLatin1String("salesforce"))
                 continue;
+            if (!w.value(QStringLiteral("changed")).toBool()) {
+                ++r.unchanged;
+                continue;
+            }
             ++r.platformWrites;
             ++seen[QStringLiteral("platform:%1:%2")
                        .arg(w.value(QStringLiteral("id")).toString(),
