@@ -182,7 +182,7 @@ private:
                      .value(QStringLiteral("total"))
                      .toInteger(),
                  salesforceWrites);
-        QCOMPARE(m_run.platformWrites().size(), platformWrites);
+        QCOMPARE(qint64(m_run.platformWrites().size()), platformWrites);
     }
 
     static QString holderOf(lb::Store &store, const QString &duty)
@@ -325,7 +325,8 @@ private slots:
         qInfo("%d freezes past the leases, seed %u", m_plan.interruptions, m_plan.seed);
 
         // One holder at a time: nobody took a duty before its previous holder's lease ran out.
-        for (const QString &d : lb::duty::scheduled() << lb::duty::SalesforceStream) {
+        const QStringList duties = lb::duty::scheduled() << lb::duty::SalesforceStream;
+        for (const QString &d : duties) {
             auto audit = store.audit().forEntity(QStringLiteral("lease"), d, 100'000);
             QVERIFY(audit);
             for (const lb::AuditEntry &e : *audit) {
