@@ -266,7 +266,7 @@ private:
     {
         request.setTransferTimeout(30'000);
         QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        QTest::qWaitFor([&] { return reply->isFinished(); }, 60'000);
+        (void)QTest::qWaitFor([&] { return reply->isFinished(); }, 60'000);
         Answer a;
         if (reply->isFinished()) {
             a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
