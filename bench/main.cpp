@@ -3,6 +3,7 @@
 #include "BenchWorld.h"
 #include "ConsoleBench.h"
 #include "LatencyBench.h"
+#include "SoakBench.h"
 #include "StoreBench.h"
 #include "StreamLatencyBench.h"
 #include "ThroughputBench.h"
@@ -64,8 +65,13 @@ int main(int argc, char **argv)
     const QCommandLineOption consoleChild(
         QStringLiteral("console-child"),
         QStringLiteral("(internal) measure the leads view on FILE."), QStringLiteral("FILE"));
+    const QCommandLineOption soak(
+        QStringLiteral("soak"),
+        QStringLiteral("Only the soak: two-way traffic with every sandbox fault on for MINUTES; "
+                       "fails on a lost or duplicated change or RSS growth over 10%."),
+        QStringLiteral("MINUTES"));
     parser.addOptions({quick, records, pg, pgStateDir, out, only, leadbridge, peers, rate, seconds,
-                       consoleRows, consoleChild});
+                       consoleRows, consoleChild, soak});
     parser.process(app);
     if (parser.isSet(consoleChild))
         return lb::bench::consoleChildMain(parser.value(consoleChild),
@@ -74,6 +80,12 @@ int main(int argc, char **argv)
     const bool isQuick = parser.isSet(quick);
     const int n = isQuick ? 2'000 : parser.value(records).toInt();
     const QStringList sections = parser.value(only).split(u',', Qt::SkipEmptyParts);
+    // --soak runs the soak alone: its figures are about time, not about the other sections.
+    const double soakMinutes = parser.value(soak).toDouble();
+    if (parser.isSet(soak) && soakMinutes <= 0) {
+        QTextStream(stderr) << "--soak wants a number of minutes above 0\n";
+        return 2;
+    }
     auto wanted
         = [&](const char *s) { return sections.isEmpty() || sections.contains(QLatin1String(s)); };
 
@@ -97,7 +109,7 @@ int main(int argc, char **argv)
             report.note(config.error().message);
     }
 
-    if (wanted("store"))
+    if (!parser.isSet(soak) && wanted("store"))
         lb::bench::runStoreBench(report, work.path(), isQuick ? 5'000 : 100'000, postgres);
 
     lb::bench::BenchWorld::Binaries binaries;
@@ -108,7 +120,14 @@ int main(int argc, char **argv)
     if (QFile::exists(binaries.peersDir + QStringLiteral("/node_modules/jsforce/package.json")))
         binaries.node = QStandardPaths::findExecutable(QStringLiteral("node"));
     lb::bench::BenchWorld world(work.path(), binaries);
-    if (wanted("inbound") || wanted("bulk") || wanted("latency") || wanted("stream")) {
+    if (parser.isSet(soak)) {
+        if (auto started = world.start(); !started)
+            report.failure(QStringLiteral("sandboxes: ") + started.error().message);
+        else
+            lb::bench::runSoakBench(report, world, soakMinutes);
+    }
+    if (!parser.isSet(soak)
+        && (wanted("inbound") || wanted("bulk") || wanted("latency") || wanted("stream"))) {
         if (auto started = world.start(); !started)
             report.failure(QStringLiteral("sandboxes: ") + started.error().message);
         else {
@@ -127,7 +146,7 @@ int main(int argc, char **argv)
                                                  isQuick ? 3 : parser.value(seconds).toInt());
         }
     }
-    if (wanted("console"))
+    if (!parser.isSet(soak) && wanted("console"))
         lb::bench::runConsoleBench(report, work.path(), QCoreApplication::applicationFilePath(),
                                    isQuick ? 20'000 : parser.value(consoleRows).toInt());
 
