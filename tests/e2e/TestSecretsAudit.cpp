@@ -103,7 +103,7 @@ private:
             const QByteArray utf16
                 = QByteArray(reinterpret_cast<const char *>(QString::fromLatin1(secret).utf16()),
                              secret.size() * 2);
-            if (bytes.contains(secret) || bytes.contains(QUrl::toPercentEncoding(secret))
+            if (bytes.contains(secret) || bytes.contains(QUrl::toPercentEncoding(QString::fromLatin1(secret)))
                 || bytes.contains(utf16))
                 return secret;
         }
@@ -184,7 +184,7 @@ private:
         patch.setRawHeader("Authorization", "Bearer " + PlatformKey);
         patch.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         QNetworkReply *reply = m_nam.sendCustomRequest(
-            patch, "PATCH", QByteArrayLiteral(R"({"company":"Audited & Co"})"));
+            patch, "PATCH", QByteArrayLiteral("{\"company\":\"Audited & Co\"}"));
         send(reply);
         return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
     }

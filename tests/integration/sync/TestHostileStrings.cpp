@@ -39,7 +39,7 @@ QList<QPair<QString, QString>> hostile()
 {
     return {
         {QStringLiteral("sql"), QStringLiteral("Robert'); DROP TABLE leads;--")},
-        {QStringLiteral("quotes"), QStringLiteral(R"(O"Brien 'x' `y` \z \\n)")},
+        {QStringLiteral("quotes"), QStringLiteral("O\"Brien 'x' `y` \\z \\\\n")},
         {QStringLiteral("nul"), withNul()},
         {QStringLiteral("rtl"),
          QStringLiteral(u"\u202Eevil\u202C \u05E9\u05DC\u05D5\u05DD "
@@ -48,7 +48,7 @@ QList<QPair<QString, QString>> hostile()
          QStringLiteral(u"\U0001F600\U0001F44D\U0001F3FD "
                         u"\U0001F468\u200D\U0001F469 \uFDFD")},
         {QStringLiteral("format"), QStringLiteral("%1 %s %n {{x}} ${y} %%")},
-        {QStringLiteral("sql like"), QStringLiteral(R"(100% _x_ \% ESCAPE '\')")},
+        {QStringLiteral("sql like"), QStringLiteral("100% _x_ \\% ESCAPE '\\'")},
     };
 }
 
