@@ -127,6 +127,7 @@ private:
     void start(QProcess &p, const QStringList &args) const
     {
         p.setProcessEnvironment(environment());
+        p.setReadChannel(QProcess::StandardError); // where a running sync says what it does
         p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
                 QStringList {QStringLiteral("--profile"), m_profile} + args);
     }
