@@ -265,6 +265,7 @@ private slots:
     {
         QProcess p;
         start(p, {QStringLiteral("login"), QStringLiteral("--no-browser")});
+        p.setReadChannel(QProcess::StandardOutput); // where login prints the address
         QVERIFY(p.waitForStarted(30'000));
         QUrl url;
         QByteArray out;
