@@ -103,7 +103,7 @@ private:
             const QByteArray utf16
                 = QByteArray(reinterpret_cast<const char *>(QString::fromLatin1(secret).utf16()),
                              secret.size() * 2);
-            if (bytes.contains(secret) || bytes.contains(QUrl::toPercentEncoding(secret))
+            if (bytes.contains(secret) || bytes.contains(QUrl::toPercentEncoding(QString::fromLatin1(secret)))
                 || bytes.contains(utf16))
                 return secret;
         }
@@ -127,6 +127,7 @@ private:
     void start(QProcess &p, const QStringList &args) const
     {
         p.setProcessEnvironment(environment());
+        p.setReadChannel(QProcess::StandardError); // where a running sync says what it does
         p.start(qEnvironmentVariable("LB_LEADBRIDGE_BIN"),
                 QStringList {QStringLiteral("--profile"), m_profile} + args);
     }
@@ -184,7 +185,7 @@ private:
         patch.setRawHeader("Authorization", "Bearer " + PlatformKey);
         patch.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         QNetworkReply *reply = m_nam.sendCustomRequest(
-            patch, "PATCH", QByteArrayLiteral(R"({"company":"Audited & Co"})"));
+            patch, "PATCH", QByteArrayLiteral("{\"company\":\"Audited & Co\"}"));
         send(reply);
         return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
     }
@@ -264,6 +265,7 @@ private slots:
     {
         QProcess p;
         start(p, {QStringLiteral("login"), QStringLiteral("--no-browser")});
+        p.setReadChannel(QProcess::StandardOutput); // where login prints the address
         QVERIFY(p.waitForStarted(30'000));
         QUrl url;
         QByteArray out;

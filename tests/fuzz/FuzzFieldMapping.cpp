@@ -52,32 +52,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     require(again.ok());
     require(QJsonDocument(again->toJson()).toJson() == written);
 
-    const QJsonObject lead {{u"id"_qs, u"L-1"_qs},
-                            {u"first_name"_qs, u" Zoë "_qs},
-                            {u"last_name"_qs, u"O'Brien"_qs},
-                            {u"email"_qs, u"ZOE@EXAMPLE.COM"_qs},
-                            {u"phone"_qs, u"(415) 555-0100"_qs},
-                            {u"score"_qs, 130},
-                            {u"value"_qs, 2.5e4},
-                            {u"agent_id"_qs, QJsonValue::Null},
-                            {u"status"_qs, u"new"_qs},
-                            {u"eligible"_qs, true}};
+    const QJsonObject lead {{QStringLiteral("id"), QStringLiteral("L-1")},
+                            {QStringLiteral("first_name"), QStringLiteral(" Zoë ")},
+                            {QStringLiteral("last_name"), QStringLiteral("O'Brien")},
+                            {QStringLiteral("email"), QStringLiteral("ZOE@EXAMPLE.COM")},
+                            {QStringLiteral("phone"), QStringLiteral("(415) 555-0100")},
+                            {QStringLiteral("score"), 130},
+                            {QStringLiteral("value"), 2.5e4},
+                            {QStringLiteral("agent_id"), QJsonValue::Null},
+                            {QStringLiteral("status"), QStringLiteral("new")},
+                            {QStringLiteral("eligible"), true}};
     const QJsonObject sfLead {
-        {u"Id"_qs, u"00Q000000000001AAA"_qs},
-        {u"Platform_Lead_Id__c"_qs, u"L-1"_qs},
-        {u"LastName"_qs, u"\u05e9\u05dc\u05d5\u05dd"_qs},
-        {u"Email"_qs, u"bad@"_qs},
-        {u"Phone"_qs, u"+44 20 7946 0958"_qs},
-        {u"Assigned_Agent__r"_qs, QJsonObject {{u"Platform_Agent_Id__c"_qs, u"A-1"_qs}}}};
+        {QStringLiteral("Id"), QStringLiteral("00Q000000000001AAA")},
+        {QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-1")},
+        {QStringLiteral("LastName"), QStringLiteral("\u05e9\u05dc\u05d5\u05dd")},
+        {QStringLiteral("Email"), QStringLiteral("bad@")},
+        {QStringLiteral("Phone"), QStringLiteral("+44 20 7946 0958")},
+        {QStringLiteral("Assigned_Agent__r"),
+         QJsonObject {{QStringLiteral("Platform_Agent_Id__c"), QStringLiteral("A-1")}}}};
     apply(mapping->lead, lead, sfLead);
-    const QJsonObject agent {{u"id"_qs, u"A-1"_qs},
-                             {u"name"_qs, u"Ana"_qs},
-                             {u"states"_qs, QJsonArray {u"CA"_qs, u"NY"_qs}},
-                             {u"capacity"_qs, 10}};
-    const QJsonObject person {{u"Id"_qs, u"a00000000000001AAA"_qs},
-                              {u"Name"_qs, u"Ana"_qs},
-                              {u"States__c"_qs, u"CA;NY"_qs},
-                              {u"Capacity__c"_qs, 10.0}};
+    const QJsonObject agent {
+        {QStringLiteral("id"), QStringLiteral("A-1")},
+        {QStringLiteral("name"), QStringLiteral("Ana")},
+        {QStringLiteral("states"), QJsonArray {QStringLiteral("CA"), QStringLiteral("NY")}},
+        {QStringLiteral("capacity"), 10}};
+    const QJsonObject person {{QStringLiteral("Id"), QStringLiteral("a00000000000001AAA")},
+                              {QStringLiteral("Name"), QStringLiteral("Ana")},
+                              {QStringLiteral("States__c"), QStringLiteral("CA;NY")},
+                              {QStringLiteral("Capacity__c"), 10.0}};
     apply(mapping->agent, agent, person);
     return 0;
 }

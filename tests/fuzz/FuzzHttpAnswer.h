@@ -27,9 +27,8 @@ struct FuzzedAnswer
 
 inline bool readAnswer(const uint8_t *data, size_t size, FuzzedAnswer &out)
 {
-    static constexpr int Statuses[]
-        = {0,   200, 201, 204, 207, 300, 302, 400, 401, 403, 404, 409, 410,
-           412, 415, 420, 422, 429, 500, 502, 503, 504, 999, -1,  100};
+    static constexpr int Statuses[] = {0,   200, 201, 204, 207, 300, 302, 400, 401, 403, 404, 409,
+                                       410, 412, 415, 420, 422, 429, 500, 502, 503, 504, 999, 100};
     if (size < 2)
         return false;
     out.selector = data[0];

@@ -54,7 +54,7 @@ void leadPage(const lb::HttpResponse &r)
         requireError(page.error());
         return;
     }
-    const qsizetype listed = body->value(u"data"_qs).toArray().size();
+    const qsizetype listed = body->value(QStringLiteral("data")).toArray().size();
     require(page->leads.size() + page->tombstones.size() + page->rejected.size() == listed);
     for (const auto &lead : page->leads)
         requireLead(lead, true);
@@ -72,7 +72,7 @@ void agentPage(const lb::HttpResponse &r)
     const auto page = pages::readAgentPage(r, *body);
     if (!page)
         return requireError(page.error());
-    require(page->agents.size() == body->value(u"data"_qs).toArray().size());
+    require(page->agents.size() == body->value(QStringLiteral("data")).toArray().size());
     for (const auto &agent : page->agents)
         requireAgent(agent);
 }
@@ -82,7 +82,7 @@ void batch(const lb::HttpResponse &r)
     const auto body = response::jsonObjectOf(r);
     if (!body)
         return requireError(body.error());
-    const QStringList ids {u"L-1"_qs, u"L-2"_qs, u"L-3"_qs};
+    const QStringList ids {QStringLiteral("L-1"), QStringLiteral("L-2"), QStringLiteral("L-3")};
     const auto results = pages::readBatchResults(r, *body, ids);
     if (!results)
         return requireError(results.error());

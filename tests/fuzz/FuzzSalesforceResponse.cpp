@@ -28,7 +28,8 @@ void queryPage(const QByteArray &body)
         return;
     }
     require(page->done || !page->nextRecordsUrl.isEmpty());
-    const auto changes = lb::SalesforceRecordChange::fromRecords(page->records, u"poll"_qs);
+    const auto changes
+        = lb::SalesforceRecordChange::fromRecords(page->records, QStringLiteral("poll"));
     require(changes.size() == page->records.size());
     for (qsizetype i = 0; i < changes.size(); ++i) {
         require(changes.at(i).origin == QLatin1StringView("poll"));
@@ -48,7 +49,7 @@ void recordResults(const QByteArray &body, qsizetype expected)
 
 void composite(const QByteArray &body)
 {
-    const QStringList refs {u"r0"_qs, u"r1"_qs, u"r2"_qs};
+    const QStringList refs {QStringLiteral("r0"), QStringLiteral("r1"), QStringLiteral("r2")};
     const auto subs = ResponseParser::compositeResponse(body, refs);
     if (!subs) {
         requireError(subs.error());
@@ -72,7 +73,7 @@ void error(const lb::HttpResponse &response)
 void limitInfo(const lb::HttpResponse &response)
 {
     lb::ApiLimits limits;
-    limits.system = u"salesforce"_qs;
+    limits.system = QStringLiteral("salesforce");
     const lb::ApiLimits before = limits;
     const QByteArray header = response.header("Sforce-Limit-Info").isEmpty()
         ? response.body

@@ -12,6 +12,7 @@
 #include "mapping/FieldMapping.h"
 #include "store/Store.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -34,13 +35,15 @@ QString withNul()
 }
 
 // Each fits the default mapping's shortest limit (first_name, 40) and has no blank at either
-// end (the mapping trims names).
+// end (the mapping trims names). No NUL here: the platform's contract refuses control
+// characters in names (the platform sandbox and PlatformLead say so), so NUL travels where it
+// can arrive: in the 100 KB name the engine reads from the platform's listing into the inbox,
+// and in the reason an admin gives, into the audit log.
 QList<QPair<QString, QString>> hostile()
 {
     return {
         {QStringLiteral("sql"), QStringLiteral("Robert'); DROP TABLE leads;--")},
-        {QStringLiteral("quotes"), QStringLiteral(R"(O"Brien 'x' `y` \z \\n)")},
-        {QStringLiteral("nul"), withNul()},
+        {QStringLiteral("quotes"), QStringLiteral("O\"Brien 'x' `y` \\z \\\\n")},
         {QStringLiteral("rtl"),
          QStringLiteral(u"\u202Eevil\u202C \u05E9\u05DC\u05D5\u05DD "
                         u"\u0645\u0631\u062D\u0628\u0627")},
@@ -48,7 +51,7 @@ QList<QPair<QString, QString>> hostile()
          QStringLiteral(u"\U0001F600\U0001F44D\U0001F3FD "
                         u"\U0001F468\u200D\U0001F469 \uFDFD")},
         {QStringLiteral("format"), QStringLiteral("%1 %s %n {{x}} ${y} %%")},
-        {QStringLiteral("sql like"), QStringLiteral(R"(100% _x_ \% ESCAPE '\')")},
+        {QStringLiteral("sql like"), QStringLiteral("100% _x_ \\% ESCAPE '\\'")},
     };
 }
 
@@ -234,6 +237,8 @@ private slots:
         big.lastName = huge;
         big.company = QStringLiteral("Huge Ltd");
         big.email = QStringLiteral("huge@example.com");
+        big.updatedAt = QDateTime::currentMSecsSinceEpoch(); // after the platform poll's watermark
+        big.version = 1;
         world.platform.seedLead(big); // as an import could leave it: the platform's checks bypassed
         QVERIFY(world.restartEngine().ok());
         pass = world.runOnce();
@@ -254,9 +259,11 @@ private slots:
         QVERIFY2(jsonHolds(item.payload, huge),
                  "the inbox payload does not hold the name verbatim");
 
-        QString reason = QStringLiteral("Refused: ");
+        // No blank at either end: a reason is kept trimmed.
+        QStringList parts {QStringLiteral("Refused:"), withNul()};
         for (const auto &v : values)
-            reason += v.second + u' ';
+            parts.append(v.second);
+        const QString reason = parts.join(u' ');
         QCOMPARE(*(*store)->inbox().discard({item.id}, reason, QStringLiteral("admin")), 1);
         auto audit = (*store)->audit().forEntity(QStringLiteral("inbox"), QString::number(item.id));
         QVERIFY(audit.ok());
