@@ -5,6 +5,7 @@
 #include "PlatformLeadChange.h"
 #include "log/Logging.h"
 #include "salesforce/Soql.h"
+#include "store/ErasureStore.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -67,11 +68,29 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
     Transaction tx(m_store.database());
     if (!tx.started())
         return tx.started().error();
+    // A person forgotten by an erasure is not stored again: the page's copy of them is read
+    // past (the watermark still moves over it).
+    const QList<QJsonObject> leads = page.records + page.tombstones;
+    QStringList ids, emails;
+    for (const QJsonObject &lead : leads) {
+        ids << lead.value(QStringLiteral("id")).toString()
+            << lead.value(QStringLiteral("salesforce_id")).toString();
+        emails << lead.value(QStringLiteral("email")).toString();
+    }
+    auto erased = ErasureStore(m_store.database()).lookup(ids, emails);
+    if (!erased)
+        return erased.error();
     // Tombstones go the way of the leads, as deletions (InboundProcessor reads "deleted").
-    for (const QJsonObject &lead : page.records + page.tombstones) {
+    for (const QJsonObject &lead : leads) {
         // Received "now" (the store's clock): the event's time is the platform's updated_at.
         const InboundEvent e = PlatformLeadChange::storedForm(
             lead, QStringLiteral("poll"), PlatformLeadChange::pollEventId(lead), 0);
+        if (erased->names({lead.value(QStringLiteral("id")).toString(),
+                           lead.value(QStringLiteral("salesforce_id")).toString()},
+                          lead.value(QStringLiteral("email")).toString())) {
+            newest = std::max(newest, e.occurredAt);
+            continue;
+        }
         auto stored = m_store.events().insert(e);
         if (!stored)
             return stored.error();
