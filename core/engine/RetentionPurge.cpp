@@ -7,6 +7,8 @@
 
 #include <QTimer>
 
+#include <iterator>
+
 namespace lb {
 namespace {
 

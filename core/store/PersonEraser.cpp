@@ -7,6 +7,10 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
+#include <QSet>
+
+#include <algorithm>
 
 namespace lb {
 namespace {

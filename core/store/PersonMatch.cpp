@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace lb {
 namespace {
 
@@ -66,7 +68,7 @@ Result<PersonMatch> PersonMatch::forEmail(const QString &input)
     for (const QChar c : input) {
         if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
             return refuse(QStringLiteral("it holds a control character (U+%1)")
-                              .arg(c.unicode(), 4, 16, QLatin1Char('0')));
+                              .arg(uint(c.unicode()), 4, 16, QLatin1Char('0')));
     }
     const QString email = normalise(input);
     if (email.isEmpty())

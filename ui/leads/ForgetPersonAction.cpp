@@ -31,10 +31,11 @@ void ForgetPersonAction::ask(QWidget *parent, SyncController *controller, const 
                             if (!engine || !owner)
                                 return;
                             QObject::connect(
-                                engine, &SyncController::forgotten, owner,
+                                engine.data(), &SyncController::forgotten, owner.data(),
                                 [owner, tr](bool ok, const QString &message) {
                                     MessageBox::inform(
-                                        owner, ok ? QMessageBox::Information : QMessageBox::Warning,
+                                        owner.data(),
+                                        ok ? QMessageBox::Information : QMessageBox::Warning,
                                         tr("Forget this person"),
                                         ok ? message : tr("Nothing was erased: %1").arg(message));
                                 },

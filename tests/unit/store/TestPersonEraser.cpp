@@ -208,10 +208,10 @@ private slots:
         // Everyone else is untouched.
         QCOMPARE(holding(traces(Bob)), bobBefore);
         QCOMPARE(*m_store->leads().count(), *counts - 2);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM outbox")), 2);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbox")), 1);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM outbox")), qint64(2));
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbox")), qint64(1));
         // The other lead's reconcile sample stays.
-        QCOMPARE(holding({QStringLiteral("L-999999")}).size(), 3);
+        QCOMPARE(holding({QStringLiteral("L-999999")}).size(), qsizetype(3));
     }
 
     void erasureIsAuditedWithoutTheData()
@@ -222,7 +222,7 @@ private slots:
         auto entries
             = m_store->audit().forEntity(QStringLiteral("erasure"), QString::number(r->erasureId));
         QVERIFY(entries.ok());
-        QCOMPARE(entries->size(), 1);
+        QCOMPARE(entries->size(), qsizetype(1));
         const AuditEntry &e = entries->first();
         QCOMPARE(e.action, QStringLiteral("erased"));
         QCOMPARE(e.actor, QStringLiteral("console"));
@@ -294,7 +294,7 @@ private slots:
         if (refused) {
             QCOMPARE(r.error().code, QStringLiteral("erasure_email"));
             QVERIFY(!r.error().message.isEmpty());
-            QCOMPARE(*ErasureStore(m_store->database()).count(), 0);
+            QCOMPARE(*ErasureStore(m_store->database()).count(), qint64(0));
         } else {
             QCOMPARE(r->leads, 0);
             QCOMPARE(r->events, 0);
@@ -313,7 +313,7 @@ private slots:
         auto r = PersonEraser(m_store->database(), m_clock).forget(Ann.email, QStringLiteral("t"));
         QVERIFY(!r.ok());
         QCOMPARE(holding(traces(Ann)), before);
-        QCOMPARE(*ErasureStore(m_store->database()).count(), 0);
+        QCOMPARE(*ErasureStore(m_store->database()).count(), qint64(0));
         // And done again, it completes.
         auto again
             = PersonEraser(m_store->database(), m_clock).forget(Ann.email, QStringLiteral("t"));

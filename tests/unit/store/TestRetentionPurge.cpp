@@ -175,20 +175,21 @@ private slots:
         // Two rows a batch, one kind at a time.
         QCOMPARE(s.batches, (4 + 1) / 2 + (4 + 1) / 2 + int(oldAudit + 1) / 2);
 
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), 2);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), qint64(2));
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events WHERE id = %1")
                            .arg(unprocessed)),
-                 1);
+                 qint64(1));
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM outbox")), jobsBefore - 4);
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state IN "
                                       "('pending', 'claimed')")),
-                 2);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 'done'")), 1);
+                 qint64(2));
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state = 'done'")),
+                 qint64(1));
         // The item waiting for the operator, and its job, stay; the discarded one went.
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbox")), 1);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbox")), qint64(1));
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbox i JOIN outbox o ON "
                                       "o.id = i.outbox_id WHERE i.state = 'open'")),
-                 1);
+                 qint64(1));
         // Audit: every row stays; the old ones lost their detail, the new keep it.
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_log")), auditRows);
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE detail IS NOT NULL")),
@@ -225,12 +226,12 @@ private slots:
         QVERIFY(!s.error.isEmpty());
         QVERIFY2(s.error.contains(QStringLiteral("inbound_events")), qPrintable(s.error));
         QCOMPARE(s.inboundEvents, 2);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), 3);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), qint64(3));
         // The next purge takes the rest.
         const RetentionStats next = purge({30, 7, 365}, 2);
         QVERIFY2(next.error.isEmpty(), qPrintable(next.error));
         QCOMPARE(next.inboundEvents, 3);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), 0);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), qint64(0));
     }
 };
 
