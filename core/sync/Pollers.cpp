@@ -8,6 +8,7 @@
 #include "store/ErasureStore.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace lb {
@@ -72,7 +73,10 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
     // past (the watermark still moves over it).
     const QList<QJsonObject> leads = page.records + page.tombstones;
     QStringList ids, emails;
-    for (const QJsonObject &lead : leads) {
+    QList<QJsonObject> rejectedLeads; // as far as they can be read
+    for (const RejectedRecord &r : page.rejected)
+        rejectedLeads.append(QJsonDocument::fromJson("[" + r.raw + "]").array().at(0).toObject());
+    for (const QJsonObject &lead : leads + rejectedLeads) {
         ids << lead.value(QStringLiteral("id")).toString()
             << lead.value(QStringLiteral("salesforce_id")).toString();
         emails << lead.value(QStringLiteral("email")).toString();
@@ -98,7 +102,12 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
         newest = std::max(newest, e.occurredAt);
     }
     int rejected = 0;
-    for (const RejectedRecord &r : page.rejected) {
+    for (qsizetype i = 0; i < page.rejected.size(); ++i) {
+        const RejectedRecord &r = page.rejected.at(i);
+        const QJsonObject &lead = rejectedLeads.at(i);
+        if (erased->names({lead.value(QStringLiteral("id")).toString()},
+                          lead.value(QStringLiteral("email")).toString()))
+            continue; // an erased person's record is not parked with its raw payload either
         auto parked = park(r);
         if (!parked)
             return parked.error();
