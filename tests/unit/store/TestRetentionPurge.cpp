@@ -125,9 +125,9 @@ private slots:
     void init()
     {
         m_clock.setNowMs(1'767'225'600'000);
-        auto store = Store::open(StoreConfig::sqlite(m_dir.filePath(QStringLiteral("r%1.db").arg(
-                                     QDateTime::currentMSecsSinceEpoch()))),
-                                 m_clock, QStringLiteral("retention"));
+        static int stores = 0; // a new store per test
+        const QString path = m_dir.filePath(QStringLiteral("r%1.db").arg(++stores));
+        auto store = Store::open(StoreConfig::sqlite(path), m_clock, QStringLiteral("retention"));
         QVERIFY2(store, store ? "" : qPrintable(store.error().message));
         m_store = std::move(*store);
     }
