@@ -9,6 +9,7 @@
 #include "store/Store.h"
 #include "util/Clock.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -309,6 +310,53 @@ private slots:
         // Never a broad match: nobody's data moved.
         QCOMPARE(*m_store->leads().count(), leads);
         QCOMPARE(holding(traces(Ann) + traces(Bob)), before);
+    }
+
+    // One person among many: found and forgotten whatever the store's size (the erasure reads
+    // every table once per needle). CI holds 5,000 other leads, each with an event and an audit
+    // row; LB_ERASURE_LEADS sets another size. The time is printed, not asserted.
+    void forgetsOnePersonAmongMany()
+    {
+        const int n = qEnvironmentVariableIntValue("LB_ERASURE_LEADS") > 0
+            ? qEnvironmentVariableIntValue("LB_ERASURE_LEADS")
+            : 5'000;
+        {
+            Transaction tx(m_store->database());
+            QVERIFY(tx.started().ok());
+            QList<MirrorRecord> records;
+            QList<AuditLog::Item> audit;
+            for (int i = 0; i < n; ++i) {
+                const Person p {QStringLiteral("L-%1").arg(100'000 + i),
+                                QStringLiteral("00Q%1AAA").arg(100'000'000'000LL + i),
+                                QStringLiteral("First%1").arg(i),
+                                QStringLiteral("Last%1").arg(i),
+                                QStringLiteral("person%1@example.net").arg(i),
+                                QStringLiteral("+1555%1").arg(1'000'000 + i)};
+                records.append(mirrorOf(p));
+                InboundEvent e;
+                e.eventId = QStringLiteral("evt_many_%1").arg(i);
+                e.source = QStringLiteral("poll");
+                e.type = QStringLiteral("lead.updated");
+                e.payload = QJsonDocument(leadJson(p)).toJson(QJsonDocument::Compact);
+                QVERIFY(m_store->events().insert(e).ok());
+                audit.append({p.platformId, QStringLiteral("updated"), leadJson(p)});
+            }
+            QVERIFY(m_store->leads().put(records).ok());
+            QVERIFY(m_store->audit()
+                        .appendMany(QStringLiteral("lead"), QStringLiteral("t"), audit)
+                        .ok());
+            QVERIFY(tx.commit().ok());
+        }
+        QElapsedTimer timer;
+        timer.start();
+        auto r = PersonEraser(m_store->database(), m_clock).forget(Ann.email, QStringLiteral("t"));
+        const qint64 ms = timer.elapsed();
+        QVERIFY2(r.ok(), r ? "" : qPrintable(r.error().message));
+        QCOMPARE(r->leads, 2);
+        QCOMPARE(r->events, 2);
+        QCOMPARE(*m_store->leads().count(), qint64(n + 1));
+        qInfo("forgot 1 person among %d leads, %d events and %d audit rows (%s): %lld ms", n + 3,
+              n + 3, n + 6, qPrintable(test::TestBackend::name()), ms);
     }
 
     void failedErasureRollsBackWhole()

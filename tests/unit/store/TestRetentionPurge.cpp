@@ -6,6 +6,7 @@
 #include "store/Store.h"
 #include "util/Clock.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -213,6 +214,46 @@ private slots:
         QCOMPARE(s.finishedJobs, 1);
         QCOMPARE(s.auditDetails, 0);
         QCOMPARE(s.batches, 1);
+    }
+
+    // A backlog purged in batches of 500, every row, one batch per event-loop turn. CI purges
+    // 20,000 events; LB_RETENTION_ROWS sets another size. The rate is printed, not asserted.
+    void purgesABacklogInBatchesOf500()
+    {
+        const int rows = qEnvironmentVariableIntValue("LB_RETENTION_ROWS") > 0
+            ? qEnvironmentVariableIntValue("LB_RETENTION_ROWS")
+            : 20'000;
+        {
+            Transaction tx(m_store->database());
+            QVERIFY(tx.started().ok());
+            for (int i = 0; i < rows; ++i) {
+                InboundEvent e;
+                e.eventId = QStringLiteral("evt_bulk_%1").arg(i);
+                e.source = QStringLiteral("poll");
+                e.type = QStringLiteral("lead.updated");
+                e.payload = R"({"id":"L-1","email":"someone@example.com"})";
+                QVERIFY(m_store->events().insert(e).ok());
+            }
+            QVERIFY(tx.commit().ok());
+        }
+        auto pending = m_store->events().pending(rows);
+        QVERIFY(pending.ok());
+        QList<qint64> ids;
+        for (const InboundEvent &e : *pending)
+            ids.append(e.id);
+        QVERIFY(m_store->events().markProcessed(ids).ok());
+        m_clock.advanceMs(31 * Day);
+        QElapsedTimer timer;
+        timer.start();
+        const RetentionStats s = purge({30, 7, 365}, RetentionPurge::DefaultBatch);
+        const qint64 ms = std::max<qint64>(1, timer.elapsed());
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.inboundEvents, rows);
+        QCOMPARE(s.batches,
+                 (rows + RetentionPurge::DefaultBatch - 1) / RetentionPurge::DefaultBatch);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), qint64(0));
+        qInfo("purged %d inbound events in %d batches: %lld ms, %lld rows/s", rows, s.batches, ms,
+              qint64(rows) * 1000 / ms);
     }
 
     void aFailedBatchRollsBackAlone()
