@@ -9,8 +9,11 @@ namespace lb::test {
 Result<QStringList> storeTables(Database &db)
 {
     QSqlQuery q(QSqlDatabase::database(db.connectionName(), false));
+    // SQLite's virtual tables (the FTS5 index) hold nothing of their own to read: their shadow
+    // tables, ordinary ones, are read instead.
     const QString sql = db.isSqlite()
-        ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                         "sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")
         : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
                          "table_schema = current_schema() AND table_type = 'BASE TABLE' "
                          "ORDER BY table_name");

@@ -147,7 +147,8 @@ class TestPersonEraser : public QObject
         QVERIFY(m_store->audit()
                     .append(QStringLiteral("outbox"), QStringLiteral("77"), QStringLiteral("sent"),
                             QStringLiteral("test"),
-                            {{QStringLiteral("record"), QStringLiteral("lead:") + p.platformId}})
+                            {{QStringLiteral("record"),
+                              QString(QStringLiteral("lead:") + p.platformId)}})
                     .ok());
         ReconcileReport report;
         report.startedAt = m_clock.nowMs();
@@ -261,7 +262,9 @@ private slots:
             QVERIFY2(!back->has_value(), qPrintable(id + QStringLiteral(" came back")));
         }
         QVERIFY(m_store->leads().byPlatformId(Bob.platformId)->has_value());
-        auto erased = ErasureStore(m_store->database()).lookup({Ann.salesforceId}, {});
+        auto erased = ErasureStore(m_store->database())
+                          .lookup({Ann.salesforceId, Bob.platformId},
+                                  {QStringLiteral(" ANN.quistorp@example.com"), Bob.email});
         QVERIFY(erased.ok());
         QVERIFY(erased->names({Ann.salesforceId}, QString()));
         QVERIFY(erased->names({}, QStringLiteral(" ANN.quistorp@example.com")));
