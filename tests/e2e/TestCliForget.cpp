@@ -48,9 +48,9 @@ private slots:
         m_profile = m_dir.filePath(QStringLiteral("profile.json"));
         QFile f(m_profile);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(
-                    QJsonObject {{QStringLiteral("name"), QStringLiteral("cli-forget")},
-                                 {QStringLiteral("store"), QStringLiteral("sqlite://") + m_db}})
+        f.write(QJsonDocument(QJsonObject {{QStringLiteral("name"), QStringLiteral("cli-forget")},
+                                           {QStringLiteral("store"),
+                                            QString(QStringLiteral("sqlite://") + m_db)}})
                     .toJson());
         f.close();
         auto store
@@ -72,7 +72,7 @@ private slots:
     void badAddressExitsTwoTouchingNothing()
     {
         for (const QString &bad : {QStringLiteral("%"), QStringLiteral("a b@example.com"),
-                                   QString(400, u'a') + QStringLiteral("@x.org")}) {
+                                   QString(QString(400, u'a') + QStringLiteral("@x.org"))}) {
             const Run r = leadbridge({QStringLiteral("forget"), QStringLiteral("--email"), bad});
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains("Not an email address to forget"), r.err.constData());

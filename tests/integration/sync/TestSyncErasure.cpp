@@ -105,7 +105,7 @@ private slots:
                               {{QStringLiteral("first_name"), First},
                                {QStringLiteral("last_name"), Last},
                                {QStringLiteral("email"), Email},
-                               {QStringLiteral("phone"), QStringLiteral("+1") + Phone}})
+                               {QStringLiteral("phone"), QString(QStringLiteral("+1") + Phone)}})
                     .ok());
         QVERIFY(QTest::qWaitFor(
             [&] {
