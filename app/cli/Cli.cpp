@@ -4,6 +4,7 @@
 #include "CredentialsCommand.h"
 #include "EngineCommands.h"
 #include "ExportCommand.h"
+#include "ForgetCommand.h"
 #include "ImportCommand.h"
 #include "InboxCommand.h"
 #include "LoginCommand.h"
@@ -46,6 +47,10 @@ const Command Commands[] = {
      "--report leads|history|errors|api-usage|reconcile --format csv|json|pdf --out FILE "
      "[--since DATE] [--until DATE]",
      runExport},
+    {"forget",
+     "--email ADDRESS [--json]: erase one person from the store, leaving a tombstone (cannot "
+     "be undone; Salesforce and the platform keep their own records)",
+     runForget},
     {"import",
      "FILE [--dry-run]: leads from a CSV file, through the sync queue (above "
      "sync.bulk_threshold sent at once through a Bulk API job, with its progress)",

@@ -253,6 +253,15 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
                        QStringLiteral("must be one of %1 (got \"%2\")")
                            .arg(platformDeleteActions().join(QStringLiteral(", ")),
                                 p.lifecycle.platformDelete));
+
+    QJsonObject rt;
+    LB_TRY(root.object(QStringLiteral("retention"), rt));
+    ObjectReader r(rt, QStringLiteral("$.retention"), fileName);
+    // At least a day (the purge runs daily); at most ten years.
+    LB_TRY(r.number(QStringLiteral("inbound_events_days"), p.retention.inboundEventsDays, 1, 3650));
+    LB_TRY(r.number(QStringLiteral("finished_jobs_days"), p.retention.finishedJobsDays, 1, 3650));
+    LB_TRY(r.number(QStringLiteral("audit_details_days"), p.retention.auditDetailsDays, 1, 3650));
+    LB_TRY(r.unknownKeys());
     LB_TRY(root.unknownKeys());
     return p;
 }

@@ -57,6 +57,15 @@ struct Profile
         QString platformDelete = QStringLiteral("close_in_salesforce");
     };
 
+    // How long the store keeps what it no longer needs (PROFILE.md, "Retention"); a daily
+    // purge enforces it (RetentionPurge).
+    struct Retention
+    {
+        int inboundEventsDays = 30; // processed raw webhook bodies and poll pages
+        int finishedJobsDays = 7; // outbox jobs done, superseded, cancelled or discarded
+        int auditDetailsDays = 365; // the audit row stays; its detail payload goes
+    };
+
     QString name;
     Salesforce salesforce;
     Platform platform;
@@ -65,6 +74,7 @@ struct Profile
     QString mapping = QStringLiteral("default");
     Sync sync;
     Lifecycle lifecycle;
+    Retention retention;
     // Where `leadbridge sync` serves Prometheus metrics (GET /metrics), e.g. "127.0.0.1:9464";
     // empty = off.
     QString metricsListen;

@@ -35,6 +35,7 @@ StoreAttachedController::StoreAttachedController(const StoreConfig &store, const
     connect(m_worker, &StoreAttachedWorker::queueChanged, this, &SyncController::queueChanged);
     connect(m_worker, &StoreAttachedWorker::fleetRead, this, &SyncController::fleetRead);
     connect(m_worker, &StoreAttachedWorker::commandFailed, this, &SyncController::commandFailed);
+    connect(m_worker, &StoreAttachedWorker::forgotten, this, &SyncController::forgotten);
     connect(m_worker, &StoreAttachedWorker::commandDone, this,
             &StoreAttachedController::commandDone);
     m_thread.start();
@@ -114,6 +115,12 @@ void StoreAttachedController::testConnection(const QString &system)
 void StoreAttachedController::refreshFleet()
 {
     QMetaObject::invokeMethod(m_worker, &StoreAttachedWorker::readFleet, Qt::QueuedConnection);
+}
+
+void StoreAttachedController::forgetPerson(const QString &email)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, email] { w->forget(email); }, Qt::QueuedConnection);
 }
 
 } // namespace lb

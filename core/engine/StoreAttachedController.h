@@ -37,6 +37,7 @@ public slots:
     void fetchLive(const QString &platformLeadId) override;
     void testConnection(const QString &system) override;
     void refreshFleet() override;
+    void forgetPerson(const QString &email) override;
 
 signals:
     void opened(bool ok, const QString &error);

@@ -2,6 +2,7 @@
 
 #include "StoredStatus.h"
 #include "store/CommandStore.h"
+#include "store/PersonEraser.h"
 #include "store/Store.h"
 
 namespace lb {
@@ -89,6 +90,22 @@ void StoreAttachedWorker::issue(const QString &kind, const QJsonObject &argument
     }
     m_pending.insert(*id, kind);
     followCommands();
+}
+
+void StoreAttachedWorker::forget(const QString &email)
+{
+    if (!m_store) {
+        emit forgotten(false, QStringLiteral("The fleet's store is not open."));
+        return;
+    }
+    auto r = PersonEraser(m_store->database(), m_clock).forget(email, m_issuer);
+    if (!r) {
+        emit forgotten(false, r.error().message);
+        return;
+    }
+    emit forgotten(true, r->summary());
+    emit inboxChanged();
+    emit queueChanged();
 }
 
 void StoreAttachedWorker::followCommands()

@@ -31,6 +31,9 @@ public slots:
     void open();
     void readFleet();
     void issue(const QString &kind, const QJsonObject &arguments);
+    // Erasure is a store operation: done here, on this connection, like the CLI's; the fleet's
+    // intake then refuses what names the tombstone.
+    void forget(const QString &email);
 
 signals:
     void opened(bool ok, const QString &error);
@@ -42,6 +45,7 @@ signals:
     // A command was refused, could not be stored, or its process answered it failed.
     void commandFailed(const QString &command, const QString &message);
     void commandDone(const QString &kind, qint64 id, const QString &outcome);
+    void forgotten(bool ok, const QString &message);
 
 private:
     void tick();

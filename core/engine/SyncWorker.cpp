@@ -30,6 +30,7 @@ SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
     : QObject(parent)
     , m_setup(std::move(setup))
     , m_clock(*m_setup.clock)
+    , m_retention(m_clock, this)
     , m_scheduler(this)
     , m_duties(m_clock, this)
     , m_heartbeat(m_clock, m_setup.workerId, m_setup.role)
@@ -85,6 +86,12 @@ void SyncWorker::initialize()
     connect(&m_scheduler, &SyncScheduler::reconcileDue, this, [this] {
         if (m_state != SyncStatus::State::Paused && m_duties.mayRun(duty::Reconcile))
             reconcileNow(QStringLiteral("schedule"));
+    });
+    connect(&m_scheduler, &SyncScheduler::statusDue, this, [this] {
+        // The purge runs in a started engine (not `--once`, not a one-off command's engine)
+        // that holds the retention duty.
+        if (m_state == SyncStatus::State::Running && m_beating)
+            m_retention.tick(*m_store, m_duties, m_setup.profile.retention);
     });
     connect(&m_scheduler, &SyncScheduler::statusDue, this, &SyncWorker::probeLimitsWhilePaused);
     connect(&m_scheduler, &SyncScheduler::statusDue, this,

@@ -5,6 +5,7 @@
 #include "EngineParts.h"
 #include "EngineSetup.h"
 #include "Heartbeat.h"
+#include "RetentionPurge.h"
 #include "StatusReporter.h"
 #include "SyncScheduler.h"
 #include "store/Store.h"
@@ -55,6 +56,8 @@ public slots:
     void cancelJob(qint64 outboxId);
     void fetchLive(const QString &platformLeadId);
     void testConnection(const QString &system);
+    // Erasure (issue 19): forgets everyone with this email address (PersonEraser).
+    void forgetPerson(const QString &email);
     void runOnce();
     void shutdown();
     // Reads the fleet's processes and the duties they hold (`fleetRead` answers).
@@ -71,6 +74,8 @@ signals:
     void connectionTested(const QString &system, bool ok, const QString &message);
     void notify(const QString &kind, const QString &title, const QString &message);
     void commandFailed(const QString &command, const QString &message);
+    // The erasure's outcome: counts and the address's hash, never the address.
+    void forgotten(bool ok, const QString &message);
     void reconciled(const lb::ReconcileReport &report, const QString &error);
     void onceFinished(const lb::OnceResult &result);
     void fleetRead(const QList<lb::FleetProcess> &processes, const QString &error);
@@ -130,6 +135,7 @@ private:
     EngineSetup m_setup;
     const Clock &m_clock;
     std::unique_ptr<Store> m_store;
+    RetentionPurge m_retention; // the daily purge; before the store in destruction
     std::unique_ptr<EngineParts> m_parts; // null until built, and after a failed build
     SyncScheduler m_scheduler;
     DutyRoster m_duties; // which singleton duties this process of a fleet runs

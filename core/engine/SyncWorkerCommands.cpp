@@ -5,6 +5,7 @@
 #include "SyncWorker.h"
 #include "log/Logging.h"
 #include "store/Duties.h"
+#include "store/PersonEraser.h"
 
 #include <memory>
 
@@ -88,6 +89,22 @@ Result<int> SyncWorker::applyDiscard(const QList<qint64> &ids, const QString &re
     if (r)
         emit inboxChanged();
     return r;
+}
+
+void SyncWorker::forgetPerson(const QString &email)
+{
+    if (!m_store) {
+        emit forgotten(false, QStringLiteral("The engine has no store open."));
+        return;
+    }
+    auto r = PersonEraser(m_store->database(), m_clock).forget(email, QStringLiteral("console"));
+    if (!r) {
+        emit forgotten(false, r.error().message);
+        return;
+    }
+    emit forgotten(true, r->summary());
+    emit inboxChanged();
+    emit queueChanged();
 }
 
 void SyncWorker::discardInbox(const QList<qint64> &ids, const QString &reason)

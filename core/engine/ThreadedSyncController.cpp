@@ -25,6 +25,7 @@ ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *paren
     connect(m_worker, &SyncWorker::connectionTested, this, &SyncController::connectionTested);
     connect(m_worker, &SyncWorker::notify, this, &SyncController::notify);
     connect(m_worker, &SyncWorker::commandFailed, this, &SyncController::commandFailed);
+    connect(m_worker, &SyncWorker::forgotten, this, &SyncController::forgotten);
     connect(m_worker, &SyncWorker::reconciled, this, &ThreadedSyncController::reconciled);
     connect(m_worker, &SyncWorker::onceFinished, this, &ThreadedSyncController::onceFinished);
     connect(m_worker, &SyncWorker::fleetRead, this, &SyncController::fleetRead);
@@ -105,6 +106,11 @@ void ThreadedSyncController::setQueuePaused(bool paused)
 void ThreadedSyncController::retryInbox(const QList<qint64> &ids)
 {
     onWorker([w = m_worker, ids] { w->retryInbox(ids); });
+}
+
+void ThreadedSyncController::forgetPerson(const QString &email)
+{
+    onWorker([w = m_worker, email] { w->forgetPerson(email); });
 }
 
 void ThreadedSyncController::discardInbox(const QList<qint64> &ids, const QString &reason)

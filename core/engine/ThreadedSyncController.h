@@ -40,6 +40,7 @@ public slots:
     void fetchLive(const QString &platformLeadId) override;
     void testConnection(const QString &system) override;
     void refreshFleet() override;
+    void forgetPerson(const QString &email) override;
     void runOnce();
     // Applies a changed profile, mapping or stored secrets (the ports are rebuilt).
     void reload(const lb::Profile &profile, const lb::FieldMapping &mapping);

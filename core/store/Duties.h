@@ -13,11 +13,12 @@ inline const QString SalesforceStream = QStringLiteral("salesforce.stream");
 inline const QString SalesforcePoll = QStringLiteral("salesforce.poll"); // the backstop poll
 inline const QString Reconcile = QStringLiteral("reconcile");
 inline const QString LimitsRefresh = QStringLiteral("limits.refresh");
+inline const QString Retention = QStringLiteral("retention"); // the daily purge (RetentionPurge)
 
 // The duties a scheduler gates (the stream's consumer takes its own lease when it starts).
 inline QStringList scheduled()
 {
-    return {PlatformPoll, SalesforcePoll, Reconcile, LimitsRefresh};
+    return {PlatformPoll, SalesforcePoll, Reconcile, LimitsRefresh, Retention};
 }
 
 // The duty whose holder alone may move a watermark, empty for positions nobody fences (the

@@ -333,6 +333,27 @@ constexpr const char *V14[] = {
     nullptr,
 };
 
+// Erasure (issue 19): who was forgotten, by a hash of the normalised email and by the record ids
+// they had, never by the email itself, so the intake can refuse a replayed event, a late poll
+// page or a reconcile that names them again. Retention: the purge walks inbound events by when
+// they arrived and finished jobs by when they finished.
+constexpr const char *V15[] = {
+    R"(CREATE TABLE erasures (
+        id {ID},
+        at {BIG} NOT NULL,
+        email_hash TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        counts TEXT))",
+    "CREATE INDEX erasures_email ON erasures (email_hash)",
+    R"(CREATE TABLE erased_records (
+        record_id TEXT PRIMARY KEY,
+        erasure_id {BIG} NOT NULL REFERENCES erasures (id)))",
+    "CREATE INDEX inbound_events_received ON inbound_events (received_at)",
+    "CREATE INDEX outbox_finished ON outbox (updated_at) WHERE state IN ('done', 'superseded', "
+    "'cancelled', 'failed')",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -348,6 +369,7 @@ constexpr Migration AllMigrations[] = {
     {12, "lease tokens, fleet processes", V12},
     {13, "bulk job progress and cancel", V13},
     {14, "fleet commands", V14},
+    {15, "erasure tombstones, retention indexes", V15},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

@@ -1,5 +1,6 @@
 #include "MirrorStore.h"
 
+#include "ErasureStore.h"
 #include "models/LeadSearchText.h"
 
 #include <QJsonArray>
@@ -219,6 +220,26 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
         if (!tx->started())
             return tx->started().error();
     }
+    if (leads) {
+        // The last guard of an erasure: whichever path reaches the mirror, a lead of a person
+        // forgotten is not written back (the intake already drops them; see ErasureStore).
+        QStringList ids, emails;
+        for (const MirrorRecord &r : records) {
+            ids << r.platformId << r.salesforceId;
+            emails << r.platformState.value(QStringLiteral("email")).toString()
+                   << r.salesforceState.value(QStringLiteral("Email")).toString();
+        }
+        auto erased = ErasureStore(m_db).lookup(ids, emails);
+        if (!erased)
+            return erased.error();
+        for (qsizetype i = 0; !erased->isEmpty() && i < records.size(); ++i) {
+            const MirrorRecord &r = records.at(i);
+            if (erased->names({r.platformId, r.salesforceId},
+                              r.platformState.value(QStringLiteral("email")).toString())
+                || erased->names({}, r.salesforceState.value(QStringLiteral("Email")).toString()))
+                lastOfKey.remove(r.platformId);
+        }
+    }
     const qint64 now = m_clock.nowMs();
     const int columns = leads ? LeadPutColumns : AgentPutColumns;
     QVariantList values;
@@ -245,7 +266,7 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
     };
     for (qsizetype i = 0; i < records.size(); ++i) {
         const MirrorRecord &r = records.at(i);
-        if (lastOfKey.value(leads ? r.platformId : r.salesforceId) != i)
+        if (lastOfKey.value(leads ? r.platformId : r.salesforceId, -1) != i)
             continue;
         const QJsonObject &s = r.platformState;
         if (leads) {

@@ -7,6 +7,7 @@
 #include "PlatformLeadChange.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
+#include "store/ErasureStore.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +21,60 @@ InboundProcessor::InboundProcessor(Store &store, const SyncPlanner &planner, QSt
     , m_actor(std::move(actor))
     , m_platformDelete(std::move(platformDelete))
 { }
+
+// Who each lead of a batch names (its ids and addresses, over all its events) and which events
+// carried it: what the erasure tombstones are checked against.
+struct InboundProcessor::Arrivals
+{
+    QStringList ids;
+    QStringList emails;
+    QHash<QString, QStringList> namesOf; // platform id -> its Salesforce ids and addresses
+    QMultiHash<QString, qint64> eventsOf;
+
+    void note(const QString &id, qint64 eventId, const QJsonObject &lead)
+    {
+        eventsOf.insert(id, eventId);
+        ids.append(id);
+        const QString sfId = lead.value(QStringLiteral("salesforce_id")).toString();
+        const QString email = lead.value(QStringLiteral("email")).toString();
+        if (!sfId.isEmpty())
+            ids.append(sfId);
+        if (!email.isEmpty())
+            emails.append(email);
+        namesOf[id] << sfId << email;
+    }
+};
+
+// A lead of a person forgotten by an erasure is not taken, whatever brought it (a replayed
+// webhook, a poll page, an import): its events lose their bodies and the batch goes on without it.
+Result<void> InboundProcessor::dropErased(QHash<QString, PlatformLeadChange> &newest,
+                                          const Arrivals &arrivals, QList<qint64> &processed,
+                                          Stats &stats)
+{
+    ErasureStore erasures(m_store.database());
+    auto erased = erasures.lookup(arrivals.ids, arrivals.emails);
+    if (!erased)
+        return erased.error();
+    if (erased->isEmpty())
+        return {};
+    QList<qint64> scrub;
+    for (auto it = newest.begin(); it != newest.end();) {
+        const QStringList names = arrivals.namesOf.value(it.key());
+        bool gone = erased->names({it.key()}, QString());
+        for (qsizetype i = 0; !gone && i + 1 < names.size(); i += 2)
+            gone = erased->names({names.at(i)}, names.at(i + 1));
+        if (!gone) {
+            ++it;
+            continue;
+        }
+        scrub += arrivals.eventsOf.values(it.key());
+        ++stats.erased;
+        it = newest.erase(it);
+    }
+    for (const qint64 id : std::as_const(scrub))
+        processed.removeOne(id);
+    return erasures.scrubEvents(scrub, m_store.clock().nowMs());
+}
 
 // A platform change (a restore, an edit) to a lead Salesforce holds deleted: recorded in the
 // audit log, and one inbox item per deletion that says how the lead comes back.
@@ -63,6 +118,7 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
 
     // Newest change per lead; everything else in the batch is superseded by it.
     QHash<QString, PlatformLeadChange> newest;
+    Arrivals arrivals;
     QList<qint64> processed;
     QList<QPair<qint64, QString>> rejected;
     for (const InboundEvent &event : *events) {
@@ -77,6 +133,7 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             rejected.append({event.id, QStringLiteral("event without a lead id")});
             continue;
         }
+        arrivals.note(id, event.id, change->lead);
         // A deletion competes with the lead's other changes by (updated_at, version) like any
         // change, so a late page with an older version of the lead cannot undo it.
         auto it = newest.find(id);
@@ -89,6 +146,8 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
     Transaction tx(m_store.database());
     if (!tx.started())
         return tx.started().error();
+    if (auto r = dropErased(newest, arrivals, processed, stats); !r)
+        return r.error();
     auto mirror = m_store.leads().byKeys(newest.keys());
     if (!mirror)
         return mirror.error();
@@ -267,7 +326,7 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
     qCDebug(lcSync) << "inbound:" << stats.events << "events," << stats.enqueued << "jobs,"
                     << stats.echoes << "echoes," << stats.stale << "stale," << stats.invalid
                     << "invalid," << stats.deleted << "deleted," << stats.restored << "restored,"
-                    << stats.tombstoned << "tombstoned";
+                    << stats.tombstoned << "tombstoned," << stats.erased << "erased";
     return stats;
 }
 

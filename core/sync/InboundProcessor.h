@@ -5,6 +5,8 @@
 
 namespace lb {
 
+struct PlatformLeadChange;
+
 // Platform -> Salesforce, first half: turns stored inbound events (webhooks and poll pages) into
 // mirror updates and outbox jobs, in one transaction per batch, so an event is either fully
 // taken into account or not at all (crash safety).
@@ -26,6 +28,7 @@ public:
         int deleted = 0; // leads deleted on the platform, now tombstones in the mirror
         int restored = 0; // tombstones restored on the platform, live again in the mirror
         int tombstoned = 0; // changes to leads deleted in Salesforce, not sent there
+        int erased = 0; // leads of a person forgotten (erasure): dropped, their events scrubbed
     };
 
     // platformDelete: what a lead deleted on the platform becomes in Salesforce (profile
@@ -37,6 +40,9 @@ public:
     Result<Stats> processPending(int limit);
 
 private:
+    struct Arrivals;
+    Result<void> dropErased(QHash<QString, PlatformLeadChange> &newest, const Arrivals &arrivals,
+                            QList<qint64> &processed, Stats &stats);
     Result<void> refuseRestore(const MirrorRecord &record);
 
     Store &m_store;

@@ -5,8 +5,10 @@
 #include "PlatformLeadChange.h"
 #include "log/Logging.h"
 #include "salesforce/Soql.h"
+#include "store/ErasureStore.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace lb {
@@ -67,11 +69,32 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
     Transaction tx(m_store.database());
     if (!tx.started())
         return tx.started().error();
+    // A person forgotten by an erasure is not stored again: the page's copy of them is read
+    // past (the watermark still moves over it).
+    const QList<QJsonObject> leads = page.records + page.tombstones;
+    QStringList ids, emails;
+    QList<QJsonObject> rejectedLeads; // as far as they can be read
+    for (const RejectedRecord &r : page.rejected)
+        rejectedLeads.append(QJsonDocument::fromJson("[" + r.raw + "]").array().at(0).toObject());
+    for (const QJsonObject &lead : leads + rejectedLeads) {
+        ids << lead.value(QStringLiteral("id")).toString()
+            << lead.value(QStringLiteral("salesforce_id")).toString();
+        emails << lead.value(QStringLiteral("email")).toString();
+    }
+    auto erased = ErasureStore(m_store.database()).lookup(ids, emails);
+    if (!erased)
+        return erased.error();
     // Tombstones go the way of the leads, as deletions (InboundProcessor reads "deleted").
-    for (const QJsonObject &lead : page.records + page.tombstones) {
+    for (const QJsonObject &lead : leads) {
         // Received "now" (the store's clock): the event's time is the platform's updated_at.
         const InboundEvent e = PlatformLeadChange::storedForm(
             lead, QStringLiteral("poll"), PlatformLeadChange::pollEventId(lead), 0);
+        if (erased->names({lead.value(QStringLiteral("id")).toString(),
+                           lead.value(QStringLiteral("salesforce_id")).toString()},
+                          lead.value(QStringLiteral("email")).toString())) {
+            newest = std::max(newest, e.occurredAt);
+            continue;
+        }
         auto stored = m_store.events().insert(e);
         if (!stored)
             return stored.error();
@@ -79,7 +102,12 @@ Result<void> PlatformPoller::store(const RecordPage &page, PollStats &stats, qin
         newest = std::max(newest, e.occurredAt);
     }
     int rejected = 0;
-    for (const RejectedRecord &r : page.rejected) {
+    for (qsizetype i = 0; i < page.rejected.size(); ++i) {
+        const RejectedRecord &r = page.rejected.at(i);
+        const QJsonObject &lead = rejectedLeads.at(i);
+        if (erased->names({lead.value(QStringLiteral("id")).toString()},
+                          lead.value(QStringLiteral("email")).toString()))
+            continue; // an erased person's record is not parked with its raw payload either
         auto parked = park(r);
         if (!parked)
             return parked.error();

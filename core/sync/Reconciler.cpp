@@ -7,6 +7,7 @@
 #include "Pollers.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
+#include "store/ErasureStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -182,6 +183,28 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
     for (auto it = s->salesforceLeads.cbegin(); it != s->salesforceLeads.cend(); ++it)
         keys.insert(it.key());
     keys.remove(QString());
+    {
+        // A person forgotten by an erasure is neither compared nor repaired on either side: the
+        // copies LeadBridge held are gone, and the sides' own copies are not its to restore.
+        QStringList ids, emails;
+        for (const QString &key : std::as_const(keys)) {
+            const QJsonObject sf = s->salesforceLeads.value(key);
+            ids << key << sf.value(QStringLiteral("Id")).toString();
+            emails << s->platformLeads.value(key).value(QStringLiteral("email")).toString()
+                   << sf.value(QStringLiteral("Email")).toString();
+        }
+        auto erased = ErasureStore(m_store.database()).lookup(ids, emails);
+        if (!erased)
+            return fail(s, erased.error());
+        for (auto it = keys.begin(); !erased->isEmpty() && it != keys.end();) {
+            const QJsonObject sf = s->salesforceLeads.value(*it);
+            const bool gone = erased->names({*it, sf.value(QStringLiteral("Id")).toString()},
+                                            sf.value(QStringLiteral("Email")).toString())
+                || erased->names(
+                    {}, s->platformLeads.value(*it).value(QStringLiteral("email")).toString());
+            it = gone ? keys.erase(it) : std::next(it);
+        }
+    }
     auto mirror = m_store.leads().byKeys(QStringList(keys.cbegin(), keys.cend()));
     if (!mirror)
         return fail(s, mirror.error());

@@ -5,6 +5,7 @@
 #include "PlatformJob.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
+#include "store/ErasureStore.h"
 
 #include <QJsonDocument>
 
@@ -64,6 +65,24 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
     Transaction tx(m_store.database());
     if (!tx.started())
         return tx.started().error();
+    // A person forgotten by an erasure stays forgotten, whatever Salesforce still holds.
+    QStringList ids, emails;
+    for (auto it = byPlatformId.cbegin(); it != byPlatformId.cend(); ++it) {
+        ids << it.key() << it->id;
+        emails << it->fields.value(QStringLiteral("Email")).toString();
+    }
+    auto erased = ErasureStore(m_store.database()).lookup(ids, emails);
+    if (!erased)
+        return erased.error();
+    for (auto it = byPlatformId.begin(); !erased->isEmpty() && it != byPlatformId.end();) {
+        if (erased->names({it.key(), it->id},
+                          it->fields.value(QStringLiteral("Email")).toString())) {
+            ++stats.erased;
+            it = byPlatformId.erase(it);
+        } else {
+            ++it;
+        }
+    }
     auto mirror = m_store.leads().byKeys(byPlatformId.keys());
     if (!mirror)
         return mirror.error();

@@ -29,6 +29,7 @@ public:
         int idsAssigned = 0;
         int deleted = 0; // leads deleted or merged away in Salesforce, newly seen
         int restored = 0; // leads undeleted in Salesforce
+        int erased = 0; // leads of a person forgotten (erasure): not taken
 
         Stats &operator+=(const Stats &o)
         {
@@ -39,6 +40,7 @@ public:
             idsAssigned += o.idsAssigned;
             deleted += o.deleted;
             restored += o.restored;
+            erased += o.erased;
             return *this;
         }
     };

@@ -42,6 +42,9 @@ public slots:
     virtual void testConnection(const QString &system) = 0;
     // Reads the fleet's processes (those sharing the store); `fleetRead` answers.
     virtual void refreshFleet() { }
+    // Erasure (issue 19): forgets everyone with this email address in the store, leaving a
+    // tombstone; answered by forgotten().
+    virtual void forgetPerson(const QString &email) = 0;
 
 signals:
     void statusChanged(const lb::SyncStatus &status);
@@ -51,6 +54,8 @@ signals:
     void liveFetched(const QString &platformLeadId, const QJsonObject &salesforce,
                      const QJsonObject &platform, const QString &error);
     void connectionTested(const QString &system, bool ok, const QString &message);
+    // What an erasure removed (counts and the address's hash, never the address), or why not.
+    void forgotten(bool ok, const QString &message);
     // Something an admin should notice (tray): "breaker_open", "inbox_growing", "limits_pause".
     void notify(const QString &kind, const QString &title, const QString &message);
     void commandFailed(const QString &command, const QString &message);

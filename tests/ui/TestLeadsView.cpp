@@ -1,6 +1,7 @@
 // The leads view over a seeded mirror: filters, sorting, persistence, live refresh and a
 // lead's detail with live values from the (fake) engine.
 #include "ConsoleFixture.h"
+#include "common/MessageBox.h"
 #include "demo/SampleData.h"
 #include "leads/DifferenceDelegate.h"
 #include "leads/LeadDetailDialog.h"
@@ -191,6 +192,44 @@ private slots:
         emit m_fx->controller->liveFetched(QStringLiteral("L-0000008"), {}, {},
                                            QStringLiteral("boom"));
         QVERIFY(model->differingRows() > 0);
+    }
+
+    // Erasure (issue 19): the detail's "Forget this person…" asks first (what goes, that it
+    // cannot be undone), then asks the engine, shows its answer and the lead is gone.
+    void forgetsAPersonOnlyAfterConfirmation()
+    {
+        const QString pid = QStringLiteral("L-0000007");
+        auto record = m_fx->store->leads().byPlatformId(pid);
+        QVERIFY(record.ok() && record->has_value());
+        const QString email = (*record)->platformState.value(QStringLiteral("email")).toString();
+        QVERIFY(!email.isEmpty());
+        m_view->openDetail(pid);
+        ui::LeadDetailDialog *detail = m_view->detail();
+        QVERIFY(detail);
+        QTRY_VERIFY(detail->isVisible());
+        auto *forget = detail->findChild<QPushButton *>(QStringLiteral("forgetPerson"));
+        QVERIFY(forget);
+        QVERIFY(forget->isEnabled());
+
+        ui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::mouseClick(forget, Qt::LeftButton);
+        QVERIFY(ui::MessageBox::lastText().contains(QLatin1String("cannot be undone")));
+        QVERIFY(ui::MessageBox::lastText().contains(email));
+        QVERIFY(ui::MessageBox::lastText().contains(QLatin1String("Salesforce and the platform")));
+        QCoreApplication::processEvents();
+        QVERIFY(m_fx->controller->forgottenEmails.isEmpty());
+
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        ui::MessageBox::setNextAnswer(QMessageBox::Ok); // the box with the engine's answer
+        QTest::mouseClick(forget, Qt::LeftButton);
+        QTRY_COMPARE(m_fx->controller->forgottenEmails, QStringList {email});
+        QTRY_VERIFY(ui::MessageBox::lastText().startsWith(QLatin1String("erasure of 1 person")));
+        QVERIFY(!ui::MessageBox::lastText().contains(email));
+        auto gone = m_fx->store->leads().byPlatformId(pid);
+        QVERIFY(gone.ok());
+        QVERIFY(!gone->has_value());
+        // The detail now shows what the mirror holds: nothing, and nothing more to forget.
+        QTRY_VERIFY(!forget->isEnabled());
     }
 
     // SALESFORCE_ORG.md, "Lead lifecycle": the list and the detail say which leads were

@@ -1,6 +1,7 @@
 #include "LeadDetailDialog.h"
 
 #include "DifferenceDelegate.h"
+#include "ForgetPersonAction.h"
 #include "store/Store.h"
 #include "store/models/DisplayFormat.h"
 #include "store/models/LeadHistoryModel.h"
@@ -95,12 +96,23 @@ LeadDetailDialog::LeadDetailDialog(const ConsoleContext &context, QWidget *paren
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->button(QDialogButtonBox::Close)->setAccessibleName(tr("Close"));
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_forget = buttons->addButton(tr("Forget this person…"), QDialogButtonBox::ActionRole);
+    m_forget->setObjectName(QStringLiteral("forgetPerson"));
+    m_forget->setAccessibleName(tr("Forget this person: erase everything held about them"));
+    connect(m_forget, &QPushButton::clicked, this, [this] {
+        ForgetPersonAction::ask(this, m_context.controller, m_email, m_title->text());
+    });
     layout->addWidget(buttons);
 
     if (m_context.controller) {
         connect(m_fetch, &QPushButton::clicked, this, &LeadDetailDialog::fetchLive);
         connect(m_context.controller, &SyncController::liveFetched, this,
                 &LeadDetailDialog::onLiveFetched);
+        // After an erasure the lead shown may be gone: show what the mirror holds now.
+        connect(m_context.controller, &SyncController::forgotten, this, [this](bool ok) {
+            if (ok && !m_platformId.isEmpty())
+                showLead(m_platformId);
+        });
         connect(m_context.controller, &SyncController::commandFailed, this,
                 [this](const QString &command, const QString &message) {
                     if (m_fetching && command == QLatin1String("fetch")) {
@@ -126,6 +138,7 @@ void LeadDetailDialog::showLead(const QString &platformId)
                              ? tr("Live values are read on request (one API call on each side).")
                              : tr("Live values need the sync engine."));
     QString name = platformId;
+    m_email.clear();
     if (m_context.store) {
         auto record = m_context.store->leads().byPlatformId(platformId);
         if (!record) {
@@ -133,6 +146,9 @@ void LeadDetailDialog::showLead(const QString &platformId)
         } else if (record->has_value()) {
             const MirrorRecord &r = **record;
             m_comparison->setMirror(r.platformState);
+            m_email = r.platformState.value(QStringLiteral("email")).toString();
+            if (m_email.isEmpty())
+                m_email = r.salesforceState.value(QStringLiteral("Email")).toString();
             const QString full = QStringLiteral("%1 %2").arg(
                 r.platformState.value(QStringLiteral("first_name")).toString(),
                 r.platformState.value(QStringLiteral("last_name")).toString());
@@ -158,6 +174,11 @@ void LeadDetailDialog::showLead(const QString &platformId)
     }
     m_title->setText(name);
     setWindowTitle(tr("Lead %1").arg(platformId));
+    m_forget->setEnabled(m_context.controller && !m_email.isEmpty());
+    m_forget->setToolTip(!m_context.controller ? tr("The sync engine is not connected.")
+                             : m_email.isEmpty()
+                             ? tr("This lead has no email address.")
+                             : tr("Erase everything held about %1").arg(m_email));
     updateSummary();
 }
 

@@ -40,6 +40,8 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_liveState = nullptr;
     QPushButton *m_fetch = nullptr;
+    QPushButton *m_forget = nullptr;
+    QString m_email; // the lead's address, for "Forget this person…"
     QTableView *m_compareView = nullptr;
     QTableView *m_historyView = nullptr;
     QPlainTextEdit *m_raw = nullptr;

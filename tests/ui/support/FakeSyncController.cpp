@@ -1,5 +1,7 @@
 #include "FakeSyncController.h"
 
+#include "store/PersonEraser.h"
+
 namespace lb::test {
 namespace {
 
@@ -117,6 +119,24 @@ void FakeSyncController::testConnection(const QString &system)
 {
     commands.append(QStringLiteral("test ") + system);
     tested.append(system);
+}
+
+// Carried out on the test's store, as the worker would on its own connection.
+void FakeSyncController::forgetPerson(const QString &email)
+{
+    commands.append(QStringLiteral("forget"));
+    forgottenEmails.append(email);
+    if (!m_store)
+        return;
+    auto r = PersonEraser(m_store->database(), m_store->clock())
+                 .forget(email, QStringLiteral("console"));
+    const bool ok = r.ok();
+    const QString message = ok ? r->summary() : r.error().message;
+    later([this, ok, message] {
+        emit forgotten(ok, message);
+        if (ok)
+            emit queueChanged();
+    });
 }
 
 } // namespace lb::test

@@ -28,6 +28,7 @@ public:
     QList<qint64> cancelled;
     QStringList fetched;
     QStringList tested;
+    QStringList forgottenEmails;
 
 public slots:
     void start() override;
@@ -40,6 +41,7 @@ public slots:
     void cancelJob(qint64 outboxId) override;
     void fetchLive(const QString &platformLeadId) override;
     void testConnection(const QString &system) override;
+    void forgetPerson(const QString &email) override;
 
 private:
     template<typename F> void later(F &&f)

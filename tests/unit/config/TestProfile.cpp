@@ -69,6 +69,23 @@ private slots:
         }
     }
 
+    void readsTheRetentionSection()
+    {
+        auto bare = Profile::fromJson(QByteArray(R"({"name":"x"})"), QStringLiteral("p.json"));
+        QVERIFY(bare.ok());
+        QCOMPARE(bare->retention.inboundEventsDays, 30); // PROFILE.md's defaults
+        QCOMPARE(bare->retention.finishedJobsDays, 7);
+        QCOMPARE(bare->retention.auditDetailsDays, 365);
+        auto set
+            = Profile::fromJson(QByteArray(R"({"name":"x","retention":{"inbound_events_days":3,)"
+                                           R"("finished_jobs_days":1,"audit_details_days":3650}})"),
+                                QStringLiteral("p.json"));
+        QVERIFY2(set.ok(), set ? "" : qPrintable(set.error().message));
+        QCOMPARE(set->retention.inboundEventsDays, 3);
+        QCOMPARE(set->retention.finishedJobsDays, 1);
+        QCOMPARE(set->retention.auditDetailsDays, 3650);
+    }
+
     void reportsErrorsWithFileAndPath_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -124,6 +141,20 @@ private slots:
         QTest::newRow("metrics_listen without port")
             << QByteArray(R"({"name":"x","metrics_listen":"127.0.0.1"})")
             << QStringLiteral("$.metrics_listen must be an address and port");
+        QTest::newRow("retention zero days")
+            << QByteArray(R"({"name":"x","retention":{"inbound_events_days":0}})")
+            << QStringLiteral("$.retention.inbound_events_days must be between 1 and 3650");
+        QTest::newRow("retention too long")
+            << QByteArray(R"({"name":"x","retention":{"audit_details_days":5000}})")
+            << QStringLiteral("$.retention.audit_details_days must be between 1 and 3650");
+        QTest::newRow("retention fractional")
+            << QByteArray(R"({"name":"x","retention":{"finished_jobs_days":1.5}})")
+            << QStringLiteral("$.retention.finished_jobs_days must be a whole number");
+        QTest::newRow("retention unknown key")
+            << QByteArray(R"({"name":"x","retention":{"reports_days":5}})")
+            << QStringLiteral("unknown key $.retention.reports_days");
+        QTest::newRow("retention not an object") << QByteArray(R"({"name":"x","retention":30})")
+                                                 << QStringLiteral("$.retention must be an object");
         QTest::newRow("slash in name")
             << QByteArray(R"({"name":"a/b"})") << QStringLiteral("$.name must be");
     }
