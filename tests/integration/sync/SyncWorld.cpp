@@ -8,8 +8,8 @@
 
 namespace lb::test {
 
-SyncWorld::SyncWorld(const Clock &salesforceClock)
-    : salesforce(sandbox::SandboxConfig {}, salesforceClock)
+SyncWorld::SyncWorld(const Clock &salesforceClock, const sandbox::SandboxConfig &salesforceConfig)
+    : salesforce(salesforceConfig, salesforceClock)
 {
     // These tests drive Salesforce -> platform by explicit polls unless they choose the stream.
     profile.salesforce.changes = QStringLiteral("poll");

@@ -14,7 +14,8 @@ namespace lb::test {
 class SyncWorld
 {
 public:
-    explicit SyncWorld(const Clock &salesforceClock = Clock::system());
+    explicit SyncWorld(const Clock &salesforceClock = Clock::system(),
+                       const sandbox::SandboxConfig &salesforceConfig = {});
     ~SyncWorld();
 
     Result<void> start(const FieldMapping &mapping = *FieldMapping::defaultMapping());
