@@ -91,7 +91,7 @@ SyncWorld::anotherEngine(const FieldMapping &mapping)
 {
     EngineSetup setup;
     setup.profile = profile;
-    setup.store = StoreConfig::sqlite(storePath);
+    setup.store = store ? *store : StoreConfig::sqlite(storePath);
     setup.mapping = mapping;
     setup.ports = [secrets = m_secrets](const Profile &p, Store &store,
                                         std::function<void(const ApiLimits &)> onLimits,

@@ -35,6 +35,8 @@ public:
     sandbox::PlatformSandbox platform;
     Profile profile;
     QString storePath;
+    // Before start(): the engine's store, instead of a SQLite file at storePath.
+    std::optional<StoreConfig> store;
 
 private:
     Result<void> launchEngine(const FieldMapping &mapping);
