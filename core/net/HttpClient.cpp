@@ -221,7 +221,7 @@ void HttpClient::send(const HttpRequest &request, QObject *context, Callback don
                 x->stopMessage
                     = QStringLiteral("The request to %1 was cancelled.").arg(reply->url().host());
             }
-            if (x->stopCode.isEmpty()) {
+            if (x->stopCode.isEmpty() && reply->isOpen()) { // closed once aborted
                 if (x->body.size() + reply->bytesAvailable() > x->maxBytes) {
                     x->stopCode = QStringLiteral("response_too_large");
                     x->stopMessage

@@ -37,8 +37,10 @@ class TestNetFaults : public QObject
 
     QNetworkAccessManager m_nam;
     QTemporaryDir m_dir;
-    QSslCertificate m_certificate;
+    QSslCertificate m_certificate; // self-signed
     QSslKey m_key;
+    QSslCertificate m_goodCertificate; // issued by the trusted test CA
+    QSslKey m_goodKey;
     QSslConfiguration m_defaultTls;
 
     HttpResponse exchange(HttpClient &http, const QString &url, int timeoutMs = 10'000)
@@ -70,32 +72,69 @@ class TestNetFaults : public QObject
     }
 
 private slots:
-    void initTestCase()
+    // Runs openssl with `args`; false (and the reason in the log) when it fails.
+    static bool openssl(const QStringList &args)
     {
-        m_defaultTls = QSslConfiguration::defaultConfiguration();
-        QVERIFY(m_dir.isValid());
-        // A throwaway key and self-signed certificate for 127.0.0.1, made now (never committed).
-        const QString key = m_dir.filePath(QStringLiteral("key.pem"));
-        const QString cert = m_dir.filePath(QStringLiteral("cert.pem"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                       QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
-                       QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                       QStringLiteral("subjectAltName=IP:127.0.0.1")});
-        QVERIFY2(openssl.waitForFinished(60'000) && openssl.exitCode() == 0,
-                 openssl.readAllStandardError().constData());
-        QFile certFile(cert);
-        QFile keyFile(key);
-        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
-        m_certificate = QSslCertificate(certFile.readAll(), QSsl::Pem);
-        m_key = QSslKey(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
-        QVERIFY(!m_certificate.isNull() && !m_key.isNull());
+        QProcess p;
+        p.start(QStringLiteral("openssl"), args);
+        const bool ok = p.waitForFinished(60'000) && p.exitCode() == 0;
+        if (!ok)
+            qWarning("openssl %s: %s", qPrintable(args.join(u' ')),
+                     p.readAllStandardError().constData());
+        return ok;
+    }
+    static QByteArray readFile(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     }
 
-    void cleanup() { QSslConfiguration::setDefaultConfiguration(m_defaultTls); }
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // Throwaway keys made now, never committed: a test CA that this process trusts, a
+        // certificate for 127.0.0.1 it issued, and a self-signed one nobody trusts.
+        auto path = [this](const char *name) { return m_dir.filePath(QString::fromLatin1(name)); };
+        QFile ext(path("ext.cnf"));
+        QVERIFY(ext.open(QIODevice::WriteOnly));
+        ext.write("subjectAltName=IP:127.0.0.1\n");
+        ext.close();
+        const QString days = QStringLiteral("2");
+        const QString rsa = QStringLiteral("rsa:2048");
+        QVERIFY(openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                         rsa, QStringLiteral("-nodes"), QStringLiteral("-keyout"), path("ca.key"),
+                         QStringLiteral("-out"), path("ca.pem"), QStringLiteral("-days"), days,
+                         QStringLiteral("-subj"), QStringLiteral("/CN=LeadBridge fault test CA")}));
+        QVERIFY(openssl({QStringLiteral("req"), QStringLiteral("-newkey"), rsa,
+                         QStringLiteral("-nodes"), QStringLiteral("-keyout"), path("good.key"),
+                         QStringLiteral("-out"), path("good.csr"), QStringLiteral("-subj"),
+                         QStringLiteral("/CN=127.0.0.1")}));
+        QVERIFY(
+            openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+                     path("good.csr"), QStringLiteral("-CA"), path("ca.pem"),
+                     QStringLiteral("-CAkey"), path("ca.key"), QStringLiteral("-CAcreateserial"),
+                     QStringLiteral("-out"), path("good.pem"), QStringLiteral("-days"), days,
+                     QStringLiteral("-extfile"), path("ext.cnf")}));
+        QVERIFY(
+            openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), rsa,
+                     QStringLiteral("-nodes"), QStringLiteral("-keyout"), path("self.key"),
+                     QStringLiteral("-out"), path("self.pem"), QStringLiteral("-days"), days,
+                     QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                     QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1")}));
+        m_certificate = QSslCertificate(readFile(path("self.pem")), QSsl::Pem);
+        m_key = QSslKey(readFile(path("self.key")), QSsl::Rsa, QSsl::Pem);
+        m_goodCertificate = QSslCertificate(readFile(path("good.pem")), QSsl::Pem);
+        m_goodKey = QSslKey(readFile(path("good.key")), QSsl::Rsa, QSsl::Pem);
+        const QSslCertificate ca(readFile(path("ca.pem")), QSsl::Pem);
+        QVERIFY(!m_certificate.isNull() && !m_key.isNull() && !m_goodCertificate.isNull()
+                && !m_goodKey.isNull() && !ca.isNull());
+        m_defaultTls = QSslConfiguration::defaultConfiguration();
+        QSslConfiguration trusting = m_defaultTls;
+        trusting.addCaCertificate(ca); // as the machine's trust store would hold it
+        QSslConfiguration::setDefaultConfiguration(trusting);
+    }
+
+    void cleanupTestCase() { QSslConfiguration::setDefaultConfiguration(m_defaultTls); }
 
     void faultGivesClearErrorKeepsNothingAndRecovers_data()
     {
@@ -204,13 +243,10 @@ private slots:
         case Where::ClosedPort:
             QVERIFY(server.start(quint16(QUrl(url).port())));
             break;
-        case Where::SelfSignedTls: {
-            // The operator installs a certificate the machine trusts.
-            QSslConfiguration trusting = m_defaultTls;
-            trusting.addCaCertificate(m_certificate);
-            QSslConfiguration::setDefaultConfiguration(trusting);
+        case Where::SelfSignedTls:
+            // The server's operator installs a certificate from an authority the machine trusts.
+            server.useTls(m_goodCertificate, m_goodKey);
             break;
-        }
         }
         const HttpResponse recovered = exchange(http, url);
         QVERIFY2(recovered.isSuccess(),
