@@ -241,6 +241,7 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
     LB_TRY(y.number(QStringLiteral("poll_overlap_s"), p.sync.pollOverlapS, 0, 86'400));
     LB_TRY(y.number(QStringLiteral("limit_backoff_s"), p.sync.limitBackoffS, 1, 86'400));
     LB_TRY(y.number(QStringLiteral("backstop_poll_min"), p.sync.backstopPollMin, 1, 10080));
+    LB_TRY(y.number(QStringLiteral("request_timeout_s"), p.sync.requestTimeoutS, 1, 3600));
     LB_TRY(y.unknownKeys());
 
     QJsonObject lc;

@@ -47,6 +47,10 @@ struct Profile
         int pollOverlapS = 120; // re-read window so late or tied writes are never skipped
         int limitBackoffS = 60; // wait after a throttling answer that names no time
         int backstopPollMin = 15; // Salesforce poll period while changes arrive on the stream
+        // The longest silence of Salesforce or the platform within one request before it is
+        // given up and retried with backoff (the whole exchange may take three times this);
+        // 0 = each client's default (Salesforce 60 s, platform 30 s).
+        int requestTimeoutS = 0;
     };
 
     // SALESFORCE_ORG.md, "Lead lifecycle, both ways".

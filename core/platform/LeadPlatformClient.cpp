@@ -26,8 +26,8 @@ QByteArray compact(const QJsonObject &o)
 
 bool isTransient(const HttpResponse &r)
 {
-    if (r.status == 0)
-        return r.errorCode == QLatin1String("network") || r.errorCode == QLatin1String("timeout");
+    if (!r.complete())
+        return response::isTransientTransport(r.errorCode);
     return r.status >= 500;
 }
 
@@ -118,6 +118,14 @@ void LeadPlatformClient::attempt(const HttpRequest &request, QPointer<QObject> c
                                         rateLimitRetried);
                         });
                         return;
+                    }
+                    if (!r.complete() && r.reachedServer()) {
+                        // A status line without its whole body is no answer: the handlers read
+                        // status 0 as "not answered" and report errorCode/errorString.
+                        HttpResponse cut = r;
+                        cut.status = 0;
+                        cut.body.clear();
+                        return done(cut);
                     }
                     done(r);
                 });

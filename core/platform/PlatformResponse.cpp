@@ -121,14 +121,23 @@ std::optional<ApiLimits> limitsOf(const HttpResponse &r, qint64 nowMs)
     return limits;
 }
 
+bool isTransientTransport(const QString &code)
+{
+    // A cut gzip stream is a cut connection; a too large answer would be as large again.
+    return code == QLatin1String("network") || code == QLatin1String("timeout")
+        || code == QLatin1String("undecodable_response");
+}
+
 Error errorOf(const HttpResponse &r, qint64 nowMs)
 {
     Error e;
     e.httpStatus = r.status;
-    if (r.status == 0) {
+    if (r.status == 0 || !r.complete()) {
         e.code = r.errorCode.isEmpty() ? QStringLiteral("network") : r.errorCode;
-        e.message = QStringLiteral("The platform could not be reached: ") + r.errorString;
-        e.retryable = e.code == QLatin1String("network") || e.code == QLatin1String("timeout");
+        e.message = (r.status == 0 ? QStringLiteral("The platform could not be reached: ")
+                                   : QStringLiteral("The platform's answer was not complete: "))
+            + r.errorString;
+        e.retryable = isTransientTransport(e.code);
         return e;
     }
 

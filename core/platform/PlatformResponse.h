@@ -19,6 +19,8 @@ namespace response {
 // the current record in details["current"] (409/410 "deleted": the tombstone), 422 its list in
 // details["details"], 429 the delay in retryAfterMs.
 Error errorOf(const HttpResponse &response, qint64 nowMs);
+// Whether a transport failure (HttpResponse::errorCode) may pass if the request is sent again.
+bool isTransientTransport(const QString &code);
 
 // X-RateLimit-Limit / -Remaining / -Reset as the one ApiLimits value the gauges show
 // (system "platform", used = limit - remaining). nullopt when the headers are missing or

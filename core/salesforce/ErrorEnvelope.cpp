@@ -131,8 +131,10 @@ Error ErrorEnvelope::fromItems(const QList<SfError> &items, int httpStatus)
 
 Error ErrorEnvelope::toError(const HttpResponse &response)
 {
-    if (!response.reachedServer()) {
+    if (!response.reachedServer() || !response.complete()) {
+        // No answer, or one that did not arrive whole (cut, too large): HttpClient's words.
         Error error;
+        error.httpStatus = response.status;
         error.code = response.errorCode.isEmpty() ? u"network"_s : response.errorCode;
         error.message = response.errorString.isEmpty() ? u"The request did not reach Salesforce."_s
                                                        : response.errorString;

@@ -21,7 +21,11 @@ Result<QJsonObject> ResponseParser::object(const QByteArray &body)
 {
     QJsonParseError e;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &e);
-    if (e.error != QJsonParseError::NoError || !doc.isObject())
+    if (e.error != QJsonParseError::NoError)
+        return unexpected(u"it is not valid JSON (%1 at byte %2 of %3)"_s.arg(e.errorString())
+                              .arg(e.offset)
+                              .arg(body.size()));
+    if (!doc.isObject())
         return unexpected(u"expected a JSON object"_s);
     return doc.object();
 }

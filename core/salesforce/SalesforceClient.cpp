@@ -80,13 +80,11 @@ bool isSessionRejected(const HttpResponse &r)
                        [](const SfError &e) { return e.code == "INVALID_SESSION_ID"_L1; });
 }
 
-// Qt decompresses gzip/deflate answers itself; a body that is not what its Content-Encoding
-// says ends as a reply error on an otherwise answered request.
+// HttpClient decodes gzip/deflate answers; a body that is not what its Content-Encoding says
+// (or a cut stream) ends as "undecodable_response" on an otherwise answered request.
 bool isUndecodable(const HttpResponse &r)
 {
-    const QByteArray encoding = r.header("Content-Encoding").trimmed().toLower();
-    return r.reachedServer() && r.networkError != QNetworkReply::NoError && !encoding.isEmpty()
-        && encoding != "identity";
+    return r.reachedServer() && r.errorCode == "undecodable_response"_L1;
 }
 
 // Reports the failure of a call (not sent, or a non-2xx answer) and returns true.
@@ -179,6 +177,7 @@ void SalesforceClient::dispatch(const Call &call, const QPointer<QObject> &guard
     request.url.setFragment(QString());
     request.body = call.body;
     request.timeoutMs = m_config.timeoutMs;
+    request.maxResponseBytes = call.maxResponseBytes;
     const QString token = m_session.accessToken();
     request.setHeader("Authorization", "Bearer " + token.toUtf8());
     request.setHeader("Accept", call.accept);
@@ -204,11 +203,12 @@ void SalesforceClient::dispatch(const Call &call, const QPointer<QObject> &guard
                     return;
                 }
                 if (guard)
-                    done(Error {u"undecodable_response"_s,
-                                u"Salesforce's answer (HTTP %1) claimed Content-Encoding %2 but "
-                                u"could not be decoded."_s.arg(r.status)
-                                    .arg(QString::fromLatin1(r.header("Content-Encoding"))),
-                                r.status, false});
+                    done(Error {
+                        u"undecodable_response"_s,
+                        u"Salesforce's answer (HTTP %1) claimed Content-Encoding %2 but "
+                        u"could not be decoded: %3"_s.arg(r.status)
+                            .arg(QString::fromLatin1(r.header("Content-Encoding")), r.errorString),
+                        r.status, false});
                 return;
             }
             if (r.status == 401 && isSessionRejected(r)) {
@@ -239,6 +239,7 @@ void SalesforceClient::sendRaw(RawRequest request, QObject *context,
     Call call {request.method, apiPath(request.resource), request.query, std::move(request.body)};
     call.contentType = request.contentType;
     call.accept = request.accept;
+    call.maxResponseBytes = request.maxResponseBytes;
     send(std::move(call), context, std::move(done));
 }
 

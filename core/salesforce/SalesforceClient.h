@@ -3,6 +3,7 @@
 #include "SalesforceConfig.h"
 #include "SalesforceTypes.h"
 #include "model/ApiLimits.h"
+#include "net/HttpClient.h"
 #include "util/Result.h"
 
 #include <QObject>
@@ -24,10 +25,11 @@ class SalesforceSession;
 // 14). Asynchronous only: every method answers once through its callback, on this thread,
 // unless `context` is destroyed first (then nothing is called). Every request goes through
 // the injected HttpClient (host allowlist, no redirects, TLS errors never ignored) and carries
-// `Sforce-Call-Options: client=<callOptionsClient>`; gzip answers are decompressed by Qt.
+// `Sforce-Call-Options: client=<callOptionsClient>`; gzip answers are decoded by HttpClient.
 //
 // Failures are lb::Error with code = Salesforce's errorCode/statusCode/OAuth error, or
-// "network", "timeout", "host_not_allowed", "insecure_url", "http_<status>",
+// "network", "timeout", "host_not_allowed", "insecure_url", "response_too_large",
+// "undecodable_response", "http_<status>",
 // "unexpected_response", "too_many_records", "bad_argument"; httpStatus and retryable are set
 // (ErrorClassification). Per-record failures of Collections calls stay in RecordResult.
 // A 401 INVALID_SESSION_ID refreshes the token once (shared with concurrent calls) and replays
@@ -86,6 +88,7 @@ public:
         QByteArray body;
         QByteArray contentType = "application/json";
         QByteArray accept = "application/json";
+        qint64 maxResponseBytes = HttpRequest::DefaultMaxResponseBytes;
     };
     void sendRaw(RawRequest request, QObject *context,
                  std::function<void(Result<HttpResponse>)> done);
@@ -105,6 +108,7 @@ private:
         bool identityEncoding = false; // ask for an uncompressed answer
         QByteArray contentType = "application/json";
         QByteArray accept = "application/json";
+        qint64 maxResponseBytes = HttpRequest::DefaultMaxResponseBytes;
     };
     using RawCallback = std::function<void(Result<HttpResponse>)>;
 

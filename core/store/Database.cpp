@@ -121,6 +121,41 @@ Result<void> Database::configureSqlite()
     return {};
 }
 
+namespace {
+
+// SQLSTATE class 08 (connection exception), 57P01-57P03 (the server shuts down or cannot
+// accept connections now), or no SQLSTATE at all (libpq lost the socket).
+bool looksLikeLostConnection(const QSqlError &error)
+{
+    const QString native = error.nativeErrorCode();
+    return error.type() == QSqlError::ConnectionError || native.isEmpty()
+        || native.startsWith(QLatin1String("08")) || native.startsWith(QLatin1String("57P0"));
+}
+
+} // namespace
+
+void Database::noteFailure(const QSqlError &error)
+{
+    if (m_dialect == SqlDialect::Postgres && looksLikeLostConnection(error))
+        m_reconnect = true;
+}
+
+Result<void> Database::reconnectIfNeeded()
+{
+    if (!m_reconnect || m_inTransaction)
+        return {};
+    m_statements.clear(); // prepared on the old connection
+    QSqlDatabase conn = QSqlDatabase::database(m_name, false);
+    conn.close();
+    if (!conn.open())
+        return errorFrom(
+            conn.lastError(),
+            QStringLiteral("The store %1 cannot be reached").arg(m_config.displayUrl()));
+    m_reconnect = false;
+    qCInfo(lcStore) << "connected again to" << m_config.displayUrl();
+    return {};
+}
+
 bool Database::injectFailure()
 {
     if (m_failCountdown <= 0)
@@ -139,6 +174,18 @@ Error Database::errorFrom(const QSqlError &error, const QString &what)
     if (native == QLatin1String("5") || native == QLatin1String("6")
         || native == QLatin1String("40001") || native == QLatin1String("40P01"))
         code = QStringLiteral("store_busy");
+    // SQLITE_FULL and PostgreSQL disk_full: the operator has to free space, so say so in words.
+    if (!native.isEmpty()
+        && (native.startsWith(QLatin1String("08")) || native.startsWith(QLatin1String("57P0")))) {
+        return makeError(QStringLiteral("store_unavailable"),
+                         what + QStringLiteral(": the database server is unavailable (") + detail
+                             + QStringLiteral("); LeadBridge connects again by itself."));
+    }
+    if (native == QLatin1String("13") || native == QLatin1String("53100")) {
+        return makeError(QStringLiteral("store_full"),
+                         what + QStringLiteral(": the disk holding the store is full (") + detail
+                             + QStringLiteral("); free space there, nothing was written."));
+    }
     return makeError(code, what + QStringLiteral(": ") + detail);
 }
 
@@ -173,15 +220,19 @@ Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
 Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
                                   const QVariantList &values)
 {
+    if (auto reconnected = reconnectIfNeeded(); !reconnected)
+        return reconnected.error();
     auto it = m_statements.find(key);
     if (it == m_statements.end()) {
         auto q = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_name, false));
         q->setForwardOnly(true);
         // sql-constant: the one place statements reach Qt; every caller's SQL is checked where it
         // is written
-        if (!q->prepare(sql))
+        if (!q->prepare(sql)) {
+            noteFailure(q->lastError());
             return errorFrom(q->lastError(),
                              QStringLiteral("Cannot prepare statement %1").arg(key));
+        }
         it = m_statements.emplace(key, std::move(q)).first;
     }
     QSqlQuery &q = *it->second;
@@ -191,20 +242,26 @@ Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
     if (injectFailure())
         return makeError(QStringLiteral("store_error"),
                          QStringLiteral("Statement %1 failed: injected failure").arg(key));
-    if (!q.exec())
+    if (!q.exec()) {
+        noteFailure(q.lastError());
         return errorFrom(q.lastError(), QStringLiteral("Statement %1 failed").arg(key));
+    }
     return &q;
 }
 
 Result<void> Database::execute(const QString &sql)
 {
+    if (auto reconnected = reconnectIfNeeded(); !reconnected)
+        return reconnected;
     QSqlQuery q(QSqlDatabase::database(m_name, false));
     if (injectFailure())
         return makeError(QStringLiteral("store_error"), QStringLiteral("injected failure"));
     // sql-constant: the one place unprepared statements reach Qt; every caller's SQL is checked
     // where it is written
-    if (!q.exec(sql))
+    if (!q.exec(sql)) {
+        noteFailure(q.lastError());
         return errorFrom(q.lastError(), QStringLiteral("Statement failed"));
+    }
     return {};
 }
 

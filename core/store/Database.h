@@ -84,11 +84,19 @@ public:
     {
         return rows(q, [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
     }
+    // Whether the next statement outside a transaction opens the connection again first.
+    bool reconnectPending() const { return m_reconnect; }
 
 private:
     Database(QString name, SqlDialect dialect, StoreConfig config);
     Result<void> configureSqlite();
     bool injectFailure();
+    // PostgreSQL: QPSQL never reconnects a connection the server dropped (a restart, a
+    // failover, an idle kill), so every later statement would fail for good. A failure that
+    // looks like a lost connection marks it; the next statement outside a transaction opens
+    // it again (the unit that was running has failed and rolled back with the server).
+    void noteFailure(const QSqlError &error);
+    Result<void> reconnectIfNeeded();
 
     QString m_name;
     SqlDialect m_dialect;
@@ -96,6 +104,7 @@ private:
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     bool m_inTransaction = false;
     int m_failCountdown = 0;
+    bool m_reconnect = false;
 };
 
 // Commits on commit(), rolls back on scope exit otherwise. Opened while a transaction is

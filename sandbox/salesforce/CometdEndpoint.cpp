@@ -143,6 +143,10 @@ int CometdEndpoint::holdMs() const
 SfHttpServer::Outcome CometdEndpoint::handle(const ApiRequest &request)
 {
     SfHttpServer::Outcome out;
+    if (m_silent) {
+        out.action = SfHttpServer::Outcome::Action::Hang;
+        return out;
+    }
     const SandboxConfig &config = m_org.config();
     const QString version = request.segments.value(1);
     bool versionOk = false;
@@ -467,6 +471,8 @@ void CometdEndpoint::onPublished(const QList<PublishedEvent> &events)
 
 void CometdEndpoint::release(Client &client)
 {
+    if (m_silent)
+        return; // the deliveries stay queued; the client will not get them from this server
     if (client.holdTimer) {
         client.holdTimer->stop();
         client.holdTimer.reset();
@@ -491,6 +497,21 @@ void CometdEndpoint::expireIdleClients(qint64 nowMs)
         const Client &c = entry.second;
         return !c.held && c.lastSeenMs < nowMs - kClientExpiryMs;
     });
+}
+
+void CometdEndpoint::setSilent(bool silent)
+{
+    if (silent == m_silent)
+        return;
+    m_silent = silent;
+    for (auto &[id, client] : m_clients) {
+        if (client.holdTimer)
+            client.holdTimer.reset();
+        client.held = {}; // never answered: the client's watchdog has to notice
+        client.heldReplies = {};
+    }
+    if (!silent)
+        m_clients.clear();
 }
 
 void CometdEndpoint::dropAllClients()

@@ -48,6 +48,11 @@ public:
     // Forgets every client (their next request gets 403::Unknown client); held connects are
     // answered with that error.
     void dropAllClients();
+    // A server that stops answering (a hung load balancer): while silent every request and
+    // every held connect is left unanswered, sockets open. When it speaks again it has lost
+    // its clients, as a restarted server would, so they must handshake and replay.
+    void setSilent(bool silent);
+    bool isSilent() const { return m_silent; }
     Result<void> emitGap(const QString &object, const QString &changeType,
                          const QStringList &recordIds);
     int clientCount() const { return int(m_clients.size()); }
@@ -90,6 +95,7 @@ private:
 
     SandboxOrg &m_org;
     std::map<QString, Client> m_clients;
+    bool m_silent = false;
 };
 
 } // namespace lb::sandbox

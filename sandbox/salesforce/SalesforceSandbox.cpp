@@ -346,6 +346,11 @@ void SalesforceSandbox::dropStreamingClients()
     m_cometd->dropAllClients();
 }
 
+void SalesforceSandbox::setStreamingSilent(bool silent)
+{
+    m_cometd->setSilent(silent);
+}
+
 void SalesforceSandbox::expireChangeEvents()
 {
     m_org->data().changes().expireAll();

@@ -81,6 +81,8 @@ public:
     QList<ChangeEvent> changeEvents() const; // retained, oldest first
     int streamingClientCount() const;
     void dropStreamingClients();
+    // The Streaming API stops answering (true) and comes back without its clients (false).
+    void setStreamingSilent(bool silent);
     void expireChangeEvents();
     Result<void> emitGapEvent(const QString &object, const QString &changeType,
                               const QStringList &recordIds = {});

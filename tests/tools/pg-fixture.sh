@@ -3,6 +3,8 @@
 #   pg-fixture.sh start STATE_DIR   start a server on 127.0.0.1:<free port> and write its
 #                                   connection URL to STATE_DIR/url
 #   pg-fixture.sh stop STATE_DIR    stop the server and remove its folder and STATE_DIR
+#   pg-fixture.sh pause STATE_DIR   stop the server, keeping its data (a restart, part one)
+#   pg-fixture.sh resume STATE_DIR  start the paused server again on the same port
 #
 # STATE_DIR may sit anywhere, also inside a checkout under a home folder of mode 0700. The
 # server's data and socket do not live there: as root the server runs as the `postgres` user
@@ -69,6 +71,19 @@ stop)
   stop_server
   rm -rf "$state"
   ;;
+pause)
+  dir=$(server_dir)
+  [ -n "$dir" ] || { echo "no server in $state" >&2; exit 1; }
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  ;;
+resume)
+  dir=$(server_dir)
+  [ -n "$dir" ] || { echo "no server in $state" >&2; exit 1; }
+  port=$(sed -E 's#.*:([0-9]+)/.*#\1#' "$state/url")
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { as_owner cat "$dir/server.log" >&2; exit 1; }
+  ;;
 *)
-  echo "usage: $0 start|stop STATE_DIR" >&2; exit 2 ;;
+  echo "usage: $0 start|stop|pause|resume STATE_DIR" >&2; exit 2 ;;
 esac

@@ -114,6 +114,8 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     config.username = profile.salesforce.username;
     config.callOptionsClient = profile.salesforce.callOptionsClient;
     config.redirectUri = profile.salesforce.redirectUri;
+    if (profile.sync.requestTimeoutS > 0)
+        config.timeoutMs = profile.sync.requestTimeoutS * 1000;
     salesforce::SalesforceSecrets sfSecrets;
     sfSecrets.clientSecret = secrets.salesforceClientSecret;
     sfSecrets.password = secrets.salesforcePassword;
@@ -145,6 +147,11 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
         salesforce::streaming::CometdChangeEventSource::Options options;
         options.apiVersion = profile.salesforce.apiVersion;
         options.callOptionsClient = profile.salesforce.callOptionsClient;
+        if (profile.sync.requestTimeoutS > 0) {
+            // A held connect may outlast the advised hold by one request timeout.
+            options.requestTimeoutMs = profile.sync.requestTimeoutS * 1000;
+            options.watchdogMarginMs = options.requestTimeoutMs;
+        }
         auto *source
             = new salesforce::streaming::CometdChangeEventSource(*sfHttp, *session, options);
         set.owned.emplace_back(source);
@@ -154,6 +161,11 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     auto *pf = new platform::LeadPlatformClient(*pfHttp, profile.platform.baseUrl,
                                                 secrets.platformApiKey);
     pf->setClock(clock);
+    if (profile.sync.requestTimeoutS > 0) {
+        auto options = pf->options();
+        options.timeoutMs = profile.sync.requestTimeoutS * 1000;
+        pf->setOptions(options);
+    }
     set.owned.emplace_back(pf);
     QObject::connect(pf, &platform::LeadPlatformClient::limitsObserved, pf, onLimits);
 

@@ -44,9 +44,9 @@ Bulk2Client::Bulk2Client(SalesforceClient &rest, QObject *parent)
 
 void Bulk2Client::request(Request r, QObject *context, Callback<HttpResponse> done)
 {
-    SalesforceClient::RawRequest raw {std::move(r.method),      std::move(r.resource),
-                                      std::move(r.query),       std::move(r.body),
-                                      std::move(r.contentType), std::move(r.accept)};
+    SalesforceClient::RawRequest raw {
+        std::move(r.method),      std::move(r.resource), std::move(r.query), std::move(r.body),
+        std::move(r.contentType), std::move(r.accept),   r.maxResponseBytes};
     m_rest.sendRaw(std::move(raw), context ? context : this,
                    [done = std::move(done)](Result<HttpResponse> response) {
                        if (!response)
@@ -174,7 +174,13 @@ void Bulk2Client::queryResults(const QString &jobId, const QString &locator, int
         query.append(u"locator="_s + enc(locator));
     if (maxRecords > 0)
         query.append(u"maxRecords="_s + QString::number(maxRecords));
-    request({"GET", jobPath(jobId, true) + u"/results"_s, query.join(u'&'), {}, {}, "text/csv"},
+    request({"GET",
+             jobPath(jobId, true) + u"/results"_s,
+             query.join(u'&'),
+             {},
+             {},
+             "text/csv",
+             kMaxResultsPageBytes},
             context, [done = std::move(done)](Result<HttpResponse> response) {
                 if (!response)
                     return done(response.error());

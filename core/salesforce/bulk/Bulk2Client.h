@@ -3,6 +3,7 @@
 #include "Bulk2Job.h"
 #include "Bulk2JobPoller.h"
 #include "Bulk2ResultReader.h"
+#include "net/HttpClient.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -104,7 +105,11 @@ private:
         QByteArray body;
         QByteArray contentType = "application/json";
         QByteArray accept = "application/json";
+        qint64 maxResponseBytes = HttpRequest::DefaultMaxResponseBytes;
     };
+    // A query results page of up to 50,000 CSV rows is the one answer allowed to be large;
+    // it is still bounded (HttpRequest::maxResponseBytes).
+    static constexpr qint64 kMaxResultsPageBytes = 512LL << 20;
     // A 2xx answer, or the error (Salesforce's envelope for other statuses).
     void request(Request request, QObject *context, Callback<HttpResponse> done);
     void jobRequest(Request request, QObject *context, Callback<Bulk2Job> done);

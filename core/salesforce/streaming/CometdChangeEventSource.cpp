@@ -139,9 +139,11 @@ void CometdChangeEventSource::post(const QJsonArray &messages, qint64 timeoutMs,
     if (!m_options.callOptionsClient.isEmpty())
         request.setHeader("Sforce-Call-Options", "client=" + m_options.callOptionsClient.toUtf8());
     m_http.send(request, m_epoch.get(), [done = std::move(done)](const HttpResponse &r) {
-        if (!r.reachedServer()) {
+        if (!r.reachedServer() || !r.complete()) {
+            // No answer, or one cut short: the stream is down until a handshake succeeds.
             Error e {r.errorCode.isEmpty() ? u"network"_s : r.errorCode, r.errorString};
-            e.retryable = r.errorCode == "network"_L1 || r.errorCode == "timeout"_L1;
+            e.retryable = r.errorCode == "network"_L1 || r.errorCode == "timeout"_L1
+                || r.errorCode == "undecodable_response"_L1;
             done(e, 0);
             return;
         }
@@ -181,9 +183,10 @@ void CometdChangeEventSource::handshake()
         {u"supportedConnectionTypes"_s, QJsonArray {u"long-polling"_s}},
         {u"id"_s, nextId()},
     }};
-    post(hello, 60'000, [this](Result<QList<BayeuxMessage>> answer, int status) {
-        onHandshake(std::move(answer), status);
-    });
+    post(hello, m_options.requestTimeoutMs,
+         [this](Result<QList<BayeuxMessage>> answer, int status) {
+             onHandshake(std::move(answer), status);
+         });
 }
 
 void CometdChangeEventSource::onHandshake(Result<QList<BayeuxMessage>> answer, int status)
@@ -230,7 +233,7 @@ void CometdChangeEventSource::subscribeAll()
             {u"ext"_s, QJsonObject {{u"replay"_s, QJsonObject {{channel, double(from)}}}}},
         }};
         const quint64 generation = m_generation;
-        post(subscribe, 60'000,
+        post(subscribe, m_options.requestTimeoutMs,
              [this, channel, from, generation](Result<QList<BayeuxMessage>> answer, int status) {
                  if (generation == m_generation)
                      onSubscribed(channel, from, std::move(answer), status);

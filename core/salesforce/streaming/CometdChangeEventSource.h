@@ -36,6 +36,7 @@ public:
         QString callOptionsClient = QStringLiteral("LeadBridge");
         qint64 watchdogMarginMs = 30'000; // added to the advised connect timeout
         qint64 defaultTimeoutMs = 110'000; // until the server advises one
+        qint64 requestTimeoutMs = 60'000; // handshake and subscribe (answered at once)
         RetryPolicy backoff {1'000, 60'000, 0}; // maxAttempts unused: the stream never gives up
     };
 

@@ -8,8 +8,8 @@
 
 namespace lb::test {
 
-SyncWorld::SyncWorld(const Clock &salesforceClock)
-    : salesforce(sandbox::SandboxConfig {}, salesforceClock)
+SyncWorld::SyncWorld(const Clock &salesforceClock, const sandbox::SandboxConfig &salesforceConfig)
+    : salesforce(salesforceConfig, salesforceClock)
 {
     // These tests drive Salesforce -> platform by explicit polls unless they choose the stream.
     profile.salesforce.changes = QStringLiteral("poll");
@@ -91,7 +91,7 @@ SyncWorld::anotherEngine(const FieldMapping &mapping)
 {
     EngineSetup setup;
     setup.profile = profile;
-    setup.store = StoreConfig::sqlite(storePath);
+    setup.store = store ? *store : StoreConfig::sqlite(storePath);
     setup.mapping = mapping;
     setup.ports = [secrets = m_secrets](const Profile &p, Store &store,
                                         std::function<void(const ApiLimits &)> onLimits,

@@ -14,7 +14,8 @@ namespace lb::test {
 class SyncWorld
 {
 public:
-    explicit SyncWorld(const Clock &salesforceClock = Clock::system());
+    explicit SyncWorld(const Clock &salesforceClock = Clock::system(),
+                       const sandbox::SandboxConfig &salesforceConfig = {});
     ~SyncWorld();
 
     Result<void> start(const FieldMapping &mapping = *FieldMapping::defaultMapping());
@@ -34,6 +35,8 @@ public:
     sandbox::PlatformSandbox platform;
     Profile profile;
     QString storePath;
+    // Before start(): the engine's store, instead of a SQLite file at storePath.
+    std::optional<StoreConfig> store;
 
 private:
     Result<void> launchEngine(const FieldMapping &mapping);
