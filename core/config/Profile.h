@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DestinationConfig.h"
 #include "util/Result.h"
 
 #include <QStringList>
@@ -47,6 +48,10 @@ struct Profile
         int pollOverlapS = 120; // re-read window so late or tied writes are never skipped
         int limitBackoffS = 60; // wait after a throttling answer that names no time
         int backstopPollMin = 15; // Salesforce poll period while changes arrive on the stream
+        // Alerts: the open inbox items above which one incident opens, and how long the change
+        // stream may stay disconnected before one does.
+        int alertInboxAbove = 100;
+        int alertStreamDownMin = 10;
     };
 
     // SALESFORCE_ORG.md, "Lead lifecycle, both ways".
@@ -68,6 +73,9 @@ struct Profile
     // Where `leadbridge sync` serves Prometheus metrics (GET /metrics), e.g. "127.0.0.1:9464";
     // empty = off.
     QString metricsListen;
+    // Hub and spoke: more receivers of lead events, and where alerts about LeadBridge go.
+    QList<DestinationConfig> destinations;
+    QList<AlertConfig> alerts;
     QString sourceFile;
 
     static Result<Profile> fromJson(const QByteArray &json, const QString &fileName);
