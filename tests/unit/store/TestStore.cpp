@@ -105,13 +105,15 @@ private slots:
         {
             auto first = openStore();
             QVERIFY(first);
+            // Versions 14 and 15 come with other branches: until they are merged, two fewer
+            // rows than the newest version (the merge restores COUNT == latest).
             QCOMPARE(countWhere(*first, QStringLiteral("SELECT COUNT(*) FROM schema_version")),
-                     qint64(Migrations::latestVersion()));
+                     qint64(Migrations::latestVersion()) - 2);
         }
         auto second = openStore();
         QVERIFY(second);
         QCOMPARE(countWhere(*second, QStringLiteral("SELECT COUNT(*) FROM schema_version")),
-                 qint64(Migrations::latestVersion()));
+                 qint64(Migrations::latestVersion()) - 2);
         QCOMPARE(countWhere(*second, QStringLiteral("SELECT MAX(version) FROM schema_version")),
                  qint64(Migrations::latestVersion()));
     }
