@@ -54,6 +54,11 @@ public slots:
     void cancelJob(qint64 outboxId);
     void fetchLive(const QString &platformLeadId);
     void testConnection(const QString &system);
+    // Destinations (the console's Destinations view): add or change one (its JSON as in the
+    // profile), switch one on or off, send one a test event.
+    void saveDestination(const QJsonObject &destination);
+    void setDestinationEnabled(const QString &name, bool enabled);
+    void testDestination(const QString &name);
     void runOnce();
     void shutdown();
 
@@ -66,6 +71,7 @@ signals:
     void liveFetched(const QString &platformLeadId, const QJsonObject &salesforce,
                      const QJsonObject &platform, const QString &error);
     void connectionTested(const QString &system, bool ok, const QString &message);
+    void destinationTested(const QString &name, bool ok, const QString &message);
     void notify(const QString &kind, const QString &title, const QString &message);
     void commandFailed(const QString &command, const QString &message);
     void reconciled(const lb::ReconcileReport &report, const QString &error);

@@ -101,6 +101,24 @@ void DestinationLane::send(const std::shared_ptr<Round> &round, const OutboxJob 
                 [this, round, job](const HttpResponse &response) { record(round, job, response); });
 }
 
+void DestinationLane::sendTest(const QByteArray &body,
+                               std::function<void(const HttpResponse &)> done)
+{
+    OutboxJob job;
+    job.payload = body;
+    job.target = m_settings.target;
+    HttpRequest request;
+    request.method = QByteArrayLiteral("POST");
+    request.url = m_settings.url;
+    request.body = body;
+    request.timeoutMs = m_settings.timeoutMs;
+    request.setHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+    request.setHeader(QByteArrayLiteral("User-Agent"), QByteArrayLiteral("LeadBridge"));
+    if (m_prepare)
+        m_prepare(request, job);
+    m_http.send(request, this, std::move(done));
+}
+
 void DestinationLane::record(const std::shared_ptr<Round> &round, const OutboxJob &job,
                              const HttpResponse &response)
 {

@@ -54,6 +54,10 @@ public:
     // `done` runs once when every request of the round has answered (or none was sent).
     void runRound(std::function<void(DeliveryRound)> done);
 
+    // Sends `body` now, outside the outbox, signed and prepared like a delivery: the console's
+    // "send a test event". Counts toward nothing (no breaker, no bucket, no counters).
+    void sendTest(const QByteArray &body, std::function<void(const HttpResponse &)> done);
+
     bool busy() const { return m_busy; }
     const Settings &settings() const { return m_settings; }
     const Counters &counters() const { return m_counters; }

@@ -34,6 +34,22 @@ public slots:
     virtual void fetchLive(const QString &platformLeadId) = 0;
     // Performs a real token request and API call with the stored credentials.
     virtual void testConnection(const QString &system) = 0;
+    // Destinations (hub and spoke). Not every controller has them: the default refuses.
+    virtual void saveDestination(const QJsonObject &destination)
+    {
+        Q_UNUSED(destination);
+        emit commandFailed(QStringLiteral("saveDestination"),
+                           QStringLiteral("Destinations are not available here."));
+    }
+    virtual void setDestinationEnabled(const QString &name, bool enabled)
+    {
+        Q_UNUSED(enabled);
+        emit destinationTested(name, false, QStringLiteral("Destinations are not available here."));
+    }
+    virtual void testDestination(const QString &name)
+    {
+        emit destinationTested(name, false, QStringLiteral("Destinations are not available here."));
+    }
 
 signals:
     void statusChanged(const lb::SyncStatus &status);
@@ -43,6 +59,7 @@ signals:
     void liveFetched(const QString &platformLeadId, const QJsonObject &salesforce,
                      const QJsonObject &platform, const QString &error);
     void connectionTested(const QString &system, bool ok, const QString &message);
+    void destinationTested(const QString &name, bool ok, const QString &message);
     // Something an admin should notice (tray): "breaker_open", "inbox_growing", "limits_pause".
     void notify(const QString &kind, const QString &title, const QString &message);
     void commandFailed(const QString &command, const QString &message);
