@@ -46,10 +46,11 @@ private slots:
         lb::ui::MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        const QStringList expected {
-            QStringLiteral("dashboard"), QStringLiteral("leads"),   QStringLiteral("queue"),
-            QStringLiteral("inbox"),     QStringLiteral("limits"),  QStringLiteral("credentials"),
-            QStringLiteral("mapping"),   QStringLiteral("reports"), QStringLiteral("import")};
+        const QStringList expected {QStringLiteral("dashboard"),    QStringLiteral("leads"),
+                                    QStringLiteral("queue"),        QStringLiteral("inbox"),
+                                    QStringLiteral("limits"),       QStringLiteral("credentials"),
+                                    QStringLiteral("destinations"), QStringLiteral("mapping"),
+                                    QStringLiteral("reports"),      QStringLiteral("import")};
         QCOMPARE(window.viewNames(), expected);
         auto *nav = window.findChild<QListWidget *>(QStringLiteral("navigation"));
         QVERIFY(nav);

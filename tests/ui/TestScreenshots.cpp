@@ -123,7 +123,8 @@ private slots:
         for (const QString &name :
              {QStringLiteral("dashboard"), QStringLiteral("leads"), QStringLiteral("queue"),
               QStringLiteral("inbox"), QStringLiteral("limits"), QStringLiteral("credentials"),
-              QStringLiteral("mapping"), QStringLiteral("reports"), QStringLiteral("import")})
+              QStringLiteral("destinations"), QStringLiteral("mapping"), QStringLiteral("reports"),
+              QStringLiteral("import")})
             QTest::newRow(qPrintable(name)) << name;
     }
 
