@@ -2,6 +2,7 @@
 
 #include "credentials/CredentialsView.h"
 #include "dashboard/DashboardView.h"
+#include "destinations/DestinationsView.h"
 #include "fleet/FleetView.h"
 #include "import/ImportView.h"
 #include "inbox/InboxView.h"
@@ -74,6 +75,8 @@ MainWindow::MainWindow(ConsoleContext context, QWidget *parent)
     addView(QStringLiteral("inbox"), tr("Error inbox"), inbox);
     addView(QStringLiteral("limits"), tr("API limits"), new LimitsView(m_context, m_pages));
     addView(QStringLiteral("credentials"), tr("Credentials"), credentials);
+    addView(QStringLiteral("destinations"), tr("Destinations"),
+            new DestinationsView(m_context, m_pages));
     addView(QStringLiteral("mapping"), tr("Mapping"), mapping);
     addView(QStringLiteral("reports"), tr("Reports"), new ReportsView(m_context, m_pages));
     addView(QStringLiteral("import"), tr("Import"), new ImportView(m_context, m_pages));

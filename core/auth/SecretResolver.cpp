@@ -46,6 +46,24 @@ std::optional<SecretSpec> SecretResolver::spec(const QString &system, const QStr
         if (s.system == system && s.secret == secret)
             return s;
     }
+    // Each destination's signing secret and each alert's routing key (PROFILE.md "Destinations
+    // and alerts"): "destination:<name>/signing_secret", "alert:<name>/routing_key".
+    const auto named = [&](const QString &prefix) {
+        return system.startsWith(prefix) ? system.mid(prefix.size()) : QString();
+    };
+    const QString envName = [&](QString name) {
+        return name.toUpper().replace(u'-', u'_');
+    }(named(QStringLiteral("destination:")) + named(QStringLiteral("alert:")));
+    if (!named(QStringLiteral("destination:")).isEmpty()
+        && secret == QLatin1String("signing_secret"))
+        return SecretSpec {system, secret, QStringLiteral("LEADBRIDGE_DEST_%1_SECRET").arg(envName),
+                           false,
+                           QStringLiteral("signing secret of destination %1")
+                               .arg(named(QStringLiteral("destination:")))};
+    if (!named(QStringLiteral("alert:")).isEmpty() && secret == QLatin1String("routing_key"))
+        return SecretSpec {
+            system, secret, QStringLiteral("LEADBRIDGE_ALERT_%1_KEY").arg(envName), false,
+            QStringLiteral("routing key of alert %1").arg(named(QStringLiteral("alert:")))};
     return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DestinationConfig.h"
 #include "util/Result.h"
 
 #include <QStringList>
@@ -51,6 +52,10 @@ struct Profile
         // given up and retried with backoff (the whole exchange may take three times this);
         // 0 = each client's default (Salesforce 60 s, platform 30 s).
         int requestTimeoutS = 0;
+        // Alerts: the open inbox items above which one incident opens, and how long the change
+        // stream may stay disconnected before one does.
+        int alertInboxAbove = 100;
+        int alertStreamDownMin = 10;
     };
 
     // SALESFORCE_ORG.md, "Lead lifecycle, both ways".
@@ -82,6 +87,9 @@ struct Profile
     // Where `leadbridge sync` serves Prometheus metrics (GET /metrics), e.g. "127.0.0.1:9464";
     // empty = off.
     QString metricsListen;
+    // Hub and spoke: more receivers of lead events, and where alerts about LeadBridge go.
+    QList<DestinationConfig> destinations;
+    QList<AlertConfig> alerts;
     QString sourceFile;
 
     static Result<Profile> fromJson(const QByteArray &json, const QString &fileName);

@@ -47,6 +47,12 @@ std::unique_ptr<EngineParts> EngineParts::assemble(const EngineSetup &setup, Sto
     e->reconciler = std::make_unique<Reconciler>(
         store, *e->ports.salesforce, *e->ports.platform, *e->leadPlanner, *e->agentPlanner, clock,
         setup.workerId + QStringLiteral(":reconcile"), p.sync.bulkThreshold);
+    if (e->ports.destinationsHttp) {
+        e->destinations
+            = DestinationParts::build(p, store, clock, *e->ports.destinationsHttp,
+                                      e->ports.destinationSecrets, setup.workerId, config.retry);
+        e->inbound->setFanout(&e->destinations->fanout);
+    }
     if (e->ports.changeSource)
         e->stream = std::make_unique<SalesforceStream>(
             store, *e->ports.salesforce, *e->changes, *e->ports.changeSource, setup.mapping.lead,
@@ -66,6 +72,7 @@ EngineParts::~EngineParts()
     dispatcher.reset();
     changes.reset();
     inbound.reset();
+    destinations.reset(); // its lanes' requests go through the ports' client
     ports.clear();
 }
 

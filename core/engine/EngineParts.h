@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DestinationParts.h"
 #include "EngineSetup.h"
 #include "net/CircuitBreaker.h"
 #include "sync/ApiBudget.h"
@@ -39,6 +40,8 @@ struct EngineParts
     std::unique_ptr<SalesforcePoller> salesforcePoller;
     std::unique_ptr<Reconciler> reconciler;
     std::unique_ptr<SalesforceStream> stream; // null when Salesforce is only polled
+    // Destinations and alerts (hub and spoke); null without a client for them.
+    std::unique_ptr<DestinationParts> destinations;
 
     // Builds the parts over `ports` (already built by the setup's ports builder).
     static std::unique_ptr<EngineParts> assemble(const EngineSetup &setup, Store &store,

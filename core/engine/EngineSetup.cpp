@@ -21,10 +21,13 @@ PortSet &PortSet::operator=(PortSet &&other)
         changeSource = other.changeSource;
         salesforceHttp = other.salesforceHttp;
         platformHttp = other.platformHttp;
+        destinationsHttp = other.destinationsHttp;
+        destinationSecrets = std::move(other.destinationSecrets);
         owned = std::move(other.owned);
         other.changeSource = nullptr;
         other.salesforceHttp = nullptr;
         other.platformHttp = nullptr;
+        other.destinationsHttp = nullptr;
     }
     return *this;
 }
@@ -41,6 +44,8 @@ void PortSet::clear()
     changeSource = nullptr;
     salesforceHttp = nullptr;
     platformHttp = nullptr;
+    destinationsHttp = nullptr;
+    destinationSecrets.clear();
     while (!owned.empty())
         owned.pop_back();
 }

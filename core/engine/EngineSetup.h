@@ -7,6 +7,7 @@
 #include "util/Clock.h"
 #include "util/Result.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <functional>
@@ -34,6 +35,9 @@ struct PortSet
     // The HTTP client of each system, owned by `owned` (their calls are counted for /metrics).
     HttpClient *salesforceHttp = nullptr;
     HttpClient *platformHttp = nullptr;
+    // Destinations' and alerts' deliveries (on the profile's allowlist), and their secrets.
+    HttpClient *destinationsHttp = nullptr;
+    QHash<QString, QByteArray> destinationSecrets;
     std::vector<std::unique_ptr<QObject>> owned; // clients, NAM, webhook receiver, ...
 
     PortSet() = default;

@@ -102,6 +102,8 @@ SyncStatus StatusReporter::compose(const Control &control, const EngineParts *pa
              {parts->salesforceBreaker.get(), parts->platformBreaker.get()})
             s.breakers.append({b->name(), CircuitBreaker::stateName(b->state()), b->failureShare(),
                                b->retryAt()});
+        if (parts->destinations)
+            s.destinations = parts->destinations->status();
     }
     s.nextReconcileAt = control.msToReconcile >= 0 ? now + control.msToReconcile : 0;
     s.delivered = m_delivered;

@@ -277,6 +277,8 @@ void SyncWorker::start()
         else if (stream->resumed())
             m_nextSalesforcePollAt = m_clock.nowMs() + backstopMs();
     }
+    if (m_parts->destinations)
+        m_parts->destinations->hub->start();
     poll({});
     kick();
     publishStatus(true);
@@ -296,6 +298,8 @@ void SyncWorker::pause()
         m_parts->stream->stop();
     m_duties.stop(); // a paused process leaves its duties to the rest of the fleet
     m_scheduler.stopPolling();
+    if (m_parts && m_parts->destinations)
+        m_parts->destinations->hub->stop();
     publishStatus(true);
 }
 
@@ -320,6 +324,8 @@ void SyncWorker::shutdown()
     if (m_parts && m_parts->stream)
         m_parts->stream->stop();
     m_commands.stop();
+    if (m_parts && m_parts->destinations)
+        m_parts->destinations->hub->stop();
     m_duties.stop();
     if (m_beating && m_store) {
         m_beating = false;
@@ -579,7 +585,10 @@ void SyncWorker::publishStatus(bool persist)
 {
     if (!m_store)
         return;
-    m_reporter.publish(status(), *m_store, persist);
+    const SyncStatus s = status();
+    if (m_parts && m_parts->destinations && m_state == SyncStatus::State::Running)
+        m_parts->destinations->observe(s, m_setup.profile.sync.apiUsagePauseAt, {});
+    m_reporter.publish(s, *m_store, persist);
     if (persist && m_beating)
         if (auto r = m_heartbeat.beat(*m_store, m_duties.held()); !r)
             qCWarning(lcSync) << "could not write the heartbeat:" << r.error().toString();

@@ -58,6 +58,11 @@ public slots:
     void testConnection(const QString &system);
     // Erasure (issue 19): forgets everyone with this email address (PersonEraser).
     void forgetPerson(const QString &email);
+    // Destinations (the console's Destinations view): add or change one (its JSON as in the
+    // profile), switch one on or off, send one a test event.
+    void saveDestination(const QJsonObject &destination);
+    void setDestinationEnabled(const QString &name, bool enabled);
+    void testDestination(const QString &name);
     void runOnce();
     void shutdown();
     // Reads the fleet's processes and the duties they hold (`fleetRead` answers).
@@ -72,6 +77,7 @@ signals:
     void liveFetched(const QString &platformLeadId, const QJsonObject &salesforce,
                      const QJsonObject &platform, const QString &error);
     void connectionTested(const QString &system, bool ok, const QString &message);
+    void destinationTested(const QString &name, bool ok, const QString &message);
     void notify(const QString &kind, const QString &title, const QString &message);
     void commandFailed(const QString &command, const QString &message);
     // The erasure's outcome: counts and the address's hash, never the address.

@@ -23,6 +23,7 @@ ThreadedSyncController::ThreadedSyncController(EngineSetup setup, QObject *paren
     connect(m_worker, &SyncWorker::queueChanged, this, &SyncController::queueChanged);
     connect(m_worker, &SyncWorker::liveFetched, this, &SyncController::liveFetched);
     connect(m_worker, &SyncWorker::connectionTested, this, &SyncController::connectionTested);
+    connect(m_worker, &SyncWorker::destinationTested, this, &SyncController::destinationTested);
     connect(m_worker, &SyncWorker::notify, this, &SyncController::notify);
     connect(m_worker, &SyncWorker::commandFailed, this, &SyncController::commandFailed);
     connect(m_worker, &SyncWorker::forgotten, this, &SyncController::forgotten);
@@ -126,6 +127,21 @@ void ThreadedSyncController::cancelJob(qint64 outboxId)
 void ThreadedSyncController::fetchLive(const QString &platformLeadId)
 {
     onWorker([w = m_worker, platformLeadId] { w->fetchLive(platformLeadId); });
+}
+
+void ThreadedSyncController::saveDestination(const QJsonObject &destination)
+{
+    onWorker([w = m_worker, destination] { w->saveDestination(destination); });
+}
+
+void ThreadedSyncController::setDestinationEnabled(const QString &name, bool enabled)
+{
+    onWorker([w = m_worker, name, enabled] { w->setDestinationEnabled(name, enabled); });
+}
+
+void ThreadedSyncController::testDestination(const QString &name)
+{
+    onWorker([w = m_worker, name] { w->testDestination(name); });
 }
 
 void ThreadedSyncController::testConnection(const QString &system)

@@ -37,6 +37,9 @@ public slots:
     void retryInbox(const QList<qint64> &ids) override;
     void discardInbox(const QList<qint64> &ids, const QString &reason) override;
     void cancelJob(qint64 outboxId) override;
+    void saveDestination(const QJsonObject &destination) override;
+    void setDestinationEnabled(const QString &name, bool enabled) override;
+    void testDestination(const QString &name) override;
     void fetchLive(const QString &platformLeadId) override;
     void testConnection(const QString &system) override;
     void refreshFleet() override;

@@ -91,6 +91,14 @@ EngineMetrics::EngineMetrics()
                       .Name("leadbridge_duty_held")
                       .Help("1 when this process holds the duty's lease.")
                       .Register(r);
+    m_destinationJobs = &BuildGauge()
+                             .Name("leadbridge_destination_jobs")
+                             .Help("A destination's events by state: pending, delivered, inbox.")
+                             .Register(r);
+    m_destinationBreaker = &BuildGauge()
+                                .Name("leadbridge_destination_breaker_state")
+                                .Help("1 for each destination's circuit breaker state.")
+                                .Register(r);
     // Known from the start, so a scrape before the first delivery reads 0, not nothing.
     m_delivered->Add({{"direction", "to_salesforce"}});
     m_delivered->Add({{"direction", "to_platform"}});
@@ -211,6 +219,17 @@ void EngineMetrics::setGauges(const SyncStatus &st, qint64 nowMs, const QStringL
     for (const SyncStatus::Breaker &b : st.breakers)
         setEnum(*m_breakerState, QStringLiteral("state"), breakerStates, b.state,
                 {{"system", s(b.name)}});
+
+    for (const SyncStatus::Destination &d : st.destinations) {
+        const std::string name = s(d.name);
+        m_destinationJobs->Add({{"destination", name}, {"state", "pending"}})
+            .Set(double(d.pending));
+        m_destinationJobs->Add({{"destination", name}, {"state", "delivered"}})
+            .Set(double(d.delivered));
+        m_destinationJobs->Add({{"destination", name}, {"state", "inbox"}}).Set(double(d.failed));
+        setEnum(*m_destinationBreaker, QStringLiteral("state"), breakerStates, d.breaker,
+                {{"destination", name}});
+    }
 
     for (const QString &duty : duties)
         m_dutyHeld->Add({{"duty", s(duty)}}).Set(held.contains(duty) ? 1 : 0);

@@ -75,6 +75,9 @@ private:
     prometheus::Family<prometheus::Gauge> *m_apiAllocation;
     prometheus::Family<prometheus::Gauge> *m_breakerState;
     prometheus::Family<prometheus::Gauge> *m_dutyHeld;
+    // Per destination (hub and spoke): its lane's jobs by state and its breaker.
+    prometheus::Family<prometheus::Gauge> *m_destinationJobs;
+    prometheus::Family<prometheus::Gauge> *m_destinationBreaker;
 };
 
 } // namespace lb

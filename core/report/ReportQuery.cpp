@@ -23,6 +23,7 @@ struct Spec
     const char *timeColumn;
     QList<Field> fields;
     bool apiShare = false; // append used/max as a share
+    const char *where = nullptr; // a fixed condition on the rows (no values from outside)
 };
 
 Spec specFor(ReportKind kind)
@@ -99,6 +100,20 @@ Spec specFor(ReportKind kind)
                  {"enqueued", "Enqueued", Type::Int, 2},
                  {"error", "Error", Type::Text, 4},
                  {"samples", "Samples", Type::Text, 0}}};
+    case ReportKind::Deliveries:
+        // Each event a destination was sent or still waits for, with its lane's outcome.
+        return {"outbox",
+                "updated_at",
+                {{"updated_at", "Time", Type::Time, 5},
+                 {"target", "Destination", Type::Text, 4},
+                 {"record_key", "Record", Type::Text, 4},
+                 {"state", "State", Type::Text, 2},
+                 {"attempts", "Attempts", Type::Int, 2},
+                 {"last_error_code", "Last error", Type::Text, 3},
+                 {"created_at", "Decided", Type::Time, 5},
+                 {"idempotency_key", "Key", Type::Text, 0}},
+                false,
+                "substr(target, 1, 12) = 'destination:'"};
     }
     return {};
 }
@@ -146,8 +161,10 @@ Result<qint64> ReportQuery::run(Store &store, const ReportRequest &request, Repo
     const qint64 since = request.sinceMs;
     const qint64 until = request.untilMs > 0 ? request.untilMs : LLONG_MAX;
     // Rows without a time (never synced, say) belong to "from the beginning".
-    const QString range = since > 0 ? QStringLiteral("%1 >= ? AND %1 < ?").arg(time)
-                                    : QStringLiteral("(%1 IS NULL OR %1 < ?)").arg(time);
+    QString range = since > 0 ? QStringLiteral("%1 >= ? AND %1 < ?").arg(time)
+                              : QStringLiteral("(%1 IS NULL OR %1 < ?)").arg(time);
+    if (spec.where)
+        range = QStringLiteral("(%1) AND ").arg(QLatin1String(spec.where)) + range;
     const QVariantList rangeValues = since > 0 ? QVariantList {since, until} : QVariantList {until};
 
     // sql-constant: table and time column come from the fixed report specs (specFor), the range

@@ -17,6 +17,7 @@ constexpr KindInfo Kinds[] = {
     {ReportKind::Errors, "errors", "Errors"},
     {ReportKind::ApiUsage, "api-usage", "API usage"},
     {ReportKind::Reconcile, "reconcile", "Reconcile results"},
+    {ReportKind::Deliveries, "deliveries", "Deliveries per destination"},
 };
 
 } // namespace

@@ -7,7 +7,7 @@
 
 namespace lb {
 
-enum class ReportKind { Leads, History, Errors, ApiUsage, Reconcile };
+enum class ReportKind { Leads, History, Errors, ApiUsage, Reconcile, Deliveries };
 enum class ReportFormat { Csv, Json, Pdf };
 
 // One export: which report, in which format, over which time range (each report filters on

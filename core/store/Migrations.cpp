@@ -354,6 +354,21 @@ constexpr const char *V15[] = {
     nullptr,
 };
 
+// Hub and spoke (issue 18): destinations added or disabled in the console (the profile's own are
+// read from the profile; a row here with the same name overrides them), and an index for the
+// in-order claim of a destination's lane (a record's older pending job holds the newer back).
+constexpr const char *V16[] = {
+    R"(CREATE TABLE destinations (
+        name TEXT PRIMARY KEY,
+        config TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        updated_at {BIG} NOT NULL,
+        updated_by TEXT NOT NULL))",
+    "CREATE INDEX outbox_lane_record ON outbox (target, record_key, id) WHERE state IN "
+    "('pending', 'claimed')",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -370,6 +385,7 @@ constexpr Migration AllMigrations[] = {
     {13, "bulk job progress and cancel", V13},
     {14, "fleet commands", V14},
     {15, "erasure tombstones, retention indexes", V15},
+    {16, "destinations", V16},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

@@ -265,15 +265,19 @@ Result<QList<OutboxJob>> OutboxStore::claim(const QString &workerId, int max, qi
     const QString sql
         = QStringLiteral(
               "UPDATE outbox SET state = 'claimed', claimed_by = ?, lease_until = ?, "
-              "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM outbox "
+              "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM outbox AS due "
               "WHERE state = 'pending' AND next_attempt_at <= ? AND (? = '' OR target = ?) "
-              "AND (? = '' OR kind = ?) "
-              "AND priority >= ? ORDER BY priority DESC, next_attempt_at, id LIMIT ?")
+              "AND (? = '' OR kind = ?) AND priority >= ? "
+              "AND (? = 0 OR due.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox AS older "
+              "WHERE older.target = due.target AND older.record_key = due.record_key "
+              "AND older.id < due.id AND older.state IN ('pending', 'claimed'))) "
+              "ORDER BY priority DESC, next_attempt_at, id LIMIT ?")
         + lock + QStringLiteral(") RETURNING " LB_OUTBOX_COLUMNS);
     auto q = m_db.run(QStringLiteral("outbox.claim"), sql,
                       {workerId, now + leaseMs, now, now, Database::filterText(filter.target),
                        Database::filterText(filter.target), Database::filterText(filter.kind),
-                       Database::filterText(filter.kind), filter.minPriority, max});
+                       Database::filterText(filter.kind), filter.minPriority,
+                       filter.inOrderPerRecord ? 1 : 0, max});
     if (!q)
         return q.error();
     while ((*q)->next())

@@ -18,6 +18,10 @@ struct ClaimFilter
     QString target; // empty = any
     QString kind; // empty = any
     int minPriority = INT_MIN;
+    // A job waits while an older job of its target for the same record is pending or claimed,
+    // so a record's jobs leave in the order they were decided (destinations get a lead's
+    // events in order, also across retries).
+    bool inOrderPerRecord = false;
 };
 
 // The durable queue between deciding a write and making it. Jobs are claimed with a lease:

@@ -106,6 +106,23 @@ Result<void> InboundProcessor::refuseRestore(const MirrorRecord &record)
     return {};
 }
 
+void InboundProcessor::fanOut(const QString &type, const QString &platformId,
+                              const PlatformLeadChange &change, QList<NewJob> &jobs) const
+{
+    if (!m_fanout || m_fanout->isEmpty())
+        return;
+    LeadEventRecord event;
+    event.type = type;
+    event.recordKey = QStringLiteral("lead:") + platformId;
+    // One change of one lead is one event, whichever batch or replay takes it in.
+    event.eventId = LeadEventRecord::makeEventId(event.recordKey, type,
+                                                 QString::number(change.version) + u'@'
+                                                     + QString::number(change.updatedAt));
+    event.occurredAt = change.updatedAt;
+    event.data = change.lead;
+    jobs.append(m_fanout->jobsFor(event));
+}
+
 Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
 {
     Stats stats;
@@ -178,6 +195,8 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             record.platformVersion = c.version;
             record.lastSource = QStringLiteral("platform");
             ++(already ? stats.echoes : stats.deleted);
+            if (!already)
+                fanOut(LeadEvent::Deleted, record.platformId, c, jobs);
             if (!already && !record.salesforceId.isEmpty()
                 && m_platformDelete != QLatin1String("ignore")) {
                 NewJob close;
@@ -232,6 +251,7 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             continue;
         }
         const QByteArray before = record.platformHash;
+        const QJsonObject stateBefore = record.platformState;
         observePlatform(record, m_planner.platformView(c.lead), c.updatedAt, c.version);
         const QByteArray hash = record.platformHash;
         bool platformPending = false;
@@ -254,6 +274,9 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             continue;
         }
         record.lastSource = QStringLiteral("platform");
+        fanOut(DestinationFanout::leadEventType(known && !restored, false, stateBefore,
+                                                record.platformState),
+               record.platformId, c, jobs);
 
         auto plan = m_planner.planSalesforceWrite(record);
         NewJob job;

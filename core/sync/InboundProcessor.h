@@ -1,5 +1,7 @@
 #pragma once
 
+#include "DestinationFanout.h"
+#include "PlatformLeadChange.h"
 #include "SyncPlanner.h"
 #include "store/Store.h"
 
@@ -36,6 +38,10 @@ public:
     InboundProcessor(Store &store, const SyncPlanner &planner, QString actor,
                      QString platformDelete = QStringLiteral("close_in_salesforce"));
 
+    // Lead events for destinations (hub and spoke) are fanned out in the same transaction as
+    // the change they describe. Not owned; null or empty = no destinations.
+    void setFanout(const DestinationFanout *fanout) { m_fanout = fanout; }
+
     // Processes up to `limit` stored events. Returns what happened.
     Result<Stats> processPending(int limit);
 
@@ -44,11 +50,14 @@ private:
     Result<void> dropErased(QHash<QString, PlatformLeadChange> &newest, const Arrivals &arrivals,
                             QList<qint64> &processed, Stats &stats);
     Result<void> refuseRestore(const MirrorRecord &record);
+    void fanOut(const QString &type, const QString &platformId, const PlatformLeadChange &change,
+                QList<NewJob> &jobs) const;
 
     Store &m_store;
     const SyncPlanner &m_planner;
     QString m_actor;
     QString m_platformDelete;
+    const DestinationFanout *m_fanout = nullptr;
 };
 
 } // namespace lb

@@ -34,6 +34,12 @@ inline const QString PlatformLeadRestoreRefused = QStringLiteral("platform.lead.
 // fixed there, the next poll reads it again, so a retry from the inbox has nothing to send.
 inline const QString PlatformLeadRejected = QStringLiteral("platform.lead.rejected");
 
+// A lead or agent event for one destination (hub and spoke): its payload is the body to POST,
+// its target the destination's lane ("destination:<name>").
+inline const QString DestinationEvent = QStringLiteral("destination.event");
+// An alert (trigger or resolve) for one alert receiver, lane "alert:<name>".
+inline const QString AlertNotice = QStringLiteral("alert.notice");
+
 // The one idempotency-key format of every job: "<kind>:<record key>:<variant>", where the
 // variant is what makes this write distinct for that record (the content hash of the state to
 // write, the id to write back, the event and its agent). Enqueuing a key already known is a

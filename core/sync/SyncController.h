@@ -45,6 +45,22 @@ public slots:
     // Erasure (issue 19): forgets everyone with this email address in the store, leaving a
     // tombstone; answered by forgotten().
     virtual void forgetPerson(const QString &email) = 0;
+    // Destinations (hub and spoke). Not every controller has them: the default refuses.
+    virtual void saveDestination(const QJsonObject &destination)
+    {
+        Q_UNUSED(destination);
+        emit commandFailed(QStringLiteral("saveDestination"),
+                           QStringLiteral("Destinations are not available here."));
+    }
+    virtual void setDestinationEnabled(const QString &name, bool enabled)
+    {
+        Q_UNUSED(enabled);
+        emit destinationTested(name, false, QStringLiteral("Destinations are not available here."));
+    }
+    virtual void testDestination(const QString &name)
+    {
+        emit destinationTested(name, false, QStringLiteral("Destinations are not available here."));
+    }
 
 signals:
     void statusChanged(const lb::SyncStatus &status);
@@ -56,6 +72,7 @@ signals:
     void connectionTested(const QString &system, bool ok, const QString &message);
     // What an erasure removed (counts and the address's hash, never the address), or why not.
     void forgotten(bool ok, const QString &message);
+    void destinationTested(const QString &name, bool ok, const QString &message);
     // Something an admin should notice (tray): "breaker_open", "inbox_growing", "limits_pause".
     void notify(const QString &kind, const QString &title, const QString &message);
     void commandFailed(const QString &command, const QString &message);

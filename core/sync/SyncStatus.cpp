@@ -88,6 +88,49 @@ QJsonObject SyncStatus::streamJson() const
     return o;
 }
 
+namespace {
+
+QJsonArray destinationsJson(const QList<SyncStatus::Destination> &destinations)
+{
+    QJsonArray out;
+    for (const SyncStatus::Destination &d : destinations)
+        out.append(QJsonObject {{QStringLiteral("name"), d.name},
+                                {QStringLiteral("url"), d.url},
+                                {QStringLiteral("events"), QJsonArray::fromStringList(d.events)},
+                                {QStringLiteral("rule"), d.rule},
+                                {QStringLiteral("enabled"), d.enabled},
+                                {QStringLiteral("breaker"), d.breaker},
+                                {QStringLiteral("pending"), d.pending},
+                                {QStringLiteral("delivered"), d.delivered},
+                                {QStringLiteral("failed"), d.failed},
+                                {QStringLiteral("last_delivered_at"), d.lastDeliveredAt}});
+    return out;
+}
+
+QList<SyncStatus::Destination> destinationsFrom(const QJsonArray &array)
+{
+    QList<SyncStatus::Destination> out;
+    for (const QJsonValue &v : array) {
+        const QJsonObject o = v.toObject();
+        SyncStatus::Destination d;
+        d.name = o.value(QStringLiteral("name")).toString();
+        d.url = o.value(QStringLiteral("url")).toString();
+        for (const QJsonValue &e : o.value(QStringLiteral("events")).toArray())
+            d.events.append(e.toString());
+        d.rule = o.value(QStringLiteral("rule")).toString();
+        d.enabled = o.value(QStringLiteral("enabled")).toBool(true);
+        d.breaker = o.value(QStringLiteral("breaker")).toString(QStringLiteral("closed"));
+        d.pending = o.value(QStringLiteral("pending")).toInteger();
+        d.delivered = o.value(QStringLiteral("delivered")).toInteger();
+        d.failed = o.value(QStringLiteral("failed")).toInteger();
+        d.lastDeliveredAt = o.value(QStringLiteral("last_delivered_at")).toInteger();
+        out.append(d);
+    }
+    return out;
+}
+
+} // namespace
+
 QJsonObject SyncStatus::toJson() const
 {
     QJsonArray breakerArray;
@@ -116,6 +159,7 @@ QJsonObject SyncStatus::toJson() const
              QJsonObject {{QStringLiteral("salesforce"), limitsJson(salesforceLimits)},
                           {QStringLiteral("platform"), limitsJson(platformLimits)}}},
             {QStringLiteral("breakers"), breakerArray},
+            {QStringLiteral("destinations"), destinationsJson(destinations)},
             {QStringLiteral("next_reconcile_at"), nextReconcileAt},
             {QStringLiteral("delivered"), delivered},
             {QStringLiteral("updated_at"), updatedAt}};
@@ -169,6 +213,7 @@ SyncStatus SyncStatus::fromJson(const QJsonObject &json)
                            b.value(QStringLiteral("failure_share")).toDouble(),
                            b.value(QStringLiteral("retry_at")).toInteger()});
     }
+    s.destinations = destinationsFrom(json.value(QStringLiteral("destinations")).toArray());
     s.nextReconcileAt = json.value(QStringLiteral("next_reconcile_at")).toInteger();
     s.delivered = json.value(QStringLiteral("delivered")).toInteger();
     s.updatedAt = json.value(QStringLiteral("updated_at")).toInteger();

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 namespace lb {
 
@@ -29,6 +30,21 @@ struct SyncStatus
         QString channel; // /data/LeadChangeEvent
         bool subscribed = false; // the server confirmed the subscription
         qint64 replayId = 0; // stored: what a restart resumes from (-1 new only, -2 all retained)
+    };
+
+    // A destination (hub and spoke) as the dashboard and the Destinations view show it.
+    struct Destination
+    {
+        QString name;
+        QString url;
+        QStringList events;
+        QString rule; // the `when` rule in its text form, empty = every event
+        bool enabled = true;
+        QString breaker = QStringLiteral("closed");
+        qint64 pending = 0;
+        qint64 delivered = 0;
+        qint64 failed = 0; // in the inbox
+        qint64 lastDeliveredAt = 0;
     };
 
     State state = State::Stopped;
@@ -58,6 +74,7 @@ struct SyncStatus
     ApiLimits salesforceLimits;
     ApiLimits platformLimits;
     QList<Breaker> breakers;
+    QList<Destination> destinations;
     qint64 nextReconcileAt = 0;
     qint64 delivered = 0; // since start
     qint64 updatedAt = 0;

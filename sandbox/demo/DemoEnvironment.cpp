@@ -92,6 +92,24 @@ Result<void> DemoEnvironment::start()
     m_secrets.salesforcePassword = SandboxConfig::defaultUser().password;
     m_secrets.platformApiKey = m_platform.apiKey();
     m_secrets.webhookSecret = QByteArrayLiteral("whsec_demo_only");
+    if (m_healthyDestination.listen() && m_failingDestination.listen()) {
+        m_failingDestination.setMode(DestinationReceiver::Mode::Fail);
+        DestinationConfig crm;
+        crm.name = QStringLiteral("crm-mirror");
+        crm.url = QUrl(m_healthyDestination.url());
+        crm.events = LeadEvent::all();
+        DestinationConfig warehouse;
+        warehouse.name = QStringLiteral("warehouse");
+        warehouse.url = QUrl(m_failingDestination.url());
+        warehouse.events = {LeadEvent::Created, LeadEvent::Updated, LeadEvent::StatusChanged};
+        if (auto rule = DestinationRule::parse(QStringLiteral("score >= 50")))
+            warehouse.when = *rule;
+        m_profile.destinations = {crm, warehouse};
+        m_secrets.destinationSecrets.insert(QStringLiteral("destination:crm-mirror/signing_secret"),
+                                            QByteArrayLiteral("dest_demo_crm"));
+        m_secrets.destinationSecrets.insert(QStringLiteral("destination:warehouse/signing_secret"),
+                                            QByteArrayLiteral("dest_demo_warehouse"));
+    }
     m_platform.setWebhookTarget(
         QUrl(QStringLiteral("http://127.0.0.1:%1/hooks/platform").arg(port)),
         m_secrets.webhookSecret);

@@ -1,9 +1,10 @@
 #pragma once
 
 #include "config/Profile.h"
+#include "destination/DestinationReceiver.h"
+#include "engine/adapters/EnginePorts.h"
 #include "platform/PlatformSandbox.h"
 #include "salesforce/SalesforceSandbox.h"
-#include "engine/adapters/EnginePorts.h"
 
 #include <QObject>
 #include <QRandomGenerator>
@@ -52,6 +53,9 @@ private:
     QTemporaryDir m_dir;
     SalesforceSandbox m_salesforce;
     PlatformSandbox m_platform;
+    // Two destinations: one healthy, one told to fail (its breaker opens, its lane waits).
+    DestinationReceiver m_healthyDestination {QByteArrayLiteral("dest_demo_crm")};
+    DestinationReceiver m_failingDestination {QByteArrayLiteral("dest_demo_warehouse")};
     Profile m_profile;
     EngineSecrets m_secrets;
     QTimer m_traffic;

@@ -63,6 +63,17 @@ private slots:
         QCOMPARE(breakers->item(1, 1)->text(), QStringLiteral("open"));
         QCOMPARE(breakers->item(1, 2)->text(), QStringLiteral("64%"));
         QCOMPARE(breakers->item(1, 3)->text(), QStringLiteral("in 25 s"));
+        // A small status per destination (hub and spoke).
+        auto *destinations
+            = m_view->findChild<QTableWidget *>(QStringLiteral("destinationsStatus"));
+        QVERIFY(destinations);
+        QCOMPARE(destinations->rowCount(), 2);
+        QCOMPARE(destinations->item(0, 0)->text(), QStringLiteral("analytics"));
+        QCOMPARE(destinations->item(0, 1)->text(), QStringLiteral("healthy"));
+        QCOMPARE(destinations->item(1, 0)->text(), QStringLiteral("warehouse"));
+        QCOMPARE(destinations->item(1, 1)->text(), QStringLiteral("failing"));
+        QCOMPARE(destinations->item(1, 2)->text(), QLocale().toString(412));
+        QCOMPARE(destinations->item(1, 4)->text(), QStringLiteral("2"));
         // The same report read a minute later says so.
         const SyncStatus old = m_fx->sampleStatus();
         m_fx->clock.advanceMs(60'000);

@@ -46,11 +46,12 @@ private slots:
         lb::ui::MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        const QStringList expected {QStringLiteral("dashboard"), QStringLiteral("leads"),
-                                    QStringLiteral("queue"),     QStringLiteral("inbox"),
-                                    QStringLiteral("limits"),    QStringLiteral("credentials"),
-                                    QStringLiteral("mapping"),   QStringLiteral("reports"),
-                                    QStringLiteral("import"),    QStringLiteral("fleet")};
+        const QStringList expected {QStringLiteral("dashboard"),    QStringLiteral("leads"),
+                                    QStringLiteral("queue"),        QStringLiteral("inbox"),
+                                    QStringLiteral("limits"),       QStringLiteral("credentials"),
+                                    QStringLiteral("destinations"), QStringLiteral("mapping"),
+                                    QStringLiteral("reports"),      QStringLiteral("import"),
+                                    QStringLiteral("fleet")};
         QCOMPARE(window.viewNames(), expected);
         auto *nav = window.findChild<QListWidget *>(QStringLiteral("navigation"));
         QVERIFY(nav);

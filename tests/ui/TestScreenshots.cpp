@@ -123,8 +123,8 @@ private slots:
         for (const QString &name :
              {QStringLiteral("dashboard"), QStringLiteral("leads"), QStringLiteral("queue"),
               QStringLiteral("inbox"), QStringLiteral("limits"), QStringLiteral("credentials"),
-              QStringLiteral("mapping"), QStringLiteral("reports"), QStringLiteral("import"),
-              QStringLiteral("fleet")})
+              QStringLiteral("destinations"), QStringLiteral("mapping"), QStringLiteral("reports"),
+              QStringLiteral("import"), QStringLiteral("fleet")})
             QTest::newRow(qPrintable(name)) << name;
     }
 

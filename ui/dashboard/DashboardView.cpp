@@ -137,6 +137,20 @@ DashboardView::DashboardView(const ConsoleContext &context, QWidget *parent)
     breakersLayout->addWidget(m_breakers);
     layout->addWidget(breakers, 1);
 
+    auto *destinations = new QGroupBox(tr("Destinations"), this);
+    auto *destinationsLayout = new QVBoxLayout(destinations);
+    m_destinations = new QTableWidget(0, 5, destinations);
+    m_destinations->setObjectName(QStringLiteral("destinationsStatus"));
+    m_destinations->setAccessibleName(tr("Destinations"));
+    m_destinations->setHorizontalHeaderLabels(
+        {tr("Destination"), tr("State"), tr("Pending"), tr("Delivered"), tr("In inbox")});
+    m_destinations->horizontalHeader()->setStretchLastSection(true);
+    m_destinations->verticalHeader()->hide();
+    m_destinations->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_destinations->setSelectionMode(QAbstractItemView::NoSelection);
+    destinationsLayout->addWidget(m_destinations);
+    layout->addWidget(destinations, 1);
+
     SyncController *controller = m_context.controller;
     if (controller) {
         connect(m_start, &QPushButton::clicked, controller, &SyncController::start);
@@ -188,6 +202,18 @@ void DashboardView::showStatus(const SyncStatus &status)
                                                                     : format::in(b.retryAt, now)};
         for (int c = 0; c < cells.size(); ++c)
             m_breakers->setItem(i, c, new QTableWidgetItem(cells.at(c)));
+    }
+    m_destinations->setRowCount(int(status.destinations.size()));
+    for (int i = 0; i < status.destinations.size(); ++i) {
+        const SyncStatus::Destination &d = status.destinations.at(i);
+        const QString state = !d.enabled           ? tr("disabled")
+            : d.breaker == QLatin1String("closed") ? tr("healthy")
+            : d.breaker == QLatin1String("open")   ? tr("failing")
+                                                   : d.breaker;
+        const QStringList cells {d.name, state, format::number(d.pending),
+                                 format::number(d.delivered), format::number(d.failed)};
+        for (int c = 0; c < cells.size(); ++c)
+            m_destinations->setItem(i, c, new QTableWidgetItem(cells.at(c)));
     }
     showStream(status);
     updateTimes();

@@ -54,6 +54,7 @@ private:
     QLabel *m_streamReplayIds = nullptr;
     QLabel *m_streamCatchUp = nullptr;
     QTableWidget *m_breakers = nullptr;
+    QTableWidget *m_destinations = nullptr; // one row per destination: state, pending, inbox
     QTimer *m_clockTimer = nullptr;
 };
 

@@ -3,9 +3,9 @@
 #include "PdfReportWriter.h"
 #include "common/FileDialog.h"
 #include "common/Format.h"
-#include "util/WorkerThread.h"
 #include "report/ExportWorker.h"
 #include "util/Clock.h"
+#include "util/WorkerThread.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -35,7 +35,7 @@ ReportsView::ReportsView(const ConsoleContext &context, QWidget *parent)
     m_kind->setObjectName(QStringLiteral("reportKind"));
     m_kind->setAccessibleName(tr("Report"));
     for (ReportKind k : {ReportKind::Leads, ReportKind::History, ReportKind::Errors,
-                         ReportKind::ApiUsage, ReportKind::Reconcile})
+                         ReportKind::ApiUsage, ReportKind::Reconcile, ReportKind::Deliveries})
         m_kind->addItem(ReportRequest::kindTitle(k), int(k));
     m_format = new QComboBox(this);
     m_format->setObjectName(QStringLiteral("reportFormat"));

@@ -26,6 +26,11 @@ EngineSecrets EngineSecrets::fromResolved(const QHash<QString, QString> &s, cons
     e.salesforcePrivateKey = s.value(QStringLiteral("salesforce/private_key")).toUtf8();
     e.platformApiKey = s.value(QStringLiteral("platform/api_key"));
     e.webhookSecret = s.value(QStringLiteral("platform/webhook_secret")).toUtf8();
+    for (auto it = s.begin(); it != s.end(); ++it) {
+        if (it.key().startsWith(QLatin1String("destination:"))
+            || it.key().startsWith(QLatin1String("alert:")))
+            e.destinationSecrets.insert(it.key(), it.value().toUtf8());
+    }
     return e;
 }
 
@@ -73,6 +78,11 @@ QStringList effectiveAllowedHosts(const Profile &profile)
     }
     if (profile.salesforce.loginUrl.host().endsWith(QLatin1String("salesforce.com")))
         hosts.append(QStringLiteral("*.my.salesforce.com"));
+    // Without an explicit allowlist, the hosts the profile itself names are the allowed ones.
+    for (const DestinationConfig &d : profile.destinations)
+        hosts.append(d.url.host());
+    for (const AlertConfig &a : profile.alerts)
+        hosts.append(a.url.host());
     return hosts;
 }
 
@@ -104,6 +114,10 @@ Result<PortSet> buildEnginePorts(const Profile &profile, const EngineSecrets &se
     set.owned.emplace_back(pfHttp);
     set.salesforceHttp = sfHttp;
     set.platformHttp = pfHttp;
+    auto *destinationsHttp = new HttpClient(nam, *allowlist);
+    set.owned.emplace_back(destinationsHttp);
+    set.destinationsHttp = destinationsHttp;
+    set.destinationSecrets = secrets.destinationSecrets;
 
     salesforce::SalesforceConfig config;
     config.loginUrl = profile.salesforce.loginUrl;

@@ -16,6 +16,8 @@ struct EngineSecrets
     QByteArray salesforcePrivateKey;
     QString platformApiKey;
     QByteArray webhookSecret;
+    // "destination:<name>/signing_secret" and "alert:<name>/routing_key" -> the secret.
+    QHash<QString, QByteArray> destinationSecrets;
     // The profile whose keychain entry receives refresh tokens Salesforce rotates; empty when
     // the secrets are not the user's (the demo, tests), so nothing is written.
     QString keychainProfile;

@@ -15,6 +15,12 @@ void readEngineSecrets(const Profile &profile, QObject *context,
     required.append(QStringLiteral("platform/api_key"));
     QStringList optional = SecretResolver::optionalFor(profile.salesforce.authFlow);
     optional.append(QStringLiteral("platform/webhook_secret"));
+    for (const DestinationConfig &d : profile.destinations)
+        required.append(QStringLiteral("destination:%1/signing_secret").arg(d.name));
+    for (const AlertConfig &a : profile.alerts) {
+        if (a.isPagerDuty())
+            required.append(QStringLiteral("alert:%1/routing_key").arg(a.name));
+    }
     QPointer<QObject> back(context);
     const QString name = profile.name;
     QMetaObject::invokeMethod(

@@ -91,6 +91,25 @@ SyncStatus ConsoleFixture::sampleStatus() const
     s.platformLimits.resetAt = now / 1000 + 40;
     s.breakers = {{QStringLiteral("salesforce.composite"), QStringLiteral("closed"), 0.02, 0},
                   {QStringLiteral("platform.leads"), QStringLiteral("open"), 0.64, now + 25'000}};
+    // One healthy destination and one failing (as `--demo` shows them).
+    SyncStatus::Destination analytics;
+    analytics.name = QStringLiteral("analytics");
+    analytics.url = QStringLiteral("https://hooks.analytics.example/leads");
+    analytics.events = {QStringLiteral("lead.created"), QStringLiteral("lead.status_changed")};
+    analytics.rule = QStringLiteral("status in [won, working] and score >= 80");
+    analytics.delivered = 18'204;
+    analytics.pending = 3;
+    analytics.lastDeliveredAt = now - 2'000;
+    SyncStatus::Destination warehouse;
+    warehouse.name = QStringLiteral("warehouse");
+    warehouse.url = QStringLiteral("https://ingest.warehouse.example/v1/events");
+    warehouse.events = {QStringLiteral("lead.created"), QStringLiteral("lead.updated"),
+                        QStringLiteral("lead.deleted")};
+    warehouse.breaker = QStringLiteral("open");
+    warehouse.delivered = 9'870;
+    warehouse.pending = 412;
+    warehouse.failed = 2;
+    s.destinations = {analytics, warehouse};
     s.nextReconcileAt = now + 18 * 60'000;
     s.delivered = 128'440;
     s.updatedAt = now;

@@ -1,6 +1,9 @@
 #include "FakeSyncController.h"
 
 #include "store/PersonEraser.h"
+#include "config/DestinationRule.h"
+
+#include <QJsonArray>
 
 namespace lb::test {
 namespace {
@@ -137,6 +140,40 @@ void FakeSyncController::forgetPerson(const QString &email)
         if (ok)
             emit queueChanged();
     });
+}
+
+void FakeSyncController::saveDestination(const QJsonObject &destination)
+{
+    const QString name = destination.value(QStringLiteral("name")).toString();
+    commands.append(QStringLiteral("save destination ") + name);
+    SyncStatus::Destination d;
+    d.name = name;
+    d.url = destination.value(QStringLiteral("url")).toString();
+    for (const QJsonValue &e : destination.value(QStringLiteral("events")).toArray())
+        d.events.append(e.toString());
+    if (auto rule = DestinationRule::fromJson(destination.value(QStringLiteral("when"))))
+        d.rule = rule->toText();
+    SyncStatus s = m_status;
+    s.destinations.append(d);
+    publish(s);
+}
+
+void FakeSyncController::setDestinationEnabled(const QString &name, bool enabled)
+{
+    commands.append(QStringLiteral("%1 destination %2")
+                        .arg(enabled ? QStringLiteral("enable") : QStringLiteral("disable"), name));
+    SyncStatus s = m_status;
+    for (SyncStatus::Destination &d : s.destinations) {
+        if (d.name == name)
+            d.enabled = enabled;
+    }
+    publish(s);
+}
+
+void FakeSyncController::testDestination(const QString &name)
+{
+    commands.append(QStringLiteral("test destination ") + name);
+    later([this, name] { emit destinationTested(name, true, QStringLiteral("answered 200")); });
 }
 
 } // namespace lb::test

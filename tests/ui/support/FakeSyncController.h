@@ -42,6 +42,10 @@ public slots:
     void fetchLive(const QString &platformLeadId) override;
     void testConnection(const QString &system) override;
     void forgetPerson(const QString &email) override;
+    // Destinations: kept in the last status, as the engine would report them.
+    void saveDestination(const QJsonObject &destination) override;
+    void setDestinationEnabled(const QString &name, bool enabled) override;
+    void testDestination(const QString &name) override;
 
 private:
     template<typename F> void later(F &&f)

@@ -118,6 +118,30 @@ private slots:
         for (const QString &line : expected)
             QVERIFY2(text.split(u'\n').contains(line), qPrintable(line + u'\n' + text));
         // The platform reported no allocation: no made-up value.
+        QVERIFY(!text.contains(QStringLiteral("leadbridge_destination_jobs{"))); // none yet
+        SyncStatus withDestinations = s;
+        SyncStatus::Destination d;
+        d.name = QStringLiteral("analytics");
+        d.breaker = QStringLiteral("open");
+        d.pending = 12;
+        d.delivered = 340;
+        d.failed = 1;
+        withDestinations.destinations.append(d);
+        m.setGauges(withDestinations, 10'000, {}, {});
+        const QStringList lines = QString::fromUtf8(m.exposition()).split(u'\n');
+        for (
+            const QString &line :
+            {QStringLiteral(
+                 R"(leadbridge_destination_jobs{destination="analytics",state="pending"} 12)"),
+             QStringLiteral(
+                 R"(leadbridge_destination_jobs{destination="analytics",state="delivered"} 340)"),
+             QStringLiteral(
+                 R"(leadbridge_destination_jobs{destination="analytics",state="inbox"} 1)"),
+             QStringLiteral(
+                 R"(leadbridge_destination_breaker_state{destination="analytics",state="open"} 1)"),
+             QStringLiteral(
+                 R"(leadbridge_destination_breaker_state{destination="analytics",state="closed"} 0)")})
+            QVERIFY2(lines.contains(line), qPrintable(line));
         QVERIFY(!text.contains(QStringLiteral(R"(leadbridge_api_usage{system="platform"})")));
     }
 

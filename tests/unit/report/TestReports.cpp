@@ -1,6 +1,6 @@
 // Report writers and the five report queries, against SQLite and PostgreSQL (LB_TEST_BACKEND).
-#include "demo/SampleData.h"
 #include "TestBackend.h"
+#include "demo/SampleData.h"
 #include "report/CsvWriter.h"
 #include "report/ExportWorker.h"
 #include "report/JsonWriter.h"
@@ -230,6 +230,47 @@ private slots:
         QTest::newRow("reconcile") << int(ReportKind::Reconcile)
                                    << QStringLiteral("SELECT COUNT(*) FROM reconcile_reports WHERE "
                                                      "started_at >= ? AND started_at < ?");
+        QTest::newRow("deliveries")
+            << int(ReportKind::Deliveries)
+            << QStringLiteral("SELECT COUNT(*) FROM outbox WHERE target LIKE 'destination:%' AND "
+                              "updated_at >= ? AND updated_at < ?");
+    }
+
+    // Issue 18: the deliveries of each destination, and nothing of the other targets.
+    void deliveriesPerDestination()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        QList<NewJob> jobs;
+        for (const QString &target :
+             {QStringLiteral("destination:analytics"), QStringLiteral("destination:analytics"),
+              QStringLiteral("destination:crm"), QStringLiteral("salesforce")}) {
+            NewJob job;
+            job.kind = QStringLiteral("destination.event");
+            job.target = target;
+            job.recordKey = QStringLiteral("lead:L-%1").arg(jobs.size());
+            job.idempotencyKey = target + job.recordKey;
+            job.payload = "{}";
+            jobs.append(job);
+        }
+        QVERIFY(store->outbox().enqueue(jobs, QStringLiteral("test")).ok());
+        ReportRequest request;
+        request.kind = ReportKind::Deliveries;
+        CollectingSink sink;
+        auto rows = ReportQuery::run(*store, request, sink, {});
+        QVERIFY2(rows.ok(), rows ? "" : qPrintable(rows.error().message));
+        QCOMPARE(*rows, 3);
+        QCOMPARE(sink.columns.at(1).title, QStringLiteral("Destination"));
+        QStringList targets;
+        for (const QVariantList &row : std::as_const(sink.rows))
+            targets.append(row.at(1).toString());
+        targets.sort();
+        QCOMPARE(targets,
+                 QStringList({QStringLiteral("destination:analytics"),
+                              QStringLiteral("destination:analytics"),
+                              QStringLiteral("destination:crm")}));
+        QCOMPARE(ReportRequest::parseKind(QStringLiteral("deliveries")).value(),
+                 ReportKind::Deliveries);
     }
 
     void everyReportHonoursItsRange()

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "config/DestinationConfig.h"
+#include "model/OutboxJob.h"
+
+#include <QHash>
+#include <QList>
+
+namespace lb {
+
+// Something wrong with LeadBridge itself that people should hear about.
+struct AlertCondition
+{
+    QString id; // stable for the condition: "breaker:flaky", "inbox", "stream", "process:w2"
+    QString summary; // for people
+    QString severity = QStringLiteral("error"); // PagerDuty: critical | error | warning | info
+};
+
+// The open incidents, and the alert jobs their changes send: one trigger when a condition
+// starts, one resolve (same dedup key) when it ends, whatever happens in between. A condition
+// seen again while open sends nothing, so 100 inbox items past the threshold are one alert.
+class AlertBook
+{
+public:
+    AlertBook(QString profileName, QList<AlertConfig> receivers);
+
+    // Jobs for every receiver when `condition` opens a new incident; none if it is open.
+    QList<NewJob> raise(const AlertCondition &condition, qint64 nowMs);
+    // Jobs that resolve the incident of `conditionId`; none if none is open.
+    QList<NewJob> resolve(const QString &conditionId, qint64 nowMs);
+
+    bool isOpen(const QString &conditionId) const { return m_open.contains(conditionId); }
+    QString dedupKey(const QString &conditionId) const;
+    QStringList openConditions() const { return m_open.keys(); }
+    const QList<AlertConfig> &receivers() const { return m_receivers; }
+
+    // The bodies as each format wants them (the PagerDuty routing key is added as it is sent,
+    // so no secret lands in the outbox).
+    static QByteArray slackBody(const QString &profile, const AlertCondition &condition,
+                                bool resolved);
+    static QByteArray pagerDutyBody(const QString &profile, const AlertCondition &condition,
+                                    const QString &dedupKey, bool resolved, qint64 nowMs);
+
+private:
+    struct Incident
+    {
+        AlertCondition condition;
+        QString dedupKey;
+        qint64 openedAt = 0;
+    };
+    QList<NewJob> jobs(const Incident &incident, bool resolved, qint64 nowMs) const;
+
+    QString m_profile;
+    QList<AlertConfig> m_receivers;
+    QHash<QString, Incident> m_open;
+};
+
+} // namespace lb
