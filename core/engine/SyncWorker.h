@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DeliveryPipeline.h"
 #include "DutyRoster.h"
 #include "EngineParts.h"
 #include "EngineSetup.h"
@@ -119,6 +120,7 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<EngineParts> m_parts; // null until built, and after a failed build
     SyncScheduler m_scheduler;
+    DeliveryPipeline m_pipeline; // the delivery rounds in flight (m_delivering while it runs)
     DutyRoster m_duties; // which singleton duties this process of a fleet runs
     Heartbeat m_heartbeat; // its row in the fleet's processes table
     bool m_beating = false; // started (not `--once`): heartbeats are written

@@ -268,13 +268,19 @@ Result<QList<OutboxJob>> OutboxStore::claim(const QString &workerId, int max, qi
         return r.error();
 
     const QString lock = m_db.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED");
+    // A record with a job claimed for the same target (its write in flight, or held by a bulk
+    // job or a worker that died) is skipped: its next write is claimed only once the outcome of
+    // the one before is recorded, so writes of one record land in order however many rounds
+    // are in flight.
     const QString sql
         = QStringLiteral(
               "UPDATE outbox SET state = 'claimed', claimed_by = ?, lease_until = ?, "
-              "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM outbox "
-              "WHERE state = 'pending' AND next_attempt_at <= ? AND (? = '' OR target = ?) "
-              "AND (? = '' OR kind = ?) "
-              "AND priority >= ? ORDER BY priority DESC, next_attempt_at, id LIMIT ?")
+              "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT o.id FROM outbox o "
+              "WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (? = '' OR o.target = ?) "
+              "AND (? = '' OR o.kind = ?) AND o.priority >= ? "
+              "AND (o.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox c WHERE "
+              "c.record_key = o.record_key AND c.target = o.target AND c.state = 'claimed')) "
+              "ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ?")
         + lock + QStringLiteral(") RETURNING " LB_OUTBOX_COLUMNS);
     auto q = m_db.run(QStringLiteral("outbox.claim"), sql,
                       {workerId, now + leaseMs, now, now, Database::filterText(filter.target),
