@@ -2,6 +2,7 @@
 #include "BenchReport.h"
 #include "BenchWorld.h"
 #include "ConsoleBench.h"
+#include "ConsolePgBench.h"
 #include "LatencyBench.h"
 #include "StoreBench.h"
 #include "StreamLatencyBench.h"
@@ -165,6 +166,14 @@ int main(int argc, char **argv)
     if (wanted("console"))
         lb::bench::runConsoleBench(report, work.path(), QCoreApplication::applicationFilePath(),
                                    isQuick ? 20'000 : parser.value(consoleRows).toInt());
+
+    if (wanted("console_pg")) {
+        if (postgres)
+            lb::bench::runConsolePgBench(report, *postgres,
+                                         isQuick ? 20'000 : parser.value(consoleRows).toInt());
+        else
+            report.note(QStringLiteral("console_pg skipped: pass --pg URL or --pg-state DIR"));
+    }
 
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
