@@ -32,6 +32,7 @@ SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
     , m_clock(*m_setup.clock)
     , m_retention(m_clock, this)
     , m_scheduler(this)
+    , m_pipeline(this)
     , m_duties(m_clock, this)
     , m_heartbeat(m_clock, m_setup.workerId, m_setup.role)
     , m_reporter(m_clock, this)
@@ -337,7 +338,8 @@ void SyncWorker::shutdown()
     m_state = SyncStatus::State::Stopped;
     m_detail.clear();
     if (m_delivering) {
-        m_stopping = true; // the round in flight finishes, then stopped() is emitted
+        m_stopping = true; // the rounds in flight finish, then stopped() is emitted
+        m_pipeline.drain();
         return;
     }
     m_scheduler.stopStatus();
@@ -489,9 +491,13 @@ void SyncWorker::deliverRound()
     m_delivering = true;
     m_kickPending = false;
     Dispatcher *dispatcher = m_parts->dispatcher.get();
-    dispatcher->deliverSalesforce([this, dispatcher](Dispatcher::Round sf) {
-        dispatcher->deliverPlatform([this, sf](Dispatcher::Round pf) { afterRound(sf, pf); });
-    });
+    // Both targets side by side, each with up to max_in_flight rounds (requests) at once.
+    m_pipeline.run({[dispatcher](auto done) { dispatcher->deliverSalesforce(std::move(done)); },
+                    [dispatcher](auto done) { dispatcher->deliverPlatform(std::move(done)); }},
+                   dispatcher->config().maxInFlight,
+                   [this](const QList<Dispatcher::Round> &rounds) {
+                       afterRound(rounds.value(0), rounds.value(1));
+                   });
 }
 
 void SyncWorker::afterRound(const Dispatcher::Round &sf, const Dispatcher::Round &pf)

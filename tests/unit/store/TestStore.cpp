@@ -614,6 +614,82 @@ private slots:
         QCOMPARE(store->outbox().get(inFlight.id)->state, JobState::Superseded);
     }
 
+    // Issue 20: with several rounds in flight, a record's next write is not claimed while one
+    // is in flight for the same target (claimed, by this worker or another); once its outcome is
+    // recorded (completed or failed back to pending) it is. Other records and the other target
+    // go on meanwhile.
+    void claimSkipsRecordsWithAWriteInFlight()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        const auto keyed = [](const char *key, const char *record, const QString &target) {
+            NewJob j = job(key, 0, target);
+            j.recordKey = QString::fromUtf8(record);
+            return j;
+        };
+        QVERIFY(
+            store->outbox()
+                .enqueue({keyed("k1-first", "lead:1", JobTarget::Salesforce)}, QStringLiteral("t"))
+                .ok());
+        auto first = store->outbox().claim(QStringLiteral("w1"), 10, 60'000);
+        QVERIFY(first.ok());
+        QCOMPARE(first->size(), 1);
+
+        // While k1-first is in flight: a later write of lead 1 (another kind too), lead 2, a
+        // job without a record and lead 1 on the platform.
+        NewJob close = keyed("k1-close", "lead:1", JobTarget::Salesforce);
+        close.kind = QStringLiteral("sf.lead.close");
+        NewJob unkeyed = job("no-record");
+        unkeyed.recordKey.clear();
+        QVERIFY(store->outbox()
+                    .enqueue({keyed("k1-second", "lead:1", JobTarget::Salesforce), close,
+                              keyed("k2", "lead:2", JobTarget::Salesforce), unkeyed,
+                              keyed("k1-platform", "lead:1", JobTarget::Platform)},
+                             QStringLiteral("t"))
+                    .ok());
+        const auto keysOf = [](const QList<OutboxJob> &jobs) {
+            QStringList keys;
+            for (const auto &j : jobs)
+                keys.append(j.idempotencyKey);
+            keys.sort();
+            return keys;
+        };
+        // Another worker (another round or process) sees lead 1 as busy on Salesforce only.
+        auto second = store->outbox().claim(QStringLiteral("w2"), 10, 60'000);
+        QVERIFY(second.ok());
+        QCOMPARE(keysOf(*second),
+                 (QStringList {QStringLiteral("k1-platform"), QStringLiteral("k2"),
+                               QStringLiteral("no-record")}));
+        QVERIFY(store->outbox().claim(QStringLiteral("w1"), 10, 60'000)->isEmpty());
+        QCOMPARE(*store->outbox().dueCount(), 2); // waiting, not lost
+
+        // The first write's outcome is recorded: lead 1's next job (one of them, in id order
+        // with the first) can go; the other waits for that one in turn.
+        QCOMPARE(*store->outbox().complete({first->at(0).id}, QStringLiteral("w1")), 1);
+        auto third = store->outbox().claim(QStringLiteral("w1"), 1, 60'000);
+        QVERIFY(third.ok());
+        QCOMPARE(keysOf(*third), QStringList {QStringLiteral("k1-second")});
+        QVERIFY(store->outbox().claim(QStringLiteral("w2"), 10, 60'000)->isEmpty());
+
+        // A transient failure gives the record back just as a completion does.
+        QCOMPARE(*store->outbox().failTransient(third->at(0).id, QStringLiteral("w1"),
+                                                m_clock.nowMs() + 10'000, QStringLiteral("x"),
+                                                QStringLiteral("later")),
+                 1);
+        auto fourth = store->outbox().claim(QStringLiteral("w2"), 10, 60'000);
+        QVERIFY(fourth.ok());
+        QCOMPARE(keysOf(*fourth), QStringList {QStringLiteral("k1-close")});
+
+        // A worker that died holding a record's job: the record's retry, due meanwhile, waits
+        // for that lease to end.
+        m_clock.advanceMs(30'000);
+        QVERIFY(store->outbox().claim(QStringLiteral("w1"), 10, 60'000)->isEmpty());
+        m_clock.advanceMs(31'000);
+        auto afterLease = store->outbox().claim(QStringLiteral("w1"), 10, 60'000);
+        QVERIFY(afterLease.ok());
+        QVERIFY(keysOf(*afterLease).contains(QStringLiteral("k1-second")));
+    }
+
     void watermarksPersist()
     {
         auto store = openStore();
