@@ -69,6 +69,8 @@ QByteArray DestinationParts::secretFor(const QString &name) const
 
 QList<SyncStatus::Destination> DestinationParts::status() const
 {
+    if (m_effective.isEmpty())
+        return {}; // the counts read the outbox: not on every status without destinations
     const auto counts = configs->laneCounts(QStringLiteral("destination:"));
     QList<SyncStatus::Destination> out;
     for (const DestinationConfig &c : std::as_const(m_effective)) {
