@@ -294,7 +294,8 @@ private slots:
 
         auto current = std::make_unique<QProcess>();
         m_run.startSync(*current);
-        QVERIFY(syncing(*current));
+        QVERIFY(current->waitForStarted());
+        QVERIFY2(syncing(*current), current->readAllStandardError().right(3000).constData());
         for (int round = 0; round < m_plan.interruptions; ++round) {
             QElapsedTimer wait;
             wait.start();
