@@ -303,7 +303,10 @@ private slots:
                 trafficFor(200);
             QVERIFY2(holds(*current), qPrintable(QStringLiteral("round %1: no duty").arg(round)));
             trafficFor(int(m_random->bounded(0, 2500)));
+            // Never pid 0 (that would be this test's own process group).
             const qint64 frozenPid = current->processId();
+            QVERIFY2(frozenPid > 0 && current->state() == QProcess::Running,
+                     current->readAllStandardError().right(3000).constData());
             ::kill(pid_t(frozenPid), SIGSTOP);
 
             // Its leases run out while it cannot renew them; another process takes them.
