@@ -128,7 +128,8 @@ private:
     }
 
     // After the interruptions: a process that is left to run must bring both sides together
-    // (the change stream and the polls carry what the users did meanwhile), then stop cleanly.
+    // within 2 minutes (the change stream and the polls carry what the users did meanwhile),
+    // then stop cleanly.
     void convergeAndCheck()
     {
         QTest::qWait(kLeaseS * 1000 + 500); // the last process's leases run out
@@ -138,7 +139,7 @@ private:
         QElapsedTimer clock;
         clock.start();
         QString divergence = m_traffic->divergence();
-        while (!divergence.isEmpty() && clock.elapsed() < 180'000
+        while (!divergence.isEmpty() && clock.elapsed() < 120'000
                && sync.state() == QProcess::Running) {
             QTest::qWait(3'000);
             divergence = m_traffic->divergence();
