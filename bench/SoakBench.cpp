@@ -246,6 +246,7 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
     // or more writes changing a lead's score than there were edits of it.
     qint64 duplicated = 0, salesforceWrites = 0, platformWrites = 0;
     QHash<QString, int> written;
+    QJsonArray repeatedWrites; // "<side>:<lead>" of each, so a failure names them
     const auto &sfLog = world.salesforce.writeLog().entries();
     for (qsizetype i = salesforceMark; i < sfLog.size(); ++i) {
         const sandbox::WriteLogEntry &w = sfLog.at(i);
@@ -253,9 +254,10 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
             || !w.fields.contains(QStringLiteral("Lead_Score__c")))
             continue;
         ++salesforceWrites;
-        if (!w.changedFields.contains(QStringLiteral("Lead_Score__c")))
+        if (!w.changedFields.contains(QStringLiteral("Lead_Score__c"))) {
             ++duplicated;
-        else
+            repeatedWrites.append(QString(QStringLiteral("salesforce unchanged:") + w.externalId));
+        } else
             ++written[QStringLiteral("sf:") + w.externalId];
     }
     const auto &pLog = world.platform.writeLog().entries();
@@ -265,9 +267,10 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
             || !w.fields.contains(QStringLiteral("score")))
             continue;
         ++platformWrites;
-        if (!w.changedFields.contains(QStringLiteral("score")))
+        if (!w.changedFields.contains(QStringLiteral("score"))) {
             ++duplicated;
-        else
+            repeatedWrites.append(QString(QStringLiteral("platform unchanged:") + w.id));
+        } else
             ++written[QStringLiteral("p:") + w.id];
     }
     for (auto it = written.cbegin(); it != written.cend(); ++it) {
@@ -275,6 +278,11 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
         const int made
             = it.key().startsWith(u's') ? platformEdits.value(id) : salesforceEdits.value(id);
         duplicated += std::max(0, it.value() - made);
+        if (it.value() > made)
+            repeatedWrites.append(QStringLiteral("%1 written %2 times for %3 edits")
+                                      .arg(it.key())
+                                      .arg(it.value())
+                                      .arg(made));
     }
 
     // Memory after the warm-up (the first fifth of the run, at least 20 s): the mean of the
@@ -306,6 +314,7 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
     report.set(section, QStringLiteral("edits_refused"), refused);
     report.set(section, QStringLiteral("lost"), lost);
     report.set(section, QStringLiteral("duplicated"), duplicated);
+    report.set(section, QStringLiteral("duplicated_writes"), repeatedWrites);
     report.set(section, QStringLiteral("leadbridge_score_writes_salesforce"), salesforceWrites);
     report.set(section, QStringLiteral("leadbridge_score_writes_platform"), platformWrites);
     report.set(section, QStringLiteral("converged_after_faults_off_s"), convergeS);

@@ -282,6 +282,8 @@ private:
     // engine may be dead or dying; only a 2xx answer is a promise to keep.
     void webhook(const QString &type, const QJsonObject &lead)
     {
+        if (m_webhookPort == 0) // no receiver: the platform poll alone carries the change
+            return;
         const QString eventId = QStringLiteral("evt-crash-%1").arg(++m_webhooksSent);
         const QByteArray body
             = QJsonDocument(
