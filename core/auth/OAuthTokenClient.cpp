@@ -9,6 +9,8 @@
 #include <QMessageAuthenticationCode>
 #include <QPointer>
 
+#include <cmath>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace lb::auth {
@@ -226,8 +228,9 @@ Result<OAuthToken> OAuthTokenClient::parseTokenResponse(const HttpResponse &resp
     token.idToken = o.value("id_token"_L1).toString();
     // issued_at is documented as a string of milliseconds; accept a number too.
     const QJsonValue issuedAt = o.value("issued_at"_L1);
-    token.issuedAt
-        = issuedAt.isDouble() ? QString::number(qint64(issuedAt.toDouble())) : issuedAt.toString();
+    // As whole digits, without a conversion to qint64 (undefined for 1e300).
+    token.issuedAt = issuedAt.isDouble() ? QString::number(std::trunc(issuedAt.toDouble()), 'f', 0)
+                                         : issuedAt.toString();
     if (token.accessToken.isEmpty() || !token.instanceUrl.isValid()
         || token.instanceUrl.host().isEmpty())
         return Error {u"unexpected_response"_s,

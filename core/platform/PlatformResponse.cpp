@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <limits>
+
 namespace lb::platform::response {
 namespace {
 
@@ -98,8 +100,11 @@ qint64 retryAfterMs(const HttpResponse &r, qint64 nowMs)
         return -1;
     bool ok = false;
     const qint64 seconds = v.toLongLong(&ok);
+    // Beyond what milliseconds hold (Retry-After: 99999999999999999) is as unreadable as
+    // a negative delay: -1, the caller's own backoff.
     if (ok)
-        return seconds >= 0 ? seconds * 1000 : -1;
+        return seconds >= 0 && seconds <= std::numeric_limits<qint64>::max() / 1000 ? seconds * 1000
+                                                                                    : -1;
     const QDateTime at = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
     if (!at.isValid())
         return -1;

@@ -83,7 +83,11 @@ Result<ApiLimits> ApiLimitsParser::parseLimitsResource(const QByteArray &json)
         const QJsonObject limit = it.value().toObject();
         const QJsonValue max = limit.value("Max"_L1);
         const QJsonValue remaining = limit.value("Remaining"_L1);
-        if (!max.isDouble() || !remaining.isDouble())
+        // Out-of-range numbers (1e300, negative) are no allowance; converting them to qint64
+        // would be undefined.
+        const auto inRange = [](double d) { return d >= 0 && d < 9.0e15; };
+        if (!max.isDouble() || !remaining.isDouble() || !inRange(max.toDouble())
+            || !inRange(remaining.toDouble()))
             continue;
         const qint64 m = qint64(max.toDouble());
         const qint64 used = qMax<qint64>(0, m - qint64(remaining.toDouble()));

@@ -115,7 +115,7 @@ Error ErrorEnvelope::fromItems(const QList<SfError> &items, int httpStatus)
         // An item with a message but no code (fuzzing found it): the status names the error,
         // so no caller ever classifies or files an error without a code.
         error.code = items.constFirst().code.isEmpty() ? statusItem(httpStatus).code
-                                                        : items.constFirst().code;
+                                                       : items.constFirst().code;
         QStringList messages;
         for (const SfError &item : items) {
             QString text = item.message.isEmpty() ? item.code : item.message;

@@ -84,7 +84,10 @@ Result<QueryPage> ResponseParser::queryPage(const QByteArray &body)
     if (!o->value("records"_L1).isArray())
         return unexpected(u"a query answer without records"_s);
     QueryPage page;
-    page.totalSize = qint64(o->value("totalSize"_L1).toDouble());
+    // A number beyond qint64 (1e300) would make the conversion undefined: such a count is
+    // unknown (0), not a crash.
+    const double total = o->value("totalSize"_L1).toDouble();
+    page.totalSize = total >= 0 && total < 9.0e18 ? qint64(total) : 0;
     page.done = o->value("done"_L1).toBool(true);
     // Absent when done in real answers, null in some docs and clients: accept both.
     page.nextRecordsUrl = o->value("nextRecordsUrl"_L1).toString();

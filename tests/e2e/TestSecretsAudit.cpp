@@ -103,7 +103,8 @@ private:
             const QByteArray utf16
                 = QByteArray(reinterpret_cast<const char *>(QString::fromLatin1(secret).utf16()),
                              secret.size() * 2);
-            if (bytes.contains(secret) || bytes.contains(QUrl::toPercentEncoding(QString::fromLatin1(secret)))
+            if (bytes.contains(secret)
+                || bytes.contains(QUrl::toPercentEncoding(QString::fromLatin1(secret)))
                 || bytes.contains(utf16))
                 return secret;
         }

@@ -69,7 +69,8 @@ private slots:
             << QStringLiteral("GET https://x.my.salesforce.com/cometd?access_token=%1&v=62")
                    .arg(Secret);
         QTest::newRow("refresh_token in json")
-            << QStringLiteral("token answer {\"refresh_token\":\"%1\",\"instance_url\":\"https://x\"}")
+            << QStringLiteral(
+                   "token answer {\"refresh_token\":\"%1\",\"instance_url\":\"https://x\"}")
                    .arg(Secret);
         QTest::newRow("client_secret in form")
             << QStringLiteral("grant_type=refresh_token&client_id=abc&client_secret=%1")
