@@ -233,7 +233,7 @@ private slots:
         world.salesforce.setStreamingSilent(false);
         QVERIFY(QTest::qWaitFor(
             [&] {
-                return log.contains({QStringLiteral("resubscribed from the stored replayIds")})
+                return latest(status).streamCatchUpWhy.contains(QLatin1String("dropped the client"))
                     && latest(status).streamState == QLatin1String("connected");
             },
             30'000));
