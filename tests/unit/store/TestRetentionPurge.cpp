@@ -2,6 +2,7 @@
 // is kept (never a "new" event, a pending or claimed job, or a job whose inbox item waits for the
 // operator; an audit row keeps its row and loses its detail), the batches, and a failed batch
 // rolling back alone.
+#include "engine/DutyRoster.h"
 #include "engine/RetentionPurge.h"
 #include "store/Store.h"
 #include "util/Clock.h"
@@ -254,6 +255,40 @@ private slots:
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM inbound_events")), qint64(0));
         qInfo("purged %d inbound events in %d batches: %lld ms, %lld rows/s", rows, s.batches, ms,
               qint64(rows) * 1000 / ms);
+    }
+
+    // The daily schedule in a fleet of two processes on one store: only the holder of the
+    // retention duty purges, once a day.
+    void onlyTheDutyHolderPurgesOnceADay()
+    {
+        auto other = Store::open(m_store->database().config(), m_clock, QStringLiteral("other"));
+        QVERIFY(other.ok());
+        DutyRoster first(m_clock), second(m_clock);
+        first.start(*m_store, QStringLiteral("first"), 60'000);
+        second.start(**other, QStringLiteral("second"), 60'000);
+        RetentionPurge a(m_clock), b(m_clock);
+        int purgesA = 0, purgesB = 0;
+        connect(&a, &RetentionPurge::finished, this, [&] { ++purgesA; });
+        connect(&b, &RetentionPurge::finished, this, [&] { ++purgesB; });
+        const Profile::Retention days;
+        const auto tickBoth = [&] {
+            a.tick(*m_store, first, days);
+            b.tick(**other, second, days);
+            return QTest::qWaitFor([&] { return !a.isRunning() && !b.isRunning(); }, 10'000);
+        };
+        QVERIFY(tickBoth());
+        QCOMPARE(purgesA + purgesB, 1);
+        QCOMPARE(purgesA, 1); // the first to start took every free duty
+        // An hour later: checked again, not due.
+        m_clock.advanceMs(3'600'000);
+        QVERIFY(tickBoth());
+        QCOMPARE(purgesA + purgesB, 1);
+        // A day later the holder purges again.
+        m_clock.advanceMs(Day);
+        QVERIFY(tickBoth());
+        QCOMPARE(purgesA + purgesB, 2);
+        first.stop();
+        second.stop();
     }
 
     void aFailedBatchRollsBackAlone()
