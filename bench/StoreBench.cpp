@@ -70,8 +70,6 @@ double claimComplete(const StoreConfig &config, int workers, int batch, int tota
     return completed.load() == total ? total / seconds : -1;
 }
 
-} // namespace
-
 void resetPostgres(const StoreConfig &config)
 {
     const QString name = QStringLiteral("bench-pg-reset");
@@ -92,6 +90,8 @@ void resetPostgres(const StoreConfig &config)
     }
     QSqlDatabase::removeDatabase(name);
 }
+
+} // namespace
 
 void runStoreBench(BenchReport &report, const QString &workDir, int jobs,
                    const std::optional<StoreConfig> &postgres)

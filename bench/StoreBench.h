@@ -12,7 +12,4 @@ namespace lb::bench {
 void runStoreBench(BenchReport &report, const QString &workDir, int jobs,
                    const std::optional<StoreConfig> &postgres);
 
-// An empty PostgreSQL database for the next Store::open (its public schema dropped).
-void resetPostgres(const StoreConfig &config);
-
 } // namespace lb::bench

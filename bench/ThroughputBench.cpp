@@ -75,15 +75,12 @@ Measured runChild(BenchWorld &world, const QString &program, const QStringList &
 
 // The records LeadBridge writes, mapped by LeadBridge's own mapper, so every client sends
 // Salesforce the same fields.
-QString writePeerRecords(BenchWorld &world, int limit = -1,
-                         const QString &name = QStringLiteral("peer-records"))
+QString writePeerRecords(BenchWorld &world)
 {
     const auto mapping = FieldMapping::defaultMapping();
     const RecordMapper mapper(mapping->lead);
     QJsonArray records;
     for (const auto &lead : world.platform.leads()) {
-        if (limit >= 0 && records.size() >= limit)
-            break;
         auto mapped = mapper.toSalesforce(lead.toJson(), false);
         if (!mapped)
             continue;
@@ -92,7 +89,7 @@ QString writePeerRecords(BenchWorld &world, int limit = -1,
         r.insert(QStringLiteral("Last_Updated_By_System__c"), QStringLiteral("LeadPlatform"));
         records.append(r);
     }
-    const QString path = world.workDir() + QLatin1Char('/') + name + QStringLiteral(".json");
+    const QString path = world.workDir() + QStringLiteral("/peer-records.json");
     QFile f(path);
     if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         f.write(QJsonDocument(records).toJson(QJsonDocument::Compact));
@@ -197,61 +194,36 @@ int plantDifferences(BenchWorld &world, int records)
 
 } // namespace
 
-// Both sandboxes answer every call `ms` late (0: at once), on timers: a distant org and
-// platform make each client wait a round trip, not each other.
-void setRemoteDelay(BenchWorld &world, int ms)
-{
-    sandbox::FaultConfig faults;
-    faults.slowMs = ms;
-    faults.includeAuth = ms > 0; // the OAuth round trip is as far away as the API
-    world.salesforce.setFaults(faults);
-    world.platform.faults().setSlowMs(ms);
-}
-
-void runThroughputBench(BenchReport &report, BenchWorld &world, const ThroughputRun &run)
+void runThroughputBench(BenchReport &report, BenchWorld &world, int records)
 {
     const QStringList once {QStringLiteral("sync"), QStringLiteral("--once")};
-    const int records = run.records;
-    const QString &section = run.inboundSection;
-    const bool remote = run.remoteDelayMs > 0;
-    if (remote)
-        report.set(section, QStringLiteral("delay_ms"), run.remoteDelayMs);
-    report.set(section, QStringLiteral("records"), records);
-    if (!run.syncOverrides.isEmpty())
-        report.set(section, QStringLiteral("leadbridge_sync_overrides"), run.syncOverrides);
 
-    // LeadBridge inbound. The sandboxes are reset and filled at full speed; only the clients'
-    // calls wait for the remote delay.
+    // LeadBridge inbound.
     world.resetPlatform(Agents, records);
     world.resetSalesforce(Agents);
-    const QString profile = world.writeProfile(remote ? QStringLiteral("bench-remote")
-                                                      : QStringLiteral("bench-inbound"),
-                                               0, run.syncOverrides);
-    setRemoteDelay(world, run.remoteDelayMs);
+    const QString profile = world.writeProfile(QStringLiteral("bench-inbound"));
     Measured inbound = runChild(world, world.binaries().leadbridge,
                                 QStringList {QStringLiteral("--profile"), profile} + once,
                                 world.leadbridgeEnvironment());
-    setRemoteDelay(world, 0);
     inbound.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
-    recordFigures(report, section, QStringLiteral("leadbridge"), records, inbound);
+    recordFigures(report, QStringLiteral("inbound"), QStringLiteral("leadbridge"), records,
+                  inbound);
     const double lbRate = inbound.run.wallMs > 0 ? records / (inbound.run.wallMs / 1000.0) : 0;
-    if (!remote)
-        report.goal(QStringLiteral("Salesforce API calls per 1,000 records, bulk inbound"),
-                    BenchWorld::total(inbound.sfCalls) * 1000.0 / records, QStringLiteral("<="),
-                    1.2, QStringLiteral("calls"));
+    report.goal(QStringLiteral("Salesforce API calls per 1,000 records, bulk inbound"),
+                BenchWorld::total(inbound.sfCalls) * 1000.0 / records, QStringLiteral("<="), 1.2,
+                QStringLiteral("calls"));
 
     // LeadBridge outbound: the same store, Salesforce changes every lead.
     QHash<QString, int> expectedScores;
     for (const auto &lead : world.platform.leads())
         expectedScores.insert(lead.id, (lead.score + 7) % 101);
     const int changed = changeEveryLeadInSalesforce(world);
-    setRemoteDelay(world, run.remoteDelayMs);
     Measured outbound = runChild(world, world.binaries().leadbridge,
                                  QStringList {QStringLiteral("--profile"), profile} + once,
                                  world.leadbridgeEnvironment());
-    setRemoteDelay(world, 0);
     outbound.recordsDone = platformLeadsWithScore(world, expectedScores);
-    recordFigures(report, run.outboundSection, QStringLiteral("leadbridge"), changed, outbound);
+    recordFigures(report, QStringLiteral("outbound"), QStringLiteral("leadbridge"), changed,
+                  outbound);
 
     // Peers, on an empty org each, with the records LeadBridge's mapper produced.
     if (world.binaries().node.isEmpty()) {
@@ -259,40 +231,32 @@ void runThroughputBench(BenchReport &report, BenchWorld &world, const Throughput
                                    "(run npm ci in bench/peers)"));
         return;
     }
+    const QString recordsFile = writePeerRecords(world);
     const QString login = writePeerLogin(world);
     struct Peer
     {
         QString name;
         QString script;
-        int records;
+        QString goal;
     };
-    const int naiveRecords = run.naiveRecords > 0 ? std::min(run.naiveRecords, records) : records;
-    const QList<Peer> peers {
-        {QStringLiteral("jsforce"), QStringLiteral("jsforce-upsert.cjs"), records},
-        {QStringLiteral("naive"), QStringLiteral("naive-upsert.cjs"), naiveRecords}};
+    const QList<Peer> peers {{QStringLiteral("jsforce"), QStringLiteral("jsforce-upsert.cjs"),
+                              QStringLiteral("Inbound records/s vs jsforce Collections upsert")},
+                             {QStringLiteral("naive"), QStringLiteral("naive-upsert.cjs"),
+                              QStringLiteral("Inbound records/s vs one call per record")}};
     for (const Peer &peer : peers) {
-        const QString recordsFile = writePeerRecords(
-            world, peer.records, QStringLiteral("peer-records-%1").arg(peer.records));
         world.resetSalesforce(Agents);
-        setRemoteDelay(world, run.remoteDelayMs);
         Measured m = runChild(
             world, world.binaries().node,
             {world.binaries().peersDir + QLatin1Char('/') + peer.script, login, recordsFile},
             QProcessEnvironment::systemEnvironment());
-        setRemoteDelay(world, 0);
         m.recordsDone = world.salesforce.recordCount(QStringLiteral("Lead"));
-        recordFigures(report, section, peer.name, peer.records, m);
-        if (peer.records != records)
-            report.set(section, peer.name + QStringLiteral("_records"), peer.records);
-        const double peerRate = m.run.wallMs > 0 ? peer.records / (m.run.wallMs / 1000.0) : 0;
+        recordFigures(report, QStringLiteral("inbound"), peer.name, records, m);
+        const double peerRate = m.run.wallMs > 0 ? records / (m.run.wallMs / 1000.0) : 0;
         const double ratio = peerRate > 0 ? lbRate / peerRate : 0;
-        report.set(section, QStringLiteral("leadbridge_vs_%1_ratio").arg(peer.name), ratio);
+        report.set(QStringLiteral("inbound"),
+                   QStringLiteral("leadbridge_vs_%1_ratio").arg(peer.name), ratio);
         if (peer.name == QLatin1String("jsforce"))
-            report.goal(remote ? QStringLiteral("Inbound records/s vs jsforce Collections upsert, "
-                                                "remote org (%1 ms a call)")
-                                     .arg(run.remoteDelayMs)
-                               : QStringLiteral("Inbound records/s vs jsforce Collections upsert"),
-                        ratio, QStringLiteral(">="), 1.0, QStringLiteral("x"));
+            report.goal(peer.goal, ratio, QStringLiteral(">="), 1.0, QStringLiteral("x"));
     }
 }
 

@@ -2,7 +2,6 @@
 #include "BenchReport.h"
 #include "BenchWorld.h"
 #include "ConsoleBench.h"
-#include "ConsolePgBench.h"
 #include "LatencyBench.h"
 #include "SoakBench.h"
 #include "StoreBench.h"
@@ -14,7 +13,6 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
-#include <QJsonObject>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -72,22 +70,8 @@ int main(int argc, char **argv)
         QStringLiteral("Only the soak: two-way traffic with every sandbox fault on for MINUTES; "
                        "fails on a lost or duplicated change or RSS growth over 10%."),
         QStringLiteral("MINUTES"));
-    const QCommandLineOption remoteOrg(
-        QStringLiteral("remote-org"),
-        QStringLiteral("Run the remote_org section: both sandboxes answer every call MS late "
-                       "(default 100; the section also runs when --only names it)."),
-        QStringLiteral("MS"), QStringLiteral("100"));
-    const QCommandLineOption naiveRemote(
-        QStringLiteral("naive-remote-records"),
-        QStringLiteral("Records the naive client sends under the remote org (one call each)."),
-        QStringLiteral("N"), QStringLiteral("1000"));
-    const QCommandLineOption maxInFlight(
-        QStringLiteral("max-in-flight"),
-        QStringLiteral("LeadBridge's sync.max_in_flight in the throughput runs (default: the "
-                       "profile's default)."),
-        QStringLiteral("N"));
     parser.addOptions({quick, records, pg, pgStateDir, out, only, leadbridge, peers, rate, seconds,
-                       consoleRows, consoleChild, soak, remoteOrg, naiveRemote, maxInFlight});
+                       consoleRows, consoleChild, soak});
     parser.process(app);
     if (parser.isSet(consoleChild))
         return lb::bench::consoleChildMain(parser.value(consoleChild),
@@ -142,33 +126,13 @@ int main(int argc, char **argv)
         else
             lb::bench::runSoakBench(report, world, soakMinutes);
     }
-    // Without --only every section runs; --remote-org adds its section to an --only list.
-    const bool remoteWanted = wanted("remote_org") || parser.isSet(remoteOrg);
-    QJsonObject syncOverrides;
-    if (parser.isSet(maxInFlight))
-        syncOverrides.insert(QStringLiteral("max_in_flight"), parser.value(maxInFlight).toInt());
     if (!parser.isSet(soak)
-        && (wanted("inbound") || wanted("bulk") || wanted("latency") || wanted("stream")
-            || remoteWanted)) {
+        && (wanted("inbound") || wanted("bulk") || wanted("latency") || wanted("stream"))) {
         if (auto started = world.start(); !started)
             report.failure(QStringLiteral("sandboxes: ") + started.error().message);
         else {
-            if (wanted("inbound")) {
-                lb::bench::ThroughputRun loopback;
-                loopback.records = n;
-                loopback.syncOverrides = syncOverrides;
-                lb::bench::runThroughputBench(report, world, loopback);
-            }
-            if (remoteWanted) {
-                lb::bench::ThroughputRun remote;
-                remote.records = isQuick ? 300 : n;
-                remote.inboundSection = QStringLiteral("remote_org");
-                remote.outboundSection = QStringLiteral("remote_org_outbound");
-                remote.remoteDelayMs = std::max(1, parser.value(remoteOrg).toInt());
-                remote.naiveRecords = isQuick ? 30 : parser.value(naiveRemote).toInt();
-                remote.syncOverrides = syncOverrides;
-                lb::bench::runThroughputBench(report, world, remote);
-            }
+            if (wanted("inbound"))
+                lb::bench::runThroughputBench(report, world, n);
             // Above the default sync.bulk_threshold (2,000) even when quick.
             if (wanted("bulk"))
                 lb::bench::runBulkLoadBench(report, world, isQuick ? 5'000 : n);
@@ -185,14 +149,6 @@ int main(int argc, char **argv)
     if (!parser.isSet(soak) && wanted("console"))
         lb::bench::runConsoleBench(report, work.path(), QCoreApplication::applicationFilePath(),
                                    isQuick ? 20'000 : parser.value(consoleRows).toInt());
-
-    if (!parser.isSet(soak) && wanted("console_pg")) {
-        if (postgres)
-            lb::bench::runConsolePgBench(report, *postgres,
-                                         isQuick ? 20'000 : parser.value(consoleRows).toInt());
-        else
-            report.note(QStringLiteral("console_pg skipped: pass --pg URL or --pg-state DIR"));
-    }
 
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);

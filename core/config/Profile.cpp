@@ -118,7 +118,6 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
     LB_TRY(y.number(QStringLiteral("retry_cap_ms"), p.sync.retryCapMs, 1, 86'400'000));
     LB_TRY(y.number(QStringLiteral("max_attempts"), p.sync.maxAttempts, 1, 100));
     LB_TRY(y.number(QStringLiteral("batch_size"), p.sync.batchSize, 1, 10'000));
-    LB_TRY(y.number(QStringLiteral("max_in_flight"), p.sync.maxInFlight, 1, 16));
     LB_TRY(y.number(QStringLiteral("lease_s"), p.sync.leaseS, 5, 86'400));
     LB_TRY(y.number(QStringLiteral("poll_overlap_s"), p.sync.pollOverlapS, 0, 86'400));
     LB_TRY(y.number(QStringLiteral("limit_backoff_s"), p.sync.limitBackoffS, 1, 86'400));

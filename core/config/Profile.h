@@ -44,9 +44,6 @@ struct Profile
         int retryCapMs = 5 * 60'000;
         int maxAttempts = 8;
         int batchSize = 1000; // outbox jobs claimed per pass (one Composite of 5 x 200)
-        // Delivery rounds (each one write request) in flight at once per target, 1..16: the
-        // next round is claimed and planned while the answer to the last is on its way.
-        int maxInFlight = 2;
         int leaseS = 300;
         int pollOverlapS = 120; // re-read window so late or tied writes are never skipped
         int limitBackoffS = 60; // wait after a throttling answer that names no time

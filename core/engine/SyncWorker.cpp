@@ -32,7 +32,6 @@ SyncWorker::SyncWorker(EngineSetup setup, QObject *parent)
     , m_clock(*m_setup.clock)
     , m_retention(m_clock, this)
     , m_scheduler(this)
-    , m_pipeline(this)
     , m_duties(m_clock, this)
     , m_heartbeat(m_clock, m_setup.workerId, m_setup.role)
     , m_reporter(m_clock, this)
@@ -338,8 +337,7 @@ void SyncWorker::shutdown()
     m_state = SyncStatus::State::Stopped;
     m_detail.clear();
     if (m_delivering) {
-        m_stopping = true; // the rounds in flight finish, then stopped() is emitted
-        m_pipeline.drain();
+        m_stopping = true; // the round in flight finishes, then stopped() is emitted
         return;
     }
     m_scheduler.stopStatus();
@@ -491,13 +489,9 @@ void SyncWorker::deliverRound()
     m_delivering = true;
     m_kickPending = false;
     Dispatcher *dispatcher = m_parts->dispatcher.get();
-    // Both targets side by side, each with up to max_in_flight rounds (requests) at once.
-    m_pipeline.run({[dispatcher](auto done) { dispatcher->deliverSalesforce(std::move(done)); },
-                    [dispatcher](auto done) { dispatcher->deliverPlatform(std::move(done)); }},
-                   dispatcher->config().maxInFlight,
-                   [this](const QList<Dispatcher::Round> &rounds) {
-                       afterRound(rounds.value(0), rounds.value(1));
-                   });
+    dispatcher->deliverSalesforce([this, dispatcher](Dispatcher::Round sf) {
+        dispatcher->deliverPlatform([this, sf](Dispatcher::Round pf) { afterRound(sf, pf); });
+    });
 }
 
 void SyncWorker::afterRound(const Dispatcher::Round &sf, const Dispatcher::Round &pf)

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "CommandListener.h"
-#include "DeliveryPipeline.h"
 #include "DutyRoster.h"
 #include "EngineParts.h"
 #include "EngineSetup.h"
@@ -145,7 +144,6 @@ private:
     RetentionPurge m_retention; // the daily purge; before the store in destruction
     std::unique_ptr<EngineParts> m_parts; // null until built, and after a failed build
     SyncScheduler m_scheduler;
-    DeliveryPipeline m_pipeline; // the delivery rounds in flight (m_delivering while it runs)
     DutyRoster m_duties; // which singleton duties this process of a fleet runs
     Heartbeat m_heartbeat; // its row in the fleet's processes table
     bool m_beating = false; // started (not `--once`): heartbeats are written

@@ -261,11 +261,6 @@ Result<QList<OutboxJob>> OutboxStore::claim(const QString &workerId, int max, qi
         return r.error();
 
     const QString lock = m_db.isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED");
-    // A record with a job claimed for the same target (its write in flight, or held by a bulk
-    // job or a worker that died) is skipped: its next write is claimed only once the outcome of
-    // the one before is recorded, so writes of one record land in order however many rounds
-    // are in flight. Lanes in order per record (destinations) also wait for every older job of
-    // the record, pending ones included.
     // sql-constant: the lock clause is one of two literals chosen by dialect; values are bound
     const QString sql
         = QStringLiteral(
@@ -273,9 +268,6 @@ Result<QList<OutboxJob>> OutboxStore::claim(const QString &workerId, int max, qi
               "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM outbox AS due "
               "WHERE state = 'pending' AND next_attempt_at <= ? AND (? = '' OR target = ?) "
               "AND (? = '' OR kind = ?) AND priority >= ? "
-              "AND (due.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox AS held "
-              "WHERE held.record_key = due.record_key AND held.target = due.target "
-              "AND held.state = 'claimed')) "
               "AND (? = 0 OR due.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox AS older "
               "WHERE older.target = due.target AND older.record_key = due.record_key "
               "AND older.id < due.id AND older.state IN ('pending', 'claimed'))) "

@@ -40,8 +40,7 @@ public:
     Result<bool> park(const NewJob &job, const QString &errorClass, const QString &code,
                       const QString &message, const QString &actor);
 
-    // Claims up to `max` due jobs (and first returns any whose lease has run out). A job whose
-    // record has a job claimed for the same target waits until that one's outcome is recorded.
+    // Claims up to `max` due jobs (and first returns any whose lease has run out).
     Result<QList<OutboxJob>> claim(const QString &workerId, int max, qint64 leaseMs,
                                    const ClaimFilter &filter = {});
 

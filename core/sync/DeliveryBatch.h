@@ -24,7 +24,6 @@ struct DeliveryConfig
     qint64 limitBackoffMs = 60'000; // after a throttling answer that names no time
     int bulkThreshold = 2000; // more due lead upserts than this go through Bulk API 2.0
     int bulkBatch = 100'000; // lead upserts per ingest job
-    int maxInFlight = 1; // rounds (write requests) in flight at once per target
 };
 
 // Whether `dueLeads` lead upserts go out through a Bulk API 2.0 ingest job.

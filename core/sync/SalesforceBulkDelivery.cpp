@@ -28,7 +28,6 @@ void SalesforceDelivery::sendLeadsInBulk(Batch batch, PlannedLeads planned, QLis
     }
     auto stored = std::make_shared<QString>(); // the job's id, once stored
     const ObjectMapping &m = m_leads.mapping();
-    ++m_bulkRounds;
     m_salesforce.bulkUpsert(
         m.salesforceObject, m.salesforceKey, leadRecords(*planned), this,
         [this, items, ids, stored](const QString &jobId) -> Result<void> {
@@ -63,7 +62,6 @@ void SalesforceDelivery::sendLeadsInBulk(Batch batch, PlannedLeads planned, QLis
             return {};
         },
         [this, batch, planned, jobs, stored](Result<BulkWriteResult> result) {
-            --m_bulkRounds;
             if (!result && stored->isEmpty())
                 m_recorder.failCall(*batch, jobs, result.error(), m_budget, m_breaker);
             else if (!result)
@@ -82,18 +80,12 @@ void SalesforceDelivery::resumeBulk(Batch batch, IngestJob job)
         ids.append(item.outboxId);
         hashes.insert(item.outboxId, item.plannedHash);
     }
-    ++m_bulkRounds;
-    // Every way out of the collection ends the bulk round first.
-    const auto finish = [this, batch] {
-        --m_bulkRounds;
-        batch->finish();
-    };
     auto adopted = m_store.outbox().adopt(ids, m_config.workerId, m_clock.nowMs() + BulkHoldMs);
     if (!adopted) {
         qCWarning(lcSync) << "could not take over the jobs of bulk job" << job.jobId << ":"
                           << adopted.error().toString();
         m_breaker.cancelRequest();
-        finish();
+        batch->finish();
         return;
     }
     batch->round.claimed += int(adopted->size());
@@ -107,28 +99,28 @@ void SalesforceDelivery::resumeBulk(Batch batch, IngestJob job)
         if (!m_recorder.recordUnit("a bulk job with nothing left",
                                    [&] { return m_store.ingestJobs().finish(job.jobId); }))
             batch->round.blocked = true;
-        finish();
+        batch->finish();
         return;
     }
     const QString jobId = job.jobId;
-    m_salesforce.bulkCollect(
-        jobId, m_leads.mapping().salesforceKey, this,
-        [this, batch, planned, hashes, jobId, finish](Result<BulkWriteResult> result) {
-            if (result) {
-                recordBulkResult(*batch, jobId, *planned, *result, hashes);
-            } else if (result.error().httpStatus == 404) {
-                // Gone (Salesforce deletes jobs 7 days after they end):
-                // nothing reported, so every record goes out again.
-                qCWarning(lcSync).noquote()
-                    << "bulk job" << jobId << "is gone at Salesforce:" << result.error().toString();
-                BulkWriteResult none;
-                none.jobId = jobId;
-                recordBulkResult(*batch, jobId, *planned, none, hashes);
-            } else {
-                bulkCallFailed(*batch, jobId, result.error());
-            }
-            finish();
-        });
+    m_salesforce.bulkCollect(jobId, m_leads.mapping().salesforceKey, this,
+                             [this, batch, planned, hashes, jobId](Result<BulkWriteResult> result) {
+                                 if (result) {
+                                     recordBulkResult(*batch, jobId, *planned, *result, hashes);
+                                 } else if (result.error().httpStatus == 404) {
+                                     // Gone (Salesforce deletes jobs 7 days after they end):
+                                     // nothing reported, so every record goes out again.
+                                     qCWarning(lcSync).noquote()
+                                         << "bulk job" << jobId
+                                         << "is gone at Salesforce:" << result.error().toString();
+                                     BulkWriteResult none;
+                                     none.jobId = jobId;
+                                     recordBulkResult(*batch, jobId, *planned, none, hashes);
+                                 } else {
+                                     bulkCallFailed(*batch, jobId, result.error());
+                                 }
+                                 batch->finish();
+                             });
 }
 
 void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &jobId,

@@ -30,11 +30,6 @@ void SalesforceDelivery::deliver(std::function<void(DeliveryRound)> done)
         m_breaker.cancelRequest();
         batch->finish();
         return;
-    } else if (!open->isEmpty() && m_bulkRounds > 0) {
-        // Another round in flight sends or collects it and records its outcomes.
-        m_breaker.cancelRequest();
-        batch->finish();
-        return;
     } else if (!open->isEmpty()) {
         resumeBulk(batch, open->first());
         return;

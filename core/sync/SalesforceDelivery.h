@@ -78,9 +78,6 @@ private:
 
     SalesforcePort &m_salesforce;
     QSet<QString> m_aborting; // bulk jobs whose abort is on its way
-    // Rounds of this process sending or collecting a bulk job: the other rounds in flight leave
-    // the open ingest jobs to them.
-    int m_bulkRounds = 0;
 };
 
 } // namespace lb

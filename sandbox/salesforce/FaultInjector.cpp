@@ -13,7 +13,6 @@ QJsonObject FaultConfig::toJson() const
         {u"dropRate"_s, dropRate},
         {u"slowMs"_s, slowMs},
         {u"slowRate"_s, slowRate},
-        {u"commitJitterMs"_s, commitJitterMs},
         {u"seed"_s, qint64(seed)},
         {u"includeAuth"_s, includeAuth},
         {u"bulkFailRate"_s, bulkFailRate},
@@ -24,7 +23,7 @@ QJsonObject FaultConfig::toJson() const
 bool FaultConfig::any() const
 {
     return fail503 > 0 || lockRate > 0 || hangRate > 0 || dropRate > 0 || slowMs > 0
-        || commitJitterMs > 0 || bulkFailRate > 0 || bulkSlowMs > 0;
+        || bulkFailRate > 0 || bulkSlowMs > 0;
 }
 
 Result<FaultConfig> FaultConfig::fromJson(const QJsonObject &json, const FaultConfig &base)
@@ -48,10 +47,6 @@ Result<FaultConfig> FaultConfig::fromJson(const QJsonObject &json, const FaultCo
             if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 600'000)
                 return makeError(u"BAD_FAULT"_s, u"slowMs must be 0..600000"_s);
             c.slowMs = v.toInt();
-        } else if (k == "commitJitterMs"_L1) {
-            if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 600'000)
-                return makeError(u"BAD_FAULT"_s, u"commitJitterMs must be 0..600000"_s);
-            c.commitJitterMs = v.toInt();
         } else if (k == "bulkSlowMs"_L1) {
             if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 600'000)
                 return makeError(u"BAD_FAULT"_s, u"bulkSlowMs must be 0..600000"_s);
@@ -110,13 +105,6 @@ int FaultInjector::drawDelayMs()
         return 0;
     ++m_counters.slow;
     return m_config.slowMs;
-}
-
-int FaultInjector::drawCommitJitterMs()
-{
-    if (m_config.commitJitterMs <= 0)
-        return 0;
-    return int(m_rng.bounded(quint32(m_config.commitJitterMs) + 1));
 }
 
 bool FaultInjector::drawLock()

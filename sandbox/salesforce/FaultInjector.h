@@ -18,9 +18,6 @@ struct FaultConfig
     double dropRate = 0.0; // close the TCP connection without an answer
     int slowMs = 0; // delay answers by this many ms ...
     double slowRate = 1.0; // ... for this share of requests
-    // Each REST request is carried out (read, written, committed) after a random 0..N ms, so
-    // requests in flight together commit in any order, as a busy org's may.
-    int commitJitterMs = 0;
     quint64 seed = 1;
     bool includeAuth = false; // also fault the OAuth endpoints, not only REST
     // Bulk API 2.0 (rows of ingest jobs also draw lockRate, as every written record does):
@@ -55,8 +52,6 @@ public:
     // One draw per request that faults apply to.
     Transport drawTransport();
     int drawDelayMs();
-    // One draw per REST request: how long it waits before it is carried out.
-    int drawCommitJitterMs();
     // One draw per written record.
     bool drawLock();
     // One draw per Bulk API 2.0 job when it starts processing.

@@ -131,35 +131,6 @@ QString SalesforceSandbox::restBaseUrl(int version) const
 
 SfHttpServer::Outcome SalesforceSandbox::dispatch(const ApiRequest &request, bool instanceHost)
 {
-    const bool rest = instanceHost && !CometdEndpoint::handlesAdmin(request)
-        && !CometdEndpoint::handles(request) && !AdminEndpoint::handles(request)
-        && RestRouter::handles(request) && request.segments.size() > 2;
-    const int hold = rest ? m_org->faults().drawCommitJitterMs() : 0;
-    if (hold <= 0)
-        return dispatchNow(request, instanceHost);
-    // Carried out later, on a timer: other requests go on meanwhile and may commit first.
-    m_peakHeld = std::max(m_peakHeld, ++m_held);
-    SfHttpServer::Outcome out;
-    out.action = SfHttpServer::Outcome::Action::Defer;
-    out.defer = [this, request, instanceHost, hold](SfHttpServer::Responder respond) {
-        QTimer::singleShot(hold, this, [this, request, instanceHost, respond] {
-            --m_held;
-            const SfHttpServer::Outcome now = dispatchNow(request, instanceHost);
-            if (now.action != SfHttpServer::Outcome::Action::Respond)
-                return; // a drop or hang drawn now: never answered
-            if (now.delayMs <= 0) {
-                respond(now.response);
-                return;
-            }
-            QTimer::singleShot(now.delayMs, this,
-                               [respond, response = now.response] { respond(response); });
-        });
-    };
-    return out;
-}
-
-SfHttpServer::Outcome SalesforceSandbox::dispatchNow(const ApiRequest &request, bool instanceHost)
-{
     SfHttpServer::Outcome out;
     if (instanceHost && CometdEndpoint::handlesAdmin(request)) {
         out.response = m_cometd->handleAdmin(request);
@@ -450,7 +421,6 @@ Result<void> SalesforceSandbox::markExternalId(const QString &object, const QStr
 void SalesforceSandbox::reset()
 {
     m_org->reset();
-    m_peakHeld = m_held;
 }
 
 Result<void> SalesforceSandbox::saveState(const QString &path) const

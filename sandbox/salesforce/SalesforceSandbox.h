@@ -98,9 +98,6 @@ public:
     FaultConfig faults() const;
     FaultInjector::Counters faultCounters() const;
     void expireAllSessions();
-    // The most REST requests held by commitJitterMs at once since the last reset (how many a
-    // client had in flight together).
-    int peakHeldRequests() const { return m_peakHeld; }
     // A valid access token without the OAuth dance (tests, demo mode).
     Result<QString> issueAccessToken(const QString &username = {});
 
@@ -120,7 +117,6 @@ Q_SIGNALS:
 
 private:
     SfHttpServer::Outcome dispatch(const ApiRequest &request, bool instanceHost);
-    SfHttpServer::Outcome dispatchNow(const ApiRequest &request, bool instanceHost);
     Result<void> saveIfChanged();
 
     std::unique_ptr<SandboxOrg> m_org;
@@ -132,8 +128,6 @@ private:
     std::unique_ptr<SfHttpServer> m_instance;
     QTimer m_saveTimer;
     quint64 m_savedGeneration = 0;
-    int m_held = 0;
-    int m_peakHeld = 0;
 };
 
 } // namespace lb::sandbox

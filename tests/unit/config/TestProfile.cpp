@@ -39,11 +39,6 @@ private slots:
         auto bare = Profile::fromJson(QByteArray(R"({"name":"x"})"), QStringLiteral("p.json"));
         QVERIFY(bare.ok());
         QVERIFY(bare->metricsListen.isEmpty());
-        QCOMPARE(bare->sync.maxInFlight, 2); // two delivery rounds per target unless set
-        auto one = Profile::fromJson(QByteArray(R"({"name":"x","sync":{"max_in_flight":1}})"),
-                                     QStringLiteral("p.json"));
-        QVERIFY(one.ok());
-        QCOMPARE(one->sync.maxInFlight, 1);
     }
 
     void changesDefaultToTheStreamAndAcceptPoll()
@@ -130,12 +125,6 @@ private slots:
         QTest::newRow("backstop zero")
             << QByteArray(R"({"name":"x","sync":{"backstop_poll_min":0}})")
             << QStringLiteral("$.sync.backstop_poll_min must be between 1 and 10080");
-        QTest::newRow("max_in_flight zero")
-            << QByteArray(R"({"name":"x","sync":{"max_in_flight":0}})")
-            << QStringLiteral("$.sync.max_in_flight must be between 1 and 16 (got 0)");
-        QTest::newRow("max_in_flight too many")
-            << QByteArray(R"({"name":"x","sync":{"max_in_flight":17}})")
-            << QStringLiteral("$.sync.max_in_flight must be between 1 and 16 (got 17)");
         QTest::newRow("backstop fractional")
             << QByteArray(R"({"name":"x","sync":{"backstop_poll_min":2.5}})")
             << QStringLiteral("must be a whole number");
