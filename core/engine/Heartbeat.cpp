@@ -13,7 +13,9 @@ Heartbeat::Heartbeat(const Clock &clock, const QString &workerId, const QString 
     m_self.workerId = workerId;
     m_self.host = QSysInfo::machineHostName();
     m_self.pid = QCoreApplication::applicationPid();
-    m_self.version = QCoreApplication::applicationVersion();
+    // The engine's own version: a test or tool hosting the engine may set no application
+    // version, and the column is NOT NULL.
+    m_self.version = QStringLiteral(LB_VERSION);
     m_self.role = role;
     m_self.startedAt = clock.nowMs();
 }
