@@ -39,6 +39,7 @@ public:
     void cancelJob(qint64) override { }
     void fetchLive(const QString &) override { }
     void testConnection(const QString &) override { }
+    void forgetPerson(const QString &) override { }
 
     void saveDestination(const QJsonObject &destination) override
     {
