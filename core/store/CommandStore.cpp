@@ -9,8 +9,9 @@ namespace lb {
 namespace {
 
 const QString PausedFlag = QStringLiteral("fleet.paused");
-const QString Columns = QStringLiteral("id, kind, arguments, issued_at, issued_by, claimed_by, "
-                                       "claimed_at, done_at, ok, outcome");
+// Column list shared by every statement that reads whole commands (order matters for read()).
+#define LB_COMMAND_COLUMNS                                                                         \
+    "id, kind, arguments, issued_at, issued_by, claimed_by, claimed_at, done_at, ok, outcome"
 
 bool idList(const QJsonObject &args, const QString &key, bool required, QString *why)
 {
@@ -120,6 +121,7 @@ Result<qint64> CommandStore::issue(const QString &kind, const QJsonObject &argum
 Result<QList<FleetCommand>> CommandStore::read(const QString &key, const QString &sql,
                                                const QVariantList &values)
 {
+    // sql-constant: read() runs the literal statements its callers in this file write
     auto q = m_store.database().run(key, sql, values);
     if (!q)
         return q.error();
@@ -145,9 +147,9 @@ Result<QList<FleetCommand>> CommandStore::read(const QString &key, const QString
 Result<QList<FleetCommand>> CommandStore::unclaimed(bool withReconcile, int limit)
 {
     return read(QStringLiteral("command.unclaimed"),
-                QStringLiteral("SELECT ") + Columns
-                    + QStringLiteral(" FROM commands WHERE claimed_by IS NULL AND (kind <> ? OR ? "
-                                     "= 1) ORDER BY id LIMIT ?"),
+                QStringLiteral("SELECT " LB_COMMAND_COLUMNS
+                               " FROM commands WHERE claimed_by IS NULL "
+                               "AND (kind <> ? OR ? = 1) ORDER BY id LIMIT ?"),
                 {command::Reconcile, withReconcile ? 1 : 0, limit});
 }
 
@@ -176,9 +178,8 @@ Result<void> CommandStore::finish(qint64 id, bool ok, const QString &outcome)
 
 Result<std::optional<FleetCommand>> CommandStore::get(qint64 id)
 {
-    auto r = read(
-        QStringLiteral("command.get"),
-        QStringLiteral("SELECT ") + Columns + QStringLiteral(" FROM commands WHERE id = ?"), {id});
+    auto r = read(QStringLiteral("command.get"),
+                  QStringLiteral("SELECT " LB_COMMAND_COLUMNS " FROM commands WHERE id = ?"), {id});
     if (!r)
         return r.error();
     if (r->isEmpty())
@@ -188,10 +189,10 @@ Result<std::optional<FleetCommand>> CommandStore::get(qint64 id)
 
 Result<QList<FleetCommand>> CommandStore::recent(int limit)
 {
-    return read(QStringLiteral("command.recent"),
-                QStringLiteral("SELECT ") + Columns
-                    + QStringLiteral(" FROM commands ORDER BY id DESC LIMIT ?"),
-                {limit});
+    return read(
+        QStringLiteral("command.recent"),
+        QStringLiteral("SELECT " LB_COMMAND_COLUMNS " FROM commands ORDER BY id DESC LIMIT ?"),
+        {limit});
 }
 
 Result<bool> CommandStore::fleetPaused()

@@ -59,6 +59,8 @@ Result<ErasureStore::Erased> ErasureStore::lookup(const QStringList &recordIds,
             QVariantList bound;
             for (int i = 0; i < n; ++i)
                 bound << values.at(start + i);
+            // sql-constant: table and column come from the literal `lookups` above, the rest is
+            // "?" placeholders counted from the batch; the values are bound
             auto q
                 = m_db.run(QStringLiteral("erasure.lookup.%1.%2").arg(QLatin1String(l.key)).arg(n),
                            QStringLiteral("SELECT %1 FROM %2 WHERE %1 IN (%3)")

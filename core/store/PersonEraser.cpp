@@ -107,9 +107,12 @@ Result<QList<PersonEraser::Found>> PersonEraser::find(const QString &table,
     needles.removeDuplicates();
     const QString test = m_db.isSqlite() ? QStringLiteral("instr(lower(%1), ?) > 0")
                                          : QStringLiteral("strpos(lower(%1), ?) > 0");
+    // sql-constant: `table`, `columns` and `refColumn` are literals written by this file's
+    // callers (erase() below), the test is one of two literals by dialect; needles are bound
     QStringList conditions;
     for (const QString &c : columns)
         conditions.append(test.arg(c));
+    // sql-constant: built from the literals above; every needle is bound
     const QString sql = QStringLiteral("SELECT id, %1, %2 FROM %3 WHERE %4")
                             .arg(refColumn.isEmpty() ? QStringLiteral("0") : refColumn,
                                  columns.join(QStringLiteral(", ")), table,
@@ -119,6 +122,7 @@ Result<QList<PersonEraser::Found>> PersonEraser::find(const QString &table,
         QVariantList values;
         for (qsizetype i = 0; i < columns.size(); ++i)
             values << needle;
+        // sql-constant: `sql` is the statement built above from this file's literals
         auto q = m_db.run(
             QStringLiteral("erase.find.%1.%2").arg(table, columns.join(QLatin1Char(','))), sql,
             values);
@@ -143,6 +147,7 @@ Result<void> PersonEraser::execById(const QString &key, const QString &sql,
                                     const QList<qint64> &ids)
 {
     for (const qint64 id : ids) {
+        // sql-constant: execById() runs the literal statements erase() below writes
         auto q = m_db.run(key, sql, {id});
         if (!q)
             return q.error();

@@ -65,6 +65,8 @@ Result<void> RetentionStore::apply(const QString &key, const QString &sqlBeforeL
         QVariantList values;
         for (int i = 0; i < n; ++i)
             values << ids.at(start + i);
+        // sql-constant: `sqlBeforeList` is one of this file's literals, then "?" placeholders
+        // counted from the batch; the ids are bound
         auto q = m_db.run(QStringLiteral("%1.%2").arg(key).arg(n),
                           sqlBeforeList + u'(' + Database::listPlaceholders(n) + u')', values);
         if (!q)
