@@ -156,10 +156,10 @@ private slots:
                                         << "sent nothing for 0.3 s (the request timeout)";
         QTest::newRow("4b trickling answer") << Where::Server << M::Trickle << "timeout"
                                              << "within 0.9 s (the request deadline)";
-        QTest::newRow("5a 50 MB answer with its length")
+        QTest::newRow("5a 200 MB answer with its length")
             << Where::Server << M::Huge << "response_too_large"
             << "larger than 33554432 bytes";
-        QTest::newRow("5b 50 MB answer without a length")
+        QTest::newRow("5b 200 MB answer without a length")
             << Where::Server << M::HugeUnannounced << "response_too_large"
             << "larger than 33554432 bytes";
         QTest::newRow("5c gzip bomb") << Where::Server << M::GzipBomb << "response_too_large"
@@ -227,7 +227,7 @@ private slots:
         if (code == QLatin1String("response_too_large")) {
             QVERIFY(failed.body.isEmpty()); // nothing of it kept in memory
             if (mode != FaultServer::Mode::GzipBomb)
-                QVERIFY2(!server.hugeFinished(), "the client read the whole 50 MB");
+                QVERIFY2(!server.hugeFinished(), "the client read the whole 200 MB");
         }
         QCOMPARE(http.inFlight(), 0);
 

@@ -72,7 +72,7 @@ private slots:
                                           << "closed the connection" << true << 1;
         QTest::newRow("4 hung answer") << M::Silent << false << "timeout"
                                        << "(the request timeout)" << true << 1;
-        QTest::newRow("5 50 MB answer") << M::Huge << false << "response_too_large"
+        QTest::newRow("5 200 MB answer") << M::Huge << false << "response_too_large"
                                         << "larger than" << false << 1;
     }
 
