@@ -73,7 +73,7 @@ private slots:
         QTest::newRow("4 hung answer") << M::Silent << false << "timeout"
                                        << "(the request timeout)" << true << 1;
         QTest::newRow("5 200 MB answer") << M::Huge << false << "response_too_large"
-                                        << "larger than" << false << 1;
+                                         << "larger than" << false << 1;
     }
 
     void brokenAnswerGivesClearErrorAndClientRecovers()

@@ -1,7 +1,7 @@
 #include "FakeSyncController.h"
 
-#include "store/PersonEraser.h"
 #include "config/DestinationRule.h"
+#include "store/PersonEraser.h"
 
 #include <QJsonArray>
 
