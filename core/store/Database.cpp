@@ -240,7 +240,7 @@ Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
     for (int i = 0; i < values.size(); ++i)
         q.bindValue(i, values.at(i));
     if (injectFailure())
-        return makeError(QStringLiteral("store_error"),
+        return makeError(m_failCode,
                          QStringLiteral("Statement %1 failed: injected failure").arg(key));
     if (!q.exec()) {
         noteFailure(q.lastError());
@@ -255,7 +255,7 @@ Result<void> Database::execute(const QString &sql)
         return reconnected;
     QSqlQuery q(QSqlDatabase::database(m_name, false));
     if (injectFailure())
-        return makeError(QStringLiteral("store_error"), QStringLiteral("injected failure"));
+        return makeError(m_failCode, QStringLiteral("injected failure"));
     // sql-constant: the one place unprepared statements reach Qt; every caller's SQL is checked
     // where it is written
     if (!q.exec(sql)) {

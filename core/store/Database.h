@@ -50,8 +50,13 @@ public:
     void rollback();
     bool inTransaction() const { return m_inTransaction; }
 
-    // Test hook: the n-th statement from now fails as if the database had refused it.
-    void failAfterStatements(int n) { m_failCountdown = n; }
+    // Test hook: the n-th statement from now fails as if the database had refused it, with the
+    // error code given ("store_busy" stands for a deadlock or serialization failure).
+    void failAfterStatements(int n, const QString &code = QStringLiteral("store_error"))
+    {
+        m_failCountdown = n;
+        m_failCode = code;
+    }
     // Whether the failure asked for has not struck yet.
     bool failurePending() const { return m_failCountdown > 0; }
 
@@ -104,6 +109,7 @@ private:
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     bool m_inTransaction = false;
     int m_failCountdown = 0;
+    QString m_failCode;
     bool m_reconnect = false;
 };
 

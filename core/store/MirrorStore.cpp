@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace lb {
 namespace {
 
@@ -264,10 +266,18 @@ Result<void> MirrorStore::put(const QList<MirrorRecord> &records)
         rows = 0;
         return {};
     };
-    for (qsizetype i = 0; i < records.size(); ++i) {
+    // Rows in key order: two processes writing overlapping leads (a reconcile beside a delivery
+    // on PostgreSQL) then lock them in the same order instead of deadlocking each other.
+    QList<qsizetype> order;
+    order.reserve(lastOfKey.size());
+    for (auto it = lastOfKey.cbegin(); it != lastOfKey.cend(); ++it)
+        order.append(it.value());
+    std::sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) {
+        const MirrorRecord &x = records.at(a), &y = records.at(b);
+        return leads ? x.platformId < y.platformId : x.salesforceId < y.salesforceId;
+    });
+    for (const qsizetype i : std::as_const(order)) {
         const MirrorRecord &r = records.at(i);
-        if (lastOfKey.value(leads ? r.platformId : r.salesforceId, -1) != i)
-            continue;
         const QJsonObject &s = r.platformState;
         if (leads) {
             values << r.platformId << nullable(r.salesforceId) << display(s, "first_name")

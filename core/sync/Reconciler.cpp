@@ -150,9 +150,49 @@ void Reconciler::takeSalesforceLead(Snapshot &s, const QJsonObject &record)
     s.salesforceLeads.insert(record.value(m_leads.mapping().salesforceKey).toString(), record);
 }
 
+// The comparison and its repairs are one unit on the store. On PostgreSQL that unit can lose a
+// deadlock or a serialization race to a process delivering the same records (40P01, 40001,
+// "store_busy"): it is rolled back whole and run again from the same snapshot of the sides.
 void Reconciler::compare(std::shared_ptr<Snapshot> s)
 {
-    ReconcileReport &report = s->report;
+    constexpr int Attempts = 3;
+    Result<void> repaired;
+    for (int attempt = 1; attempt <= Attempts; ++attempt) {
+        repaired = compareAndRepair(*s);
+        if (repaired || repaired.error().code != QLatin1String("store_busy"))
+            break;
+        qCInfo(lcSync).noquote() << "reconcile: the store was busy (" << repaired.error().message
+                                 << "), repairing again, attempt" << attempt + 1;
+    }
+    // Reported only now, with the unit's transaction rolled back: a failed report written
+    // inside it would be refused with it.
+    if (!repaired) {
+        // The rolled-back unit queued nothing, whatever it had counted.
+        s->report.id = 0;
+        s->report.enqueued = 0;
+        s->report.queued = {};
+        return fail(s, repaired.error());
+    }
+    const ReconcileReport &report = s->report;
+    m_running = false;
+    qCInfo(lcSync) << "reconcile:" << report.leadsCompared << "leads," << report.agentsCompared
+                   << "agents," << report.missingInSalesforce << "missing in Salesforce,"
+                   << report.missingOnPlatform << "missing on the platform," << report.differing
+                   << "differing," << report.deleted << "deleted," << report.extra << "extra,"
+                   << report.enqueued << "writes queued";
+    s->done(report);
+}
+
+Result<void> Reconciler::compareAndRepair(Snapshot &s)
+{
+    // A repeated attempt counts afresh.
+    ReconcileReport &report = s.report;
+    {
+        ReconcileReport fresh;
+        fresh.startedAt = report.startedAt;
+        fresh.trigger = report.trigger;
+        report = fresh;
+    }
     auto sample = [&report](const QString &kind, const QString &key, const QString &detail) {
         if (report.samples.size() < 25)
             report.samples.append(QJsonObject {{QStringLiteral("kind"), kind},
@@ -176,11 +216,13 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
     };
 
     Transaction tx(m_store.database());
+    if (!tx.started())
+        return tx.started();
     // Leads: every key known on either side.
     QSet<QString> keys;
-    for (auto it = s->platformLeads.cbegin(); it != s->platformLeads.cend(); ++it)
+    for (auto it = s.platformLeads.cbegin(); it != s.platformLeads.cend(); ++it)
         keys.insert(it.key());
-    for (auto it = s->salesforceLeads.cbegin(); it != s->salesforceLeads.cend(); ++it)
+    for (auto it = s.salesforceLeads.cbegin(); it != s.salesforceLeads.cend(); ++it)
         keys.insert(it.key());
     keys.remove(QString());
     {
@@ -188,33 +230,33 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         // copies LeadBridge held are gone, and the sides' own copies are not its to restore.
         QStringList ids, emails;
         for (const QString &key : std::as_const(keys)) {
-            const QJsonObject sf = s->salesforceLeads.value(key);
+            const QJsonObject sf = s.salesforceLeads.value(key);
             ids << key << sf.value(QStringLiteral("Id")).toString();
-            emails << s->platformLeads.value(key).value(QStringLiteral("email")).toString()
+            emails << s.platformLeads.value(key).value(QStringLiteral("email")).toString()
                    << sf.value(QStringLiteral("Email")).toString();
         }
         auto erased = ErasureStore(m_store.database()).lookup(ids, emails);
         if (!erased)
-            return fail(s, erased.error());
+            return erased.error();
         for (auto it = keys.begin(); !erased->isEmpty() && it != keys.end();) {
-            const QJsonObject sf = s->salesforceLeads.value(*it);
+            const QJsonObject sf = s.salesforceLeads.value(*it);
             const bool gone = erased->names({*it, sf.value(QStringLiteral("Id")).toString()},
                                             sf.value(QStringLiteral("Email")).toString())
                 || erased->names(
-                    {}, s->platformLeads.value(*it).value(QStringLiteral("email")).toString());
+                    {}, s.platformLeads.value(*it).value(QStringLiteral("email")).toString());
             it = gone ? keys.erase(it) : std::next(it);
         }
     }
     auto mirror = m_store.leads().byKeys(QStringList(keys.cbegin(), keys.cend()));
     if (!mirror)
-        return fail(s, mirror.error());
+        return mirror.error();
     QList<MirrorRecord> updates;
     for (const QString &key : keys) {
         ++report.leadsCompared;
         MirrorRecord record = mirror->value(key);
         record.platformId = key;
-        const bool onPlatform = s->platformLeads.contains(key);
-        const bool inSalesforce = s->salesforceLeads.contains(key);
+        const bool onPlatform = s.platformLeads.contains(key);
+        const bool inSalesforce = s.salesforceLeads.contains(key);
         // A lead the mirror saw on a side that no longer lists it was deleted there (a
         // platform listing without its tombstones, a Salesforce query without the recycle
         // bin): it becomes a tombstone, never a lead to create again on that side.
@@ -260,7 +302,7 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
 
         // What each side really holds now; a side that lacks the record forgets our hash of it.
         if (onPlatform) {
-            const QJsonObject lead = s->platformLeads.value(key);
+            const QJsonObject lead = s.platformLeads.value(key);
             observePlatformLead(record, m_leads.platformView(lead), lead);
         } else {
             record.platformHash.clear();
@@ -269,7 +311,7 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
                    QStringLiteral("lead exists only in Salesforce"));
         }
         if (inSalesforce) {
-            const QJsonObject r = s->salesforceLeads.value(key);
+            const QJsonObject r = s.salesforceLeads.value(key);
             record.salesforceId = r.value(QStringLiteral("Id")).toString();
             observeSalesforce(
                 record, SalesforceState::fromRecord(r, m_leads.mapping()),
@@ -305,17 +347,17 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         updates.append(record);
     }
     if (auto r = m_store.leads().put(updates); !r)
-        return fail(s, r.error());
+        return r.error();
 
     // Roster: Salesforce is the source of truth; compare what the platform has for each agent.
     QHash<QString, QJsonObject> agentsBySalesforceId;
-    for (const QJsonObject &a : std::as_const(s->platformAgents))
+    for (const QJsonObject &a : std::as_const(s.platformAgents))
         agentsBySalesforceId.insert(a.value(QStringLiteral("salesforce_id")).toString(), a);
-    auto agentMirror = m_store.agents().byKeys(s->salesforcePeople.keys());
+    auto agentMirror = m_store.agents().byKeys(s.salesforcePeople.keys());
     if (!agentMirror)
-        return fail(s, agentMirror.error());
+        return agentMirror.error();
     QList<MirrorRecord> agentUpdates;
-    for (auto it = s->salesforcePeople.cbegin(); it != s->salesforcePeople.cend(); ++it) {
+    for (auto it = s.salesforcePeople.cbegin(); it != s.salesforcePeople.cend(); ++it) {
         ++report.agentsCompared;
         MirrorRecord record = agentMirror->value(it.key());
         record.salesforceId = it.key();
@@ -326,7 +368,7 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
         // The roster query reads no SystemModstamp: the one observed before stays.
         observeSalesforce(record, SalesforceState::fromRecord(it.value(), m_agents.mapping()), 0);
         const QJsonObject onPlatform
-            = agentsBySalesforceId.value(it.key(), s->platformAgents.value(platformId));
+            = agentsBySalesforceId.value(it.key(), s.platformAgents.value(platformId));
         if (onPlatform.isEmpty()) {
             record.platformHash.clear();
             ++report.missingOnPlatform;
@@ -360,11 +402,11 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
     // Active agents no People__c names: extra on the platform, deactivated there (the roster
     // decides). One whose People__c was deleted is keyed on it, as its deactivation was.
     QSet<QString> rosterIds;
-    for (auto it = s->salesforcePeople.cbegin(); it != s->salesforcePeople.cend(); ++it) {
+    for (auto it = s.salesforcePeople.cbegin(); it != s.salesforcePeople.cend(); ++it) {
         rosterIds.insert(it.key());
         rosterIds.insert(it->value(m_agents.mapping().salesforceKey).toString());
     }
-    for (auto it = s->platformAgents.cbegin(); it != s->platformAgents.cend(); ++it) {
+    for (auto it = s.platformAgents.cbegin(); it != s.platformAgents.cend(); ++it) {
         const QString salesforceId = it->value(QStringLiteral("salesforce_id")).toString();
         if (!it->value(QStringLiteral("active")).toBool(true) || rosterIds.contains(it.key())
             || rosterIds.contains(salesforceId))
@@ -378,11 +420,11 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
             QByteArray::number(it->value(QStringLiteral("version")).toInteger())));
     }
     if (auto r = m_store.agents().put(agentUpdates); !r)
-        return fail(s, r.error());
+        return r.error();
     if (!jobs.isEmpty()) {
         auto enqueued = m_store.outbox().enqueue(jobs, m_actor);
         if (!enqueued)
-            return fail(s, enqueued.error());
+            return enqueued.error();
         report.enqueued = enqueued->inserted;
         for (const NewJob &j : jobs)
             report.queued.insert(j.kind, report.queued.value(j.kind).toInt() + 1);
@@ -390,17 +432,9 @@ void Reconciler::compare(std::shared_ptr<Snapshot> s)
     report.finishedAt = m_clock.nowMs();
     auto id = m_store.reconciles().save(report);
     if (!id)
-        return fail(s, id.error());
+        return id.error();
     report.id = *id;
-    if (auto c = tx.commit(); !c)
-        return fail(s, c.error());
-    m_running = false;
-    qCInfo(lcSync) << "reconcile:" << report.leadsCompared << "leads," << report.agentsCompared
-                   << "agents," << report.missingInSalesforce << "missing in Salesforce,"
-                   << report.missingOnPlatform << "missing on the platform," << report.differing
-                   << "differing," << report.deleted << "deleted," << report.extra << "extra,"
-                   << report.enqueued << "writes queued";
-    s->done(report);
+    return tx.commit();
 }
 
 } // namespace lb

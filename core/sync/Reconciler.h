@@ -33,6 +33,7 @@ private:
     void readSalesforceLeads(std::shared_ptr<Snapshot> s);
     void takeSalesforceLead(Snapshot &s, const QJsonObject &record);
     void compare(std::shared_ptr<Snapshot> s);
+    Result<void> compareAndRepair(Snapshot &s);
     void fail(std::shared_ptr<Snapshot> s, const Error &error);
 
     Store &m_store;
