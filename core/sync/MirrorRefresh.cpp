@@ -75,7 +75,7 @@ Result<void> MirrorRefresh::observe(const QStringList &chunk, const QList<QJsonO
     QHash<QString, QJsonObject> byKey;
     for (const QJsonObject &r : records) {
         const QString pid = r.value(m.salesforceKey).toString();
-        if (!pid.isEmpty()
+        if (chunk.contains(pid)
             && (!byKey.contains(pid) || !r.value(QStringLiteral("IsDeleted")).toBool()))
             byKey.insert(pid, r);
     }
