@@ -98,10 +98,7 @@ void SalesforceDelivery::sendLeads(Batch batch)
     QStringList unknownOutcome;
     QStringList retriedByAdmin;
     for (const OutboxJob &job : batch->leads) {
-        // Also a lead a bulk job wrote while it changed: Salesforce may have changed it since
-        // too (deleted, where an upsert by its key would create it anew).
-        if ((job.attempts > 1 && job.lastErrorCode.isEmpty())
-            || job.lastErrorCode == QLatin1String("bulk_replanned"))
+        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
             unknownOutcome.append(jobPlatformId(job));
         else if (job.lastErrorCode == QLatin1String("inbox_retry"))
             retriedByAdmin.append(jobPlatformId(job));

@@ -7,7 +7,9 @@
 //  - the check before a resend reads the Recycle Bin: a lead a user deleted in Salesforce is
 //    not created again by an upsert of its key, and goes to the platform as a deletion;
 //  - a user's edit that check reads goes on to the platform (the stream's event of it, read
-//    later, is then an echo).
+//    later, is then an echo);
+//  - our own write read back (an echo) does not make Salesforce's values newer than a platform
+//    edit taken in while that write was on the wire.
 #include "FakePorts.h"
 #include "PolledChanges.h"
 #include "mapping/FieldMapping.h"
@@ -217,6 +219,30 @@ private slots:
         QCOMPARE(
             m_pf.leads.value(QStringLiteral("L-2")).value(QStringLiteral("company")).toString(),
             QStringLiteral("Edited in Salesforce"));
+    }
+
+    // L-4 is edited on the platform while the bulk job that creates it runs (Salesforce takes
+    // the job's rows after the edit). A poll then reads the job's write back: an echo, whose
+    // SystemModstamp is the job's, not a Salesforce user's change, so the platform's edit is
+    // still written to Salesforce.
+    void platformEditDuringTheBulkJobIsWrittenAfterItsEcho()
+    {
+        const QString jobId = fiveLeadsInAHeldBulkJob();
+        QVERIFY(!jobId.isEmpty());
+        receive(platformLead(QStringLiteral("L-4"), 2, QStringLiteral("changed@x.io")));
+        m_sf.releaseBulk(jobId);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return m_store->ingestJobs().open(jobs::SalesforceLeadUpsert)->isEmpty(); },
+            10'000));
+        QJsonObject echo = m_sf.leads.value(QStringLiteral("L-4"));
+        echo = asRead(echo, echo.value(QStringLiteral("Id")).toString(),
+                      QStringLiteral("2026-01-01T00:01:00.000+0000"));
+        readFromSalesforce(echo);
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        QCOMPARE(deliver(true).delivered, 1);
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-4")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("changed@x.io"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
     }
 
     // L-3 is deleted on the platform while the bulk job that creates it runs: the deletion
