@@ -9,7 +9,8 @@
 //  - a user's edit that check reads goes on to the platform (the stream's event of it, read
 //    later, is then an echo);
 //  - our own write read back (an echo) does not make Salesforce's values newer than a platform
-//    edit taken in while that write was on the wire.
+//    edit taken in while that write was on the wire;
+//  - a worker woken after its claims' lease ran out sends nothing of the jobs another took.
 #include "FakePorts.h"
 #include "PolledChanges.h"
 #include "mapping/FieldMapping.h"
@@ -219,6 +220,26 @@ private slots:
         QCOMPARE(
             m_pf.leads.value(QStringLiteral("L-2")).value(QStringLiteral("company")).toString(),
             QStringLiteral("Edited in Salesforce"));
+    }
+
+    // A worker plans L-1's write and is frozen before sending it (here: while it checks
+    // Salesforce first); its claim's lease runs out and another worker claims the job. Woken,
+    // it sends nothing: the job is no longer its own.
+    void workerWokenPastItsClaimSendsNothing()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        // Claimed once before, outcome unknown: the next claim checks Salesforce first.
+        QCOMPARE(m_store->outbox().claim(QStringLiteral("dead-worker"), 10, 1'000)->size(), 1);
+        m_clock.advanceMs(2'000);
+        std::optional<Dispatcher::Round> round;
+        m_dispatcher->deliverSalesforce([&](Dispatcher::Round r) { round = r; });
+        // Frozen before the check's answer came: the lease (5 minutes) runs out meanwhile.
+        m_clock.advanceMs(6 * 60'000);
+        QCOMPARE(m_store->outbox().claim(QStringLiteral("next-worker"), 10, 60'000)->size(), 1);
+        QVERIFY(QTest::qWaitFor([&] { return round.has_value(); }, 10'000));
+        QCOMPARE(m_sf.writes, 0);
+        QVERIFY(m_sf.leads.isEmpty());
+        QCOMPARE(round->delivered, 0);
     }
 
     // L-4 is edited on the platform while the bulk job that creates it runs (Salesforce takes
