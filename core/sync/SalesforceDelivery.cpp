@@ -253,6 +253,16 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
             for (const OutboxJob &job : p.jobs)
                 writes.doneIds.append(job.id);
         } else {
+            // Written but to be written again (a bulk row planned differently now): Salesforce
+            // has the lead, so a deletion on the platform meanwhile goes there too.
+            if (!outcome.id.isEmpty() && record.salesforceId.isEmpty()) {
+                record.salesforceId = outcome.id;
+                if (deletedMeanwhile) {
+                    if (auto close
+                        = salesforceDeletionJob(record, m_config.platformDelete, m_leads.mapping()))
+                        deletions.append(*close);
+                }
+            }
             writes.refused(record, p.jobs, outcome);
         }
     }
