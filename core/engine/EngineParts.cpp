@@ -34,6 +34,7 @@ std::unique_ptr<EngineParts> EngineParts::assemble(const EngineSetup &setup, Sto
     config.limitBackoffMs = qint64(p.sync.limitBackoffS) * 1000;
     config.salesforceBatch = std::min(p.sync.batchSize, 1000);
     config.bulkThreshold = p.sync.bulkThreshold;
+    config.platformDelete = p.lifecycle.platformDelete;
     e->dispatcher = std::make_unique<Dispatcher>(
         store, *e->ports.salesforce, *e->ports.platform, *e->leadPlanner, *e->agentPlanner,
         *e->salesforceBudget, *e->platformBudget, *e->salesforceBreaker, *e->platformBreaker, clock,

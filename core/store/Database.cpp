@@ -13,6 +13,8 @@ namespace lb {
 namespace {
 
 constexpr int BusyTimeoutMs = 15000;
+// Below the shortest duty lease (sync.lease_s is at least 5 s): see open().
+constexpr int IdleInTransactionTimeoutMs = 4000;
 
 QString nextConnectionName(const QString &purpose)
 {
@@ -61,8 +63,14 @@ Result<std::unique_ptr<Database>> Database::open(const StoreConfig &config, cons
             conn.setPassword(config.password);
         // Server NOTICEs ("relation already exists, skipping" from every worker's migration
         // check) would go to stderr through libpq; warnings and errors still reach us.
+        // No transaction of ours waits for anything but its own statements, so a session idle
+        // inside one belongs to a process frozen (SIGSTOP, a paused VM) or starved: the server
+        // ends it, so its row locks (a lease row taken FOR UPDATE) do not keep the duties from
+        // the process that takes them over, and what it had not committed never is.
         conn.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=leadbridge;"
-                                              "options='-c client_min_messages=warning'"));
+                                              "options='-c client_min_messages=warning -c "
+                                              "idle_in_transaction_session_timeout=%1'")
+                                   .arg(IdleInTransactionTimeoutMs));
     }
     if (!conn.open()) {
         const Error error = errorFrom(
@@ -128,8 +136,10 @@ namespace {
 bool looksLikeLostConnection(const QSqlError &error)
 {
     const QString native = error.nativeErrorCode();
+    // 25P03: the server ended the session, idle too long in a transaction (a frozen process).
     return error.type() == QSqlError::ConnectionError || native.isEmpty()
-        || native.startsWith(QLatin1String("08")) || native.startsWith(QLatin1String("57P0"));
+        || native.startsWith(QLatin1String("08")) || native.startsWith(QLatin1String("57P0"))
+        || native == QLatin1String("25P03");
 }
 
 } // namespace

@@ -24,6 +24,10 @@ struct DeliveryConfig
     qint64 limitBackoffMs = 60'000; // after a throttling answer that names no time
     int bulkThreshold = 2000; // more due lead upserts than this go through Bulk API 2.0
     int bulkBatch = 100'000; // lead upserts per ingest job
+    // lifecycle.platform_delete: a lead deleted on the platform while its first write to
+    // Salesforce was on the wire is closed or deleted there once that write is known to have
+    // landed (PlatformDeletion.h).
+    QString platformDelete = QStringLiteral("close_in_salesforce");
 };
 
 // Whether `dueLeads` lead upserts go out through a Bulk API 2.0 ingest job.

@@ -16,7 +16,8 @@ Dispatcher::Dispatcher(Store &store, SalesforcePort &salesforce, PlatformPort &p
     : QObject(parent)
     , m_config(std::move(config))
     , m_recorder(std::make_unique<OutcomeRecorder>(store, clock, m_config))
-    , m_refresh(new MirrorRefresh(store, salesforce, platform, leads, this))
+    , m_refresh(new MirrorRefresh(store, salesforce, platform, leads, agents,
+                                  m_config.platformDelete, m_config.workerId, this))
     , m_salesforce(new SalesforceDelivery(parts(store, leads, agents, clock), salesforce,
                                           salesforceBudget, salesforceBreaker, this))
     , m_platform(new PlatformDelivery(parts(store, leads, agents, clock), platform, platformBudget,

@@ -3,6 +3,7 @@
 #include "ChangeTime.h"
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformDeletion.h"
 #include "PlatformJob.h"
 #include "PlatformLeadChange.h"
 #include "SalesforceState.h"
@@ -197,35 +198,10 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
             ++(already ? stats.echoes : stats.deleted);
             if (!already)
                 fanOut(LeadEvent::Deleted, record.platformId, c, jobs);
-            if (!already && !record.salesforceId.isEmpty()
-                && m_platformDelete != QLatin1String("ignore")) {
-                NewJob close;
-                close.kind = m_platformDelete == QLatin1String("delete_in_salesforce")
-                    ? jobs::SalesforceLeadDelete
-                    : jobs::SalesforceLeadClose;
-                close.target = JobTarget::Salesforce;
-                close.recordKey = QStringLiteral("lead:") + record.platformId;
-                close.idempotencyKey = jobs::idempotencyKey(close.kind, close.recordKey,
-                                                            QString::number(record.deletedAt));
-                close.payload
-                    = QJsonDocument(
-                          QJsonObject {{QStringLiteral("platform_id"), record.platformId},
-                                       {QStringLiteral("salesforce_id"), record.salesforceId}})
-                          .toJson(QJsonDocument::Compact);
-                close.supersedesPending = true;
-                record.syncState = QStringLiteral("pending");
-                jobs.append(close);
-                if (close.kind == jobs::SalesforceLeadClose) {
-                    // The tombstone's Salesforce side is what the close writes (the job is
-                    // retried until it lands): a restore on the platform then takes that
-                    // status and eligibility, also when the close's echo is never read (the
-                    // stream skips our own changes).
-                    observeSalesforce(record,
-                                      SalesforceState::apply(record.salesforceState,
-                                                             SalesforceState::closedFields(),
-                                                             m_planner.mapping()),
-                                      0);
-                }
+            if (!already) {
+                if (auto close
+                    = salesforceDeletionJob(record, m_platformDelete, m_planner.mapping()))
+                    jobs.append(*close);
             }
             updates.append(record);
             continue;

@@ -2,6 +2,8 @@
 
 #include "ChangeTime.h"
 #include "MirrorObservation.h"
+#include "PlatformDeletion.h"
+#include "SalesforceRecordChange.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
 #include "salesforce/Soql.h"
@@ -9,12 +11,16 @@
 namespace lb {
 
 MirrorRefresh::MirrorRefresh(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
-                             const SyncPlanner &leads, QObject *parent)
+                             const SyncPlanner &leads, const SyncPlanner &agents,
+                             QString platformDelete, const QString &actor, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_salesforce(salesforce)
     , m_platform(platform)
     , m_leads(leads)
+    , m_changes(store, leads, agents, actor)
+    , m_platformDelete(std::move(platformDelete))
+    , m_actor(actor)
 { }
 
 void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()> then)
@@ -31,12 +37,15 @@ void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()>
         quoted.append(salesforce::soqlString(id));
     QStringList fields = m.salesforceFields();
     fields.append(QStringLiteral("SystemModstamp"));
+    fields.append(QStringLiteral("IsDeleted"));
     // soql: SOQL sent to Salesforce's REST API, not to the store; record values are quoted by
     // soqlString(), field and object names come from the loaded mapping
     const QString soql = QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)")
                              .arg(fields.join(QStringLiteral(", ")), m.salesforceObject,
                                   m.salesforceKey, quoted.join(QStringLiteral(", ")));
-    m_salesforce.query(
+    // With the Recycle Bin: a lead a user deleted since is not "not there" (that would send it
+    // again, and an upsert by its key would create it anew), it is deleted.
+    m_salesforce.queryAll(
         soql, this, [this, chunk, rest, then = std::move(then)](Result<RecordPage> page) mutable {
             if (!page) {
                 qCInfo(lcSync) << "could not check Salesforce before a resend:"
@@ -44,7 +53,6 @@ void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()>
                 fromSalesforce(rest, std::move(then));
                 return;
             }
-            const ObjectMapping &m = m_leads.mapping();
             auto mirrors = m_store.leads().byKeys(chunk);
             if (!mirrors) {
                 qCWarning(lcSync) << "could not read the mirror before a resend:"
@@ -52,32 +60,71 @@ void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()>
                 fromSalesforce(rest, std::move(then));
                 return;
             }
-            QList<MirrorRecord> updates;
-            QSet<QString> found;
-            for (const QJsonObject &r : page->records) {
-                const QString pid = r.value(m.salesforceKey).toString();
-                found.insert(pid);
-                MirrorRecord record = mirrors->value(pid);
-                if (record.platformId.isEmpty())
-                    continue;
-                record.salesforceId = r.value(QStringLiteral("Id")).toString();
-                observeSalesforce(
-                    record, SalesforceState::fromRecord(r, m),
-                    parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
-                updates.append(record);
-            }
-            for (const QString &pid : chunk) {
-                if (!found.contains(pid) && mirrors->contains(pid)) {
-                    MirrorRecord record = mirrors->value(pid);
-                    record.salesforceHash.clear(); // not there: it did not land
-                    updates.append(record);
-                }
-            }
-            if (auto r = m_store.leads().put(updates); !r)
+            if (auto r = observe(chunk, page->records, *mirrors); !r)
                 qCWarning(lcSync) << "could not keep what Salesforce holds before a resend:"
                                   << r.error().toString();
             fromSalesforce(rest, std::move(then));
         });
+}
+
+Result<void> MirrorRefresh::observe(const QStringList &chunk, const QList<QJsonObject> &records,
+                                    const QHash<QString, MirrorRecord> &mirrors)
+{
+    const ObjectMapping &m = m_leads.mapping();
+    // One record per lead: a live one over deleted ones (deleted, then created again).
+    QHash<QString, QJsonObject> byKey;
+    for (const QJsonObject &r : records) {
+        const QString pid = r.value(m.salesforceKey).toString();
+        if (chunk.contains(pid)
+            && (!byKey.contains(pid) || !r.value(QStringLiteral("IsDeleted")).toBool()))
+            byKey.insert(pid, r);
+    }
+    Transaction tx(m_store.database());
+    if (!tx.started())
+        return tx.started().error();
+    // What was read is a change like any the stream or the poll reads: a user's edit goes on to
+    // the platform, a deletion becomes a tombstone whose deletion goes there too. Observed here
+    // without that, the stream's event of it would later find it known and take it for an echo.
+    if (auto r = m_changes.processLeads(
+            SalesforceRecordChange::fromRecords(byKey.values(), QStringLiteral("poll")));
+        !r)
+        return r.error();
+    // Deleted on the platform before the answer of the lead's first write told its Salesforce
+    // id (the worker died meanwhile): the write did land, so the deletion goes now.
+    QStringList landedOnTombstones;
+    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it) {
+        const MirrorRecord before = mirrors.value(it.key());
+        if (before.isDeleted() && before.salesforceId.isEmpty()
+            && !it->value(QStringLiteral("IsDeleted")).toBool())
+            landedOnTombstones.append(it.key());
+    }
+    QList<MirrorRecord> updates;
+    QList<NewJob> jobs;
+    if (!landedOnTombstones.isEmpty()) {
+        auto now = m_store.leads().byKeys(landedOnTombstones);
+        if (!now)
+            return now.error();
+        for (MirrorRecord record : std::as_const(*now)) {
+            if (auto close = salesforceDeletionJob(record, m_platformDelete, m)) {
+                jobs.append(*close);
+                updates.append(record);
+            }
+        }
+    }
+    for (const QString &pid : chunk) {
+        if (!byKey.contains(pid) && mirrors.contains(pid)) {
+            MirrorRecord record = mirrors.value(pid);
+            record.salesforceHash.clear(); // not there: it did not land
+            updates.append(record);
+        }
+    }
+    if (auto r = m_store.leads().put(updates); !r)
+        return r.error();
+    if (!jobs.isEmpty()) {
+        if (auto r = m_store.outbox().enqueue(jobs, m_actor); !r)
+            return r.error();
+    }
+    return tx.commit();
 }
 
 void MirrorRefresh::fromPlatform(const QStringList &ids, std::function<void()> then)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Ports.h"
+#include "SalesforceChangeProcessor.h"
 #include "SyncPlanner.h"
 #include "store/Store.h"
 
@@ -24,7 +25,8 @@ class MirrorRefresh : public QObject
     Q_OBJECT
 public:
     MirrorRefresh(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
-                  const SyncPlanner &leads, QObject *parent = nullptr);
+                  const SyncPlanner &leads, const SyncPlanner &agents, QString platformDelete,
+                  const QString &actor, QObject *parent = nullptr);
 
     // Leads by platform id, read from Salesforce 100 at a time with one SOQL query each.
     void fromSalesforce(const QStringList &platformIds, std::function<void()> then);
@@ -32,12 +34,21 @@ public:
     void fromPlatform(const QStringList &platformIds, std::function<void()> then);
 
 private:
+    // Takes in one page of Salesforce's leads `chunk` names (the Recycle Bin's too) as one
+    // unit: what was read goes through the SalesforceChangeProcessor (a user's edit goes on to
+    // the platform, a deletion becomes a tombstone), a platform tombstone found created there is
+    // closed or deleted, a lead not found did not land.
+    Result<void> observe(const QStringList &chunk, const QList<QJsonObject> &records,
+                         const QHash<QString, MirrorRecord> &mirrors);
     void fromPlatformAt(const QStringList &platformIds, int index, std::function<void()> then);
 
     Store &m_store;
     SalesforcePort &m_salesforce;
     PlatformPort &m_platform;
     const SyncPlanner &m_leads;
+    SalesforceChangeProcessor m_changes; // what is read is taken in like any Salesforce change
+    QString m_platformDelete; // lifecycle.platform_delete (PlatformDeletion.h)
+    QString m_actor;
 };
 
 } // namespace lb

@@ -30,6 +30,27 @@ bool OutcomeRecorder::recordUnit(const char *what, const std::function<Result<vo
 bool OutcomeRecorder::acquire(DeliveryBatch &batch, ApiBudget &budget, const QList<OutboxJob> &jobs,
                               bool urgent)
 {
+    // Still ours? A process frozen (SIGSTOP, a paused VM) or starved past its claims' lease
+    // finds them claimed by another worker (or given back) when it runs again: it sends
+    // nothing of them, since what it planned may be older than what the new holder sends
+    // (a stale write landing after a newer one would overwrite it, and our own writes are not
+    // read back from the stream). The claims it still holds are extended for the call.
+    QList<qint64> ids;
+    ids.reserve(jobs.size());
+    for (const OutboxJob &job : jobs)
+        ids.append(job.id);
+    auto held
+        = m_store.outbox().holdUntil(ids, m_config.workerId, m_clock.nowMs() + m_config.leaseMs);
+    if (!held || *held < ids.size()) {
+        qCWarning(lcSync).noquote()
+            << (held ? QStringLiteral("%1 of %2 jobs are no longer claimed by this worker (its "
+                                      "lease ran out): not sent")
+                           .arg(ids.size() - *held)
+                           .arg(ids.size())
+                     : QStringLiteral("could not check the claims before sending: ")
+                        + held.error().toString());
+        return false;
+    }
     if (budget.tryAcquire(urgent))
         return true;
     // No budget now: the jobs wait for it without losing an attempt.

@@ -33,7 +33,8 @@ public:
     bool recordUnit(const char *what, const std::function<Result<void>()> &writes);
 
     // Takes an API token, or postpones `jobs` until the budget allows (attempt given back) and
-    // marks the round blocked.
+    // marks the round blocked. False without either when a job of `jobs` is no longer claimed
+    // by this worker (its lease ran out while the process was frozen): nothing is sent.
     bool acquire(DeliveryBatch &batch, ApiBudget &budget, const QList<OutboxJob> &jobs,
                  bool urgent);
 

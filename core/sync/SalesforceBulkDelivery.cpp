@@ -4,6 +4,7 @@
 // restart collects that job's results instead of sending the rows again. Its results are
 // recorded by the same code as a Composite write's (recordLeadWrites).
 #include "JobKinds.h"
+#include "PlatformDeletion.h"
 #include "SalesforceDelivery.h"
 #include "log/Logging.h"
 
@@ -67,7 +68,7 @@ void SalesforceDelivery::sendLeadsInBulk(Batch batch, PlannedLeads planned, QLis
             else if (!result)
                 bulkCallFailed(*batch, *stored, result.error());
             else
-                recordBulkResult(*batch, result->jobId, *planned, *result, {});
+                recordBulkResult(*batch, result->jobId, *planned, *result, {}, {});
             sendPeopleUpdates(batch);
         });
 }
@@ -91,10 +92,30 @@ void SalesforceDelivery::resumeBulk(Batch batch, IngestJob job)
     batch->round.claimed += int(adopted->size());
     qCInfo(lcSync).noquote() << "collecting bulk job" << job.jobId << "sent before, for"
                              << adopted->size() << "lead upserts";
+    // Deleted on the platform since the job was sent, before its answer told the leads'
+    // Salesforce ids: the job may have created them there, so it is collected for them too and
+    // each one it created is closed or deleted (their jobs are done: nothing is sent again).
+    QStringList keys;
+    for (const IngestJobItem &item : job.items)
+        keys.append(item.key);
+    auto rows = m_store.leads().byKeys(keys);
+    if (!rows) {
+        qCWarning(lcSync) << "could not read the leads of bulk job" << job.jobId << ":"
+                          << rows.error().toString();
+        m_breaker.cancelRequest();
+        batch->finish();
+        return;
+    }
+    QStringList orphans;
+    for (const MirrorRecord &row : std::as_const(*rows)) {
+        if (row.isDeleted() && row.deletedOn == QLatin1String("platform")
+            && row.salesforceId.isEmpty())
+            orphans.append(row.platformId);
+    }
     // Planned again from the mirror: the same write as was sent, unless the lead changed since
     // (its planned hash tells).
     PlannedLeads planned = planLeads(*batch, *adopted);
-    if (planned->isEmpty()) {
+    if (planned->isEmpty() && orphans.isEmpty()) {
         m_breaker.cancelRequest();
         if (!m_recorder.recordUnit("a bulk job with nothing left",
                                    [&] { return m_store.ingestJobs().finish(job.jobId); }))
@@ -103,44 +124,68 @@ void SalesforceDelivery::resumeBulk(Batch batch, IngestJob job)
         return;
     }
     const QString jobId = job.jobId;
-    m_salesforce.bulkCollect(jobId, m_leads.mapping().salesforceKey, this,
-                             [this, batch, planned, hashes, jobId](Result<BulkWriteResult> result) {
-                                 if (result) {
-                                     recordBulkResult(*batch, jobId, *planned, *result, hashes);
-                                 } else if (result.error().httpStatus == 404) {
-                                     // Gone (Salesforce deletes jobs 7 days after they end):
-                                     // nothing reported, so every record goes out again.
-                                     qCWarning(lcSync).noquote()
-                                         << "bulk job" << jobId
-                                         << "is gone at Salesforce:" << result.error().toString();
-                                     BulkWriteResult none;
-                                     none.jobId = jobId;
-                                     recordBulkResult(*batch, jobId, *planned, none, hashes);
-                                 } else {
-                                     bulkCallFailed(*batch, jobId, result.error());
-                                 }
-                                 batch->finish();
-                             });
+    m_salesforce.bulkCollect(
+        jobId, m_leads.mapping().salesforceKey, this,
+        [this, batch, planned, hashes, jobId, orphans](Result<BulkWriteResult> result) {
+            if (result) {
+                recordBulkResult(*batch, jobId, *planned, *result, hashes, orphans);
+            } else if (result.error().httpStatus == 404) {
+                // Gone (Salesforce deletes jobs 7 days after they end): nothing reported, so
+                // every record goes out again.
+                qCWarning(lcSync).noquote()
+                    << "bulk job" << jobId << "is gone at Salesforce:" << result.error().toString();
+                BulkWriteResult none;
+                none.jobId = jobId;
+                recordBulkResult(*batch, jobId, *planned, none, hashes, orphans);
+            } else {
+                bulkCallFailed(*batch, jobId, result.error());
+            }
+            batch->finish();
+        });
+}
+
+Result<void> SalesforceDelivery::closeOrphans(const QStringList &orphans,
+                                              const BulkWriteResult &result)
+{
+    auto rows = m_store.leads().byKeys(orphans);
+    if (!rows)
+        return rows.error();
+    QList<MirrorRecord> updates;
+    QList<NewJob> deletions;
+    for (MirrorRecord row : std::as_const(*rows)) {
+        const WriteOutcome o = result.outcomes.value(row.platformId);
+        if (!o.success || o.id.isEmpty() || !row.salesforceId.isEmpty())
+            continue;
+        row.salesforceId = o.id;
+        if (auto close = salesforceDeletionJob(row, m_config.platformDelete, m_leads.mapping()))
+            deletions.append(*close);
+        updates.append(row);
+    }
+    if (auto r = m_store.leads().put(updates); !r)
+        return r.error();
+    if (deletions.isEmpty())
+        return {};
+    qCInfo(lcSync) << deletions.size()
+                   << "leads deleted on the platform while their bulk job ran are deleted in "
+                      "Salesforce too";
+    auto queued = m_store.outbox().enqueue(deletions, m_config.workerId);
+    if (!queued)
+        return queued.error();
+    return {};
 }
 
 void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &jobId,
                                           QList<PlannedLead> planned, const BulkWriteResult &result,
-                                          const QHash<qint64, QByteArray> &plannedHashes)
+                                          const QHash<qint64, QByteArray> &plannedHashes,
+                                          const QStringList &orphans)
 {
     m_breaker.recordSuccess();
     if (!result.jobError.isEmpty())
         qCWarning(lcSync).noquote()
             << "bulk job" << jobId << "ended" << result.jobState << ":" << result.jobError;
-    // The job may have run a while: the outcome goes onto the mirror's current rows.
-    QStringList keys;
-    for (const PlannedLead &p : planned)
-        keys.append(p.platformId);
-    if (auto current = m_store.leads().byKeys(keys); current) {
-        for (PlannedLead &p : planned) {
-            if (auto it = current->constFind(p.platformId); it != current->cend())
-                p.before = *it;
-        }
-    }
+    // The job may have run a while: recordLeadWrites puts the outcome onto the mirror's current
+    // rows, and tells a change taken in meanwhile (a deletion, a newer read of Salesforce) by
+    // comparing them with the rows the job was planned from (`planned`'s `before`).
     // Aborted because its import was cancelled: the rows Salesforce did not reach go to the
     // inbox (nothing lost, nothing sent again unasked) instead of being queued again.
     auto cancelled = m_store.ingestJobs().abortRequested(jobId);
@@ -186,7 +231,13 @@ void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &j
     if (unprocessed > 0)
         qCInfo(lcSync).noquote() << "bulk job" << jobId << "left" << unprocessed
                                  << "records unprocessed; they are queued again";
-    recordLeadWrites(batch, planned, outcomes, [&] { return m_store.ingestJobs().finish(jobId); });
+    recordLeadWrites(batch, planned, outcomes, [&]() -> Result<void> {
+        if (!orphans.isEmpty()) {
+            if (auto r = closeOrphans(orphans, result); !r)
+                return r;
+        }
+        return m_store.ingestJobs().finish(jobId);
+    });
 }
 
 void SalesforceDelivery::onBulkPoll(const QString &jobId, const QString &state, qint64 processed,

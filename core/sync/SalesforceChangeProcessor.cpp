@@ -141,6 +141,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             ++stats.idsAssigned;
         }
         const QByteArray before = record.salesforceHash;
+        const qint64 modstampBefore = record.salesforceModstamp;
         observeSalesforce(record, state, modstamp);
         const QByteArray hash = record.salesforceHash;
         if (undeleted && observeRestore(record, QStringLiteral("salesforce"))) {
@@ -167,6 +168,12 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             }
         }
         if (hash == before) {
+            // Nothing Salesforce holds changed (our own write read back by a poll, or before a
+            // resend): its SystemModstamp is our write's, not a Salesforce change's, so it does
+            // not make Salesforce's values the latest. A platform edit taken in while that write
+            // was on the wire (a bulk job runs for a while) is still written after it.
+            if (!undeleted)
+                record.salesforceModstamp = modstampBefore;
             ++stats.echoes;
             updates.append(record);
             continue;

@@ -2,6 +2,7 @@
 
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformDeletion.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
 
@@ -168,48 +169,73 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
     OutcomeRecorder::LeadWrites writes;
     QList<NewJob> events;
     QList<AuditLog::Item> converted;
-    const auto deletedMeanwhile = deletedSincePlanned(m_store, planned);
-    if (!deletedMeanwhile) {
+    // The rows as the mirror holds them now: the intake, the polls and the stream run while a
+    // write is on the wire (a bulk job may run for minutes, or be collected after a restart),
+    // and what they took in meanwhile is kept.
+    QStringList keys;
+    for (const PlannedLead &p : planned)
+        keys.append(p.platformId);
+    auto current = m_store.leads().byKeys(keys);
+    if (!current) {
         qCWarning(lcSync)
             << "could not record delivered Salesforce leads (the jobs are claimed again "
                "when their lease ends):"
-            << deletedMeanwhile.error().toString();
+            << current.error().toString();
         return;
     }
-    const QHash<QString, MirrorRecord> &deleted = *deletedMeanwhile;
+    QList<NewJob> deletions;
     for (int i = 0; i < planned.size(); ++i) {
         const PlannedLead &p = planned.at(i);
         const WriteOutcome outcome = i < outcomes.size()
             ? outcomes.at(i)
             : OutcomeRecorder::missingResult(
                 QStringLiteral("Salesforce returned no result for this record"));
-        const auto tombstone = deleted.constFind(p.platformId);
-        MirrorRecord record = tombstone != deleted.cend() ? *tombstone : p.before;
+        MirrorRecord record = current->value(p.platformId, p.before);
+        // Deleted since it was planned: the outcome is recorded on the tombstone, never on the
+        // row the write was planned from (an answer that arrives after the deletion was taken
+        // in does not bring the lead back, nor undo what the deletion recorded: a close's
+        // fields).
+        const bool deletedMeanwhile = record.isDeleted() && !p.before.isDeleted();
         if (outcome.success) {
+            const bool knewSalesforceId = !record.salesforceId.isEmpty();
             if (!outcome.id.isEmpty())
                 record.salesforceId = outcome.id;
-            if (tombstone == deleted.cend()) {
-                record.salesforceState = p.write.newState;
-                record.salesforceHash = p.write.newHash;
-            } else {
-                // Deleted meanwhile: what the deletion recorded for Salesforce (a close's
-                // fields, written after this write) stays over what this write landed.
+            const bool observedMeanwhile = record.existsInSalesforce()
+                && record.salesforceModstamp > p.before.salesforceModstamp;
+            if (deletedMeanwhile || observedMeanwhile) {
+                // Salesforce read since the write was planned (a user's change on the stream, a
+                // poll, a deletion's close): what that read changed stays over what this write
+                // landed (a first write of the lead lands before anyone can change it; for a
+                // later one the read may be older than the landing, but only the fields the
+                // user changed are kept), and the change goes on to the platform (its job was
+                // queued when it was read).
                 QJsonObject state = p.write.newState;
-                for (auto it = tombstone->salesforceState.begin();
-                     it != tombstone->salesforceState.end(); ++it) {
+                for (auto it = record.salesforceState.begin(); it != record.salesforceState.end();
+                     ++it) {
                     if (p.before.salesforceState.value(it.key()) != it.value())
                         state.insert(it.key(), it.value());
                 }
                 observeSalesforce(record, state, 0);
+            } else {
+                record.salesforceState = p.write.newState;
+                record.salesforceHash = p.write.newHash;
+            }
+            // Deleted on the platform before this write's answer told its Salesforce id: the
+            // deletion could not be sent then, so it goes now.
+            if (deletedMeanwhile && !knewSalesforceId) {
+                if (auto close
+                    = salesforceDeletionJob(record, m_config.platformDelete, m_leads.mapping()))
+                    deletions.append(*close);
             }
             // A business rule of the planner's: a high-value lead newly assigned.
             if (auto event
                 = SyncPlanner::assignmentEvent(p.before, p.write.newState, record.salesforceId, now,
                                                m_config.highValueThreshold))
                 events.append(*event);
+            const QString syncState = record.syncState;
             writes.landed(record, p.jobs, now);
-            if (tombstone != deleted.cend())
-                writes.updates.last().syncState = tombstone->syncState; // its close may be due
+            if (deletedMeanwhile || observedMeanwhile)
+                writes.updates.last().syncState = syncState; // its close or put may be due
         } else if (outcome.code == QLatin1String("CANNOT_UPDATE_CONVERTED_LEAD")) {
             // Converted in Salesforce since we last read it: read-only there, so the change is
             // recorded, not sent, and the job is done (not an inbox item).
@@ -227,6 +253,16 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
             for (const OutboxJob &job : p.jobs)
                 writes.doneIds.append(job.id);
         } else {
+            // Written but to be written again (a bulk row planned differently now): Salesforce
+            // has the lead, so a deletion on the platform meanwhile goes there too.
+            if (!outcome.id.isEmpty() && record.salesforceId.isEmpty()) {
+                record.salesforceId = outcome.id;
+                if (deletedMeanwhile) {
+                    if (auto close
+                        = salesforceDeletionJob(record, m_config.platformDelete, m_leads.mapping()))
+                        deletions.append(*close);
+                }
+            }
             writes.refused(record, p.jobs, outcome);
         }
     }
@@ -240,6 +276,10 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
             }
             if (!events.isEmpty()) {
                 if (auto r = m_store.outbox().enqueue(events, m_config.workerId); !r)
+                    return r.error();
+            }
+            if (!deletions.isEmpty()) {
+                if (auto r = m_store.outbox().enqueue(deletions, m_config.workerId); !r)
                     return r.error();
             }
             if (alsoInUnit)

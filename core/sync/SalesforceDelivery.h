@@ -68,7 +68,12 @@ private:
     void resumeBulk(Batch batch, IngestJob job);
     void recordBulkResult(DeliveryBatch &batch, const QString &jobId, QList<PlannedLead> planned,
                           const BulkWriteResult &result,
-                          const QHash<qint64, QByteArray> &plannedHashes);
+                          const QHash<qint64, QByteArray> &plannedHashes,
+                          const QStringList &orphans);
+    // The leads of a collected bulk job that were deleted on the platform before its answer
+    // told their Salesforce ids (`orphans`): each one the job created is closed or deleted in
+    // Salesforce like any platform deletion (the jobs are queued in the caller's unit).
+    Result<void> closeOrphans(const QStringList &orphans, const BulkWriteResult &result);
     // A poll's counters go to the job's row (an import shows them); a cancel the import asked
     // for meanwhile aborts the job at Salesforce.
     void onBulkPoll(const QString &jobId, const QString &state, qint64 processed, qint64 failed);
