@@ -2,6 +2,7 @@
 
 #include "BenchLoop.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -10,6 +11,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QSet>
 
 #include <algorithm>
 #include <optional>
@@ -172,6 +174,9 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
         score.insert(lead.id, lead.score);
     }
     QHash<QString, int> platformEdits, salesforceEdits; // per lead
+    // Per lead, each edit as made ({at_s, side, score}), so a duplicated write can be read
+    // against the edits around it.
+    QHash<QString, QJsonArray> editsOf;
     const qint64 salesforceMark = world.salesforce.writeLog().entries().size();
     const qint64 platformMark = world.platform.writeLog().entries().size();
 
@@ -180,6 +185,9 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
     QNetworkAccessManager nam;
     QElapsedTimer clock;
     clock.start();
+    const qint64 soakStartMs = QDateTime::currentMSecsSinceEpoch(); // the sandboxes' clock
+    const auto atS
+        = [soakStartMs](qint64 epochMs) { return double(epochMs - soakStartMs) / 1000.0; };
     const qint64 soakMs = qint64(minutes * 60'000);
     qint64 edits = 0, refused = 0, nextSampleMs = 0;
     QRandomGenerator random(19);
@@ -206,6 +214,11 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
         if (ok) {
             score.insert(platformId, next);
             ++(onPlatform ? platformEdits : salesforceEdits)[platformId];
+            editsOf[platformId].append(QJsonObject {
+                {QStringLiteral("at_s"), atS(QDateTime::currentMSecsSinceEpoch())},
+                {QStringLiteral("side"),
+                 onPlatform ? QStringLiteral("platform") : QStringLiteral("salesforce")},
+                {QStringLiteral("score"), next}});
             ++edits;
         } else {
             ++refused;
@@ -247,6 +260,11 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
     qint64 duplicated = 0, salesforceWrites = 0, platformWrites = 0;
     QHash<QString, int> written;
     QJsonArray repeatedWrites; // "<side>:<lead>" of each, so a failure names them
+    // "<sf|p>:<lead>" -> LeadBridge's score writes to it on that side, and the leads with a
+    // duplicated write: itemised below with the lead's edits, to tell a retried write that had
+    // landed from an echo or a replay.
+    QHash<QString, QJsonArray> writesOf;
+    QSet<QString> duplicatedLeads;
     const auto &sfLog = world.salesforce.writeLog().entries();
     for (qsizetype i = salesforceMark; i < sfLog.size(); ++i) {
         const sandbox::WriteLogEntry &w = sfLog.at(i);
@@ -254,9 +272,16 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
             || !w.fields.contains(QStringLiteral("Lead_Score__c")))
             continue;
         ++salesforceWrites;
+        writesOf[QStringLiteral("sf:") + w.externalId].append(
+            QJsonObject {{QStringLiteral("seq"), w.seq},
+                         {QStringLiteral("at_s"), atS(w.timeMs)},
+                         {QStringLiteral("operation"), w.operation},
+                         {QStringLiteral("fields"), QJsonArray::fromStringList(w.fields)},
+                         {QStringLiteral("changed"), w.changed}});
         if (!w.changedFields.contains(QStringLiteral("Lead_Score__c"))) {
             ++duplicated;
             repeatedWrites.append(QString(QStringLiteral("salesforce unchanged:") + w.externalId));
+            duplicatedLeads.insert(QStringLiteral("sf:") + w.externalId);
         } else
             ++written[QStringLiteral("sf:") + w.externalId];
     }
@@ -267,9 +292,17 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
             || !w.fields.contains(QStringLiteral("score")))
             continue;
         ++platformWrites;
+        writesOf[QStringLiteral("p:") + w.id].append(
+            QJsonObject {{QStringLiteral("seq"), w.seq},
+                         {QStringLiteral("at_s"), atS(w.timeMs)},
+                         {QStringLiteral("operation"), w.operation},
+                         {QStringLiteral("fields"), QJsonArray::fromStringList(w.fields)},
+                         {QStringLiteral("version"), w.version},
+                         {QStringLiteral("changed"), w.changed}});
         if (!w.changedFields.contains(QStringLiteral("score"))) {
             ++duplicated;
             repeatedWrites.append(QString(QStringLiteral("platform unchanged:") + w.id));
+            duplicatedLeads.insert(QStringLiteral("p:") + w.id);
         } else
             ++written[QStringLiteral("p:") + w.id];
     }
@@ -278,6 +311,8 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
         const int made
             = it.key().startsWith(u's') ? platformEdits.value(id) : salesforceEdits.value(id);
         duplicated += std::max(0, it.value() - made);
+        if (it.value() > made)
+            duplicatedLeads.insert(it.key());
         if (it.value() > made)
             repeatedWrites.append(QStringLiteral("%1 written %2 times for %3 edits")
                                       .arg(it.key())
@@ -315,6 +350,15 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
     report.set(section, QStringLiteral("lost"), lost);
     report.set(section, QStringLiteral("duplicated"), duplicated);
     report.set(section, QStringLiteral("duplicated_writes"), repeatedWrites);
+    QJsonArray duplicatedDetail;
+    for (const QString &key : std::as_const(duplicatedLeads))
+        duplicatedDetail.append(QJsonObject {
+            {QStringLiteral("side"),
+             key.startsWith(u's') ? QStringLiteral("salesforce") : QStringLiteral("platform")},
+            {QStringLiteral("lead"), key.section(u':', 1)},
+            {QStringLiteral("leadbridge_writes"), writesOf.value(key)},
+            {QStringLiteral("edits"), editsOf.value(key.section(u':', 1))}});
+    report.set(section, QStringLiteral("duplicated_detail"), duplicatedDetail);
     report.set(section, QStringLiteral("leadbridge_score_writes_salesforce"), salesforceWrites);
     report.set(section, QStringLiteral("leadbridge_score_writes_platform"), platformWrites);
     report.set(section, QStringLiteral("converged_after_faults_off_s"), convergeS);

@@ -326,19 +326,25 @@ void SyncWorker::shutdown()
     m_commands.stop();
     if (m_parts && m_parts->destinations)
         m_parts->destinations->hub->stop();
+    m_scheduler.stopWork();
+    m_state = SyncStatus::State::Stopped;
+    m_detail.clear();
+    m_stopping = true;
+    // A poll or round in flight finishes first, still holding its duties: given up before,
+    // a poll's watermark write was refused as LEASE_LOST (token 0) and its pass rolled back.
+    if (m_delivering || m_polling)
+        return;
+    finishShutdown();
+}
+
+void SyncWorker::finishShutdown()
+{
     m_duties.stop();
     if (m_beating && m_store) {
         m_beating = false;
         if (auto r = m_heartbeat.leave(*m_store); !r)
             qCWarning(lcSync) << "could not leave the fleet's process list:"
                               << r.error().toString();
-    }
-    m_scheduler.stopWork();
-    m_state = SyncStatus::State::Stopped;
-    m_detail.clear();
-    if (m_delivering) {
-        m_stopping = true; // the round in flight finishes, then stopped() is emitted
-        return;
     }
     m_scheduler.stopStatus();
     publishStatus(true);
@@ -372,6 +378,11 @@ void SyncWorker::poll(std::function<void()> then)
         processInbound();
         pollSalesforce([this, then = std::move(then)] {
             m_polling = false;
+            if (m_stopping) {
+                if (!m_delivering)
+                    finishShutdown();
+                return;
+            }
             kick();
             if (then)
                 then();
@@ -504,8 +515,8 @@ void SyncWorker::afterRound(const Dispatcher::Round &sf, const Dispatcher::Round
     if (sf.claimed + pf.claimed > 0)
         emit queueChanged();
     if (m_stopping) {
-        publishStatus(true);
-        emit stopped();
+        if (!m_polling)
+            finishShutdown();
         return;
     }
     if (m_once) {

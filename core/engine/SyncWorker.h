@@ -101,6 +101,8 @@ private:
     void auditStream(const QString &channel, const QString &action, const QString &why);
     void teardownEngine();
     bool busy() const;
+    // The end of shutdown(), once no poll or round is in flight: gives the duties up.
+    void finishShutdown();
 
     // The sync loop (SyncWorker.cpp).
     void poll(std::function<void()> then);
@@ -162,6 +164,7 @@ private:
     bool m_startWhenBuilt = false; // start() came before the engine was built
     int m_reloads = 0; // the newest reload asked for; an older one's answer is dropped
     bool m_once = false;
+    bool m_oncePolled = false; // `--once`: its poll of both sides has finished
     qint64 m_onceStartedAt = 0;
     qint64 m_onceInboxBefore = 0;
     // The first system that could not be read or written at all during `--once` (the run

@@ -13,6 +13,7 @@ void SyncWorker::runOnce()
         return;
     }
     m_once = true;
+    m_oncePolled = false;
     m_state = SyncStatus::State::Running;
     m_onceStartedAt = m_clock.nowMs();
     auto inbox = m_store->inbox().countOpen();
@@ -42,14 +43,20 @@ void SyncWorker::runOnce()
                                              QStringLiteral("listing leads"), page.error()));
                     return;
                 }
-                poll([this] { onceStep(); });
+                poll([this] {
+                    m_oncePolled = true;
+                    onceStep();
+                });
             });
     });
 }
 
 void SyncWorker::onceStep()
 {
-    if (m_delivering || m_polling)
+    // Not before the pass's own poll has read both sides: a round that was already under way
+    // (a webhook's events, kicked while the pass checked the logins) would otherwise find
+    // nothing due and end the pass before it had read anything.
+    if (m_delivering || m_polling || !m_oncePolled)
         return;
     auto stats = m_store->outbox().stats();
     if (!stats) {

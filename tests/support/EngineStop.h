@@ -3,6 +3,7 @@
 #include "engine/ThreadedSyncController.h"
 
 #include <QSignalSpy>
+#include <QTest>
 
 namespace lb::test {
 
@@ -14,7 +15,10 @@ inline bool stopEngine(ThreadedSyncController &controller, int timeoutMs = 60'00
         return true;
     QSignalSpy stopped(&controller, &ThreadedSyncController::stopped);
     controller.stop();
-    return controller.isStopped() || stopped.wait(timeoutMs);
+    // Not QSignalSpy::wait(): once a check of the test has failed, Qt Test's event loop returns
+    // at once, and an engine stopped after a failure read as one that would not stop.
+    return QTest::qWaitFor([&] { return controller.isStopped() || stopped.count() > 0; },
+                           timeoutMs);
 }
 
 } // namespace lb::test

@@ -62,7 +62,8 @@ signals:
     void stateChanged(lb::salesforce::streaming::ChangeEventSource::State state);
     void streamError(const lb::salesforce::streaming::StreamError &error);
     // The server forgot this client (`403::Unknown client`, e.g. it dropped all clients): the
-    // source handshakes again and re-subscribes from the last replayId it delivered.
+    // source handshakes again and re-subscribes from the last replayId it delivered (everything
+    // retained on a channel subscribed for new events only that has delivered nothing yet).
     void clientDropped(const QString &why);
 };
 

@@ -273,6 +273,11 @@ void CometdChangeEventSource::onSubscribed(const QString &channel, qint64 from,
     if (m->successful == true) {
         if (!m_subscribed.contains(channel))
             m_subscribed.append(channel);
+        // Subscribed for new events only: a later re-subscribe (the server dropped this
+        // client) asks for everything retained instead, as the caller stored for a restart.
+        // Asked for new events again it would miss whatever changed while it had no client.
+        if (m_positions.value(channel) == ChannelStart::kNewOnly)
+            m_positions.insert(channel, ChannelStart::kAllRetained);
     } else {
         // Refused for this channel alone: it leaves the stream; the others go on.
         m_channels.removeAll(channel);

@@ -101,12 +101,6 @@ private slots:
         QFETCH(Fault, fault);
         QFETCH(QString, says);
         constexpr int kLeads = 60;
-        // Open bug found by these rows (docs/RELIABILITY.md, "Fault matrix"): when the very
-        // first platform poll fails, the engine polls neither side again and cannot be stopped
-        // within a minute. Run them with LB_FAULTS_KNOWN_BUGS=1 while it is being fixed.
-        if (side == Side::Platform && qEnvironmentVariableIntValue("LB_FAULTS_KNOWN_BUGS") == 0)
-            QSKIP("open bug: after a failed first platform poll the engine stalls "
-                  "(LB_FAULTS_KNOWN_BUGS=1 runs this row)");
 
         LogCapture log;
         SyncWorld world;
@@ -237,12 +231,6 @@ private slots:
                     && latest(status).streamState == QLatin1String("connected");
             },
             30'000));
-        // Open bug found by this test (docs/RELIABILITY.md, "Fault matrix"): the change made
-        // during the gap does not reach the platform, and the engine then cannot be stopped
-        // within a minute. Run with LB_FAULTS_KNOWN_BUGS=1 while it is being fixed.
-        if (qEnvironmentVariableIntValue("LB_FAULTS_KNOWN_BUGS") == 0)
-            QSKIP("open bug: after the stream's reconnect the change made during the gap does "
-                  "not arrive (LB_FAULTS_KNOWN_BUGS=1 checks it)");
         QVERIFY2(QTest::qWaitFor(
                      [&] {
                          return world.platform.lead(QStringLiteral("L-000004"))->status

@@ -160,6 +160,21 @@ private slots:
         QCOMPARE(m_events[2].fields.value(u"Platform_Lead_Id__c").toString(), u"P-3"_s);
     }
 
+    // Subscribed for new events only and dropped by the server before any event came: the
+    // re-subscribe asks for what the server retained, not again for new events only, which
+    // would miss what changed while the client was gone (the fault matrix's row 7).
+    void rehandshakeBeforeAnyEventMissesNothing()
+    {
+        QVERIFY(startAndWait(ChannelStart::kNewOnly));
+        org().dropStreamingClients();
+        // Written before the source has noticed it was dropped.
+        QVERIFY(org().createRecord(u"Lead"_s, lead(u"P-GAP"_s)).ok());
+        QVERIFY(QTest::qWaitFor([&] { return m_source->handshakes() == 2; }, 5000));
+        QVERIFY(waitForEvents(1));
+        QCOMPARE(m_events.constLast().fields.value(u"Platform_Lead_Id__c").toString(), u"P-GAP"_s);
+        QCOMPARE(m_source->replayPosition(kLeads), m_events.constLast().replayId);
+    }
+
     void reauthenticatesWhenTheSessionExpires()
     {
         QVERIFY(startAndWait());

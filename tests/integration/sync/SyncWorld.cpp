@@ -13,6 +13,13 @@ SyncWorld::SyncWorld(const Clock &salesforceClock, const sandbox::SandboxConfig 
 {
     // These tests drive Salesforce -> platform by explicit polls unless they choose the stream.
     profile.salesforce.changes = QStringLiteral("poll");
+    // Test paces, set here so that a test can change them before start() (set in start(),
+    // a test's faster poll was silently undone and the engine polled once an hour).
+    profile.sync.pollIntervalS = 3600;
+    profile.sync.retryBaseMs = 20;
+    profile.sync.retryCapMs = 400;
+    profile.sync.maxAttempts = 12;
+    profile.sync.limitBackoffS = 1;
 }
 
 SyncWorld::~SyncWorld()
@@ -45,11 +52,6 @@ Result<void> SyncWorld::start(const FieldMapping &mapping)
     profile.salesforce.username = sandbox::SandboxConfig::defaultUser().username;
     profile.platform.baseUrl = QUrl(platform.baseUrl());
     profile.allowedHosts = {QStringLiteral("127.0.0.1")};
-    profile.sync.pollIntervalS = 3600;
-    profile.sync.retryBaseMs = 20;
-    profile.sync.retryCapMs = 400;
-    profile.sync.maxAttempts = 12;
-    profile.sync.limitBackoffS = 1;
 
     EngineSecrets secrets;
     secrets.salesforceClientSecret = salesforce.config().clientSecret;

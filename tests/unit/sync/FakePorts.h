@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QMetaObject>
 #include <QSet>
+#include <QTimer>
 
 #include <atomic>
 #include <functional>
@@ -41,6 +42,13 @@ public:
     int bulkCollects = 0;
     bool holdBulk = false;
     QSet<QString> unprocessed; // keys a job leaves unprocessed, once each
+
+    // Answers to queries and to /limits come this much later (a poll or a login check still
+    // under way while the test acts); queriesStarted counts queries, readable from the test's
+    // thread.
+    int queryDelayMs = 0;
+    int limitsDelayMs = 0;
+    std::shared_ptr<std::atomic<int>> queriesStarted = std::make_shared<std::atomic<int>>(0);
 
     // Upserts held on the wire until released: what happens meanwhile happens before their
     // answer.
@@ -242,7 +250,13 @@ public:
                std::function<void(Result<RecordPage>)> done) override
     {
         ++calls;
-        answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {leads.values(), {}});
+        ++*queriesStarted;
+        RecordPage page {leads.values(), {}};
+        if (queryDelayMs > 0)
+            QTimer::singleShot(queryDelayMs, context,
+                               [done = std::move(done), page]() mutable { done(std::move(page)); });
+        else
+            answerLater<Result<RecordPage>>(context, std::move(done), std::move(page));
     }
     void queryMore(const QString &, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override
@@ -291,7 +305,10 @@ public:
     {
         ApiLimits l;
         l.system = QStringLiteral("salesforce");
-        answerLater<Result<ApiLimits>>(context, std::move(done), l);
+        if (limitsDelayMs > 0)
+            QTimer::singleShot(limitsDelayMs, context, [done = std::move(done), l] { done(l); });
+        else
+            answerLater<Result<ApiLimits>>(context, std::move(done), l);
     }
     void get(const QString &, const QString &, const QString &key, const QStringList &,
              QObject *context, std::function<void(Result<QJsonObject>)> done) override

@@ -2,6 +2,8 @@
 #include "EngineStop.h"
 #include "FakePorts.h"
 #include "engine/ThreadedSyncController.h"
+#include "store/Duties.h"
+#include "sync/Pollers.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -374,6 +376,74 @@ private slots:
                  qPrintable(tested.at(1).at(2).toString()));
         QVERIFY(live.at(1).at(3).toString().contains(QLatin1String("not running")));
         QVERIFY(test::stopEngine(controller));
+    }
+
+    // Stopped while its first Salesforce poll is still reading: the poll finishes under its
+    // duty's lease and stores where it got to. (Before, shutdown gave the leases up at once and
+    // the poll's watermark write was refused: LEASE_LOST, token 0.)
+    void stopWhileAPollReadsLetsThePollFinishUnderItsLease()
+    {
+        test::FakeSalesforce sf;
+        test::FakePlatform pf;
+        sf.leads.insert(
+            QStringLiteral("L-1"),
+            {{QStringLiteral("Id"), QStringLiteral("00Q000000000001AAA")},
+             {QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-1")},
+             {QStringLiteral("LastName"), QStringLiteral("Last1")},
+             {QStringLiteral("Company"), QStringLiteral("Company 1")},
+             {QStringLiteral("SystemModstamp"), QStringLiteral("2026-11-02T00:00:00.000+0000")},
+             {QStringLiteral("Last_Updated_By_System__c"), QStringLiteral("Salesforce")},
+             {QStringLiteral("IsDeleted"), false}});
+        sf.queryDelayMs = 1500;
+        EngineSetup s = setup(&sf, &pf, QStringLiteral("stop-mid-poll.db"));
+        const StoreConfig storeConfig = s.store;
+        ThreadedSyncController controller(std::move(s));
+        QSignalSpy initialized(&controller, &ThreadedSyncController::initialized);
+        controller.launch();
+        QTRY_COMPARE(initialized.count(), 1);
+        QVERIFY(initialized.first().at(0).toBool());
+        const auto queries = sf.queriesStarted;
+        controller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(queries->load() >= 1, 20'000); // the lead poll is reading
+        QVERIFY(test::stopEngine(controller));
+
+        auto store = Store::open(storeConfig, Clock::system(), QStringLiteral("check"));
+        QVERIFY(store.ok());
+        auto mark
+            = (*store)->watermarks().get(SalesforcePoller::watermarkName(QStringLiteral("Lead")));
+        QVERIFY(mark.ok());
+        QVERIFY2(mark->has_value(), "the poll in flight at the stop did not store its position");
+        QVERIFY((*mark)->endsWith(QLatin1String("|00Q000000000001AAA")));
+        // And the duties were given up after it, not left to run out.
+        auto holder = (*store)->leases().holder(duty::SalesforcePoll);
+        QVERIFY(holder.ok());
+        QCOMPARE(*holder, QString());
+    }
+
+    // A round kicked while `--once` still checks the logins (webhook events reaching a freshly
+    // started engine) finds nothing due; it must not end the pass before the pass's own poll.
+    void aRoundBeforeTheOncePollDoesNotEndThePass()
+    {
+        test::FakeSalesforce sf;
+        test::FakePlatform pf;
+        for (int i = 0; i < 8; ++i)
+            pf.leads.insert(QStringLiteral("L-%1").arg(i), lead(i));
+        sf.limitsDelayMs = 500; // the login check is still under way when the round runs
+        ThreadedSyncController controller(setup(&sf, &pf, QStringLiteral("once-early.db")));
+        QSignalSpy initialized(&controller, &ThreadedSyncController::initialized);
+        QSignalSpy finished(&controller, &ThreadedSyncController::onceFinished);
+        controller.launch();
+        QTRY_COMPARE(initialized.count(), 1);
+        QVERIFY(initialized.first().at(0).toBool());
+        controller.runOnce();
+        controller.setQueuePaused(false); // kicks a delivery round at once
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30'000);
+        const auto result = finished.first().at(0).value<OnceResult>();
+        QVERIFY(result.ok);
+        QCOMPARE(result.delivered, 8);
+        QCOMPARE(result.stillPending, 0);
+        QVERIFY(test::stopEngine(controller));
+        QCOMPARE(sf.leads.size(), 8);
     }
 };
 
