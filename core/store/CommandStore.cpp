@@ -191,8 +191,8 @@ Result<qint64> CommandStore::reclaim(const FleetCommand &orphan, const QString &
     auto q = m_store.database().run(
         QStringLiteral("command.reclaim"),
         QStringLiteral("UPDATE commands SET claimed_by = ?, claimed_at = ? "
-                       "WHERE id = ? AND claimed_by = ? AND claimed_at = ? AND done_at IS NULL "
-                       "AND NOT EXISTS (SELECT 1 FROM processes p WHERE "
+                       "WHERE id = ? AND claimed_by = ? AND COALESCE(claimed_at, 0) = ? "
+                       "AND done_at IS NULL AND NOT EXISTS (SELECT 1 FROM processes p WHERE "
                        "p.worker_id = commands.claimed_by AND p.heartbeat_at >= ?)"),
         {worker, stamp, orphan.id, orphan.claimedBy, orphan.claimedAt, aliveSinceMs});
     if (!q)
