@@ -293,6 +293,8 @@ private slots:
         CommandStore commands(*issuer);
         QVERIFY(beat(*issuer, QStringLiteral("dead"), 45'000));
         QVERIFY(beat(*issuer, QStringLiteral("live"), 1'000));
+        for (int t = 0; t < Rescuers; ++t) // the rescuers are live processes of the fleet too
+            QVERIFY(beat(*issuer, QStringLiteral("rescuer-%1").arg(t), 0));
         QHash<qint64, qint64> deadStamps;
         for (int i = 0; i < Orphans + 2; ++i) {
             auto id = commands.issue(command::JobCancel, {{QStringLiteral("id"), i + 1}},
