@@ -1,5 +1,6 @@
 #include "CommandListener.h"
 
+#include "StoredStatus.h"
 #include "log/Logging.h"
 #include "store/Store.h"
 
@@ -90,50 +91,75 @@ void CommandListener::look()
             emit pauseChanged(*paused);
     }
     // The reconcile's holder is asked only when a reconcile waits (asking may renew a lease).
+    std::optional<bool> holds;
     auto open = commands.unclaimed(true);
     if (!open) {
         qCWarning(lcSync) << "cannot read the commands:" << open.error().toString();
         m_looking = false;
         return;
     }
-    std::optional<bool> holds;
-    for (const FleetCommand &c : std::as_const(*open)) {
-        if (!m_store)
-            break; // stopped by a command carried out
-        if (c.kind == command::Reconcile) {
-            if (!holds)
-                holds = m_holdsReconcile && m_holdsReconcile();
-            if (!*holds)
-                continue;
-        }
-        auto won = commands.claim(c.id, m_worker);
-        if (!won) {
-            qCWarning(lcSync) << "cannot claim command" << c.id << won.error().toString();
-            continue;
-        }
-        if (!*won)
-            continue; // another process took it
-        FleetCommand mine = c;
-        mine.claimedBy = m_worker;
-        QJsonObject arguments;
-        const QString why = command::validate(c.kind, c.arguments, &arguments);
-        if (!why.isEmpty()) {
-            qCWarning(lcSync).noquote() << "command" << c.id << "refused:" << why;
-            finish(c.id, false, why);
-            continue;
-        }
-        qCInfo(lcSync).noquote() << "command" << c.id << c.kind << "from" << c.issuedBy;
-        emit claimed(mine, arguments);
+    const qint64 aliveSince = m_store->clock().nowMs() - fleet::AliveWithinMs;
+    for (const FleetCommand &c : std::as_const(*open))
+        take(commands, c, false, aliveSince, holds);
+    // Those whose claimer died before answering.
+    if (m_store) {
+        auto orphans = commands.orphaned(true, m_worker, aliveSince);
+        if (!orphans)
+            qCWarning(lcSync) << "cannot read the orphaned commands:" << orphans.error().toString();
+        else
+            for (const FleetCommand &c : std::as_const(*orphans))
+                take(commands, c, true, aliveSince, holds);
     }
     m_looking = false;
 }
 
-void CommandListener::finish(qint64 id, bool ok, const QString &outcome)
+void CommandListener::take(CommandStore &commands, const FleetCommand &c, bool orphan,
+                           qint64 aliveSinceMs, std::optional<bool> &holds)
+{
+    if (!m_store)
+        return; // stopped by a command carried out
+    if (c.kind == command::Reconcile) {
+        if (!holds)
+            holds = m_holdsReconcile && m_holdsReconcile();
+        if (!*holds)
+            return;
+    }
+    auto won
+        = orphan ? commands.reclaim(c, m_worker, aliveSinceMs) : commands.claim(c.id, m_worker);
+    if (!won) {
+        qCWarning(lcSync) << "cannot claim command" << c.id << won.error().toString();
+        return;
+    }
+    if (*won == 0)
+        return; // another process took it (or its claimer came back)
+    FleetCommand mine = c;
+    mine.claimedBy = m_worker;
+    mine.claimedAt = *won;
+    if (orphan)
+        qCInfo(lcSync).noquote() << "command" << c.id << "taken over from" << c.claimedBy
+                                 << "(no heartbeat since it claimed it)";
+    QJsonObject arguments;
+    const QString why = command::validate(c.kind, c.arguments, &arguments);
+    if (!why.isEmpty()) {
+        qCWarning(lcSync).noquote() << "command" << c.id << "refused:" << why;
+        finish(mine, false, why);
+        return;
+    }
+    qCInfo(lcSync).noquote() << "command" << c.id << c.kind << "from" << c.issuedBy;
+    emit claimed(mine, arguments);
+}
+
+void CommandListener::finish(const FleetCommand &command, bool ok, const QString &outcome)
 {
     if (!m_store)
         return;
-    if (auto r = CommandStore(*m_store).finish(id, ok, outcome); !r)
-        qCWarning(lcSync) << "cannot record the outcome of command" << id << r.error().toString();
+    auto r = CommandStore(*m_store).finish(command.id, m_worker, command.claimedAt, ok, outcome);
+    if (!r)
+        qCWarning(lcSync) << "cannot record the outcome of command" << command.id
+                          << r.error().toString();
+    else if (!*r)
+        qCWarning(lcSync) << "command" << command.id
+                          << "was taken over by another process; its outcome here is dropped";
 }
 
 } // namespace lb

@@ -27,7 +27,10 @@ class Store;
 // wins); the reconcile only while `holdsReconcile` says this process holds the reconcile duty,
 // so the reconcile asked for runs once in the fleet, where the scheduled ones run. A command
 // claimed is handed on by `claimed` (well-formed) or finished here with the reason (malformed);
-// either way the next is taken. The fleet-wide pause flag is read at every look: `pauseChanged`
+// either way the next is taken. A command claimed by a process that died before answering (no
+// heartbeat within fleet::AliveWithinMs, or no row) is taken over at the next look by exactly one
+// live process, under the same reconcile rule; the dead one's late answer is fenced off
+// (CommandStore::finish). The fleet-wide pause flag is read at every look: `pauseChanged`
 // reports it at the start and whenever it changes.
 class CommandListener : public QObject
 {
@@ -43,8 +46,8 @@ public:
     bool running() const { return m_store != nullptr; }
     bool notified() const { return m_subscribed; } // PostgreSQL: listening
 
-    // The claimer's answer to a command it carried out.
-    void finish(qint64 id, bool ok, const QString &outcome);
+    // The claimer's answer to a command it carried out (as handed on by `claimed`).
+    void finish(const lb::FleetCommand &command, bool ok, const QString &outcome);
 
 public slots:
     // Looks for commands and the flag now.
@@ -55,6 +58,10 @@ signals:
     void pauseChanged(bool paused);
 
 private:
+    // Claims `c` (taking it over when `orphan`) and hands it on; false when another process won.
+    void take(CommandStore &commands, const FleetCommand &c, bool orphan, qint64 aliveSinceMs,
+              std::optional<bool> &holds);
+
     Store *m_store = nullptr;
     std::unique_ptr<Database> m_listen; // PostgreSQL: the LISTEN connection
     QString m_worker;

@@ -1,11 +1,14 @@
 #include "StoredStatus.h"
 
+#include "ProcessLiveness.h"
 #include "store/Duties.h"
 #include "store/LeaseListing.h"
 #include "store/Store.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QSysInfo>
 
 namespace lb::fleet {
 
@@ -54,7 +57,28 @@ Result<bool> engineRunning(Store &store, qint64 nowMs)
     auto alive = ProcessStore(store.database()).since(nowMs - AliveWithinMs);
     if (!alive)
         return alive.error();
-    return !alive->isEmpty();
+    for (const FleetProcess &p : std::as_const(*alive))
+        if (attachableEngine(p, nowMs))
+            return true;
+    return false;
+}
+
+bool attachableEngine(const FleetProcess &p, qint64 nowMs)
+{
+    if (nowMs - p.heartbeatAt > AliveWithinMs)
+        return false;
+    // This process's own rows (an engine it ran before) are nothing to attach to.
+    if (p.host == QSysInfo::machineHostName() && p.pid == QCoreApplication::applicationPid())
+        return false;
+    switch (livenessOnThisHost(p)) {
+    case Liveness::Alive:
+        return true;
+    case Liveness::Dead:
+        return false;
+    case Liveness::Unknown:
+        break;
+    }
+    return p.role == QLatin1String("worker");
 }
 
 } // namespace lb::fleet

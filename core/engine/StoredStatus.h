@@ -25,8 +25,16 @@ Result<SyncStatus> readStatus(Store &store, qint64 nowMs);
 // says (the heartbeat's own list may be a few seconds old).
 Result<QList<FleetProcess>> readProcesses(Store &store, qint64 nowMs);
 
-// Whether an engine is running on the store: a heartbeat within AliveWithinMs.
+// Whether an engine a console may attach to runs on the store: a process with a heartbeat
+// within AliveWithinMs that is not this process, and
+// - on this host: its pid still runs the process that wrote the row (livenessOnThisHost), so a
+//   crashed engine's row, fresh for up to 30 s, is recognised as dead;
+// - on another host: a `leadbridge sync` ("worker"). Another console's engine there serves its
+//   own desktop, and a crashed one could not be told from a live one, so it is no reason to
+//   attach (this console then starts its own engine, one more process of the fleet).
 Result<bool> engineRunning(Store &store, qint64 nowMs);
+// The same decision for one row already read.
+bool attachableEngine(const FleetProcess &process, qint64 nowMs);
 
 } // namespace fleet
 } // namespace lb

@@ -133,7 +133,7 @@ private:
     Result<int> applyDiscard(const QList<qint64> &ids, const QString &reason, const QString &actor);
     Result<void> applyCancel(qint64 outboxId, const QString &actor);
     void runStoredCommand(const FleetCommand &command, const QJsonObject &arguments);
-    void finishStoredCommand(qint64 id, bool ok, const QString &outcome);
+    void finishStoredCommand(const FleetCommand &command, bool ok, const QString &outcome);
 
     // `sync --once` (SyncWorkerOnce.cpp).
     void onceStep();

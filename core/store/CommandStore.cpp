@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace lb {
 namespace {
 
@@ -153,27 +155,62 @@ Result<QList<FleetCommand>> CommandStore::unclaimed(bool withReconcile, int limi
                 {command::Reconcile, withReconcile ? 1 : 0, limit});
 }
 
-Result<bool> CommandStore::claim(qint64 id, const QString &worker)
+Result<qint64> CommandStore::claim(qint64 id, const QString &worker)
 {
+    const qint64 now = m_store.clock().nowMs();
     auto q = m_store.database().run(
         QStringLiteral("command.claim"),
         QStringLiteral("UPDATE commands SET claimed_by = ?, claimed_at = ? "
                        "WHERE id = ? AND claimed_by IS NULL"),
-        {worker, m_store.clock().nowMs(), id});
+        {worker, now, id});
     if (!q)
         return q.error();
-    return (*q)->numRowsAffected() == 1;
+    return (*q)->numRowsAffected() == 1 ? now : qint64(0);
 }
 
-Result<void> CommandStore::finish(qint64 id, bool ok, const QString &outcome)
+Result<QList<FleetCommand>> CommandStore::orphaned(bool withReconcile, const QString &worker,
+                                                   qint64 aliveSinceMs, int limit)
+{
+    return read(QStringLiteral("command.orphaned"),
+                QStringLiteral("SELECT " LB_COMMAND_COLUMNS
+                               " FROM commands WHERE claimed_by IS NOT NULL AND done_at IS NULL "
+                               "AND claimed_by <> ? AND (kind <> ? OR ? = 1) "
+                               "AND NOT EXISTS (SELECT 1 FROM processes p WHERE "
+                               "p.worker_id = commands.claimed_by AND p.heartbeat_at >= ?) "
+                               "ORDER BY id LIMIT ?"),
+                {worker, command::Reconcile, withReconcile ? 1 : 0, aliveSinceMs, limit});
+}
+
+Result<qint64> CommandStore::reclaim(const FleetCommand &orphan, const QString &worker,
+                                     qint64 aliveSinceMs)
+{
+    // One winner: on PostgreSQL a second reclaimer's UPDATE waits for the first's row lock,
+    // then re-reads the row, finds another claimer and changes nothing. The new stamp is later
+    // than the old one even when the clocks of the two hosts disagree.
+    const qint64 stamp = std::max(m_store.clock().nowMs(), orphan.claimedAt + 1);
+    auto q = m_store.database().run(
+        QStringLiteral("command.reclaim"),
+        QStringLiteral("UPDATE commands SET claimed_by = ?, claimed_at = ? "
+                       "WHERE id = ? AND claimed_by = ? AND COALESCE(claimed_at, 0) = ? "
+                       "AND done_at IS NULL AND NOT EXISTS (SELECT 1 FROM processes p WHERE "
+                       "p.worker_id = commands.claimed_by AND p.heartbeat_at >= ?)"),
+        {worker, stamp, orphan.id, orphan.claimedBy, orphan.claimedAt, aliveSinceMs});
+    if (!q)
+        return q.error();
+    return (*q)->numRowsAffected() == 1 ? stamp : qint64(0);
+}
+
+Result<bool> CommandStore::finish(qint64 id, const QString &worker, qint64 claimedAt, bool ok,
+                                  const QString &outcome)
 {
     auto q = m_store.database().run(
         QStringLiteral("command.finish"),
-        QStringLiteral("UPDATE commands SET done_at = ?, ok = ?, outcome = ? WHERE id = ?"),
-        {m_store.clock().nowMs(), ok ? 1 : 0, outcome, id});
+        QStringLiteral("UPDATE commands SET done_at = ?, ok = ?, outcome = ? "
+                       "WHERE id = ? AND claimed_by = ? AND claimed_at = ? AND done_at IS NULL"),
+        {m_store.clock().nowMs(), ok ? 1 : 0, outcome, id, worker, claimedAt});
     if (!q)
         return q.error();
-    return {};
+    return (*q)->numRowsAffected() == 1;
 }
 
 Result<std::optional<FleetCommand>> CommandStore::get(qint64 id)

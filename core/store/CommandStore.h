@@ -20,7 +20,7 @@ struct FleetCommand
     qint64 issuedAt = 0;
     QString issuedBy;
     QString claimedBy; // the worker that carries it out; empty while unclaimed
-    qint64 claimedAt = 0;
+    qint64 claimedAt = 0; // with claimedBy the claim's fence: a claim taken again gets a later one
     qint64 doneAt = 0; // 0: not done yet
     bool ok = false;
     QString outcome; // what came of it, for the operator
@@ -49,6 +49,12 @@ QString validate(const QString &kind, const QString &arguments, QJsonObject *par
 // (on PostgreSQL a second claimer's UPDATE waits for the first's row lock, then finds the row
 // claimed and changes nothing), and only the claimer finishes it.
 //
+// A claimer that dies before answering leaves its command claimed: once its heartbeat is older
+// than the caller's `aliveSinceMs` (or its row is gone), a live process takes the command over
+// with the same one-winner UPDATE (WHERE claimed_by = the dead claimer), stamping a later
+// claimed_at. Answers are fenced by (claimed_by, claimed_at): the dead one's late answer, or a
+// paused one's that woke after the takeover, changes nothing.
+//
 // Pause and resume are not claimed: issuing one sets the flag in the same transaction and the
 // row is recorded done at once; every process (those started later too) follows the flag.
 class CommandStore
@@ -62,9 +68,19 @@ public:
     // Unclaimed commands, oldest first; the reconcile only with `withReconcile` (only the
     // reconcile duty's holder takes it, so it runs once in the fleet).
     Result<QList<FleetCommand>> unclaimed(bool withReconcile, int limit = 20);
-    // True when this call claimed it; false when another process had.
-    Result<bool> claim(qint64 id, const QString &worker);
-    Result<void> finish(qint64 id, bool ok, const QString &outcome);
+    // The claim's stamp (claimed_at, > 0) when this call claimed it; 0 when another process had.
+    Result<qint64> claim(qint64 id, const QString &worker);
+    // Claimed, unanswered commands whose claimer is not `worker` and has sent no heartbeat since
+    // `aliveSinceMs` (or has no row), oldest first; the reconcile only with `withReconcile`.
+    Result<QList<FleetCommand>> orphaned(bool withReconcile, const QString &worker,
+                                         qint64 aliveSinceMs, int limit = 20);
+    // Takes `orphan` (as orphaned() read it) over from its dead claimer: the new claim's stamp,
+    // or 0 when another process took it first, it was answered, or its claimer came back.
+    Result<qint64> reclaim(const FleetCommand &orphan, const QString &worker, qint64 aliveSinceMs);
+    // Records the answer while `worker` still holds the claim stamped `claimedAt`: false (and
+    // nothing written) when the command was taken over meanwhile or already answered.
+    Result<bool> finish(qint64 id, const QString &worker, qint64 claimedAt, bool ok,
+                        const QString &outcome);
     Result<std::optional<FleetCommand>> get(qint64 id);
     Result<QList<FleetCommand>> recent(int limit);
 
