@@ -10,10 +10,13 @@ QString SalesforceSideEvents::leadEventType(const QJsonObject &stateBefore,
 {
     if (stateBefore.isEmpty())
         return {};
-    if (SalesforceState::isConverted(stateAfter) && !SalesforceState::isConverted(stateBefore))
+    const bool converted = SalesforceState::isConverted(stateAfter);
+    if (converted && !SalesforceState::isConverted(stateBefore))
         return LeadEvent::Converted;
     if (!statusField.isEmpty() && stateBefore.value(statusField) != stateAfter.value(statusField))
-        return LeadEvent::StatusChanged;
+        // A delivery refused with CANNOT_UPDATE_CONVERTED_LEAD records IsConverted before any
+        // read of the lead does: the read that brings its converted status is the conversion.
+        return converted ? LeadEvent::Converted : LeadEvent::StatusChanged;
     return {};
 }
 

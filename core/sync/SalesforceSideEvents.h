@@ -25,8 +25,9 @@ public:
     bool active() const { return m_fanout && !m_fanout->isEmpty(); }
 
     // A live lead whose Salesforce state went from `stateBefore` to the record's: converted
-    // (IsConverted newly true), status_changed (Status differs), else nothing. A lead not seen
-    // in Salesforce before has no status to change from.
+    // (IsConverted newly true, or the status of a converted lead changed), status_changed
+    // (Status differs), else nothing. A lead not seen in Salesforce before has no status to
+    // change from.
     void leadChanged(const QJsonObject &stateBefore, const MirrorRecord &record, qint64 nowMs,
                      QList<NewJob> &jobs) const;
     // A lead newly a tombstone of Salesforce's (deleted or merged away there).
