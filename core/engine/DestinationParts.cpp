@@ -105,6 +105,7 @@ void DestinationParts::observe(const SyncStatus &s, double pauseAt)
 {
     if (!alerts)
         return;
+    alerts->refresh(); // the fleet's processes share the open incidents
     alerts->inboxOpen(s.queue.inbox);
     for (const ApiLimits *limits : {&s.salesforceLimits, &s.platformLimits}) {
         if (limits->isKnown())

@@ -43,6 +43,13 @@ public:
     // An incident opened before (an earlier run, another process of the fleet): it is open
     // here now, with its own dedup key, and nothing is sent for it.
     void adopt(const Incident &incident) { m_open.insert(incident.condition.id, incident); }
+    // Exactly `incidents` are open: what the store holds (the fleet's processes share it).
+    void replaceOpen(const QList<Incident> &incidents)
+    {
+        m_open.clear();
+        for (const Incident &i : incidents)
+            adopt(i);
+    }
     // Undoes raise() or resolve() whose jobs could not be queued, so the next reading retries.
     void forget(const QString &conditionId) { m_open.remove(conditionId); }
     QString dedupKey(const QString &conditionId) const;

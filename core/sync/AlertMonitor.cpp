@@ -14,7 +14,7 @@ AlertMonitor::AlertMonitor(Store &store, AlertBook book, Thresholds thresholds, 
     , m_thresholds(thresholds)
     , m_clock(clock)
 {
-    load();
+    refresh();
 }
 
 namespace {
@@ -26,15 +26,17 @@ AlertBook::Incident fromStored(const StoredIncident &i)
 
 } // namespace
 
-void AlertMonitor::load()
+void AlertMonitor::refresh()
 {
     auto open = AlertIncidentStore(m_store.database()).open();
     if (!open) {
         qCWarning(lcSync) << "open alert incidents not read:" << open.error().toString();
         return;
     }
+    QList<AlertBook::Incident> incidents;
     for (const StoredIncident &i : std::as_const(*open))
-        m_book.adopt(fromStored(i));
+        incidents.append(fromStored(i));
+    m_book.replaceOpen(incidents);
 }
 
 Result<bool> AlertMonitor::record(bool trigger, const AlertBook::Incident &incident,
@@ -84,7 +86,7 @@ void AlertMonitor::set(bool active, const AlertCondition &condition)
         // resolved it already (nothing left to do).
         m_book.forget(condition.id);
         if (active)
-            load();
+            refresh();
         return;
     }
     qCInfo(lcSync) << "alert" << (active ? "raised:" : "resolved:") << condition.id;

@@ -42,6 +42,10 @@ public:
     // stopped cleanly removed its row and is not gone; one that comes back resolves.
     void checkFleet(const QString &selfWorkerId);
 
+    // Takes the open incidents from the store again: one another process of the fleet
+    // triggered (this one resolves it when its condition is gone here too) or resolved.
+    void refresh();
+
     const AlertBook &book() const { return m_book; }
     qint64 enqueueFailures() const { return m_enqueueFailures; }
 
@@ -51,7 +55,6 @@ private:
     // already did it (nothing written).
     Result<bool> record(bool trigger, const AlertBook::Incident &incident,
                         const QList<NewJob> &jobs);
-    void load();
 
     Store &m_store;
     AlertBook m_book;

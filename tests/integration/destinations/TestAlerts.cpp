@@ -312,6 +312,23 @@ private slots:
         queued = pagerDutyQueued(w);
         QCOMPARE(queued.size(), 4);
         QCOMPARE(queued.at(3), qMakePair(QStringLiteral("resolve"), queued.at(2).second));
+
+        // Triggered by one process that then dies: another resolves it once it has read the
+        // open incidents, with the first one's dedup key, and the first one (back) adds nothing.
+        const qint64 now = w.clock.nowMs();
+        again.streamDisconnectedSince(now - 3'600'000);
+        const QString streamKey = again.book().dedupKey(QStringLiteral("stream"));
+        QVERIFY(!streamKey.isEmpty());
+        QVERIFY(!other.book().isOpen(QStringLiteral("stream")));
+        other.refresh();
+        QCOMPARE(other.book().dedupKey(QStringLiteral("stream")), streamKey);
+        other.streamDisconnectedSince(0);
+        again.refresh();
+        again.streamDisconnectedSince(0);
+        queued = pagerDutyQueued(w);
+        QCOMPARE(queued.size(), 6);
+        QCOMPARE(queued.at(4), qMakePair(QStringLiteral("trigger"), streamKey));
+        QCOMPARE(queued.at(5), qMakePair(QStringLiteral("resolve"), streamKey));
         QCOMPARE(again.enqueueFailures() + other.enqueueFailures() + restarted.enqueueFailures(),
                  0);
     }
