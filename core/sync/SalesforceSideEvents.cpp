@@ -53,21 +53,80 @@ void SalesforceSideEvents::announce(const QString &type, const QString &recordKe
     jobs.append(m_fanout->jobsFor(event));
 }
 
+namespace {
+
+// A field absent and a field null say the same: no value.
+bool sameValue(const QJsonValue &a, const QJsonValue &b)
+{
+    const bool aBlank = a.isNull() || a.isUndefined() || (a.isString() && a.toString().isEmpty());
+    const bool bBlank = b.isNull() || b.isUndefined() || (b.isString() && b.toString().isEmpty());
+    return (aBlank && bBlank) || a == b;
+}
+
+} // namespace
+
+QJsonObject SalesforceSideEvents::salesforceEdits(const QJsonObject &stateBefore,
+                                                  const MirrorRecord &record) const
+{
+    // Both states seen through the same mapping, every field included (a platform-owned field
+    // such as the agent is one the platform keeps, but its change is still news).
+    const auto image = [&](const QJsonObject &state) {
+        auto mapped = m_leads.mapper().toPlatform(SalesforceState::toRecord(state), false);
+        return mapped ? SalesforceState::normalized(*mapped) : QJsonObject();
+    };
+    const QJsonObject before = image(stateBefore);
+    const QJsonObject after = image(record.salesforceState);
+    const QJsonObject platform = SalesforceState::normalized(record.platformState);
+    const QString key = m_leads.mapping().platformKey;
+    QJsonObject edits;
+    QStringList fields = before.keys() + after.keys();
+    fields.removeDuplicates();
+    for (const QString &field : std::as_const(fields)) {
+        if (field == key || sameValue(before.value(field), after.value(field)))
+            continue;
+        // The platform holds this value already: our own write coming back from Salesforce
+        // before its delivery recorded it, announced by the platform's side.
+        if (record.existsOnPlatform() && sameValue(platform.value(field), after.value(field)))
+            continue;
+        edits.insert(field, after.value(field).isUndefined() ? QJsonValue() : after.value(field));
+    }
+    return edits;
+}
+
 void SalesforceSideEvents::leadChanged(const QJsonObject &stateBefore, const MirrorRecord &record,
                                        qint64 nowMs, QList<NewJob> &jobs) const
 {
     if (!active() || record.isDeleted())
         return;
     const FieldRule *status = m_leads.mapping().byPlatform(QStringLiteral("status"));
-    const QString type = leadEventType(stateBefore, record.salesforceState,
-                                       status ? status->salesforce : QString());
-    if (type.isEmpty())
-        return;
+    QString type = leadEventType(stateBefore, record.salesforceState,
+                                 status ? status->salesforce : QString());
+    QJsonObject data = platformImage(m_leads, record);
+    if (type.isEmpty() && stateBefore.isEmpty()) {
+        // First sight in Salesforce. A lead the platform holds was created there (and announced
+        // there): this is its write-back. One only Salesforce holds was created in Salesforce.
+        if (record.existsOnPlatform() || !record.platformState.isEmpty())
+            return;
+        type = LeadEvent::Created;
+    } else if (type.isEmpty()) {
+        // Same order as the platform's events: a new agent is an assignment, else an update.
+        const QJsonObject edits = salesforceEdits(stateBefore, record);
+        if (edits.isEmpty())
+            return;
+        const QString agent = QStringLiteral("agent_id");
+        type = edits.contains(agent) && !sameValue(edits.value(agent), QJsonValue())
+            ? LeadEvent::Assigned
+            : LeadEvent::Updated;
+        // The lead as the platform holds it, with Salesforce's change: a destination's
+        // condition (an agent, a score) reads the values the event is about.
+        for (auto it = edits.begin(); it != edits.end(); ++it)
+            data.insert(it.key(), it.value());
+    }
     const qint64 at = record.salesforceModstamp > 0 ? record.salesforceModstamp : nowMs;
     announce(type, QStringLiteral("lead:") + record.platformId,
              QString::number(record.salesforceModstamp) + u'/'
                  + QString::fromLatin1(record.salesforceHash),
-             at, platformImage(m_leads, record), jobs);
+             at, data, jobs);
 }
 
 void SalesforceSideEvents::leadDeleted(const MirrorRecord &record, QList<NewJob> &jobs) const

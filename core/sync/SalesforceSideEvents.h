@@ -8,10 +8,11 @@ namespace lb {
 
 // The destinations' events for changes that start in Salesforce (the change stream, the
 // backstop poll, the reconcile): a lead's status changed, converted or deleted there, and a
-// People__c record changed (agent.changed). The platform's echo of the write that follows is
-// an echo (same content hash), so each change is announced once, by the side it started on.
-// The jobs are appended to the caller's batch, so they are enqueued in the transaction that
-// records the change, in the lead's own order.
+// People__c record changed (agent.changed); a lead created there (lead.created), its agent
+// changed (lead.assigned) or another mapped field edited (lead.updated). The platform's echo of the
+// write that follows is an echo (same content hash), so each change is announced once, by the side
+// it started on. The jobs are appended to the caller's batch, so they are enqueued in the
+// transaction that records the change, in the lead's own order.
 class SalesforceSideEvents
 {
 public:
@@ -26,8 +27,8 @@ public:
 
     // A live lead whose Salesforce state went from `stateBefore` to the record's: converted
     // (IsConverted newly true, or the status of a converted lead changed), status_changed
-    // (Status differs), else nothing. A lead not seen in Salesforce before has no status to
-    // change from.
+    // (Status differs), assigned (a new agent), updated (another mapped field), else nothing.
+    // A lead not seen in Salesforce before is created when the platform does not hold it.
     void leadChanged(const QJsonObject &stateBefore, const MirrorRecord &record, qint64 nowMs,
                      QList<NewJob> &jobs) const;
     // A lead newly a tombstone of Salesforce's (deleted or merged away there).
@@ -39,6 +40,9 @@ public:
                                  const QString &statusField);
 
 private:
+    // The mapped fields (platform names) Salesforce changed from `stateBefore`, with their new
+    // values, leaving out what the platform already holds (an echo of our own write).
+    QJsonObject salesforceEdits(const QJsonObject &stateBefore, const MirrorRecord &record) const;
     // The record as the platform holds it once Salesforce's change is written there.
     static QJsonObject platformImage(const SyncPlanner &planner, const MirrorRecord &record);
     void announce(const QString &type, const QString &recordKey, const QString &variant,

@@ -56,6 +56,20 @@ QJsonObject person(int capacity, int minute)
             {QStringLiteral("SystemModstamp"), modstamp(minute)}};
 }
 
+// `lead` with Salesforce's edits: Company, the assigned agent, Email and its SystemModstamp.
+QJsonObject edited(QJsonObject lead, const QString &company, const QString &agent, int minute,
+                   const QString &email = {})
+{
+    lead.insert(QStringLiteral("Company"), company);
+    if (!agent.isEmpty())
+        lead.insert(QStringLiteral("Assigned_Agent__r"),
+                    QJsonObject {{QStringLiteral("Platform_Agent_Id__c"), agent}});
+    if (!email.isEmpty())
+        lead.insert(QStringLiteral("Email"), email);
+    lead.insert(QStringLiteral("SystemModstamp"), modstamp(minute));
+    return lead;
+}
+
 QList<SalesforceRecordChange> read(const QList<QJsonObject> &records, const QString &origin)
 {
     return SalesforceRecordChange::fromRecords(records, origin);
@@ -285,6 +299,181 @@ private slots:
         }
         QCOMPARE(typesOf(ops->arrivals(), p4.value(QStringLiteral("id")).toString()),
                  QStringList({LeadEvent::Deleted}));
+        QVERIFY(low->arrivals().isEmpty());
+    }
+
+    // Issue 18: a lead created in Salesforce, a field edited there and a new agent assigned there
+    // each reach a matching destination once (the stream and the poll read each), never a
+    // non-matching one; write-backs of LeadBridge's own writes announce nothing.
+    void salesforceCreatesEditsAndAssignmentsReachMatchingDestinationsOnce()
+    {
+        DestinationWorld w;
+        QString why;
+        QVERIFY2(w.open(why), qPrintable(why));
+        const QStringList wanted {LeadEvent::Created, LeadEvent::Updated, LeadEvent::Assigned};
+        auto *all = w.addDestination(QStringLiteral("all"), wanted, {}, "secret-all", why);
+        QVERIFY2(all, qPrintable(why));
+        auto *low = w.addDestination(QStringLiteral("low"), wanted, QStringLiteral("score < 50"),
+                                     "secret-low", why);
+        QVERIFY2(low, qPrintable(why));
+        auto *status
+            = w.addDestination(QStringLiteral("status"),
+                               {LeadEvent::StatusChanged, LeadEvent::Converted, LeadEvent::Deleted},
+                               {}, "secret-status", why);
+        QVERIFY2(status, qPrintable(why));
+        w.startHub(fastHub());
+
+        const QString open = QStringLiteral("Open - Not Contacted");
+        const QString lead1
+            = DestinationWorld::lead(1, 1, {}, 0).value(QStringLiteral("id")).toString();
+        QVERIFY(w.storeEvent(DestinationWorld::lead(1, 1, QStringLiteral("new"), 90),
+                             QStringLiteral("p1")));
+        QCOMPARE(w.takeIn(why), 1); // the platform's lead.created
+        SalesforceChangeProcessor salesforce(*w.store, *w.leads, *w.agents, QStringLiteral("test"));
+        salesforce.setFanout(&w.fanout);
+        // The platform's lead written to Salesforce, read back: its write-back, not a creation.
+        QVERIFY(salesforce.processLeads(read({salesforceLead(1, open, 1)}, QStringLiteral("poll")))
+                    .ok());
+
+        // Lead 7 created in Salesforce (no platform id yet), read by the stream and the poll.
+        QJsonObject created = salesforceLead(7, open, 1);
+        created.remove(QStringLiteral("Platform_Lead_Id__c"));
+        QVERIFY(salesforce.processLeads(read({created}, QStringLiteral("stream"))).ok());
+        QVERIFY(salesforce.processLeads(read({created}, QStringLiteral("poll"))).ok());
+        auto linked
+            = w.store->leads().bySalesforceId(created.value(QStringLiteral("Id")).toString());
+        QVERIFY(linked.ok() && linked->has_value());
+        const QString lead7 = (*linked)->platformId;
+        {
+            // Written to the platform; the platform's webhook and Salesforce's read of the
+            // platform id written back are both echoes.
+            MirrorRecord r = **linked;
+            auto write = w.leads->planPlatformWrite(r);
+            QVERIFY(write.ok() && write->has_value());
+            observePlatform(r, (*write)->record, 1'800'000'200'000LL, 1);
+            QVERIFY(w.store->leads().put({r}).ok());
+            QJsonObject echo = (*write)->record;
+            echo.insert(QStringLiteral("updated_at"),
+                        QDateTime::fromMSecsSinceEpoch(1'800'000'200'000LL, Qt::UTC)
+                            .toString(Qt::ISODateWithMs));
+            echo.insert(QStringLiteral("updated_by"), QStringLiteral("salesforce"));
+            echo.insert(QStringLiteral("version"), 1);
+            QVERIFY(w.storeEvent(echo, QStringLiteral("p7-echo")));
+            QCOMPARE(w.takeIn(why), 1);
+            QJsonObject back = created;
+            back.insert(QStringLiteral("Platform_Lead_Id__c"), lead7);
+            back.insert(QStringLiteral("SystemModstamp"), modstamp(2));
+            QVERIFY(salesforce.processLeads(read({back}, QStringLiteral("stream"))).ok());
+        }
+
+        // Lead 1 edited in Salesforce, then assigned there: each read by the stream and the poll.
+        const QJsonObject globex
+            = edited(salesforceLead(1, open, 1), QStringLiteral("Globex"), {}, 3);
+        QVERIFY(salesforce.processLeads(read({globex}, QStringLiteral("stream"))).ok());
+        QVERIFY(salesforce.processLeads(read({globex}, QStringLiteral("poll"))).ok());
+        const QJsonObject assigned = edited(salesforceLead(1, open, 1), QStringLiteral("Globex"),
+                                            QStringLiteral("A-0042"), 4);
+        QVERIFY(salesforce.processLeads(read({assigned}, QStringLiteral("stream"))).ok());
+        QVERIFY(salesforce.processLeads(read({assigned}, QStringLiteral("poll"))).ok());
+
+        // The platform changes lead 1's email (its own lead.updated); LeadBridge's write of it
+        // comes back from Salesforce before the delivery recorded it: the platform holds it
+        // already, so Salesforce's side announces nothing.
+        QVERIFY(w.storeEvent(DestinationWorld::lead(1, 2, QStringLiteral("new"), 90),
+                             QStringLiteral("p1-v2")));
+        QCOMPARE(w.takeIn(why), 1);
+        const QJsonObject writeBack
+            = edited(salesforceLead(1, open, 1), QStringLiteral("Globex"), QStringLiteral("A-0042"),
+                     5, QStringLiteral("lead1.v2@example.com"));
+        QVERIFY(salesforce.processLeads(read({writeBack}, QStringLiteral("stream"))).ok());
+        QVERIFY(salesforce.processLeads(read({writeBack}, QStringLiteral("poll"))).ok());
+
+        QTRY_COMPARE_WITH_TIMEOUT(all->arrivals().size(), 5, 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(lanesDrained(w), 30'000);
+        w.hub->stop();
+
+        QCOMPARE(all->arrivals().size(), 5);
+        QCOMPARE(typesOf(all->arrivals(), lead7), QStringList({LeadEvent::Created}));
+        QCOMPARE(typesOf(all->arrivals(), lead1),
+                 QStringList({LeadEvent::Created, LeadEvent::Updated, LeadEvent::Assigned,
+                              LeadEvent::Updated}));
+        QSet<QString> ids;
+        for (const auto &a : all->arrivals())
+            ids.insert(a.eventId);
+        QCOMPARE(ids.size(), 5);
+        QVERIFY(low->arrivals().isEmpty());
+        QVERIFY(status->arrivals().isEmpty());
+
+        // Same shape as the platform's events: the lead in platform field names.
+        const auto data = [&](int index) {
+            return all->arrivals().at(index).body.value(QStringLiteral("data")).toObject();
+        };
+        const auto &arrivals = all->arrivals();
+        for (int i = 0; i < arrivals.size(); ++i) {
+            QCOMPARE(data(i).value(QStringLiteral("id")).toString(), arrivals.at(i).recordId);
+            QCOMPARE(data(i).value(QStringLiteral("score")).toInt(), 90);
+        }
+        QCOMPARE(data(1).value(QStringLiteral("last_name")).toString(), QStringLiteral("Nguyen 7"));
+        QCOMPARE(data(1).value(QStringLiteral("status")).toString(), QStringLiteral("new"));
+        QCOMPARE(data(2).value(QStringLiteral("company")).toString(), QStringLiteral("Globex"));
+        QCOMPARE(data(3).value(QStringLiteral("agent_id")).toString(), QStringLiteral("A-0042"));
+        QCOMPARE(data(4).value(QStringLiteral("email")).toString(),
+                 QStringLiteral("lead1.v2@example.com"));
+    }
+
+    // The reconcile finds a lead created in Salesforce and an assignment made there that the
+    // stream and the poll missed: once each over two passes.
+    void reconcileFindsMissedSalesforceCreationsAndAssignments()
+    {
+        DestinationWorld w;
+        QString why;
+        QVERIFY2(w.open(why), qPrintable(why));
+        const QStringList wanted {LeadEvent::Created, LeadEvent::Updated, LeadEvent::Assigned};
+        auto *all = w.addDestination(QStringLiteral("all"), wanted, {}, "secret-all", why);
+        QVERIFY2(all, qPrintable(why));
+        auto *low = w.addDestination(QStringLiteral("low"), wanted, QStringLiteral("score < 50"),
+                                     "secret-low", why);
+        QVERIFY2(low, qPrintable(why));
+
+        const QJsonObject p5 = DestinationWorld::lead(5, 1, QStringLiteral("new"), 90);
+        QVERIFY(w.storeEvent(p5, QStringLiteral("p5")));
+        QCOMPARE(w.takeIn(why), 1);
+        SalesforceChangeProcessor salesforce(*w.store, *w.leads, *w.agents, QStringLiteral("test"));
+        const QString open = QStringLiteral("Open - Not Contacted");
+        QVERIFY(salesforce.processLeads(read({salesforceLead(5, open, 1)}, QStringLiteral("poll")))
+                    .ok());
+
+        test::FakeSalesforce sf;
+        test::FakePlatform pf;
+        const QString lead5 = p5.value(QStringLiteral("id")).toString();
+        pf.leads.insert(lead5, p5);
+        sf.leads.insert(lead5,
+                        edited(salesforceLead(5, open, 1), QStringLiteral("Acme"),
+                               QStringLiteral("A-0042"), 2));
+        // Lead 8: created in Salesforce and linked there, unseen by LeadBridge.
+        const QJsonObject sf8 = salesforceLead(8, open, 2);
+        const QString lead8 = sf8.value(QStringLiteral("Platform_Lead_Id__c")).toString();
+        sf.leads.insert(lead8, sf8);
+        Reconciler reconciler(*w.store, sf, pf, *w.leads, *w.agents, w.clock,
+                              QStringLiteral("reconciler"), 2000);
+        reconciler.setFanout(&w.fanout);
+        for (int pass = 0; pass < 2; ++pass) {
+            std::optional<Result<ReconcileReport>> report;
+            reconciler.run(QStringLiteral("manual"),
+                           [&](Result<ReconcileReport> r) { report = r; });
+            QTRY_VERIFY(report.has_value());
+            QVERIFY2(report->ok(),
+                     qPrintable(report->ok() ? QString() : report->error().toString()));
+        }
+
+        w.startHub(fastHub());
+        QTRY_COMPARE_WITH_TIMEOUT(all->arrivals().size(), 3, 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(lanesDrained(w), 30'000);
+        w.hub->stop();
+        QCOMPARE(all->arrivals().size(), 3);
+        QCOMPARE(typesOf(all->arrivals(), lead5),
+                 QStringList({LeadEvent::Created, LeadEvent::Assigned}));
+        QCOMPARE(typesOf(all->arrivals(), lead8), QStringList({LeadEvent::Created}));
         QVERIFY(low->arrivals().isEmpty());
     }
 };
