@@ -17,6 +17,7 @@ std::unique_ptr<DestinationParts> DestinationParts::build(const Profile &profile
     auto d = std::make_unique<DestinationParts>();
     d->profile = profile;
     d->secrets = secrets;
+    d->m_workerId = workerId;
     d->configs = std::make_unique<DestinationStore>(store.database(), clock);
     auto effective = d->configs->effective(profile.destinations);
     if (!effective) {
@@ -71,7 +72,10 @@ QList<SyncStatus::Destination> DestinationParts::status() const
 {
     if (m_effective.isEmpty())
         return {}; // the counts read the outbox: not on every status without destinations
-    const auto counts = configs->laneCounts(QStringLiteral("destination:"));
+    QStringList targets;
+    for (const DestinationConfig &c : std::as_const(m_effective))
+        targets.append(c.target());
+    const auto counts = configs->laneCounts(targets);
     QList<SyncStatus::Destination> out;
     for (const DestinationConfig &c : std::as_const(m_effective)) {
         SyncStatus::Destination s;
@@ -97,11 +101,11 @@ QList<SyncStatus::Destination> DestinationParts::status() const
     return out;
 }
 
-void DestinationParts::observe(const SyncStatus &s, double pauseAt,
-                               const QStringList &goneProcesses)
+void DestinationParts::observe(const SyncStatus &s, double pauseAt)
 {
     if (!alerts)
         return;
+    alerts->refresh(); // the fleet's processes share the open incidents
     alerts->inboxOpen(s.queue.inbox);
     for (const ApiLimits *limits : {&s.salesforceLimits, &s.platformLimits}) {
         if (limits->isKnown())
@@ -117,7 +121,7 @@ void DestinationParts::observe(const SyncStatus &s, double pauseAt,
             m_streamDownSince = s.updatedAt;
         alerts->streamDisconnectedSince(m_streamDownSince);
     }
-    alerts->processesGone(goneProcesses);
+    alerts->checkFleet(m_workerId);
 }
 
 Result<void> DestinationParts::reloadConfigs()

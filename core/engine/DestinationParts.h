@@ -34,8 +34,8 @@ struct DestinationParts
                                                    const RetryPolicy &retry);
 
     QList<SyncStatus::Destination> status() const;
-    // Feeds the alert monitor what the engine's status says.
-    void observe(const SyncStatus &status, double pauseAt, const QStringList &goneProcesses);
+    // Feeds the alert monitor what the engine's status says, and the fleet's heartbeats.
+    void observe(const SyncStatus &status, double pauseAt);
 
     // The console's commands (SyncWorker): add or change, switch on or off, test.
     Result<void> save(const DestinationConfig &destination, const QString &actor);
@@ -47,6 +47,7 @@ private:
     Result<void> reloadConfigs();
     QByteArray secretFor(const QString &name) const;
     QList<DestinationConfig> m_effective;
+    QString m_workerId; // this process: never "gone" to itself
     qint64 m_streamDownSince = 0; // when the stream was last seen not connected
 };
 

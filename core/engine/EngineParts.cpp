@@ -53,6 +53,9 @@ std::unique_ptr<EngineParts> EngineParts::assemble(const EngineSetup &setup, Sto
             = DestinationParts::build(p, store, clock, *e->ports.destinationsHttp,
                                       e->ports.destinationSecrets, setup.workerId, config.retry);
         e->inbound->setFanout(&e->destinations->fanout);
+        // Changes that start in Salesforce reach destinations too, whichever reader finds them.
+        e->changes->setFanout(&e->destinations->fanout);
+        e->reconciler->setFanout(&e->destinations->fanout);
     }
     if (e->ports.changeSource)
         e->stream = std::make_unique<SalesforceStream>(

@@ -598,7 +598,7 @@ void SyncWorker::publishStatus(bool persist)
         return;
     const SyncStatus s = status();
     if (m_parts && m_parts->destinations && m_state == SyncStatus::State::Running)
-        m_parts->destinations->observe(s, m_setup.profile.sync.apiUsagePauseAt, {});
+        m_parts->destinations->observe(s, m_setup.profile.sync.apiUsagePauseAt);
     m_reporter.publish(s, *m_store, persist);
     if (persist && m_beating)
         if (auto r = m_heartbeat.beat(*m_store, m_duties.held()); !r)

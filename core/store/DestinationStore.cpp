@@ -69,27 +69,29 @@ Result<bool> DestinationStore::setEnabled(const DestinationConfig &destination, 
     return true;
 }
 
-Result<QHash<QString, LaneCounts>> DestinationStore::laneCounts(const QString &prefix)
+Result<QHash<QString, LaneCounts>> DestinationStore::laneCounts(const QStringList &targets)
 {
-    auto q = m_db.run(QStringLiteral("destinations.laneCounts"),
-                      QStringLiteral("SELECT target, state, COUNT(*) FROM outbox WHERE "
-                                     "substr(target, 1, ?) = ? GROUP BY target, state"),
-                      {int(prefix.size()), prefix});
-    if (!q)
-        return q.error();
     QHash<QString, LaneCounts> counts;
-    while ((*q)->next()) {
-        LaneCounts &c = counts[(*q)->value(0).toString()];
-        const QString state = (*q)->value(1).toString();
-        const qint64 n = (*q)->value(2).toLongLong();
-        if (state == QLatin1String("pending") || state == QLatin1String("claimed"))
-            c.pending += n;
-        else if (state == QLatin1String("done"))
-            c.delivered += n;
-        else if (state == QLatin1String("failed"))
-            c.failed += n;
+    for (const QString &target : targets) {
+        auto q = m_db.run(QStringLiteral("destinations.laneCounts"),
+                          QStringLiteral("SELECT state, COUNT(*) FROM outbox WHERE target = ? "
+                                         "GROUP BY state"),
+                          {target});
+        if (!q)
+            return q.error();
+        LaneCounts &c = counts[target];
+        while ((*q)->next()) {
+            const QString state = (*q)->value(0).toString();
+            const qint64 n = (*q)->value(1).toLongLong();
+            if (state == QLatin1String("pending") || state == QLatin1String("claimed"))
+                c.pending += n;
+            else if (state == QLatin1String("done"))
+                c.delivered += n;
+            else if (state == QLatin1String("failed"))
+                c.failed += n;
+        }
+        (*q)->finish();
     }
-    (*q)->finish();
     return counts;
 }
 

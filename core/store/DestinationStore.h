@@ -31,8 +31,10 @@ public:
     Result<bool> setEnabled(const DestinationConfig &destination, bool enabled,
                             const QString &actor);
 
-    // Counts per lane whose target starts with `prefix` ("destination:" or "alert:").
-    Result<QHash<QString, LaneCounts>> laneCounts(const QString &prefix);
+    // Counts per lane of `targets` ("destination:<name>", "alert:<name>"): one grouped count
+    // per lane over the outbox_target_state index (migration 17), so the dashboard's figures
+    // read only that lane's index entries, never the whole outbox.
+    Result<QHash<QString, LaneCounts>> laneCounts(const QStringList &targets);
 
 private:
     Database &m_db;

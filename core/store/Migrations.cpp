@@ -369,6 +369,21 @@ constexpr const char *V16[] = {
     nullptr,
 };
 
+// Alerts and destinations (issue 18): the open incidents, so a restart neither loses an
+// incident's resolve nor triggers it again (one row per condition; the processes of a fleet share
+// it, so only one of them triggers); and each lane's counts by state for the dashboard, read
+// from an index instead of a scan of the whole outbox.
+constexpr const char *V17[] = {
+    R"(CREATE TABLE alert_incidents (
+        condition_id TEXT PRIMARY KEY,
+        dedup_key TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        opened_at {BIG} NOT NULL))",
+    "CREATE INDEX outbox_target_state ON outbox (target, state)",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -386,6 +401,7 @@ constexpr Migration AllMigrations[] = {
     {14, "fleet commands", V14},
     {15, "erasure tombstones, retention indexes", V15},
     {16, "destinations", V16},
+    {17, "alert incidents, lane counts by state", V17},
 };
 
 // The statement for this backend, or a null string when it is for the other one.

@@ -50,6 +50,21 @@ Result<void> ProcessStore::remove(const QString &workerId)
     return {};
 }
 
+Result<QStringList> ProcessStore::silentBefore(qint64 beforeMs)
+{
+    auto q = m_db.run(QStringLiteral("process.silent"),
+                      QStringLiteral("SELECT worker_id FROM processes WHERE heartbeat_at < ? "
+                                     "ORDER BY worker_id"),
+                      {beforeMs});
+    if (!q)
+        return q.error();
+    QStringList ids;
+    while ((*q)->next())
+        ids.append((*q)->value(0).toString());
+    (*q)->finish();
+    return ids;
+}
+
 Result<void> ProcessStore::forgetSilentSince(qint64 beforeMs)
 {
     auto q = m_db.run(QStringLiteral("process.forget"),

@@ -38,6 +38,9 @@ public:
     // until `forget` drops those silent for long.
     Result<void> remove(const QString &workerId);
     Result<void> forgetSilentSince(qint64 beforeMs);
+    // The processes whose last heartbeat is older than `beforeMs`: gone without a clean stop
+    // (a clean stop removes its row), until `forgetSilentSince` drops them.
+    Result<QStringList> silentBefore(qint64 beforeMs);
     // Every process that reported since `sinceMs`, oldest first.
     Result<QList<FleetProcess>> since(qint64 sinceMs);
 

@@ -18,6 +18,14 @@ QString AlertBook::dedupKey(const QString &conditionId) const
     return m_open.value(conditionId).dedupKey;
 }
 
+std::optional<AlertBook::Incident> AlertBook::incident(const QString &conditionId) const
+{
+    const auto it = m_open.constFind(conditionId);
+    if (it == m_open.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
 QList<NewJob> AlertBook::raise(const AlertCondition &condition, qint64 nowMs)
 {
     if (m_open.contains(condition.id))

@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QList>
 
+#include <optional>
+
 namespace lb {
 
 // Something wrong with LeadBridge itself that people should hear about.
@@ -22,6 +24,13 @@ struct AlertCondition
 class AlertBook
 {
 public:
+    struct Incident
+    {
+        AlertCondition condition;
+        QString dedupKey;
+        qint64 openedAt = 0;
+    };
+
     AlertBook(QString profileName, QList<AlertConfig> receivers);
 
     // Jobs for every receiver when `condition` opens a new incident; none if it is open.
@@ -30,6 +39,19 @@ public:
     QList<NewJob> resolve(const QString &conditionId, qint64 nowMs);
 
     bool isOpen(const QString &conditionId) const { return m_open.contains(conditionId); }
+    std::optional<Incident> incident(const QString &conditionId) const;
+    // An incident opened before (an earlier run, another process of the fleet): it is open
+    // here now, with its own dedup key, and nothing is sent for it.
+    void adopt(const Incident &incident) { m_open.insert(incident.condition.id, incident); }
+    // Exactly `incidents` are open: what the store holds (the fleet's processes share it).
+    void replaceOpen(const QList<Incident> &incidents)
+    {
+        m_open.clear();
+        for (const Incident &i : incidents)
+            adopt(i);
+    }
+    // Undoes raise() or resolve() whose jobs could not be queued, so the next reading retries.
+    void forget(const QString &conditionId) { m_open.remove(conditionId); }
     QString dedupKey(const QString &conditionId) const;
     QStringList openConditions() const { return m_open.keys(); }
     const QList<AlertConfig> &receivers() const { return m_receivers; }
@@ -42,12 +64,6 @@ public:
                                     const QString &dedupKey, bool resolved, qint64 nowMs);
 
 private:
-    struct Incident
-    {
-        AlertCondition condition;
-        QString dedupKey;
-        qint64 openedAt = 0;
-    };
     QList<NewJob> jobs(const Incident &incident, bool resolved, qint64 nowMs) const;
 
     QString m_profile;

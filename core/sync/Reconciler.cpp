@@ -36,6 +36,7 @@ Reconciler::Reconciler(Store &store, SalesforcePort &salesforce, PlatformPort &p
     , m_clock(clock)
     , m_actor(std::move(actor))
     , m_bulkThreshold(bulkThreshold)
+    , m_events(leads, agents)
 { }
 
 void Reconciler::run(const QString &trigger, std::function<void(Result<ReconcileReport>)> done)
@@ -279,6 +280,8 @@ Result<void> Reconciler::compareAndRepair(Snapshot &s)
                                        QStringLiteral("lead:") + key,
                                        {{QStringLiteral("platform_id"), key}},
                                        QByteArray::number(record.deletedAt)));
+                if (record.deletedOn == QLatin1String("salesforce"))
+                    m_events.leadDeleted(record, jobs);
                 updates.append(record);
                 continue;
             }
@@ -310,12 +313,14 @@ Result<void> Reconciler::compareAndRepair(Snapshot &s)
             sample(QStringLiteral("missing_on_platform"), key,
                    QStringLiteral("lead exists only in Salesforce"));
         }
+        const QJsonObject salesforceBefore = record.salesforceState;
         if (inSalesforce) {
             const QJsonObject r = s.salesforceLeads.value(key);
             record.salesforceId = r.value(QStringLiteral("Id")).toString();
             observeSalesforce(
                 record, SalesforceState::fromRecord(r, m_leads.mapping()),
                 parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
+            m_events.leadChanged(salesforceBefore, record, m_clock.nowMs(), jobs);
         } else {
             record.salesforceHash.clear();
             record.salesforceState = {};
@@ -366,7 +371,10 @@ Result<void> Reconciler::compareAndRepair(Snapshot &s)
             continue; // the poller assigns and writes back platform ids
         record.platformId = platformId;
         // The roster query reads no SystemModstamp: the one observed before stays.
+        const QByteArray rosterBefore = record.salesforceHash;
         observeSalesforce(record, SalesforceState::fromRecord(it.value(), m_agents.mapping()), 0);
+        if (!rosterBefore.isEmpty() && record.salesforceHash != rosterBefore)
+            m_events.agentChanged(record, m_clock.nowMs(), jobs);
         const QJsonObject onPlatform
             = agentsBySalesforceId.value(it.key(), s.platformAgents.value(platformId));
         if (onPlatform.isEmpty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Ports.h"
+#include "SalesforceSideEvents.h"
 #include "SyncPlanner.h"
 #include "store/Store.h"
 
@@ -24,6 +25,9 @@ public:
 
     void run(const QString &trigger, std::function<void(Result<ReconcileReport>)> done);
     bool isRunning() const { return m_running; }
+    // A status change, conversion, deletion or roster change in Salesforce that only the
+    // reconcile found (missed by the stream and the poll) reaches destinations too.
+    void setFanout(const DestinationFanout *fanout) { m_events.setFanout(fanout); }
 
 private:
     struct Snapshot;
@@ -45,6 +49,7 @@ private:
     QString m_actor;
     int m_bulkThreshold;
     bool m_running = false;
+    SalesforceSideEvents m_events;
 };
 
 } // namespace lb

@@ -40,6 +40,7 @@ SalesforceChangeProcessor::SalesforceChangeProcessor(Store &store, const SyncPla
     , m_leads(leads)
     , m_agents(agents)
     , m_actor(std::move(actor))
+    , m_events(leads, agents)
 { }
 
 Result<SalesforceChangeProcessor::Stats>
@@ -125,6 +126,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
                                         QStringLiteral("lead:") + record.platformId,
                                         record.platformId, QByteArray::number(record.deletedAt)));
             }
+            m_events.leadDeleted(record, jobs);
             ++stats.deleted;
             updates.append(record);
             continue;
@@ -142,6 +144,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         }
         const QByteArray before = record.salesforceHash;
         const qint64 modstampBefore = record.salesforceModstamp;
+        const QJsonObject stateBefore = record.salesforceState;
         observeSalesforce(record, state, modstamp);
         const QByteArray hash = record.salesforceHash;
         if (undeleted && observeRestore(record, QStringLiteral("salesforce"))) {
@@ -185,6 +188,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             continue;
         }
         record.lastSource = QStringLiteral("salesforce");
+        m_events.leadChanged(stateBefore, record, m_store.clock().nowMs(), jobs);
         auto plan = m_leads.planPlatformWrite(record);
         if (!plan) {
             record.syncState = QStringLiteral("error");
@@ -297,6 +301,7 @@ SalesforceChangeProcessor::processAgents(const QList<SalesforceRecordChange> &ch
             updates.append(record);
             continue;
         }
+        m_events.agentChanged(record, m_store.clock().nowMs(), jobs);
         auto plan = m_agents.planPlatformWrite(record);
         if (!plan) {
             record.syncState = QStringLiteral("error");

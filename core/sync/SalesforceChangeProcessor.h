@@ -1,6 +1,7 @@
 #pragma once
 
 #include "SalesforceRecordChange.h"
+#include "SalesforceSideEvents.h"
 #include "SyncPlanner.h"
 #include "store/Store.h"
 
@@ -53,11 +54,16 @@ public:
     static QString platformIdFor(const QString &salesforceId);
     Result<Stats> processAgents(const QList<SalesforceRecordChange> &changes);
 
+    // Destinations hear of Salesforce's lead status changes, conversions and deletions and of
+    // roster changes, in the transaction that records them. Not owned; null = none.
+    void setFanout(const DestinationFanout *fanout) { m_events.setFanout(fanout); }
+
 private:
     Store &m_store;
     const SyncPlanner &m_leads;
     const SyncPlanner &m_agents;
     QString m_actor;
+    SalesforceSideEvents m_events;
 };
 
 } // namespace lb

@@ -20,6 +20,7 @@ bool DestinationWorld::open(QString &why)
         return false;
     }
     leads = std::make_unique<SyncPlanner>(mapping->lead);
+    agents = std::make_unique<SyncPlanner>(mapping->agent);
     http = std::make_unique<HttpClient>(&nam, HostAllowlist({QStringLiteral("127.0.0.1")}));
     return true;
 }

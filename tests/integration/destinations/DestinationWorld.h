@@ -22,6 +22,7 @@ struct DestinationWorld
     QTemporaryDir dir;
     std::unique_ptr<lb::Store> store;
     std::unique_ptr<lb::SyncPlanner> leads;
+    std::unique_ptr<lb::SyncPlanner> agents;
     QNetworkAccessManager nam;
     std::unique_ptr<lb::HttpClient> http;
     lb::DestinationFanout fanout;
