@@ -2,6 +2,7 @@
 // in-memory ports so every branch is reachable without a network.
 #include "FakePorts.h"
 #include "PolledChanges.h"
+#include "SyncStoreFixture.h"
 #include "mapping/FieldMapping.h"
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
@@ -47,17 +48,17 @@ class TestDispatcher : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    ManualClock m_clock;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<SyncPlanner> m_leads;
-    std::unique_ptr<SyncPlanner> m_agents;
+    test::SyncStoreFixture m_fixture;
+    ManualClock &m_clock = m_fixture.clock;
+    std::unique_ptr<Store> &m_store = m_fixture.store;
+    std::unique_ptr<SyncPlanner> &m_leads = m_fixture.leads;
+    std::unique_ptr<SyncPlanner> &m_agents = m_fixture.agents;
     test::FakeSalesforce m_sf;
     test::FakePlatform m_pf;
-    std::unique_ptr<ApiBudget> m_sfBudget;
-    std::unique_ptr<ApiBudget> m_pfBudget;
-    std::unique_ptr<CircuitBreaker> m_sfBreaker;
-    std::unique_ptr<CircuitBreaker> m_pfBreaker;
+    std::unique_ptr<ApiBudget> &m_sfBudget = m_fixture.sfBudget;
+    std::unique_ptr<ApiBudget> &m_pfBudget = m_fixture.pfBudget;
+    std::unique_ptr<CircuitBreaker> &m_sfBreaker = m_fixture.sfBreaker;
+    std::unique_ptr<CircuitBreaker> &m_pfBreaker = m_fixture.pfBreaker;
     std::unique_ptr<Dispatcher> m_dispatcher;
 
     void receive(const QJsonObject &lead)
@@ -120,24 +121,11 @@ private:
 private slots:
     void init()
     {
-        static int n = 0;
         m_dispatcher.reset();
-        auto opened
-            = Store::open(StoreConfig::sqlite(m_dir.filePath(QStringLiteral("d%1.db").arg(++n))),
-                          m_clock, QStringLiteral("test"));
-        QVERIFY(opened.ok());
-        m_store = std::move(opened).value();
-        auto mapping = FieldMapping::defaultMapping();
-        m_leads = std::make_unique<SyncPlanner>(mapping->lead);
-        m_agents = std::make_unique<SyncPlanner>(mapping->agent);
+        auto opened = m_fixture.open();
+        QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().toString()));
         m_sf = {};
         m_pf = {};
-        m_sfBudget
-            = std::make_unique<ApiBudget>(QStringLiteral("salesforce"), m_clock, 0.9, 1000, 1000);
-        m_pfBudget
-            = std::make_unique<ApiBudget>(QStringLiteral("platform"), m_clock, 0.9, 1000, 1000);
-        m_sfBreaker = std::make_unique<CircuitBreaker>(QStringLiteral("salesforce"), m_clock);
-        m_pfBreaker = std::make_unique<CircuitBreaker>(QStringLiteral("platform"), m_clock);
         useDispatcher(Dispatcher::Config {});
     }
 

@@ -1,5 +1,6 @@
 // The decision half of the engine, against a real store, without any network.
 #include "PolledChanges.h"
+#include "SyncStoreFixture.h"
 #include "mapping/FieldMapping.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
@@ -82,11 +83,11 @@ class TestProcessors : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    ManualClock m_clock;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<SyncPlanner> m_leads;
-    std::unique_ptr<SyncPlanner> m_agents;
+    test::SyncStoreFixture m_fixture;
+    ManualClock &m_clock = m_fixture.clock;
+    std::unique_ptr<Store> &m_store = m_fixture.store;
+    std::unique_ptr<SyncPlanner> &m_leads = m_fixture.leads;
+    std::unique_ptr<SyncPlanner> &m_agents = m_fixture.agents;
 
     qint64 pendingJobs(const QString &kind)
     {
@@ -99,16 +100,8 @@ private:
 private slots:
     void init()
     {
-        static int n = 0;
-        auto store
-            = Store::open(StoreConfig::sqlite(m_dir.filePath(QStringLiteral("p%1.db").arg(++n))),
-                          m_clock, QStringLiteral("test"));
-        QVERIFY(store.ok());
-        m_store = std::move(*store);
-        auto mapping = FieldMapping::defaultMapping();
-        QVERIFY(mapping.ok());
-        m_leads = std::make_unique<SyncPlanner>(mapping->lead);
-        m_agents = std::make_unique<SyncPlanner>(mapping->agent);
+        auto opened = m_fixture.open();
+        QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().toString()));
     }
 
     void newLeadBecomesOneSalesforceJob()
