@@ -119,6 +119,9 @@ Error ErrorEnvelope::fromItems(const QList<SfError> &items, int httpStatus)
         QStringList messages;
         for (const SfError &item : items) {
             QString text = item.message.isEmpty() ? item.code : item.message;
+            // An item with neither (`{"error": ""}`, fuzzing found it): the status speaks.
+            if (text.isEmpty())
+                text = statusItem(httpStatus).message;
             if (!item.fields.isEmpty())
                 text += u" (fields: "_s + item.fields.join(u", "_s) + u')';
             messages.append(text);

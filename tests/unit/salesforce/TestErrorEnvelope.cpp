@@ -155,6 +155,9 @@ private slots:
         QTest::newRow("404 not found")
             << 404 << QByteArray("[{\"errorCode\":\"NOT_FOUND\",\"message\":\"x\"}]")
             << u"NOT_FOUND"_s << false << permanent;
+        // Neither a code nor a message (fuzzing found it): the status names and describes it.
+        QTest::newRow("oauth envelope with an empty error")
+            << 400 << QByteArray("{\"error\":  \"\"}") << u"http_400"_s << false << permanent;
     }
 
     void wholeCallErrorsAreClassified()
