@@ -1,81 +1,21 @@
 #include "CometdEndpoint.h"
 
+#include "CometdMessages.h"
 #include "SandboxOrg.h"
 #include "SessionStore.h"
 
 #include <QJsonDocument>
-#include <QRandomGenerator>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace lb::sandbox {
 
+using namespace cometd;
+
 namespace {
 
 constexpr qint64 kClientExpiryMs = 40'000; // no connect this long after an answer: gone
 const QString kAllChanges = u"/data/ChangeEvents"_s;
-
-QString randomId(int length)
-{
-    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    QString out;
-    out.reserve(length);
-    for (int i = 0; i < length; ++i)
-        out.append(QChar::fromLatin1(kAlphabet[QRandomGenerator::global()->bounded(36)]));
-    return out;
-}
-
-ApiResponse bayeux(int status, const QJsonArray &messages)
-{
-    return ApiResponse::json(status, QJsonDocument(messages).toJson(QJsonDocument::Compact));
-}
-
-QJsonObject reply(const QJsonObject &message, bool successful)
-{
-    QJsonObject r {{u"channel"_s, message.value(u"channel")}, {u"successful"_s, successful}};
-    if (message.contains(u"id"))
-        r.insert(u"id"_s, message.value(u"id"));
-    if (message.contains(u"clientId"))
-        r.insert(u"clientId"_s, message.value(u"clientId"));
-    return r;
-}
-
-QJsonObject failure(const QJsonObject &message, const QString &error)
-{
-    QJsonObject r = reply(message, false);
-    r.insert(u"error"_s, error);
-    return r;
-}
-
-QJsonObject unknownClient(const QJsonObject &message)
-{
-    QJsonObject r = failure(message, u"403::Unknown client"_s);
-    r.insert(u"advice"_s, QJsonObject {{u"interval"_s, 0}, {u"reconnect"_s, u"handshake"_s}});
-    return r;
-}
-
-QJsonObject handshakeDenied(const QJsonObject &message)
-{
-    QJsonObject r = failure(message, u"403::Handshake denied"_s);
-    r.insert(u"ext"_s,
-             QJsonObject {
-                 {u"sfdc"_s, QJsonObject {{u"failureReason"_s, u"401::Authentication invalid"_s}}},
-                 {u"replay"_s, true},
-                 {u"payload.format"_s, true},
-             });
-    r.insert(u"advice"_s, QJsonObject {{u"reconnect"_s, u"none"_s}});
-    return r;
-}
-
-QString cookie(const ApiRequest &request, QByteArrayView name)
-{
-    for (QByteArray part : request.header("cookie").split(';')) {
-        part = part.trimmed();
-        if (part.startsWith(name) && part.size() > name.size() && part.at(name.size()) == '=')
-            return QString::fromLatin1(part.mid(name.size() + 1));
-    }
-    return {};
-}
 
 bool channelCarries(const QString &channel, const ChangeEvent &event)
 {
@@ -148,64 +88,12 @@ SfHttpServer::Outcome CometdEndpoint::handle(const ApiRequest &request)
         return out;
     }
     const SandboxConfig &config = m_org.config();
-    const QString version = request.segments.value(1);
-    bool versionOk = false;
-    const double number = version.toDouble(&versionOk);
-    if (request.segments.size() != 2 || !versionOk || !version.contains(u'.')) {
-        out.response = bayeux(400,
-                              {QJsonObject {
-                                  {u"channel"_s, u"/meta/handshake"_s},
-                                  {u"error"_s,
-                                   u"400::API version in the URI is mandatory. "
-                                   u"URI format: '/cometd/%1.0'"_s.arg(config.maxApiVersion)},
-                                  {u"successful"_s, false},
-                              }});
+    BayeuxRequest read = readBayeuxRequest(request, config.maxApiVersion, kMaxBodyBytes);
+    if (read.refusal) {
+        out.response = *read.refusal;
         return out;
     }
-    if (number < 37 || number > config.maxApiVersion) {
-        out.response = bayeux(400,
-                              {QJsonObject {
-                                  {u"channel"_s, u"/meta/handshake"_s},
-                                  {u"error"_s,
-                                   u"400::API version %1 does not support "
-                                   u"durable streaming. Use 37.0 to %2.0"_s.arg(version)
-                                       .arg(config.maxApiVersion)},
-                                  {u"successful"_s, false},
-                              }});
-        return out;
-    }
-    if (request.method != "POST") {
-        out.response = ApiResponse::error(405, u"METHOD_NOT_ALLOWED"_s,
-                                          u"HTTP Method '%1' not allowed. Allowed are POST"_s.arg(
-                                              QString::fromLatin1(request.method)));
-        return out;
-    }
-    if (request.body.size() > kMaxBodyBytes) {
-        out.response = ApiResponse::json(413, "Maximum Request Size Exceeded");
-        out.response.setHeader("Content-Type", "text/plain;charset=UTF-8");
-        return out;
-    }
-
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-    QJsonArray messages;
-    if (doc.isArray())
-        messages = doc.array();
-    else if (doc.isObject())
-        messages.append(doc.object());
-    bool wellFormed = !doc.isNull() && !messages.isEmpty();
-    for (const QJsonValue &m : std::as_const(messages))
-        wellFormed = wellFormed && m.isObject();
-    if (!wellFormed) {
-        const QString why
-            = doc.isNull() ? parseError.errorString() : u"expected an array of Bayeux messages"_s;
-        out.response = bayeux(400,
-                              {QJsonObject {
-                                  {u"error"_s, QString(u"400::Malformed request: "_s + why)},
-                                  {u"successful"_s, false},
-                              }});
-        return out;
-    }
+    const QJsonArray messages = read.messages;
 
     const qint64 now = m_org.nowMs();
     expireIdleClients(now);
