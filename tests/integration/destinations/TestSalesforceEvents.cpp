@@ -101,6 +101,20 @@ bool lanesDrained(DestinationWorld &w)
     return true;
 }
 
+// The creation and assignment cases' destinations: `all` wants new, edited and assigned leads,
+// `low` the same but only for leads scored under 50 (these leads score 90). Null on failure,
+// with the reason in `why`.
+std::pair<DestinationReceiver *, DestinationReceiver *> addAllAndLow(DestinationWorld &w,
+                                                                     QString &why)
+{
+    const QStringList wanted {LeadEvent::Created, LeadEvent::Updated, LeadEvent::Assigned};
+    auto *all = w.addDestination(QStringLiteral("all"), wanted, {}, "secret-all", why);
+    auto *low = all ? w.addDestination(QStringLiteral("low"), wanted, QStringLiteral("score < 50"),
+                                       "secret-low", why)
+                    : nullptr;
+    return {all, low};
+}
+
 DestinationHub::Options fastHub()
 {
     DestinationHub::Options options;
@@ -310,12 +324,8 @@ private slots:
         DestinationWorld w;
         QString why;
         QVERIFY2(w.open(why), qPrintable(why));
-        const QStringList wanted {LeadEvent::Created, LeadEvent::Updated, LeadEvent::Assigned};
-        auto *all = w.addDestination(QStringLiteral("all"), wanted, {}, "secret-all", why);
-        QVERIFY2(all, qPrintable(why));
-        auto *low = w.addDestination(QStringLiteral("low"), wanted, QStringLiteral("score < 50"),
-                                     "secret-low", why);
-        QVERIFY2(low, qPrintable(why));
+        const auto [all, low] = addAllAndLow(w, why);
+        QVERIFY2(all && low, qPrintable(why));
         auto *status
             = w.addDestination(QStringLiteral("status"),
                                {LeadEvent::StatusChanged, LeadEvent::Converted, LeadEvent::Deleted},
@@ -428,12 +438,8 @@ private slots:
         DestinationWorld w;
         QString why;
         QVERIFY2(w.open(why), qPrintable(why));
-        const QStringList wanted {LeadEvent::Created, LeadEvent::Updated, LeadEvent::Assigned};
-        auto *all = w.addDestination(QStringLiteral("all"), wanted, {}, "secret-all", why);
-        QVERIFY2(all, qPrintable(why));
-        auto *low = w.addDestination(QStringLiteral("low"), wanted, QStringLiteral("score < 50"),
-                                     "secret-low", why);
-        QVERIFY2(low, qPrintable(why));
+        const auto [all, low] = addAllAndLow(w, why);
+        QVERIFY2(all && low, qPrintable(why));
 
         const QJsonObject p5 = DestinationWorld::lead(5, 1, QStringLiteral("new"), 90);
         QVERIFY(w.storeEvent(p5, QStringLiteral("p5")));
