@@ -78,13 +78,8 @@ Result<QList<AuditEntry>> AuditLog::between(qint64 fromMs, qint64 toMs, int limi
 
 Result<qint64> AuditLog::count()
 {
-    auto q
-        = m_db.run(QStringLiteral("audit.count"), QStringLiteral("SELECT COUNT(*) FROM audit_log"));
-    if (!q)
-        return q.error();
-    const qint64 n = (*q)->next() ? (*q)->value(0).toLongLong() : 0;
-    (*q)->finish();
-    return n;
+    return m_db.scalar(QStringLiteral("audit.count"),
+                       QStringLiteral("SELECT COUNT(*) FROM audit_log"));
 }
 
 Result<QList<AuditEntry>> AuditLog::collect(QSqlQuery *q)

@@ -227,6 +227,17 @@ Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
     return run(key, sql, QVariantList(values));
 }
 
+Result<qint64> Database::scalar(const QString &key, const QString &sql,
+                                std::initializer_list<QVariant> values)
+{
+    auto q = run(key, sql, values);
+    if (!q)
+        return q.error();
+    const qint64 n = (*q)->next() ? (*q)->value(0).toLongLong() : 0;
+    (*q)->finish();
+    return n;
+}
+
 Result<QSqlQuery *> Database::run(const QString &key, const QString &sql,
                                   const QVariantList &values)
 {

@@ -39,6 +39,9 @@ public:
     Result<QSqlQuery *> run(const QString &key, const QString &sql,
                             std::initializer_list<QVariant> values = {});
     Result<QSqlQuery *> run(const QString &key, const QString &sql, const QVariantList &values);
+    // run() for a count or a single number: the first column of the first row, 0 without rows.
+    Result<qint64> scalar(const QString &key, const QString &sql,
+                          std::initializer_list<QVariant> values = {});
 
     // Statements without values: DDL, PRAGMA, transaction control.
     Result<void> execute(const QString &sql);

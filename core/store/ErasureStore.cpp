@@ -123,13 +123,8 @@ Result<void> ErasureStore::scrubEvents(const QList<qint64> &ids, qint64 at)
 
 Result<qint64> ErasureStore::count()
 {
-    auto q = m_db.run(QStringLiteral("erasure.count"),
-                      QStringLiteral("SELECT COUNT(*) FROM erasures"));
-    if (!q)
-        return q.error();
-    const qint64 n = (*q)->next() ? (*q)->value(0).toLongLong() : 0;
-    (*q)->finish();
-    return n;
+    return m_db.scalar(QStringLiteral("erasure.count"),
+                       QStringLiteral("SELECT COUNT(*) FROM erasures"));
 }
 
 } // namespace lb

@@ -97,13 +97,8 @@ Result<void> InboundEventStore::markRejected(qint64 id, const QString &error)
 
 Result<qint64> InboundEventStore::count()
 {
-    auto q = m_db.run(QStringLiteral("events.count"),
-                      QStringLiteral("SELECT COUNT(*) FROM inbound_events"));
-    if (!q)
-        return q.error();
-    const qint64 n = (*q)->next() ? (*q)->value(0).toLongLong() : 0;
-    (*q)->finish();
-    return n;
+    return m_db.scalar(QStringLiteral("events.count"),
+                       QStringLiteral("SELECT COUNT(*) FROM inbound_events"));
 }
 
 } // namespace lb

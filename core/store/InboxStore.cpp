@@ -92,13 +92,8 @@ Result<InboxItem> InboxStore::get(qint64 id)
 
 Result<qint64> InboxStore::countOpen()
 {
-    auto q = m_db.run(QStringLiteral("inbox.countOpen"),
-                      QStringLiteral("SELECT COUNT(*) FROM inbox WHERE state = 'open'"));
-    if (!q)
-        return q.error();
-    const qint64 n = (*q)->next() ? (*q)->value(0).toLongLong() : 0;
-    (*q)->finish();
-    return n;
+    return m_db.scalar(QStringLiteral("inbox.countOpen"),
+                       QStringLiteral("SELECT COUNT(*) FROM inbox WHERE state = 'open'"));
 }
 
 Result<int> InboxStore::retry(const QList<qint64> &ids, const QString &actor)

@@ -354,15 +354,10 @@ Result<void> MirrorStore::flushSearchIndex(Database &db)
 Result<qint64> MirrorStore::count()
 {
     const bool leads = m_kind == Kind::Leads;
-    auto q = m_db.run(leads ? QStringLiteral("mirror.leads.count")
-                            : QStringLiteral("mirror.agents.count"),
-                      leads ? QStringLiteral("SELECT COUNT(*) FROM leads")
-                            : QStringLiteral("SELECT COUNT(*) FROM agents"));
-    if (!q)
-        return q.error();
-    const qint64 n = (*q)->next() ? (*q)->value(0).toLongLong() : 0;
-    (*q)->finish();
-    return n;
+    return m_db.scalar(leads ? QStringLiteral("mirror.leads.count")
+                             : QStringLiteral("mirror.agents.count"),
+                       leads ? QStringLiteral("SELECT COUNT(*) FROM leads")
+                             : QStringLiteral("SELECT COUNT(*) FROM agents"));
 }
 
 Result<QList<MirrorRecord>> MirrorStore::page(const QString &afterKey, int limit)
