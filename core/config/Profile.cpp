@@ -125,6 +125,7 @@ Result<Profile> Profile::fromJson(const QByteArray &json, const QString &fileNam
     LB_TRY(y.number(QStringLiteral("request_timeout_s"), p.sync.requestTimeoutS, 1, 3600));
     LB_TRY(y.number(QStringLiteral("alert_inbox_above"), p.sync.alertInboxAbove, 0, 100'000'000));
     LB_TRY(y.number(QStringLiteral("alert_stream_down_min"), p.sync.alertStreamDownMin, 1, 10080));
+    LB_TRY(y.number(QStringLiteral("alert_process_gone_s"), p.sync.alertProcessGoneS, 30, 86400));
     LB_TRY(y.unknownKeys());
 
     QJsonObject lc;

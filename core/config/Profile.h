@@ -52,10 +52,13 @@ struct Profile
         // given up and retried with backoff (the whole exchange may take three times this);
         // 0 = each client's default (Salesforce 60 s, platform 30 s).
         int requestTimeoutS = 0;
-        // Alerts: the open inbox items above which one incident opens, and how long the change
-        // stream may stay disconnected before one does.
+        // Alerts: the open inbox items above which one incident opens, how long the change
+        // stream may stay disconnected before one does, and how long a fleet process may send
+        // no heartbeat (without a clean stop) before it counts as gone. Below 30 s a process
+        // the console still counts as alive (fleet::AliveWithinMs) would be called gone.
         int alertInboxAbove = 100;
         int alertStreamDownMin = 10;
+        int alertProcessGoneS = 60;
     };
 
     // SALESFORCE_ORG.md, "Lead lifecycle, both ways".

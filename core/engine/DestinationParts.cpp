@@ -47,6 +47,7 @@ std::unique_ptr<DestinationParts> DestinationParts::build(const Profile &profile
         AlertMonitor::Thresholds t;
         t.inboxAbove = profile.sync.alertInboxAbove;
         t.streamDownMs = qint64(profile.sync.alertStreamDownMin) * 60'000;
+        t.processGoneMs = qint64(profile.sync.alertProcessGoneS) * 1000;
         d->alerts = std::make_unique<AlertMonitor>(store, AlertBook(profile.name, profile.alerts),
                                                    t, clock);
         QObject::connect(d->hub.get(), &DestinationHub::breakerChanged, d->alerts.get(),

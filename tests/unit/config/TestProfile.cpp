@@ -86,6 +86,23 @@ private slots:
         QCOMPARE(set->retention.auditDetailsDays, 3650);
     }
 
+    void readsTheAlertThresholds()
+    {
+        auto bare = Profile::fromJson(QByteArray(R"({"name":"x"})"), QStringLiteral("p.json"));
+        QVERIFY(bare.ok());
+        QCOMPARE(bare->sync.alertInboxAbove, 100);
+        QCOMPARE(bare->sync.alertStreamDownMin, 10);
+        QCOMPARE(bare->sync.alertProcessGoneS, 60);
+        auto set = Profile::fromJson(
+            QByteArray(R"({"name":"x","sync":{"alert_inbox_above":5,"alert_stream_down_min":2,)"
+                       R"("alert_process_gone_s":300}})"),
+            QStringLiteral("p.json"));
+        QVERIFY2(set.ok(), set ? "" : qPrintable(set.error().message));
+        QCOMPARE(set->sync.alertInboxAbove, 5);
+        QCOMPARE(set->sync.alertStreamDownMin, 2);
+        QCOMPARE(set->sync.alertProcessGoneS, 300);
+    }
+
     void reportsErrorsWithFileAndPath_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -155,6 +172,9 @@ private slots:
             << QStringLiteral("unknown key $.retention.reports_days");
         QTest::newRow("retention not an object") << QByteArray(R"({"name":"x","retention":30})")
                                                  << QStringLiteral("$.retention must be an object");
+        QTest::newRow("process gone below the alive window")
+            << QByteArray(R"({"name":"x","sync":{"alert_process_gone_s":10}})")
+            << QStringLiteral("$.sync.alert_process_gone_s must be between 30 and 86400");
         QTest::newRow("slash in name")
             << QByteArray(R"({"name":"a/b"})") << QStringLiteral("$.name must be");
     }
