@@ -2,45 +2,117 @@
 
 #include <QCryptographicHash>
 #include <QJsonArray>
-#include <QJsonDocument>
+#include <QtEndian>
+
+#include <cstring>
 
 namespace lb {
 namespace {
 
-// Whole numbers as integers (1.0 == 1), so a value that went through a JSON round trip in
-// another system hashes the same.
-QJsonValue normalise(const QJsonValue &v)
+// Appends the canonical encoding to one buffer, hashed once at the end: a lead's state is a
+// few hundred bytes, so one contiguous buffer beats many small addData() calls.
+class Encoder
 {
-    if (v.isDouble()) {
-        const double d = v.toDouble();
-        if (d == double(qint64(d)) && std::abs(d) < 1e15)
-            return qint64(d);
-        return d;
-    }
-    if (v.isObject()) {
-        QJsonObject o;
-        const QJsonObject in = v.toObject();
-        for (auto it = in.begin(); it != in.end(); ++it) {
-            if (it.key() != QLatin1String("attributes"))
-                o.insert(it.key(), normalise(it.value()));
+public:
+    explicit Encoder(QByteArray &out)
+        : m_out(out)
+    { }
+
+    void object(const QJsonObject &o)
+    {
+        const QLatin1String attributes("attributes");
+        quint32 count = 0;
+        for (auto it = o.begin(); it != o.end(); ++it)
+            count += it.key() != attributes;
+        tag('o');
+        length(count);
+        // QJsonObject iterates in key order whatever order the fields were inserted in.
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (it.key() == attributes)
+                continue;
+            bytes(it.key().toUtf8());
+            value(it.value());
         }
-        return o;
     }
-    if (v.isArray()) {
-        QJsonArray a;
-        for (const QJsonValue &item : v.toArray())
-            a.append(normalise(item));
-        return a;
+
+    void value(const QJsonValue &v)
+    {
+        switch (v.type()) {
+        case QJsonValue::Null:
+        case QJsonValue::Undefined:
+            tag('n');
+            return;
+        case QJsonValue::Bool:
+            tag(v.toBool() ? 'T' : 'F');
+            return;
+        case QJsonValue::Double:
+            number(v);
+            return;
+        case QJsonValue::String:
+            tag('s');
+            bytes(v.toString().toUtf8());
+            return;
+        case QJsonValue::Array: {
+            const QJsonArray a = v.toArray();
+            tag('a');
+            length(quint32(a.size()));
+            for (const QJsonValue &item : a)
+                value(item);
+            return;
+        }
+        case QJsonValue::Object:
+            object(v.toObject());
+            return;
+        }
     }
-    return v;
-}
+
+private:
+    // Whole numbers as integers (1.0 == 1 == an int64 1), so a value that went through a JSON
+    // round trip in another system hashes the same; other numbers by their exact bits (Qt writes
+    // and reads doubles losslessly, so a state read back from the store hashes as it did).
+    void number(const QJsonValue &v)
+    {
+        const qint64 whole = v.toInteger(0);
+        if (whole == v.toInteger(1)) {
+            tag('i');
+            fixed(quint64(whole));
+            return;
+        }
+        const double d = v.toDouble();
+        quint64 bits;
+        static_assert(sizeof bits == sizeof d);
+        std::memcpy(&bits, &d, sizeof bits);
+        tag('d');
+        fixed(bits);
+    }
+
+    void tag(char t) { m_out.append(t); }
+    void length(quint32 n)
+    {
+        const quint32 be = qToBigEndian(n);
+        m_out.append(reinterpret_cast<const char *>(&be), sizeof be);
+    }
+    void fixed(quint64 n)
+    {
+        const quint64 be = qToBigEndian(n);
+        m_out.append(reinterpret_cast<const char *>(&be), sizeof be);
+    }
+    void bytes(const QByteArray &b)
+    {
+        length(quint32(b.size()));
+        m_out.append(b);
+    }
+
+    QByteArray &m_out;
+};
 
 } // namespace
 
 QByteArray ContentHash::of(const QJsonObject &fields)
 {
-    const QByteArray canonical
-        = QJsonDocument(normalise(fields).toObject()).toJson(QJsonDocument::Compact);
+    QByteArray canonical;
+    canonical.reserve(512);
+    Encoder(canonical).object(fields);
     return QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex().left(32);
 }
 
