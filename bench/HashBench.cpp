@@ -1,8 +1,10 @@
 #include "HashBench.h"
 
 #include "mapping/ContentHash.h"
+#include "store/Migrations.h"
 #include "store/MirrorRehash.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 
 #include <ctime>
@@ -32,9 +34,62 @@ double microsPerHash(const QList<QJsonObject> &states, int rounds, Hash hash)
     return spent * 1e6 / double(rounds * states.size());
 }
 
+// A store as version 17 left it, `rows` leads with both states and their old hashes, then
+// opened by this release.
+void measureMigration(BenchReport &report, const QString &workDir, int rows,
+                      const QList<QJsonObject> &states)
+{
+    const QString section = QStringLiteral("hash");
+    auto db = Database::open(StoreConfig::sqlite(workDir + QStringLiteral("/rehash.db")),
+                             QStringLiteral("bench"));
+    if (!db) {
+        report.failure(QStringLiteral("hash: ") + db.error().message);
+        return;
+    }
+    if (auto r = Migrations::migrate(**db, 17); !r) {
+        report.failure(QStringLiteral("hash: ") + r.error().message);
+        return;
+    }
+    {
+        Transaction tx(**db);
+        for (int i = 0; i < rows; ++i) {
+            const QJsonObject &p = states.at((2 * i) % states.size());
+            const QJsonObject &s = states.at((2 * i + 1) % states.size());
+            auto r = (*db)->run(
+                QStringLiteral("insert"),
+                QStringLiteral("INSERT INTO leads (platform_id, platform_state, salesforce_state, "
+                               "platform_hash, salesforce_hash, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, 1)"),
+                {QStringLiteral("L-%1").arg(i),
+                 QString::fromUtf8(QJsonDocument(p).toJson(QJsonDocument::Compact)),
+                 QString::fromUtf8(QJsonDocument(s).toJson(QJsonDocument::Compact)),
+                 QString::fromLatin1(legacyContentHash(p)),
+                 QString::fromLatin1(legacyContentHash(s))});
+            if (!r) {
+                report.failure(QStringLiteral("hash: ") + r.error().message);
+                return;
+            }
+        }
+        if (auto r = tx.commit(); !r) {
+            report.failure(QStringLiteral("hash: ") + r.error().message);
+            return;
+        }
+    }
+    QElapsedTimer timer;
+    timer.start();
+    if (auto r = Migrations::migrate(**db); !r) {
+        report.failure(QStringLiteral("hash: migration 18: ") + r.error().message);
+        return;
+    }
+    const double seconds = timer.nsecsElapsed() / 1e9;
+    report.set(section, QStringLiteral("migration18_rows"), rows);
+    report.set(section, QStringLiteral("migration18_seconds"), seconds);
+    report.set(section, QStringLiteral("migration18_rows_per_s"), seconds > 0 ? rows / seconds : 0);
+}
+
 } // namespace
 
-void runHashBench(BenchReport &report, int iterations)
+void runHashBench(BenchReport &report, int iterations, const QString &workDir, int rows)
 {
     // Shapes as the mirror keeps them (the sandbox's generated leads, mapped).
     QList<QJsonObject> states;
@@ -74,6 +129,7 @@ void runHashBench(BenchReport &report, int iterations)
     report.set(QStringLiteral("hash"), QStringLiteral("canonical_us_per_hash"), canonical);
     report.set(QStringLiteral("hash"), QStringLiteral("json_document_us_per_hash"), legacy);
     report.set(QStringLiteral("hash"), QStringLiteral("hashes"), rounds * int(states.size()));
+    measureMigration(report, workDir, rows, states);
 }
 
 } // namespace lb::bench

@@ -111,7 +111,8 @@ int main(int argc, char **argv)
     }
 
     if (!parser.isSet(soak) && wanted("hash"))
-        lb::bench::runHashBench(report, isQuick ? 2'000 : 200'000);
+        lb::bench::runHashBench(report, isQuick ? 2'000 : 200'000, work.path(),
+                                isQuick ? 2'000 : 100'000);
     if (!parser.isSet(soak) && wanted("store"))
         lb::bench::runStoreBench(report, work.path(), isQuick ? 5'000 : 100'000, postgres);
 
