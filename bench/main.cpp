@@ -2,6 +2,7 @@
 #include "BenchReport.h"
 #include "BenchWorld.h"
 #include "ConsoleBench.h"
+#include "HashBench.h"
 #include "LatencyBench.h"
 #include "SoakBench.h"
 #include "StoreBench.h"
@@ -109,6 +110,9 @@ int main(int argc, char **argv)
             report.note(config.error().message);
     }
 
+    if (!parser.isSet(soak) && wanted("hash"))
+        lb::bench::runHashBench(report, isQuick ? 2'000 : 200'000, work.path(),
+                                isQuick ? 2'000 : 100'000);
     if (!parser.isSet(soak) && wanted("store"))
         lb::bench::runStoreBench(report, work.path(), isQuick ? 5'000 : 100'000, postgres);
 

@@ -1,5 +1,6 @@
 #include "Migrations.h"
 
+#include "MirrorRehash.h"
 #include "log/Logging.h"
 #include "models/LeadSearchText.h"
 
@@ -14,6 +15,9 @@ struct Migration
     int version;
     const char *description;
     const char *const *statements; // nullptr-terminated, dialect-neutral with {TOKENS}
+    // Work SQL cannot express (a hash computed in C++), run after the statements inside the
+    // same transaction, so it is recorded as done exactly when it committed.
+    Result<void> (*step)(Database &) = nullptr;
 };
 
 // {ID}: auto-increment primary key; {BIG}: 64-bit integer; {REAL}: double.
@@ -384,6 +388,13 @@ constexpr const char *V17[] = {
     nullptr,
 };
 
+// The lean record path (issue 20): content hashes over the typed fields' canonical bytes instead
+// of a rebuilt JSON document. No schema change; the step re-hashes the mirror's stored states
+// once, so an upgraded store does not see every record as changed (MirrorRehash.h).
+constexpr const char *V18[] = {
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -402,6 +413,7 @@ constexpr Migration AllMigrations[] = {
     {15, "erasure tombstones, retention indexes", V15},
     {16, "destinations", V16},
     {17, "alert incidents, lane counts by state", V17},
+    {18, "mirror hashes over canonical bytes", V18, rehashMirrorStates},
 };
 
 // The statement for this backend, or a null string when it is for the other one.
@@ -451,6 +463,11 @@ Result<int> Migrations::currentVersion(Database &db)
 
 Result<void> Migrations::migrate(Database &db)
 {
+    return migrate(db, latestVersion());
+}
+
+Result<void> Migrations::migrate(Database &db, int upTo)
+{
     const QString createMeta
         = QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                          "description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
@@ -469,7 +486,7 @@ Result<void> Migrations::migrate(Database &db)
         const auto current = readVersion(db);
         if (!current)
             return current.error();
-        if (*current >= migration.version)
+        if (*current >= migration.version || migration.version > upTo)
             continue;
         for (const char *const *s = migration.statements; *s; ++s) {
             const QString sql = forDialect(*s, db.dialect());
@@ -478,6 +495,14 @@ Result<void> Migrations::migrate(Database &db)
             // sql-constant: the migration's statements are string literals compiled in
             // (Migrations.cpp), only picked per dialect
             if (auto r = db.execute(sql); !r)
+                return makeError(
+                    QStringLiteral("store_migration"),
+                    QStringLiteral("Migration %1 (%2) failed and was rolled back: %3")
+                        .arg(migration.version)
+                        .arg(QString::fromUtf8(migration.description), r.error().message));
+        }
+        if (migration.step) {
+            if (auto r = migration.step(db); !r)
                 return makeError(
                     QStringLiteral("store_migration"),
                     QStringLiteral("Migration %1 (%2) failed and was rolled back: %3")
