@@ -6,6 +6,7 @@
 #include "SalesforceState.h"
 #include "log/Logging.h"
 #include "store/ErasureStore.h"
+#include "store/SentWrites.h"
 
 #include <QJsonDocument>
 
@@ -87,6 +88,13 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
     auto mirror = m_store.leads().byKeys(byPlatformId.keys());
     if (!mirror)
         return mirror.error();
+    // Our writes whose answer was not recorded (SentWrites): read back, they are echoes.
+    QStringList known;
+    for (auto it = mirror->cbegin(); it != mirror->cend(); ++it)
+        known.append(QStringLiteral("lead:") + it.key());
+    auto sent = SentWrites(m_store.database()).unrecorded(jobs::SalesforceLeadUpsert, known);
+    if (!sent)
+        return sent.error();
     QList<MirrorRecord> updates;
     QList<NewJob> jobs;
     QList<AuditLog::Item> audit;
@@ -170,7 +178,12 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
                 continue;
             }
         }
-        if (hash == before) {
+        // Exactly what a write of ours whose answer was not recorded left there (the answer
+        // lost to a kill, a bulk row collected after a restart to be written again): an echo
+        // too, though the mirror does not hold it yet.
+        const bool unrecordedWrite = hash != before
+            && sent->value(QStringLiteral("lead:") + record.platformId).contains(hash);
+        if (hash == before || unrecordedWrite) {
             // Nothing Salesforce holds changed (our own write read back by a poll, or before a
             // resend): its SystemModstamp is our write's, not a Salesforce change's, so it does
             // not make Salesforce's values the latest. A platform edit taken in while that write

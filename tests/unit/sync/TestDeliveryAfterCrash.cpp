@@ -10,7 +10,10 @@
 //    later, is then an echo);
 //  - our own write read back (an echo) does not make Salesforce's values newer than a platform
 //    edit taken in while that write was on the wire;
-//  - a worker woken after its claims' lease ran out sends nothing of the jobs another took.
+//  - a worker woken after its claims' lease ran out sends nothing of the jobs another took;
+//  - our own write whose answer a crash lost, read back by a poll (its SystemModstamp after a
+//    platform edit taken in while it was on the wire), is an echo: the edit still reaches
+//    Salesforce, and Salesforce's older values do not go back to the platform.
 #include "FakePorts.h"
 #include "PolledChanges.h"
 #include "SyncStoreFixture.h"
@@ -370,6 +373,63 @@ private slots:
             m_pf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("company")).toString(),
             QStringLiteral("Edited in Salesforce"));
         QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // L-4 is edited on the platform while the bulk job that creates it runs, and the worker
+    // dies before collecting it. The next one collects the job (L-4 is to be written again:
+    // it is planned differently now) and the backstop poll reads the job's row back, with the
+    // SystemModstamp of its landing (after the edit). That is our own write, not a Salesforce
+    // user's change: the edit still goes to Salesforce and nothing goes back to the platform.
+    void platformEditDuringABulkJobCollectedAfterARestartIsWrittenAfterItsEcho()
+    {
+        const QString jobId = fiveLeadsInAHeldBulkJob();
+        QVERIFY(!jobId.isEmpty());
+        receive(platformLead(QStringLiteral("L-4"), 2, QStringLiteral("changed@x.io")));
+        startWorker(QStringLiteral("worker-after-restart"));
+        m_sf.holdBulk = false;
+        deliver(true); // collects the job sent before
+        QCOMPARE(m_sf.bulkCollects, 1);
+        QJsonObject echo = m_sf.leads.value(QStringLiteral("L-4"));
+        QCOMPARE(echo.value(QStringLiteral("Email")).toString(), QStringLiteral("lead4@x.io"));
+        echo = asRead(echo, echo.value(QStringLiteral("Id")).toString(),
+                      QStringLiteral("2026-01-01T00:01:00.000+0000"));
+        readFromSalesforce(echo);
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        m_clock.advanceMs(60'000); // the job to write again is due
+        deliver(true);
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-4")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("changed@x.io"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // L-1's first upsert is on the wire when L-1 is edited on the platform; it lands (with the
+    // values from before the edit) and the worker dies before its answer. The backstop poll
+    // reads it back with the SystemModstamp of its landing: our own write, so the edit is still
+    // written to Salesforce, whether the next worker plans it before or after the check.
+    void platformEditWhileALostWriteWasOnTheWireIsWrittenAfterItsEcho()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_sf.holdUpserts = true;
+        m_dispatcher->deliverSalesforce([](Dispatcher::Round) {});
+        QCOMPARE(m_sf.heldUpserts.size(), 1);
+        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("b@x.io")));
+        m_sf.releaseUpserts(); // lands; its answer is lost with the worker
+        startWorker(QStringLiteral("worker-after-restart"));
+        QJsonObject echo = m_sf.leads.value(QStringLiteral("L-1"));
+        QCOMPARE(echo.value(QStringLiteral("Email")).toString(), QStringLiteral("a@x.io"));
+        echo = asRead(echo, echo.value(QStringLiteral("Id")).toString(),
+                      QStringLiteral("2026-01-01T00:00:30.000+0000"));
+        readFromSalesforce(echo);
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        deliver(true); // the edit's job (the lost one is still claimed by the dead worker)
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("b@x.io"));
+        m_clock.advanceMs(6 * 60'000); // the dead worker's lease ends
+        deliver(true); // the check before the resend: nothing left to write
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("b@x.io"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
     }
 };
 
