@@ -2,6 +2,7 @@
 
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformDeletion.h"
 #include "PlatformJob.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
@@ -103,6 +104,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         const bool known = mirror->contains(it.key());
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
+        const bool knewSalesforceId = !record.salesforceId.isEmpty();
         record.salesforceId = c.id;
         const qint64 modstamp = c.modstamp;
         if (c.deleted) {
@@ -177,6 +179,13 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
                 updates.append(record);
                 continue;
             }
+        }
+        // Deleted on the platform before LeadBridge knew its Salesforce id (its first write's
+        // answer was lost, or told nothing of it): that write landed, so the deletion goes to
+        // Salesforce now (keyed on the deletion: queued once, whoever learns the id first).
+        if (record.isDeleted() && !knewSalesforceId && !m_platformDelete.isEmpty()) {
+            if (auto close = salesforceDeletionJob(record, m_platformDelete, m))
+                jobs.append(*close);
         }
         // Exactly what a write of ours whose answer was not recorded left there (the answer
         // lost to a kill, a bulk row collected after a restart to be written again): an echo

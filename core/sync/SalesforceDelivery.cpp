@@ -99,7 +99,12 @@ void SalesforceDelivery::sendLeads(Batch batch)
     QStringList unknownOutcome;
     QStringList retriedByAdmin;
     for (const OutboxJob &job : batch->leads) {
-        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+        // Its last attempt may have landed: no outcome was recorded (the process died with
+        // the call on the wire), or the answer told nothing of this record (a bulk job
+        // collected after a restart, aborted or reporting no row for it).
+        if (job.attempts > 1
+            && (job.lastErrorCode.isEmpty()
+                || job.lastErrorCode == OutcomeRecorder::missingResult({}).code))
             unknownOutcome.append(jobPlatformId(job));
         else if (job.lastErrorCode == QLatin1String("inbox_retry"))
             retriedByAdmin.append(jobPlatformId(job));

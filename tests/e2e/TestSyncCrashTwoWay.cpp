@@ -131,12 +131,12 @@ private:
 
     // Appends what a `leadbridge sync` process wrote to its standard error (the engine's log)
     // to sync.log in the run's folder, kept when a test fails.
-    void keepLog(QProcess &sync, const QString &what)
+    void keepLog(QProcess &sync, const QString &what, qint64 pid)
     {
         QFile f(m_dir.filePath(QStringLiteral("sync.log")));
         if (!f.open(QIODevice::Append))
             return;
-        f.write(QStringLiteral("===== %1 (pid %2)\n").arg(what).arg(sync.processId()).toUtf8());
+        f.write(QStringLiteral("===== %1 (pid %2)\n").arg(what).arg(pid).toUtf8());
         f.write(sync.readAllStandardError());
     }
 
@@ -246,10 +246,11 @@ private:
         qInfo("converged %lld s after the last interruption", clock.elapsed() / 1000);
         if (!divergence.isEmpty())
             dumpDivergence(divergence);
+        const qint64 pid = sync.processId();
         sync.terminate();
         QVERIFY(sync.waitForFinished(30'000));
         const QByteArray log = sync.peek(sync.bytesAvailable());
-        keepLog(sync, QStringLiteral("converging"));
+        keepLog(sync, QStringLiteral("converging"), pid);
         QVERIFY2(sync.exitStatus() == QProcess::NormalExit && sync.exitCode() == 0,
                  log.right(3000).constData());
         qInfo("%s", qPrintable(m_traffic->summary()));
@@ -388,9 +389,10 @@ private slots:
                 qPrintable(QStringLiteral("kill %1: the process ended first:\n%2")
                                .arg(kill)
                                .arg(QString::fromUtf8(sync.readAllStandardError().right(3000)))));
+            const qint64 pid = sync.processId();
             sync.kill(); // SIGKILL
             QVERIFY(sync.waitForFinished(30'000));
-            keepLog(sync, QStringLiteral("kill %1").arg(kill));
+            keepLog(sync, QStringLiteral("kill %1").arg(kill), pid);
             QCOMPARE(sync.exitStatus(), QProcess::CrashExit);
             const QString check = integrity();
             QVERIFY2(check == QLatin1String("ok"),
