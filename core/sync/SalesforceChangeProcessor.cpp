@@ -90,10 +90,10 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
     if (!mirror)
         return mirror.error();
     // Our writes whose answer was not recorded (SentWrites): read back, they are echoes.
-    QStringList known;
+    QStringList mirroredKeys;
     for (auto it = mirror->cbegin(); it != mirror->cend(); ++it)
-        known.append(QStringLiteral("lead:") + it.key());
-    auto sent = SentWrites(m_store.database()).unrecorded(jobs::SalesforceLeadUpsert, known);
+        mirroredKeys.append(QStringLiteral("lead:") + it.key());
+    auto sent = SentWrites(m_store.database()).unrecorded(jobs::SalesforceLeadUpsert, mirroredKeys);
     if (!sent)
         return sent.error();
     QList<MirrorRecord> updates;
