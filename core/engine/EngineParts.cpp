@@ -26,6 +26,7 @@ std::unique_ptr<EngineParts> EngineParts::assemble(const EngineSetup &setup, Sto
                                                     p.lifecycle.platformDelete);
     e->changes = std::make_unique<SalesforceChangeProcessor>(store, *e->leadPlanner,
                                                              *e->agentPlanner, setup.workerId);
+    e->changes->setPlatformDelete(p.lifecycle.platformDelete);
     Dispatcher::Config config;
     config.workerId = setup.workerId;
     config.leaseMs = qint64(p.sync.leaseS) * 1000;

@@ -21,7 +21,9 @@ MirrorRefresh::MirrorRefresh(Store &store, SalesforcePort &salesforce, PlatformP
     , m_changes(store, leads, agents, actor)
     , m_platformDelete(std::move(platformDelete))
     , m_actor(actor)
-{ }
+{
+    m_changes.setPlatformDelete(m_platformDelete);
+}
 
 void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()> then)
 {

@@ -2,10 +2,12 @@
 
 #include "JobKinds.h"
 #include "MirrorObservation.h"
+#include "PlatformDeletion.h"
 #include "PlatformJob.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
 #include "store/ErasureStore.h"
+#include "store/SentWrites.h"
 
 #include <QJsonDocument>
 
@@ -87,6 +89,13 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
     auto mirror = m_store.leads().byKeys(byPlatformId.keys());
     if (!mirror)
         return mirror.error();
+    // Our writes whose answer was not recorded (SentWrites): read back, they are echoes.
+    QStringList mirroredKeys;
+    for (auto it = mirror->cbegin(); it != mirror->cend(); ++it)
+        mirroredKeys.append(QStringLiteral("lead:") + it.key());
+    auto sent = SentWrites(m_store.database()).unrecorded(jobs::SalesforceLeadUpsert, mirroredKeys);
+    if (!sent)
+        return sent.error();
     QList<MirrorRecord> updates;
     QList<NewJob> jobs;
     QList<AuditLog::Item> audit;
@@ -95,6 +104,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         const bool known = mirror->contains(it.key());
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
+        const bool knewSalesforceId = !record.salesforceId.isEmpty();
         record.salesforceId = c.id;
         const qint64 modstamp = c.modstamp;
         if (c.deleted) {
@@ -170,7 +180,19 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
                 continue;
             }
         }
-        if (hash == before) {
+        // Deleted on the platform before LeadBridge knew its Salesforce id (its first write's
+        // answer was lost, or told nothing of it): that write landed, so the deletion goes to
+        // Salesforce now (keyed on the deletion: queued once, whoever learns the id first).
+        if (record.isDeleted() && !knewSalesforceId && !m_platformDelete.isEmpty()) {
+            if (auto close = salesforceDeletionJob(record, m_platformDelete, m))
+                jobs.append(*close);
+        }
+        // Exactly what a write of ours whose answer was not recorded left there (the answer
+        // lost to a kill, a bulk row collected after a restart to be written again): an echo
+        // too, though the mirror does not hold it yet.
+        const bool unrecordedWrite = hash != before
+            && sent->value(QStringLiteral("lead:") + record.platformId).contains(hash);
+        if (hash == before || unrecordedWrite) {
             // Nothing Salesforce holds changed (our own write read back by a poll, or before a
             // resend): its SystemModstamp is our write's, not a Salesforce change's, so it does
             // not make Salesforce's values the latest. A platform edit taken in while that write

@@ -58,11 +58,16 @@ public:
     // roster changes, in the transaction that records them. Not owned; null = none.
     void setFanout(const DestinationFanout *fanout) { m_events.setFanout(fanout); }
 
+    // lifecycle.platform_delete: what a lead deleted on the platform before its Salesforce id
+    // was known gets in Salesforce once a read tells that id (its first write had landed).
+    void setPlatformDelete(const QString &action) { m_platformDelete = action; }
+
 private:
     Store &m_store;
     const SyncPlanner &m_leads;
     const SyncPlanner &m_agents;
     QString m_actor;
+    QString m_platformDelete;
     SalesforceSideEvents m_events;
 };
 

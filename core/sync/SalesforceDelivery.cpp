@@ -5,6 +5,7 @@
 #include "PlatformDeletion.h"
 #include "SalesforceState.h"
 #include "log/Logging.h"
+#include "store/SentWrites.h"
 
 namespace lb {
 
@@ -98,7 +99,12 @@ void SalesforceDelivery::sendLeads(Batch batch)
     QStringList unknownOutcome;
     QStringList retriedByAdmin;
     for (const OutboxJob &job : batch->leads) {
-        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+        // Its last attempt may have landed: no outcome was recorded (the process died with
+        // the call on the wire), or the answer told nothing of this record (a bulk job
+        // collected after a restart, aborted or reporting no row for it).
+        if (job.attempts > 1
+            && (job.lastErrorCode.isEmpty()
+                || job.lastErrorCode == OutcomeRecorder::missingResult({}).code))
             unknownOutcome.append(jobPlatformId(job));
         else if (job.lastErrorCode == QLatin1String("inbox_retry"))
             retriedByAdmin.append(jobPlatformId(job));
@@ -140,6 +146,22 @@ void SalesforceDelivery::planLeadsAndSend(Batch batch)
     }
     const QList<OutboxJob> allJobs = jobsOf(*planned);
     if (!m_recorder.acquire(*batch, m_budget, allJobs, batch->urgentOnly)) {
+        sendPeopleUpdates(batch);
+        return;
+    }
+    // Before the call, each job keeps what its write leaves in Salesforce: read back after its
+    // answer was lost (a kill on the wire, a bulk row to be written again), it is then known
+    // for our own write, not a user's change (SentWrites).
+    QHash<qint64, QByteArray> sentHashes;
+    for (const PlannedLead &p : *planned) {
+        for (const OutboxJob &job : p.jobs)
+            sentHashes.insert(job.id, p.write.newHash);
+    }
+    if (auto noted = SentWrites(m_store.database()).note(allJobs, sentHashes, m_config.workerId);
+        !noted) {
+        qCWarning(lcSync) << "could not keep the writes about to be sent (not sent; the jobs are "
+                             "claimed again when their lease ends):"
+                          << noted.error().toString();
         sendPeopleUpdates(batch);
         return;
     }

@@ -21,7 +21,9 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTcpServer>
 
 #include <csignal>
@@ -127,6 +129,103 @@ private:
             && sync.state() == QProcess::Running;
     }
 
+    // Appends what a `leadbridge sync` process wrote to its standard error (the engine's log)
+    // to sync.log in the run's folder, kept when a test fails.
+    void keepLog(QProcess &sync, const QString &what, qint64 pid)
+    {
+        QFile f(m_dir.filePath(QStringLiteral("sync.log")));
+        if (!f.open(QIODevice::Append))
+            return;
+        f.write(QStringLiteral("===== %1 (pid %2)\n").arg(what).arg(pid).toUtf8());
+        f.write(sync.readAllStandardError());
+    }
+
+    // Rows of `sql` (values bound) as "column=value" lines, for a failure's diagnostics.
+    static QStringList dumpRows(lb::Database &db, const QString &key, const QString &sql,
+                                const QVariantList &values)
+    {
+        auto q = db.run(key, sql, values);
+        if (!q)
+            return {QStringLiteral("  (%1: %2)").arg(key, q.error().message)};
+        QStringList out;
+        while ((*q)->next()) {
+            const QSqlRecord r = (*q)->record();
+            QStringList cols;
+            for (int i = 0; i < r.count(); ++i)
+                cols << r.fieldName(i) + u'=' + r.value(i).toString();
+            out << QStringLiteral("  ") + cols.join(QStringLiteral(" | "));
+        }
+        (*q)->finish();
+        return out;
+    }
+
+    // What the store and the sandboxes' write logs hold of the leads a divergence names:
+    // printed and written to diagnostics.txt in the run's folder (kept on failure).
+    void dumpDivergence(const QString &divergence)
+    {
+        QSet<QString> ids;
+        static const QRegularExpression leadId(QStringLiteral("L-\\d+"));
+        for (auto it = leadId.globalMatch(divergence); it.hasNext();)
+            ids.insert(it.next().captured(0));
+        auto db = lb::Database::open(m_store, QStringLiteral("crash-diagnostics"));
+        if (!db)
+            return;
+        const QJsonArray sfLog = m_run.stats().value(QStringLiteral("writeLog")).toArray();
+        const QJsonArray pfLog = m_run.platformWrites(0);
+        QStringList out;
+        for (const QString &id : std::as_const(ids)) {
+            const QString like = u'%' + id + u'%';
+            out << QStringLiteral("=== %1: mirror").arg(id);
+            out << dumpRows(**db, QStringLiteral("d.lead"),
+                            QStringLiteral("SELECT * FROM leads WHERE platform_id = ?"), {id});
+            QString sfId;
+            if (auto q = (*db)->run(QStringLiteral("d.sfid"),
+                                    QStringLiteral("SELECT salesforce_id FROM leads WHERE "
+                                                   "platform_id = ?"),
+                                    {id});
+                q && (*q)->next())
+                sfId = (*q)->value(0).toString();
+            out << QStringLiteral("=== %1: inbound events").arg(id);
+            out << dumpRows(**db, QStringLiteral("d.events"),
+                            QStringLiteral("SELECT id, event_id, source, type, occurred_at, "
+                                           "received_at, state, processed_at, error, payload FROM "
+                                           "inbound_events WHERE payload LIKE ? ORDER BY id"),
+                            {like});
+            out << QStringLiteral("=== %1: outbox").arg(id);
+            out << dumpRows(**db, QStringLiteral("d.outbox"),
+                            QStringLiteral("SELECT * FROM outbox WHERE record_key = ? OR "
+                                           "payload LIKE ? ORDER BY id"),
+                            {id, like});
+            out << QStringLiteral("=== %1: bulk jobs naming it").arg(id);
+            out << dumpRows(**db, QStringLiteral("d.bulk"),
+                            QStringLiteral("SELECT job_id, kind, state, created_at, updated_at "
+                                           "FROM bulk_jobs WHERE items LIKE ?"),
+                            {like});
+            out << QStringLiteral("=== %1: audit").arg(id);
+            out << dumpRows(**db, QStringLiteral("d.audit"),
+                            QStringLiteral("SELECT * FROM audit_log WHERE entity_id = ? ORDER BY "
+                                           "id"),
+                            {id});
+            out << QStringLiteral("=== %1: Salesforce write log (Id %2)").arg(id, sfId);
+            for (const QJsonValue &w : sfLog) {
+                const QByteArray text = QJsonDocument(w.toObject()).toJson(QJsonDocument::Compact);
+                if (text.contains(id.toUtf8()) || (!sfId.isEmpty() && text.contains(sfId.toUtf8())))
+                    out << QStringLiteral("  ") + QString::fromUtf8(text);
+            }
+            out << QStringLiteral("=== %1: platform write log").arg(id);
+            for (const QJsonValue &w : pfLog) {
+                const QByteArray text = QJsonDocument(w.toObject()).toJson(QJsonDocument::Compact);
+                if (text.contains(id.toUtf8()))
+                    out << QStringLiteral("  ") + QString::fromUtf8(text);
+            }
+        }
+        const QString text = out.join(u'\n');
+        QFile f(m_dir.filePath(QStringLiteral("diagnostics.txt")));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(text.toUtf8());
+        qInfo("%s", qPrintable(text.left(20'000)));
+    }
+
     // After the interruptions: a process that is left to run must bring both sides together
     // within 2 minutes (the change stream and the polls carry what the users did meanwhile),
     // then stop cleanly.
@@ -145,9 +244,13 @@ private:
             divergence = m_traffic->divergence();
         }
         qInfo("converged %lld s after the last interruption", clock.elapsed() / 1000);
+        if (!divergence.isEmpty())
+            dumpDivergence(divergence);
+        const qint64 pid = sync.processId();
         sync.terminate();
         QVERIFY(sync.waitForFinished(30'000));
-        const QByteArray log = sync.readAllStandardError();
+        const QByteArray log = sync.peek(sync.bytesAvailable());
+        keepLog(sync, QStringLiteral("converging"), pid);
         QVERIFY2(sync.exitStatus() == QProcess::NormalExit && sync.exitCode() == 0,
                  log.right(3000).constData());
         qInfo("%s", qPrintable(m_traffic->summary()));
@@ -202,6 +305,16 @@ private:
     }
 
 private slots:
+    // A failed run keeps its folder: the store, sync.log (every process's log) and
+    // diagnostics.txt (what the store holds of the leads that did not converge).
+    void cleanup()
+    {
+        if (QTest::currentTestFailed() && m_dir.autoRemove()) {
+            m_dir.setAutoRemove(false);
+            qWarning("kept the run's folder: %s", qPrintable(m_dir.path()));
+        }
+    }
+
     void initTestCase()
     {
         m_plan = planFromEnvironment();
@@ -276,8 +389,10 @@ private slots:
                 qPrintable(QStringLiteral("kill %1: the process ended first:\n%2")
                                .arg(kill)
                                .arg(QString::fromUtf8(sync.readAllStandardError().right(3000)))));
+            const qint64 pid = sync.processId();
             sync.kill(); // SIGKILL
             QVERIFY(sync.waitForFinished(30'000));
+            keepLog(sync, QStringLiteral("kill %1").arg(kill), pid);
             QCOMPARE(sync.exitStatus(), QProcess::CrashExit);
             const QString check = integrity();
             QVERIFY2(check == QLatin1String("ok"),

@@ -10,7 +10,14 @@
 //    later, is then an echo);
 //  - our own write read back (an echo) does not make Salesforce's values newer than a platform
 //    edit taken in while that write was on the wire;
-//  - a worker woken after its claims' lease ran out sends nothing of the jobs another took.
+//  - a worker woken after its claims' lease ran out sends nothing of the jobs another took;
+//  - our own write whose answer a crash lost, read back by a poll (its SystemModstamp after a
+//    platform edit taken in while it was on the wire), is an echo: the edit still reaches
+//    Salesforce, and Salesforce's older values do not go back to the platform;
+//  - a write whose answer told nothing of the record (missing_result) may have landed: the
+//    resend reads Salesforce first;
+//  - a poll that first tells the Salesforce id of a lead deleted on the platform meanwhile
+//    sends the deletion there.
 #include "FakePorts.h"
 #include "PolledChanges.h"
 #include "SyncStoreFixture.h"
@@ -18,6 +25,7 @@
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
+#include "sync/OutcomeRecorder.h"
 #include "sync/SalesforceChangeProcessor.h"
 
 #include <QJsonDocument>
@@ -110,6 +118,7 @@ private:
     void readFromSalesforce(const QJsonObject &record)
     {
         SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        changes.setPlatformDelete(kDelete);
         QVERIFY(changes.processLeads(polled({record})).ok());
     }
 
@@ -369,6 +378,120 @@ private slots:
         QCOMPARE(
             m_pf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("company")).toString(),
             QStringLiteral("Edited in Salesforce"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // L-4 is edited on the platform while the bulk job that creates it runs, and the worker
+    // dies before collecting it. The next one collects the job (L-4 is to be written again:
+    // it is planned differently now) and the backstop poll reads the job's row back, with the
+    // SystemModstamp of its landing (after the edit). That is our own write, not a Salesforce
+    // user's change: the edit still goes to Salesforce and nothing goes back to the platform.
+    void platformEditDuringABulkJobCollectedAfterARestartIsWrittenAfterItsEcho()
+    {
+        const QString jobId = fiveLeadsInAHeldBulkJob();
+        QVERIFY(!jobId.isEmpty());
+        receive(platformLead(QStringLiteral("L-4"), 2, QStringLiteral("changed@x.io")));
+        startWorker(QStringLiteral("worker-after-restart"));
+        m_sf.holdBulk = false;
+        deliver(true); // collects the job sent before
+        QCOMPARE(m_sf.bulkCollects, 1);
+        QJsonObject echo = m_sf.leads.value(QStringLiteral("L-4"));
+        QCOMPARE(echo.value(QStringLiteral("Email")).toString(), QStringLiteral("lead4@x.io"));
+        echo = asRead(echo, echo.value(QStringLiteral("Id")).toString(),
+                      QStringLiteral("2026-01-01T00:01:00.000+0000"));
+        readFromSalesforce(echo);
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        m_clock.advanceMs(60'000); // the job to write again is due
+        deliver(true);
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-4")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("changed@x.io"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // L-1's first upsert is on the wire when L-1 is edited on the platform; it lands (with the
+    // values from before the edit) and the worker dies before its answer. The backstop poll
+    // reads it back with the SystemModstamp of its landing: our own write, so the edit is still
+    // written to Salesforce, whether the next worker plans it before or after the check.
+    void platformEditWhileALostWriteWasOnTheWireIsWrittenAfterItsEcho()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_sf.holdUpserts = true;
+        m_dispatcher->deliverSalesforce([](Dispatcher::Round) {});
+        QCOMPARE(m_sf.heldUpserts.size(), 1);
+        receive(platformLead(QStringLiteral("L-1"), 2, QStringLiteral("b@x.io")));
+        m_sf.releaseUpserts(); // lands; its answer is lost with the worker
+        startWorker(QStringLiteral("worker-after-restart"));
+        QJsonObject echo = m_sf.leads.value(QStringLiteral("L-1"));
+        QCOMPARE(echo.value(QStringLiteral("Email")).toString(), QStringLiteral("a@x.io"));
+        echo = asRead(echo, echo.value(QStringLiteral("Id")).toString(),
+                      QStringLiteral("2026-01-01T00:00:30.000+0000"));
+        readFromSalesforce(echo);
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        deliver(true); // the edit's job (the lost one is still claimed by the dead worker)
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("b@x.io"));
+        m_clock.advanceMs(6 * 60'000); // the dead worker's lease ends
+        deliver(true); // the check before the resend: nothing left to write
+        QCOMPARE(m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Email")).toString(),
+                 QStringLiteral("b@x.io"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+    }
+
+    // L-1's first upsert lands, but the answer tells nothing of it (a bulk job collected after
+    // a restart that reports no row for it); a user then edits L-1 in Salesforce. The resend
+    // reads Salesforce first, as for a lost answer: the edit is not overwritten, and goes on
+    // to the platform.
+    void resendAfterAnAnswerThatToldNothingReadsSalesforceFirst()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_pf.leads.insert(QStringLiteral("L-1"),
+                          platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        m_sf.failRecord.insert(QStringLiteral("L-1"),
+                               OutcomeRecorder::missingResult(QStringLiteral("no row")));
+        QCOMPARE(deliver(true).delivered, 0);
+        const auto record = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QJsonObject edited = (*m_leads->planSalesforceWrite(*record))->fields;
+        edited.insert(QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-1"));
+        edited.insert(QStringLiteral("Company"), QStringLiteral("Edited in Salesforce"));
+        m_sf.leads.insert(QStringLiteral("L-1"),
+                          asRead(edited, QStringLiteral("00Q000000000001AAA"),
+                                 QStringLiteral("2026-01-02T00:00:00.000+0000")));
+        m_clock.advanceMs(60'000); // the retry is due
+        deliver(true);
+        QCOMPARE(m_sf.writes, 0); // it had landed: not sent again
+        QCOMPARE(
+            m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("Company")).toString(),
+            QStringLiteral("Edited in Salesforce"));
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 1);
+        deliver(false);
+        QCOMPARE(
+            m_pf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("company")).toString(),
+            QStringLiteral("Edited in Salesforce"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // L-1's first upsert lands, the worker dies before recording it, and L-1 is deleted on
+    // the platform (no Salesforce id to delete yet). The backstop poll reads L-1 in Salesforce
+    // before the check before a resend does: the poll tells the id, and the deletion goes.
+    void platformDeletionReachesSalesforceWhenAPollFirstTellsTheId()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(m_store->outbox().claim(QStringLiteral("dead-worker"), 10, 30'000)->size(), 1);
+        const auto record = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QJsonObject landed = (*m_leads->planSalesforceWrite(*record))->fields;
+        landed.insert(QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-1"));
+        landed = asRead(landed, QStringLiteral("00Q000000000001AAA"),
+                        QStringLiteral("2026-01-01T00:00:30.000+0000"));
+        m_sf.leads.insert(QStringLiteral("L-1"), landed);
+        deleteOnPlatform(QStringLiteral("L-1"));
+        QCOMPARE(activeJobs(jobs::SalesforceLeadDelete), 0);
+        readFromSalesforce(landed); // the backstop poll
+        QCOMPARE(activeJobs(jobs::SalesforceLeadDelete), 1);
+        m_clock.advanceMs(31'000); // the dead worker's lease ends
+        deliver(true);
+        deliver(true);
+        QVERIFY(m_sf.leads.isEmpty());
         QVERIFY(m_store->outbox().active()->isEmpty());
     }
 };
