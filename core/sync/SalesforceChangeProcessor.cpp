@@ -131,6 +131,16 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             updates.append(record);
             continue;
         }
+        // Read before a newer state of the record was taken in (a poll page read before the
+        // process froze and taken in after it woke, a page overlapping the stream's newer
+        // read): SystemModstamp only grows, so these are not Salesforce's values any more.
+        // Taken, they would undo the newer change in the mirror, send the old values to the
+        // platform, and no later read would bring the change back (the polls' positions and
+        // the stream are past it).
+        if (known && modstamp > 0 && modstamp < record.salesforceModstamp) {
+            ++stats.echoes;
+            continue;
+        }
         // Undeleted in Salesforce: live again with a newer modstamp than the tombstone's. A
         // replayed event or a late page of the lead before its deletion is older, and stays a
         // tombstone's observation.
