@@ -34,6 +34,21 @@ QString SalesforceChangeProcessor::platformIdFor(const QString &salesforceId)
     return QStringLiteral("L-") + salesforceId;
 }
 
+bool SalesforceChangeProcessor::isOwnFirstWrite(const MirrorRecord &record,
+                                                const QJsonObject &state) const
+{
+    // Never seen in Salesforce, but on the platform: LeadBridge's first write of the lead
+    // landed without its answer being recorded (lost to a kill or a freeze), and this read
+    // (the check before the resend, a poll) is the first to see it. When Salesforce holds
+    // exactly what that write carries, the record's SystemModstamp is our write's, not a
+    // Salesforce user's change: taken as one, it would make Salesforce's values newer than a
+    // platform edit made while the write was on the wire, and the edit would never be sent.
+    if (record.existsInSalesforce() || !record.existsOnPlatform() || record.isDeleted())
+        return false;
+    auto plan = m_leads.planSalesforceWrite(record);
+    return plan && plan->has_value() && (*plan)->newHash == SyncPlanner::hashOf(state);
+}
+
 SalesforceChangeProcessor::SalesforceChangeProcessor(Store &store, const SyncPlanner &leads,
                                                      const SyncPlanner &agents, QString actor)
     : m_store(store)
@@ -155,6 +170,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         const QByteArray before = record.salesforceHash;
         const qint64 modstampBefore = record.salesforceModstamp;
         const QJsonObject stateBefore = record.salesforceState;
+        const bool ownFirstWrite = !undeleted && isOwnFirstWrite(record, state);
         observeSalesforce(record, state, modstamp);
         const QByteArray hash = record.salesforceHash;
         if (undeleted && observeRestore(record, QStringLiteral("salesforce"))) {
@@ -180,7 +196,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
                 continue;
             }
         }
-        if (hash == before) {
+        if (hash == before || ownFirstWrite) {
             // Nothing Salesforce holds changed (our own write read back by a poll, or before a
             // resend): its SystemModstamp is our write's, not a Salesforce change's, so it does
             // not make Salesforce's values the latest. A platform edit taken in while that write

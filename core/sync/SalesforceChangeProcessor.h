@@ -59,6 +59,10 @@ public:
     void setFanout(const DestinationFanout *fanout) { m_events.setFanout(fanout); }
 
 private:
+    // Whether `state`, read from Salesforce for a lead it never saw there, is what LeadBridge's
+    // first write of it carries (that write landed, its answer was lost).
+    bool isOwnFirstWrite(const MirrorRecord &record, const QJsonObject &state) const;
+
     Store &m_store;
     const SyncPlanner &m_leads;
     const SyncPlanner &m_agents;

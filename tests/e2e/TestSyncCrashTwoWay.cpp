@@ -365,6 +365,19 @@ private slots:
                                                "from the frozen process")
                                     .arg(round)));
             trafficFor(2'000);
+            // The woken process stands by or stops when told; it does not end on its own.
+            if (current->state() != QProcess::Running) {
+                const QByteArray log = current->readAllStandardError();
+                keepLog(*current, QStringLiteral("pid%1-ended").arg(frozenPid), log);
+                QFAIL(qPrintable(QStringLiteral("round %1: the woken process ended by itself "
+                                                "(%2, exit code %3):\n%4")
+                                     .arg(round)
+                                     .arg(current->exitStatus() == QProcess::CrashExit
+                                              ? QStringLiteral("crashed")
+                                              : QStringLiteral("exited"))
+                                     .arg(current->exitCode())
+                                     .arg(QString::fromUtf8(log.right(3000)))));
+            }
             current->terminate();
             if (!current->waitForFinished(30'000)) {
                 current->kill();

@@ -13,7 +13,9 @@
 //  - a worker woken after its claims' lease ran out sends nothing of the jobs another took;
 //  - a Salesforce read older than one already taken in (a poll page read before a user's edit
 //    that the stream took in first) does not undo the edit;
-//  - a poll page in hand when the process lost the poll's lease is not taken in.
+//  - a poll page in hand when the process lost the poll's lease is not taken in;
+//  - the check before a resend that reads back a lost first write does not make Salesforce's
+//    values newer than a platform edit made while that write was on the wire.
 #include "FakePorts.h"
 #include "PolledChanges.h"
 #include "SyncStoreFixture.h"
@@ -315,6 +317,35 @@ private slots:
         QCOMPARE(activeJobs(jobs::SalesforceLeadDelete), 1);
         deliver(true);
         QVERIFY(m_sf.leads.isEmpty());
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // L-1's first upsert lands after a platform user edited L-1 (Salesforce stamps it later than
+    // the edit), and the worker freezes or dies before recording it. The check before the
+    // resend reads the write back: it is LeadBridge's own, so its SystemModstamp does not make
+    // Salesforce's values newer than the edit, which, read afterwards, reaches Salesforce.
+    void platformEditBeforeALostFirstWriteLandedReachesSalesforce()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(m_store->outbox().claim(QStringLiteral("dead-worker"), 10, 30'000)->size(), 1);
+        const auto record = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QJsonObject landed = (*m_leads->planSalesforceWrite(*record))->fields;
+        landed.insert(QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-1"));
+        m_sf.leads.insert(QStringLiteral("L-1"),
+                          asRead(landed, QStringLiteral("00Q000000000001AAA"),
+                                 QStringLiteral("2026-01-01T00:00:30.000+0000")));
+        m_clock.advanceMs(31'000); // the dead worker's lease ends
+        const int writes = m_sf.writes;
+        deliver(true); // the check finds it landed
+        QCOMPARE(m_sf.writes, writes);
+        QCOMPARE(activeJobs(jobs::SalesforceLeadUpsert), 0);
+        QJsonObject edited = platformLead(QStringLiteral("L-1"), 2, QStringLiteral("a@x.io"));
+        edited.insert(QStringLiteral("first_name"), QStringLiteral("P159"));
+        receive(edited); // made at 00:00:02, before the write landed at 00:00:30
+        deliver(true);
+        QCOMPARE(
+            m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("FirstName")).toString(),
+            QStringLiteral("P159"));
         QVERIFY(m_store->outbox().active()->isEmpty());
     }
 
