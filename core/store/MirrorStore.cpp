@@ -169,8 +169,9 @@ Result<std::optional<MirrorRecord>> MirrorStore::bySalesforceId(const QString &s
     return r->isEmpty() ? std::nullopt : std::optional(r->first());
 }
 
-Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &keys)
+Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &keys, bool lock)
 {
+    const bool forUpdate = lock && !m_db.isSqlite();
     const bool leads = m_kind == Kind::Leads;
     QHash<QString, MirrorRecord> out;
     for (qsizetype start = 0; start < keys.size(); start += Database::MaxRowsPerStatement) {
@@ -180,16 +181,18 @@ Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &keys
         for (int i = 0; i < count; ++i)
             values << keys.at(start + i);
         // sql-constant: column lists and table names are the compile-time constants of this file,
-        // chosen by the store's kind; values are bound
+        // chosen by the store's kind, and the locking clause a constant; values are bound
         auto r
-            = read(QStringLiteral("mirror.%1.byKeys.%2")
-                       .arg(leads ? QLatin1String("leads") : QLatin1String("agents"))
+            = read(QStringLiteral("mirror.%1.byKeys%2.%3")
+                       .arg(leads ? QLatin1String("leads") : QLatin1String("agents"),
+                            forUpdate ? QLatin1String(".locked") : QLatin1String(""))
                        .arg(count),
-                   QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)")
+                   QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)%5")
                        .arg(QLatin1String(leads ? LeadColumns : AgentColumns),
                             leads ? QLatin1String("leads") : QLatin1String("agents"),
                             leads ? QLatin1String("platform_id") : QLatin1String("salesforce_id"),
-                            Database::listPlaceholders(count)),
+                            Database::listPlaceholders(count),
+                            forUpdate ? QLatin1String(" FOR UPDATE") : QLatin1String("")),
                    values);
         if (!r)
             return r.error();

@@ -24,8 +24,11 @@ public:
 
     Result<std::optional<MirrorRecord>> byPlatformId(const QString &platformId);
     Result<std::optional<MirrorRecord>> bySalesforceId(const QString &salesforceId);
-    // Looks up many at once (by platform id for leads, by Salesforce id for agents).
-    Result<QHash<QString, MirrorRecord>> byKeys(const QStringList &keys);
+    // Looks up many at once (by platform id for leads, by Salesforce id for agents). With
+    // `lock`, inside the caller's transaction: the rows stay locked (PostgreSQL; SQLite's write
+    // transaction locks the store) until it ends, so another process's change of them commits
+    // either before this read or after the caller's writes, never in between.
+    Result<QHash<QString, MirrorRecord>> byKeys(const QStringList &keys, bool lock = false);
 
     // Inserts or replaces records (one statement per record, in the caller's transaction or
     // its own), then brings the leads' text search index up to date.

@@ -5,6 +5,7 @@
 #include "PlatformLeadChange.h"
 #include "log/Logging.h"
 #include "salesforce/Soql.h"
+#include "store/Duties.h"
 #include "store/ErasureStore.h"
 
 #include <QCryptographicHash>
@@ -324,28 +325,40 @@ void SalesforcePoller::readRemainderInBulk(const QJsonObject &after,
 Result<void> SalesforcePoller::take(bool leads, const QList<QJsonObject> &records,
                                     const QString &origin, PollStats &stats)
 {
-    ++stats.pages;
-    stats.records += int(records.size());
+    const ObjectMapping &mapping = leads ? m_leads : m_agents;
+    const QString name = watermarkName(mapping.salesforceObject);
+    // The page and the poll's position commit together, under the poll's duty: a process that
+    // froze or stalled with a page in hand (read before, or a query cursor answering after)
+    // and lost the duty meanwhile takes nothing of it in; its values may be older than what
+    // the duty's new holder already took in.
+    Transaction tx(m_store.database());
+    if (!tx.started())
+        return tx.started().error();
+    if (auto fenced = m_store.leases().guard(duty::ofWatermark(name)); !fenced)
+        return fenced.error();
     const QList<SalesforceRecordChange> changes
         = SalesforceRecordChange::fromRecords(records, origin);
     auto processed = leads ? m_processor.processLeads(changes) : m_processor.processAgents(changes);
     if (!processed)
         return processed.error();
-    stats.changes += *processed;
     // Records come in (SystemModstamp, Id) order: the page's last one is where a pass that
     // stops now (a crash, an error on a later page) resumes.
-    if (changes.isEmpty())
-        return {};
-    const ObjectMapping &mapping = leads ? m_leads : m_agents;
-    const PollKey key {changes.constLast().modstamp, changes.constLast().id};
-    const QString name = watermarkName(mapping.salesforceObject);
-    auto mark = m_store.watermarks().get(name);
-    if (!mark)
-        return mark.error();
-    if (!mark->has_value() || PollKey::parse(**mark) < key) {
-        if (auto w = m_store.watermarks().set(name, key.toString()); !w)
-            return w.error();
+    if (!changes.isEmpty()) {
+        const PollKey key {changes.constLast().modstamp, changes.constLast().id};
+        auto mark = m_store.watermarks().get(name);
+        if (!mark)
+            return mark.error();
+        if (!mark->has_value() || PollKey::parse(**mark) < key) {
+            if (auto w = m_store.watermarks().set(name, key.toString()); !w)
+                return w.error();
+        }
     }
+    if (auto c = tx.commit(); !c)
+        return c.error();
+    // Counted once committed, so a page taken again after a failure is not counted twice.
+    ++stats.pages;
+    stats.records += int(records.size());
+    stats.changes += *processed;
     return {};
 }
 

@@ -36,6 +36,21 @@ QString SalesforceChangeProcessor::platformIdFor(const QString &salesforceId)
     return QStringLiteral("L-") + salesforceId;
 }
 
+bool SalesforceChangeProcessor::isOwnFirstWrite(const MirrorRecord &record,
+                                                const QJsonObject &state) const
+{
+    // Never seen in Salesforce, but on the platform: LeadBridge's first write of the lead
+    // landed without its answer being recorded (lost to a kill or a freeze), and this read
+    // (the check before the resend, a poll) is the first to see it. When Salesforce holds
+    // exactly what that write carries, the record's SystemModstamp is our write's, not a
+    // Salesforce user's change: taken as one, it would make Salesforce's values newer than a
+    // platform edit made while the write was on the wire, and the edit would never be sent.
+    if (record.existsInSalesforce() || !record.existsOnPlatform() || record.isDeleted())
+        return false;
+    auto plan = m_leads.planSalesforceWrite(record);
+    return plan && plan->has_value() && (*plan)->newHash == SyncPlanner::hashOf(state);
+}
+
 SalesforceChangeProcessor::SalesforceChangeProcessor(Store &store, const SyncPlanner &leads,
                                                      const SyncPlanner &agents, QString actor)
     : m_store(store)
@@ -141,6 +156,16 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             updates.append(record);
             continue;
         }
+        // Read before a newer state of the record was taken in (a poll page read before the
+        // process froze and taken in after it woke, a page overlapping the stream's newer
+        // read): SystemModstamp only grows, so these are not Salesforce's values any more.
+        // Taken, they would undo the newer change in the mirror, send the old values to the
+        // platform, and no later read would bring the change back (the polls' positions and
+        // the stream are past it).
+        if (known && modstamp > 0 && modstamp < record.salesforceModstamp) {
+            ++stats.echoes;
+            continue;
+        }
         // Undeleted in Salesforce: live again with a newer modstamp than the tombstone's. A
         // replayed event or a late page of the lead before its deletion is older, and stays a
         // tombstone's observation.
@@ -155,6 +180,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         const QByteArray before = record.salesforceHash;
         const qint64 modstampBefore = record.salesforceModstamp;
         const QJsonObject stateBefore = record.salesforceState;
+        const bool ownFirstWrite = !undeleted && isOwnFirstWrite(record, state);
         observeSalesforce(record, state, modstamp);
         const QByteArray hash = record.salesforceHash;
         if (undeleted && observeRestore(record, QStringLiteral("salesforce"))) {
@@ -192,7 +218,7 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         // too, though the mirror does not hold it yet.
         const bool unrecordedWrite = hash != before
             && sent->value(QStringLiteral("lead:") + record.platformId).contains(hash);
-        if (hash == before || unrecordedWrite) {
+        if (hash == before || unrecordedWrite || ownFirstWrite) {
             // Nothing Salesforce holds changed (our own write read back by a poll, or before a
             // resend): its SystemModstamp is our write's, not a Salesforce change's, so it does
             // not make Salesforce's values the latest. A platform edit taken in while that write

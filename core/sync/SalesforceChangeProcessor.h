@@ -63,6 +63,10 @@ public:
     void setPlatformDelete(const QString &action) { m_platformDelete = action; }
 
 private:
+    // Whether `state`, read from Salesforce for a lead it never saw there, is what LeadBridge's
+    // first write of it carries (that write landed, its answer was lost).
+    bool isOwnFirstWrite(const MirrorRecord &record, const QJsonObject &state) const;
+
     Store &m_store;
     const SyncPlanner &m_leads;
     const SyncPlanner &m_agents;

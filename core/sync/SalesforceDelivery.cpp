@@ -194,10 +194,15 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
     // The rows as the mirror holds them now: the intake, the polls and the stream run while a
     // write is on the wire (a bulk job may run for minutes, or be collected after a restart),
     // and what they took in meanwhile is kept.
+    // Read and written in one transaction, the rows locked: another process (a fleet's stream
+    // holder, or the holder a frozen process left its duties to) taking in a user's edit of
+    // these leads meanwhile would otherwise have it overwritten by what was read before it.
     QStringList keys;
     for (const PlannedLead &p : planned)
         keys.append(p.platformId);
-    auto current = m_store.leads().byKeys(keys);
+    Transaction tx(m_store.database());
+    auto current = tx.started() ? m_store.leads().byKeys(keys, true)
+                                : Result<QHash<QString, MirrorRecord>>(tx.started().error());
     if (!current) {
         qCWarning(lcSync)
             << "could not record delivered Salesforce leads (the jobs are claimed again "
@@ -288,6 +293,7 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
             writes.refused(record, p.jobs, outcome);
         }
     }
+    const DeliveryRound counted = batch.round; // as it was, should the commit below fail
     const bool recorded = m_recorder.recordLeadWrites(
         batch, "delivered Salesforce leads", writes, [&]() -> Result<void> {
             if (!converted.isEmpty()) {
@@ -308,7 +314,16 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
                 return alsoInUnit();
             return {};
         });
-    if (recorded && writes.delivered > 0)
+    if (!recorded)
+        return; // rolled back: the jobs are claimed again when their lease ends
+    if (auto c = tx.commit(); !c) {
+        batch.round = counted; // nothing of it was kept
+        qCWarning(lcSync) << "could not record delivered Salesforce leads (the jobs are claimed "
+                             "again when their lease ends):"
+                          << c.error().toString();
+        return;
+    }
+    if (writes.delivered > 0)
         emit delivered(writes.delivered);
 }
 

@@ -12,6 +12,7 @@
 // change was written twice (the sandboxes' write logs), both sides hold what the users did,
 // and a further pass writes nothing. The kill points come from LB_CRASH_SEED (printed; random
 // when unset). The store is SQLite, or PostgreSQL with LB_TEST_BACKEND=postgres.
+#include "CrashDiagnostics.h"
 #include "SandboxProcessRun.h"
 #include "TestBackend.h"
 #include "TwoWayTraffic.h"
@@ -85,6 +86,7 @@ private:
     SandboxProcessRun m_run;
     std::unique_ptr<TwoWayTraffic> m_traffic;
     std::unique_ptr<QRandomGenerator> m_random;
+    int m_logs = 0;
 
     // What PRAGMA integrity_check says of the SQLite store ("ok" when sound; PostgreSQL and a
     // store not created yet: "ok").
@@ -253,7 +255,10 @@ private:
         keepLog(sync, QStringLiteral("converging"), pid);
         QVERIFY2(sync.exitStatus() == QProcess::NormalExit && sync.exitCode() == 0,
                  log.right(3000).constData());
+        keepLog(sync, QStringLiteral("converge"), log);
         qInfo("%s", qPrintable(m_traffic->summary()));
+        if (!divergence.isEmpty())
+            explain(divergence);
         QVERIFY2(divergence.isEmpty(), qPrintable(divergence));
 
         // Every webhook the engine answered 2xx is in its store and was processed.
@@ -296,6 +301,32 @@ private:
                      .toInteger(),
                  salesforceWrites);
         QCOMPARE(qint64(m_run.platformWrites().size()), platformWrites);
+    }
+
+    // The leads that did not converge, explained from the store and the sandboxes' write logs.
+    void explain(const QString &divergence)
+    {
+        auto store = lb::Store::open(m_store, lb::Clock::system(), QStringLiteral("crash-diag"));
+        if (!store) {
+            qWarning("no diagnostics: %s", qPrintable(store.error().message));
+            return;
+        }
+        qInfo("%s", qPrintable(lb::test::CrashDiagnostics(**store, m_run).explain(divergence)));
+    }
+
+    // A finished process's log kept in LB_CRASH_LOG_DIR (when set) as sync-<n>-<what>.log, to
+    // read beside the diagnostics of a failure.
+    void keepLog(QProcess &sync, const QString &what, const QByteArray &read = {})
+    {
+        const QString dir = qEnvironmentVariable("LB_CRASH_LOG_DIR");
+        if (dir.isEmpty())
+            return;
+        QFile f(QStringLiteral("%1/sync-%2-%3.log")
+                    .arg(dir)
+                    .arg(++m_logs, 3, 10, QChar(u'0'))
+                    .arg(what));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(read + sync.readAllStandardError());
     }
 
     static QString holderOf(lb::Store &store, const QString &duty)
@@ -449,15 +480,30 @@ private slots:
                                                "from the frozen process")
                                     .arg(round)));
             trafficFor(2'000);
+            // The woken process stands by or stops when told; it does not end on its own.
+            if (current->state() != QProcess::Running) {
+                const QByteArray log = current->readAllStandardError();
+                keepLog(*current, QStringLiteral("pid%1-ended").arg(frozenPid), log);
+                QFAIL(qPrintable(QStringLiteral("round %1: the woken process ended by itself "
+                                                "(%2, exit code %3):\n%4")
+                                     .arg(round)
+                                     .arg(current->exitStatus() == QProcess::CrashExit
+                                              ? QStringLiteral("crashed")
+                                              : QStringLiteral("exited"))
+                                     .arg(current->exitCode())
+                                     .arg(QString::fromUtf8(log.right(3000)))));
+            }
             current->terminate();
             if (!current->waitForFinished(30'000)) {
                 current->kill();
                 QVERIFY(current->waitForFinished(30'000));
             }
+            keepLog(*current, QStringLiteral("pid%1-frozen").arg(frozenPid));
             current = std::move(next);
         }
         current->terminate();
         QVERIFY(current->waitForFinished(30'000));
+        keepLog(*current, QStringLiteral("last"));
         qInfo("%d freezes past the leases, seed %u", m_plan.interruptions, m_plan.seed);
 
         // One holder at a time: nobody took a duty before its previous holder's lease ran out.

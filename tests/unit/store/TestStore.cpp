@@ -647,6 +647,36 @@ private slots:
         QVERIFY(!store->events().insert(e).ok());
     }
 
+    // A landing's read of the mirror rows it is about to write (SalesforceDelivery) locks them
+    // until its transaction ends: another process taking in a user's edit of the lead meanwhile
+    // waits, instead of having its edit overwritten by what was read before it.
+    void lockedMirrorReadKeepsOtherWritersOutUntilTheTransactionEnds()
+    {
+        if (!test::TestBackend::isPostgres())
+            QSKIP("SQLite's write transaction already keeps every other writer out");
+        auto one = openStore(QStringLiteral("one"));
+        auto two = openStore(QStringLiteral("two"));
+        QVERIFY(one && two);
+        MirrorRecord lead;
+        lead.platformId = QStringLiteral("L-1");
+        lead.platformHash = "p-hash";
+        QVERIFY(one->leads().put({lead}).ok());
+        QVERIFY(two->database().execute(QStringLiteral("SET lock_timeout = '300ms'")).ok());
+        MirrorRecord edited = lead;
+        edited.salesforceHash = "edited";
+        {
+            Transaction tx(one->database());
+            QVERIFY(tx.started().ok());
+            auto read = one->leads().byKeys({QStringLiteral("L-1")}, true);
+            QVERIFY(read.ok() && read->contains(QStringLiteral("L-1")));
+            QVERIFY(!two->leads().put({edited}).ok()); // waits for the lock, in vain
+            QVERIFY(tx.commit().ok());
+        }
+        QVERIFY(two->leads().put({edited}).ok());
+        QCOMPARE((*one->leads().byPlatformId(QStringLiteral("L-1")))->salesforceHash,
+                 QByteArray("edited"));
+    }
+
     void mirrorKeepsBothSidesOfALead()
     {
         auto store = openStore();

@@ -265,12 +265,17 @@ public:
     }
     // Leads in the Recycle Bin (IsDeleted true): only queryAll lists them.
     QHash<QString, QJsonObject> recycleBin;
-    void queryAll(const QString &, QObject *context,
+    // The roster's query (a poll of People__c) reads `people` when rosterReadsPeople is set;
+    // otherwise every query reads the leads, as the tests written before it expect.
+    bool rosterReadsPeople = false;
+    void queryAll(const QString &soql, QObject *context,
                   std::function<void(Result<RecordPage>)> done) override
     {
         ++calls;
-        answerLater<Result<RecordPage>>(context, std::move(done),
-                                        RecordPage {leads.values() + recycleBin.values(), {}});
+        const bool roster = rosterReadsPeople && soql.contains(QLatin1String("FROM People__c"));
+        answerLater<Result<RecordPage>>(
+            context, std::move(done),
+            RecordPage {roster ? people.values() : leads.values() + recycleBin.values(), {}});
     }
     int bulkQueries = 0;
     // One job, one page: every lead (deleted ones are not kept here).

@@ -18,14 +18,21 @@
 //    resend reads Salesforce first;
 //  - a poll that first tells the Salesforce id of a lead deleted on the platform meanwhile
 //    sends the deletion there.
+//  - a Salesforce read older than one already taken in (a poll page read before a user's edit
+//    that the stream took in first) does not undo the edit;
+//  - a poll page in hand when the process lost the poll's lease is not taken in;
+//  - the check before a resend that reads back a lost first write does not make Salesforce's
+//    values newer than a platform edit made while that write was on the wire.
 #include "FakePorts.h"
 #include "PolledChanges.h"
 #include "SyncStoreFixture.h"
 #include "mapping/FieldMapping.h"
+#include "store/Duties.h"
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
 #include "sync/OutcomeRecorder.h"
+#include "sync/Pollers.h"
 #include "sync/SalesforceChangeProcessor.h"
 
 #include <QJsonDocument>
@@ -322,6 +329,35 @@ private slots:
         QVERIFY(m_store->outbox().active()->isEmpty());
     }
 
+    // L-1's first upsert lands after a platform user edited L-1 (Salesforce stamps it later than
+    // the edit), and the worker freezes or dies before recording it. The check before the
+    // resend reads the write back: it is LeadBridge's own, so its SystemModstamp does not make
+    // Salesforce's values newer than the edit, which, read afterwards, reaches Salesforce.
+    void platformEditBeforeALostFirstWriteLandedReachesSalesforce()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(m_store->outbox().claim(QStringLiteral("dead-worker"), 10, 30'000)->size(), 1);
+        const auto record = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QJsonObject landed = (*m_leads->planSalesforceWrite(*record))->fields;
+        landed.insert(QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-1"));
+        m_sf.leads.insert(QStringLiteral("L-1"),
+                          asRead(landed, QStringLiteral("00Q000000000001AAA"),
+                                 QStringLiteral("2026-01-01T00:00:30.000+0000")));
+        m_clock.advanceMs(31'000); // the dead worker's lease ends
+        const int writes = m_sf.writes;
+        deliver(true); // the check finds it landed
+        QCOMPARE(m_sf.writes, writes);
+        QCOMPARE(activeJobs(jobs::SalesforceLeadUpsert), 0);
+        QJsonObject edited = platformLead(QStringLiteral("L-1"), 2, QStringLiteral("a@x.io"));
+        edited.insert(QStringLiteral("first_name"), QStringLiteral("P159"));
+        receive(edited); // made at 00:00:02, before the write landed at 00:00:30
+        deliver(true);
+        QCOMPARE(
+            m_sf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("FirstName")).toString(),
+            QStringLiteral("P159"));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
     // L-1's first upsert lands, the worker dies before recording it, and a user deletes L-1 in
     // Salesforce. The check before the resend reads the Recycle Bin: L-1 is not upserted again
     // (that would create it anew), and its deletion goes to the platform.
@@ -493,6 +529,73 @@ private slots:
         deliver(true);
         QVERIFY(m_sf.leads.isEmpty());
         QVERIFY(m_store->outbox().active()->isEmpty());
+    // L-1 is in Salesforce; a poll reads it, and before that page is taken in (a long poll's
+    // later page, a Bulk query's results, a page in hand when the process froze) a user edits
+    // L-1's first name and the stream takes the edit in and delivers it. The older page, taken
+    // in last, neither undoes the edit in the mirror nor sends the old name to the platform.
+    void pollPageOlderThanTheStreamsReadDoesNotUndoTheEdit()
+    {
+        receive(platformLead(QStringLiteral("L-1"), 1, QStringLiteral("a@x.io")));
+        QCOMPARE(deliver(true).delivered, 1);
+        QJsonObject before = m_sf.leads.value(QStringLiteral("L-1"));
+        before = asRead(before, before.value(QStringLiteral("Id")).toString(),
+                        QStringLiteral("2026-01-02T00:00:00.000+0000"));
+        readFromSalesforce(before); // our own write read back
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        QJsonObject edited = before;
+        edited.insert(QStringLiteral("FirstName"), QStringLiteral("S296"));
+        edited.insert(QStringLiteral("SystemModstamp"),
+                      QStringLiteral("2026-01-02T00:00:05.000+0000"));
+        readFromSalesforce(edited); // the stream
+        QCOMPARE(deliver(false).delivered, 1);
+        QCOMPARE(
+            m_pf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("first_name")).toString(),
+            QStringLiteral("S296"));
+
+        readFromSalesforce(before); // the older page
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        deliver(false);
+        QCOMPARE(
+            m_pf.leads.value(QStringLiteral("L-1")).value(QStringLiteral("first_name")).toString(),
+            QStringLiteral("S296"));
+        const auto mirror = *m_store->leads().byPlatformId(QStringLiteral("L-1"));
+        QCOMPARE(mirror->salesforceState.value(QStringLiteral("FirstName")).toString(),
+                 QStringLiteral("S296"));
+    }
+
+    // A process froze with a poll's page in hand and woke after its lease on the poll ran out
+    // and another process took the poll over: it takes nothing of that page in (the new
+    // holder reads it), neither the records nor the poll's position.
+    void pollPageOfAProcessThatLostThePollIsNotTakenIn()
+    {
+        m_store->leases().fenceAs(QStringLiteral("frozen"));
+        QVERIFY(*m_store->leases().take(duty::SalesforcePoll, QStringLiteral("frozen"), 5'000));
+        m_sf.rosterReadsPeople = true;
+        m_sf.leads.insert(QStringLiteral("L-9"),
+                          asRead({{QStringLiteral("Platform_Lead_Id__c"), QStringLiteral("L-9")},
+                                  {QStringLiteral("FirstName"), QStringLiteral("Ada")},
+                                  {QStringLiteral("LastName"), QStringLiteral("Nguyen")},
+                                  {QStringLiteral("Company"), QStringLiteral("Acme")},
+                                  {QStringLiteral("Email"), QStringLiteral("ada@x.io")}},
+                                 QStringLiteral("00Q000000000009AAA"),
+                                 QStringLiteral("2026-01-02T00:00:00.000+0000")));
+        const auto mapping = FieldMapping::defaultMapping();
+        QVERIFY(mapping.ok());
+        SalesforceChangeProcessor changes(*m_store, *m_leads, *m_agents, QStringLiteral("test"));
+        SalesforcePoller poller(*m_store, m_sf, changes, mapping->lead, mapping->agent, 0, 1000);
+        std::optional<Result<PollStats>> outcome;
+        poller.poll([&](Result<PollStats> r) { outcome = r; });
+        // Frozen past the lease while the pages are on the way; another process takes over.
+        m_clock.advanceMs(6'000);
+        QVERIFY(*m_store->leases().take(duty::SalesforcePoll, QStringLiteral("other"), 5'000));
+        QVERIFY(QTest::qWaitFor([&] { return outcome.has_value(); }, 10'000));
+        QVERIFY(!outcome->ok());
+        QCOMPARE(outcome->error().code, QStringLiteral("LEASE_LOST"));
+        QVERIFY(!m_store->leads().byPlatformId(QStringLiteral("L-9"))->has_value());
+        QCOMPARE(activeJobs(jobs::PlatformLeadPut), 0);
+        QVERIFY(!m_store->watermarks()
+                     .get(SalesforcePoller::watermarkName(QStringLiteral("People__c")))
+                     ->has_value());
     }
 };
 
