@@ -136,6 +136,15 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         // tombstone's observation.
         const bool undeleted = record.isDeleted() && record.deletedOn == QLatin1String("salesforce")
             && modstamp > record.salesforceModstamp;
+        // Older than what the mirror already took (SystemModstamp only grows): a poll page or a
+        // check answered after the stream's read of a newer edit. Taken in, it would make the
+        // older values Salesforce's newest: written back to the platform over the edit, which
+        // was then lost there (the soak's duplicated platform write). Equal stamps are read:
+        // SystemModstamp has whole seconds in Salesforce, so two changes may share one.
+        if (known && !record.isDeleted() && modstamp > 0 && modstamp < record.salesforceModstamp) {
+            ++stats.stale;
+            continue;
+        }
         QJsonObject state = SalesforceState::fromRecord(c.fields, m);
         if (state.value(m.salesforceKey).toString().isEmpty()) {
             state.insert(m.salesforceKey, record.platformId);

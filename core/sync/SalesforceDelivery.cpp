@@ -98,7 +98,7 @@ void SalesforceDelivery::sendLeads(Batch batch)
     QStringList unknownOutcome;
     QStringList retriedByAdmin;
     for (const OutboxJob &job : batch->leads) {
-        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+        if (OutcomeRecorder::outcomeUnknown(job))
             unknownOutcome.append(jobPlatformId(job));
         else if (job.lastErrorCode == QLatin1String("inbox_retry"))
             retriedByAdmin.append(jobPlatformId(job));

@@ -65,7 +65,7 @@ int maxAttempts(const StoreConfig &config)
 }
 
 enum class Side { Salesforce, Platform };
-enum class Fault { Hang, Drop };
+enum class Fault { Hang, Drop, DropAfterWrite };
 
 } // namespace
 
@@ -89,6 +89,11 @@ private slots:
             << Side::Salesforce << Fault::Hang << "sent nothing for 1 s (the request timeout)";
         QTest::newRow("6 Salesforce drops connections")
             << Side::Salesforce << Fault::Drop << "closed the connection before its answer";
+        // Salesforce carries each write out, then drops the connection: the check before the
+        // resend finds the lead there, so it is not written again.
+        QTest::newRow("6 Salesforce drops connections after the write")
+            << Side::Salesforce << Fault::DropAfterWrite
+            << "closed the connection before its answer";
         QTest::newRow("4 platform hangs")
             << Side::Platform << Fault::Hang << "sent nothing for 1 s (the request timeout)";
         QTest::newRow("6 platform drops connections")
@@ -110,7 +115,10 @@ private slots:
         QVERIFY(world.start().ok());
         if (side == Side::Salesforce) {
             sandbox::FaultConfig faults;
-            (fault == Fault::Hang ? faults.hangRate : faults.dropRate) = 1.0;
+            (fault == Fault::Hang                 ? faults.hangRate
+                 : fault == Fault::DropAfterWrite ? faults.dropAfterWriteRate
+                                                  : faults.dropRate)
+                = 1.0;
             world.salesforce.setFaults(faults);
         } else if (fault == Fault::Hang) {
             world.platform.faults().setHangRatio(1.0);
@@ -166,11 +174,15 @@ private slots:
                                 .arg(kLeads)));
         world.stopEngine();
         // (b) Nothing lost or doubled; hung and dropped requests never reached the sandbox's
-        // logic, so each lead was written once.
+        // logic, and a write whose answer was dropped is checked before it is sent again, so
+        // each lead was written once.
         checkEachLeadOnce(world, kLeads, true);
         if (side == Side::Salesforce) {
             const auto c = world.salesforce.faultCounters();
-            QVERIFY((fault == Fault::Hang ? c.hang : c.drop) > 0);
+            QVERIFY((fault == Fault::Hang                 ? c.hang
+                         : fault == Fault::DropAfterWrite ? c.dropAfterWrite
+                                                          : c.drop)
+                    > 0);
             QVERIFY2(maxAttempts(StoreConfig::sqlite(world.storePath)) > 1,
                      "no job was retried, so the fault never struck a delivery");
         }
