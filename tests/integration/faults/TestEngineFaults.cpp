@@ -65,7 +65,7 @@ int maxAttempts(const StoreConfig &config)
 }
 
 enum class Side { Salesforce, Platform };
-enum class Fault { Hang, Drop, DropAfterWrite };
+enum class Fault { Hang, Drop };
 
 } // namespace
 
@@ -89,11 +89,6 @@ private slots:
             << Side::Salesforce << Fault::Hang << "sent nothing for 1 s (the request timeout)";
         QTest::newRow("6 Salesforce drops connections")
             << Side::Salesforce << Fault::Drop << "closed the connection before its answer";
-        // Salesforce carries each write out, then drops the connection: the check before the
-        // resend finds the lead there, so it is not written again.
-        QTest::newRow("6 Salesforce drops connections after the write")
-            << Side::Salesforce << Fault::DropAfterWrite
-            << "closed the connection before its answer";
         QTest::newRow("4 platform hangs")
             << Side::Platform << Fault::Hang << "sent nothing for 1 s (the request timeout)";
         QTest::newRow("6 platform drops connections")
@@ -115,10 +110,7 @@ private slots:
         QVERIFY(world.start().ok());
         if (side == Side::Salesforce) {
             sandbox::FaultConfig faults;
-            (fault == Fault::Hang                 ? faults.hangRate
-                 : fault == Fault::DropAfterWrite ? faults.dropAfterWriteRate
-                                                  : faults.dropRate)
-                = 1.0;
+            (fault == Fault::Hang ? faults.hangRate : faults.dropRate) = 1.0;
             world.salesforce.setFaults(faults);
         } else if (fault == Fault::Hang) {
             world.platform.faults().setHangRatio(1.0);
@@ -174,18 +166,75 @@ private slots:
                                 .arg(kLeads)));
         world.stopEngine();
         // (b) Nothing lost or doubled; hung and dropped requests never reached the sandbox's
-        // logic, and a write whose answer was dropped is checked before it is sent again, so
-        // each lead was written once.
+        // logic, so each lead was written once.
         checkEachLeadOnce(world, kLeads, true);
         if (side == Side::Salesforce) {
             const auto c = world.salesforce.faultCounters();
-            QVERIFY((fault == Fault::Hang                 ? c.hang
-                         : fault == Fault::DropAfterWrite ? c.dropAfterWrite
-                                                          : c.drop)
-                    > 0);
+            QVERIFY((fault == Fault::Hang ? c.hang : c.drop) > 0);
             QVERIFY2(maxAttempts(StoreConfig::sqlite(world.storePath)) > 1,
                      "no job was retried, so the fault never struck a delivery");
         }
+    }
+
+    // 6c after the commit: Salesforce carries each write out, then drops the connection
+    // (sandbox knob dropAfterWriteRate), so LeadBridge cannot tell whether it landed. The retry
+    // reads Salesforce first (the check before a resend, as after a kill) and finds the leads
+    // there: it sends nothing again.
+    void writeWhoseAnswerWasDroppedIsNotSentAgain()
+    {
+        constexpr int kLeads = 20;
+        LogCapture log;
+        SyncWorld world;
+        world.platform.generateLeads(kLeads, 7);
+        world.profile.sync.requestTimeoutS = 1;
+        world.profile.sync.pollIntervalS = 1;
+        QVERIFY(world.start().ok());
+        sandbox::FaultConfig faults;
+        faults.dropAfterWriteRate = 1.0;
+        world.salesforce.setFaults(faults);
+        world.controller().start();
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("watch"));
+        QVERIFY(store.ok());
+        const auto jobs = [&](const QString &name, const QString &sql) {
+            auto q = (*store)->database().run(name, sql);
+            const int n = q && (*q)->next() ? (*q)->value(0).toInt() : -1;
+            if (q)
+                (*q)->finish();
+            return n;
+        };
+        // The call failed in transit (before its retry, which the outbox makes later): every
+        // lead landed.
+        QVERIFY(QTest::qWaitFor([&] { return log.contains({QStringLiteral("call failed for")}); },
+                                30'000));
+        QCOMPARE(world.salesforce.recordCount(Lead), kLeads);
+        QHash<QString, int> landed;
+        int sentTwiceBelow = 0;
+        for (const auto &lead : world.platform.leads()) {
+            landed.insert(lead.id, world.salesforce.writeCountFor(Lead, lead.id));
+            sentTwiceBelow += landed.value(lead.id) > 1 ? 1 : 0;
+        }
+        // Qt 6.4 sends a request again by itself when a reused connection closes before any
+        // answer, a POST too: the sandbox may have carried the one call out twice.
+        qInfo("%d of %d leads were sent twice by the network layer within the failed call",
+              sentTwiceBelow, kLeads);
+
+        world.salesforce.setFaults({});
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return jobs(QStringLiteral("faults.activeJobs"),
+                            QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state IN "
+                                           "('pending', 'claimed')"))
+                    == 0;
+            },
+            60'000));
+        world.stopEngine();
+        QVERIFY2(maxAttempts(StoreConfig::sqlite(world.storePath)) > 1, "no job was retried");
+        QVERIFY(world.salesforce.faultCounters().dropAfterWrite > 0);
+        int resent = 0;
+        for (const auto &lead : world.platform.leads())
+            resent += world.salesforce.writeCountFor(Lead, lead.id) != landed.value(lead.id);
+        QCOMPARE(resent, 0);
     }
 
     // 7: the Streaming API stops answering. The client's watchdog (the advised hold plus the
