@@ -359,6 +359,35 @@ void runSoakBench(BenchReport &report, BenchWorld &world, double minutes)
             {QStringLiteral("leadbridge_writes"), writesOf.value(key)},
             {QStringLiteral("edits"), editsOf.value(key.section(u':', 1))}});
     report.set(section, QStringLiteral("duplicated_detail"), duplicatedDetail);
+    // Each lost edit: the lead, the side its edits were made on, the score expected on the
+    // other side and the one there, with the edits and LeadBridge's score writes both ways.
+    QJsonArray lostDetail;
+    for (const auto &[platformId, salesforceId] : all) {
+        const bool onPlatform = platformEdits.contains(platformId);
+        if (!onPlatform && !salesforceEdits.contains(platformId))
+            continue;
+        int there = -1;
+        if (onPlatform) {
+            const auto r = world.salesforce.record(QStringLiteral("Lead"), salesforceId);
+            there = r ? r->value(QStringLiteral("Lead_Score__c")).toInt() : -1;
+        } else if (const auto l = world.platform.lead(platformId)) {
+            there = l->score;
+        }
+        if (there == score.value(platformId))
+            continue;
+        lostDetail.append(
+            QJsonObject {{QStringLiteral("lead"), platformId},
+                         {QStringLiteral("edited_on"),
+                          onPlatform ? QStringLiteral("platform") : QStringLiteral("salesforce")},
+                         {QStringLiteral("expected"), score.value(platformId)},
+                         {QStringLiteral("found"), there},
+                         {QStringLiteral("edits"), editsOf.value(platformId)},
+                         {QStringLiteral("salesforce_writes"),
+                          writesOf.value(QStringLiteral("sf:") + platformId)},
+                         {QStringLiteral("platform_writes"),
+                          writesOf.value(QStringLiteral("p:") + platformId)}});
+    }
+    report.set(section, QStringLiteral("lost_detail"), lostDetail);
     report.set(section, QStringLiteral("leadbridge_score_writes_salesforce"), salesforceWrites);
     report.set(section, QStringLiteral("leadbridge_score_writes_platform"), platformWrites);
     report.set(section, QStringLiteral("converged_after_faults_off_s"), convergeS);

@@ -179,10 +179,13 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
         const bool known = mirror->contains(it.key());
+        // Versions only grow on the platform. The mirror may know a version without its
+        // updated_at (the one our own write stored): an event of an older version is stale even
+        // if stamped later than what the mirror last read (our earlier write's late webhook).
         if (known && record.existsOnPlatform()
             && (c.updatedAt < record.platformUpdatedAt
-                || (c.updatedAt == record.platformUpdatedAt
-                    && c.version <= record.platformVersion))) {
+                || (c.updatedAt == record.platformUpdatedAt && c.version <= record.platformVersion)
+                || (c.version > 0 && c.version < record.platformVersion))) {
             ++stats.stale;
             continue;
         }

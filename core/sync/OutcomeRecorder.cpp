@@ -244,6 +244,23 @@ bool OutcomeRecorder::recordLeadWrites(DeliveryBatch &batch, const char *what,
     return true;
 }
 
+bool OutcomeRecorder::failedInTransit(const QString &errorCode)
+{
+    // HttpClient's words for a request whose answer did not arrive whole (core/net): the
+    // request may have reached the system and been carried out. A refused connection is
+    // "network" too; its check costs one read.
+    return errorCode == QLatin1String("network") || errorCode == QLatin1String("timeout")
+        || errorCode == QLatin1String("undecodable_response")
+        || errorCode == QLatin1String("response_too_large");
+}
+
+bool OutcomeRecorder::outcomeUnknown(const OutboxJob &job)
+{
+    return job.attempts > 1
+        && (job.lastErrorCode.isEmpty() || failedInTransit(job.lastErrorCode)
+            || job.lastErrorCode == QLatin1String("missing_result"));
+}
+
 WriteOutcome OutcomeRecorder::missingResult(const QString &message)
 {
     WriteOutcome o;

@@ -81,6 +81,16 @@ public:
     // The outcome of a record a system's answer left out.
     static WriteOutcome missingResult(const QString &message);
 
+    // Whether a job was sent before without an outcome LeadBridge knows: its answer was lost to
+    // a kill or a lease that ran out (no error recorded), its call failed in transit (the
+    // connection dropped or the answer timed out, maybe after the system committed), or the
+    // answer told nothing of this record (`missing_result`: a bulk job collected after a
+    // restart, aborted or reporting no row for it). Such a job
+    // is resent only after the check before a resend (MirrorRefresh) read what landed.
+    static bool outcomeUnknown(const OutboxJob &job);
+    // A call that failed this way may have been carried out: no answer, or one cut short.
+    static bool failedInTransit(const QString &errorCode);
+
     const DeliveryConfig &config() const { return m_config; }
 
 private:

@@ -5,6 +5,8 @@
 #include "PlatformJob.h"
 #include "log/Logging.h"
 
+#include <algorithm>
+
 namespace lb {
 
 PlatformDelivery::PlatformDelivery(const Parts &parts, PlatformPort &platform, ApiBudget &budget,
@@ -82,7 +84,7 @@ void PlatformDelivery::sendLeads(Batch batch)
     // that did land is found in the mirror and not sent again (MirrorRefresh).
     QStringList unknownOutcome;
     for (const OutboxJob &job : batch->leads) {
-        if (job.attempts > 1 && job.lastErrorCode.isEmpty())
+        if (OutcomeRecorder::outcomeUnknown(job))
             unknownOutcome.append(jobPlatformId(job));
     }
     m_refresh.fromPlatform(unknownOutcome, [this, batch] { planLeadsAndSend(batch); });
@@ -149,6 +151,10 @@ void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Planne
         if (o.success) {
             record.platformState = p.write.record;
             record.platformHash = p.write.newHash;
+            // The version it stored (its updated_at is not told, and our write does not make the
+            // platform's values the latest): the webhooks of older versions, such as our own
+            // earlier write of the lead arriving after this one landed, are stale.
+            record.platformVersion = std::max(record.platformVersion, o.version);
             writes.landed(record, p.jobs, now);
             if (tombstone != deleted.cend())
                 writes.updates.last().syncState = tombstone->syncState; // its deletion may be due

@@ -26,6 +26,9 @@ struct WriteOutcome
     QString id; // Salesforce Id / platform id of the written record
     bool created = false;
     QJsonObject current; // platform 412: the record as it is now
+    // Platform: the version the write stored, when the platform reports it (0 = not told). The
+    // webhooks of older versions, our own earlier writes among them, are then known to be stale.
+    qint64 version = 0;
 };
 
 // A record a source listed but that could not be read (not an object, or outside the

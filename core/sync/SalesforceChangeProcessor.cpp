@@ -157,13 +157,15 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             continue;
         }
         // Read before a newer state of the record was taken in (a poll page read before the
-        // process froze and taken in after it woke, a page overlapping the stream's newer
-        // read): SystemModstamp only grows, so these are not Salesforce's values any more.
-        // Taken, they would undo the newer change in the mirror, send the old values to the
-        // platform, and no later read would bring the change back (the polls' positions and
-        // the stream are past it).
-        if (known && modstamp > 0 && modstamp < record.salesforceModstamp) {
-            ++stats.echoes;
+        // process froze and taken in after it woke, a page or a check answered after the
+        // stream's read of a newer edit): SystemModstamp only grows, so these are not
+        // Salesforce's values any more. Taken, they would undo the newer change in the mirror,
+        // send the old values to the platform over the edit, and no later read would bring the
+        // change back (the polls' positions and the stream are past it). Equal stamps are read:
+        // SystemModstamp has whole seconds in Salesforce, so two changes may share one. A
+        // tombstone's reads go on below (a deletion's first sight of its Salesforce id).
+        if (known && !record.isDeleted() && modstamp > 0 && modstamp < record.salesforceModstamp) {
+            ++stats.stale;
             continue;
         }
         // Undeleted in Salesforce: live again with a newer modstamp than the tombstone's. A

@@ -31,6 +31,7 @@ public:
         int deleted = 0; // leads deleted or merged away in Salesforce, newly seen
         int restored = 0; // leads undeleted in Salesforce
         int erased = 0; // leads of a person forgotten (erasure): not taken
+        int stale = 0; // reads older than what the mirror already took: not taken
 
         Stats &operator+=(const Stats &o)
         {
@@ -42,6 +43,7 @@ public:
             deleted += o.deleted;
             restored += o.restored;
             erased += o.erased;
+            stale += o.stale;
             return *this;
         }
     };

@@ -99,12 +99,7 @@ void SalesforceDelivery::sendLeads(Batch batch)
     QStringList unknownOutcome;
     QStringList retriedByAdmin;
     for (const OutboxJob &job : batch->leads) {
-        // Its last attempt may have landed: no outcome was recorded (the process died with
-        // the call on the wire), or the answer told nothing of this record (a bulk job
-        // collected after a restart, aborted or reporting no row for it).
-        if (job.attempts > 1
-            && (job.lastErrorCode.isEmpty()
-                || job.lastErrorCode == OutcomeRecorder::missingResult({}).code))
+        if (OutcomeRecorder::outcomeUnknown(job))
             unknownOutcome.append(jobPlatformId(job));
         else if (job.lastErrorCode == QLatin1String("inbox_retry"))
             retriedByAdmin.append(jobPlatformId(job));

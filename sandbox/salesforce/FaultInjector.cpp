@@ -11,6 +11,7 @@ QJsonObject FaultConfig::toJson() const
         {u"lockRate"_s, lockRate},
         {u"hangRate"_s, hangRate},
         {u"dropRate"_s, dropRate},
+        {u"dropAfterWriteRate"_s, dropAfterWriteRate},
         {u"slowMs"_s, slowMs},
         {u"slowRate"_s, slowRate},
         {u"seed"_s, qint64(seed)},
@@ -22,8 +23,8 @@ QJsonObject FaultConfig::toJson() const
 
 bool FaultConfig::any() const
 {
-    return fail503 > 0 || lockRate > 0 || hangRate > 0 || dropRate > 0 || slowMs > 0
-        || bulkFailRate > 0 || bulkSlowMs > 0;
+    return fail503 > 0 || lockRate > 0 || hangRate > 0 || dropRate > 0 || dropAfterWriteRate > 0
+        || slowMs > 0 || bulkFailRate > 0 || bulkSlowMs > 0;
 }
 
 Result<FaultConfig> FaultConfig::fromJson(const QJsonObject &json, const FaultConfig &base)
@@ -32,13 +33,14 @@ Result<FaultConfig> FaultConfig::fromJson(const QJsonObject &json, const FaultCo
     for (auto it = json.begin(); it != json.end(); ++it) {
         const QString &k = it.key();
         const QJsonValue v = it.value();
-        double *ratio = k == "fail503"_L1 ? &c.fail503
-            : k == "lockRate"_L1          ? &c.lockRate
-            : k == "hangRate"_L1          ? &c.hangRate
-            : k == "dropRate"_L1          ? &c.dropRate
-            : k == "slowRate"_L1          ? &c.slowRate
-            : k == "bulkFailRate"_L1      ? &c.bulkFailRate
-                                          : nullptr;
+        double *ratio = k == "fail503"_L1  ? &c.fail503
+            : k == "lockRate"_L1           ? &c.lockRate
+            : k == "hangRate"_L1           ? &c.hangRate
+            : k == "dropRate"_L1           ? &c.dropRate
+            : k == "dropAfterWriteRate"_L1 ? &c.dropAfterWriteRate
+            : k == "slowRate"_L1           ? &c.slowRate
+            : k == "bulkFailRate"_L1       ? &c.bulkFailRate
+                                           : nullptr;
         if (ratio) {
             if (!v.isDouble() || v.toDouble() < 0.0 || v.toDouble() > 1.0)
                 return makeError(u"BAD_FAULT"_s, k + u" must be a number from 0 to 1"_s);
@@ -97,6 +99,14 @@ FaultInjector::Transport FaultInjector::drawTransport()
         return Transport::Fail503;
     }
     return Transport::None;
+}
+
+bool FaultInjector::drawDropAfterWrite()
+{
+    if (!draw(m_config.dropAfterWriteRate))
+        return false;
+    ++m_counters.dropAfterWrite;
+    return true;
 }
 
 int FaultInjector::drawDelayMs()

@@ -16,6 +16,9 @@ struct FaultConfig
     double lockRate = 0.0; // a written record fails with UNABLE_TO_LOCK_ROW
     double hangRate = 0.0; // never answer (the client must time out)
     double dropRate = 0.0; // close the TCP connection without an answer
+    // Carry a REST write out (any method but GET), then close the connection without its
+    // answer: the client cannot tell whether it landed.
+    double dropAfterWriteRate = 0.0;
     int slowMs = 0; // delay answers by this many ms ...
     double slowRate = 1.0; // ... for this share of requests
     quint64 seed = 1;
@@ -41,6 +44,7 @@ public:
         qint64 fail503 = 0;
         qint64 hang = 0;
         qint64 drop = 0;
+        qint64 dropAfterWrite = 0;
         qint64 slow = 0;
         qint64 lock = 0;
         qint64 bulkFail = 0;
@@ -52,6 +56,8 @@ public:
     // One draw per request that faults apply to.
     Transport drawTransport();
     int drawDelayMs();
+    // One draw per REST write carried out: whether its answer is lost.
+    bool drawDropAfterWrite();
     // One draw per written record.
     bool drawLock();
     // One draw per Bulk API 2.0 job when it starts processing.

@@ -173,13 +173,17 @@ SfHttpServer::Outcome SalesforceSandbox::dispatch(const ApiRequest &request, boo
         }
         out.delayMs = faults.drawDelayMs();
     }
-    if (instanceHost && RestRouter::handles(request))
+    if (instanceHost && RestRouter::handles(request)) {
         out.response = m_router->handle(request);
-    else if (auth)
+        // Carried out, and then the answer is lost (the connection dropped after the commit).
+        if (rest && request.method != "GET" && faults.drawDropAfterWrite())
+            out.action = SfHttpServer::Outcome::Action::Drop;
+    } else if (auth) {
         out.response = m_oauth->handle(request, instanceHost);
-    else
+    } else {
         out.response
             = ApiResponse::error(404, u"NOT_FOUND"_s, u"The requested resource does not exist"_s);
+    }
     Q_EMIT requestServed(request.path, out.response.status);
     return out;
 }

@@ -146,6 +146,7 @@ void PlatformPortAdapter::upsertLeads(const QList<QJsonObject> &leads, QObject *
                                  o.success = item.ok();
                                  o.id = item.id;
                                  o.created = item.created();
+                                 o.version = item.version;
                                  o.code = item.errorCode;
                                  o.message = item.errorMessage;
                                  if (item.current)

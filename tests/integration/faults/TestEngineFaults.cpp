@@ -176,6 +176,67 @@ private slots:
         }
     }
 
+    // 6c after the commit: Salesforce carries each write out, then drops the connection
+    // (sandbox knob dropAfterWriteRate), so LeadBridge cannot tell whether it landed. The retry
+    // reads Salesforce first (the check before a resend, as after a kill) and finds the leads
+    // there: it sends nothing again.
+    void writeWhoseAnswerWasDroppedIsNotSentAgain()
+    {
+        constexpr int kLeads = 20;
+        LogCapture log;
+        SyncWorld world;
+        world.platform.generateLeads(kLeads, 7);
+        world.profile.sync.requestTimeoutS = 1;
+        world.profile.sync.pollIntervalS = 1;
+        QVERIFY(world.start().ok());
+        sandbox::FaultConfig faults;
+        faults.dropAfterWriteRate = 1.0;
+        world.salesforce.setFaults(faults);
+        world.controller().start();
+        auto store = Store::open(StoreConfig::sqlite(world.storePath), Clock::system(),
+                                 QStringLiteral("watch"));
+        QVERIFY(store.ok());
+        const auto jobs = [&](const QString &name, const QString &sql) {
+            auto q = (*store)->database().run(name, sql);
+            const int n = q && (*q)->next() ? (*q)->value(0).toInt() : -1;
+            if (q)
+                (*q)->finish();
+            return n;
+        };
+        // The call failed in transit (before its retry, which the outbox makes later): every
+        // lead landed.
+        QVERIFY(QTest::qWaitFor([&] { return log.contains({QStringLiteral("call failed for")}); },
+                                30'000));
+        QCOMPARE(world.salesforce.recordCount(Lead), kLeads);
+        QHash<QString, int> landed;
+        int sentTwiceBelow = 0;
+        for (const auto &lead : world.platform.leads()) {
+            landed.insert(lead.id, world.salesforce.writeCountFor(Lead, lead.id));
+            sentTwiceBelow += landed.value(lead.id) > 1 ? 1 : 0;
+        }
+        // Qt 6.4 sends a request again by itself when a reused connection closes before any
+        // answer, a POST too: the sandbox may have carried the one call out twice.
+        qInfo("%d of %d leads were sent twice by the network layer within the failed call",
+              sentTwiceBelow, kLeads);
+
+        world.salesforce.setFaults({});
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return jobs(QStringLiteral("faults.activeJobs"),
+                            QStringLiteral("SELECT COUNT(*) FROM outbox WHERE state IN "
+                                           "('pending', 'claimed')"))
+                    == 0;
+            },
+            60'000));
+        world.stopEngine();
+        QVERIFY2(maxAttempts(StoreConfig::sqlite(world.storePath)) > 1, "no job was retried");
+        QVERIFY(world.salesforce.faultCounters().dropAfterWrite > 0);
+        int resent = 0;
+        for (const auto &lead : world.platform.leads())
+            resent += world.salesforce.writeCountFor(Lead, lead.id) != landed.value(lead.id);
+        QCOMPARE(resent, 0);
+    }
+
     // 7: the Streaming API stops answering. The client's watchdog (the advised hold plus the
     // request timeout) notices, the status says the stream is down, and when the server is
     // back (without its clients, as after a restart) the client handshakes again and replays

@@ -31,6 +31,9 @@ public:
     QList<QPair<QString, QJsonObject>> events;
     int calls = 0;
     std::optional<Error> failNextCall;
+    // The next upsert lands, then its call fails with this error (the connection dropped after
+    // Salesforce committed, or the answer timed out).
+    std::optional<Error> failNextCallAfterLanding;
     QHash<QString, WriteOutcome> failRecord; // key -> outcome to return once
     int idCounter = 0;
     QHash<QString, int> leadWrites; // Platform_Lead_Id__c -> lead upserts that landed
@@ -75,6 +78,12 @@ public:
         if (failNextCall) {
             Error e = *failNextCall;
             failNextCall.reset();
+            answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), e);
+            return;
+        }
+        if (failNextCallAfterLanding) {
+            write(key, records);
+            Error e = *std::exchange(failNextCallAfterLanding, std::nullopt);
             answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), e);
             return;
         }
@@ -367,11 +376,11 @@ public:
                 continue;
             }
             QJsonObject stored = r;
-            stored.insert(QStringLiteral("version"),
-                          leads.value(id).value(QStringLiteral("version")).toInt() + 1);
+            const int version = leads.value(id).value(QStringLiteral("version")).toInt() + 1;
+            stored.insert(QStringLiteral("version"), version);
             leads.insert(id, stored);
             ++leadWrites[id];
-            out.append({true, false, {}, {}, id, false, {}});
+            out.append({true, false, {}, {}, id, false, {}, version}); // the stored version
         }
         answerLater<Result<QList<WriteOutcome>>>(context, std::move(done), out);
     }
