@@ -529,6 +529,8 @@ private slots:
         deliver(true);
         QVERIFY(m_sf.leads.isEmpty());
         QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
     // L-1 is in Salesforce; a poll reads it, and before that page is taken in (a long poll's
     // later page, a Bulk query's results, a page in hand when the process froze) a user edits
     // L-1's first name and the stream takes the edit in and delivers it. The older page, taken
