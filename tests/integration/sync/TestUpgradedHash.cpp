@@ -2,13 +2,13 @@
 // version 17 left it (every mirror hash the old hash over a rebuilt JSON document) is opened by
 // this release; migration 18 re-hashes it, and then a reconcile and a pass that reads every
 // record again from both sides write nothing anywhere. Runs on SQLite and PostgreSQL.
+#include "LegacyContentHash.h"
 #include "SyncWorld.h"
 #include "TestBackend.h"
 #include "mapping/ContentHash.h"
 #include "store/Database.h"
 #include "store/Migrations.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -19,42 +19,11 @@ using namespace lb::test;
 
 namespace {
 
-// The hash versions 1 to 17 stored, as the release that wrote them computed it.
-QJsonValue oldNormalise(const QJsonValue &v)
-{
-    if (v.isDouble()) {
-        const double d = v.toDouble();
-        if (d == double(qint64(d)) && std::abs(d) < 1e15)
-            return qint64(d);
-        return d;
-    }
-    if (v.isObject()) {
-        QJsonObject o;
-        const QJsonObject in = v.toObject();
-        for (auto it = in.begin(); it != in.end(); ++it) {
-            if (it.key() != QLatin1String("attributes"))
-                o.insert(it.key(), oldNormalise(it.value()));
-        }
-        return o;
-    }
-    if (v.isArray()) {
-        QJsonArray a;
-        for (const QJsonValue &item : v.toArray())
-            a.append(oldNormalise(item));
-        return a;
-    }
-    return v;
-}
-
+// The hash versions 1 to 17 stored, of a state column's text ('' is the empty object).
 QString oldHash(const QString &stateText)
 {
-    const QJsonObject state = stateText.isEmpty()
-        ? QJsonObject()
-        : QJsonDocument::fromJson(stateText.toUtf8()).object();
-    const QByteArray canonical
-        = QJsonDocument(oldNormalise(state).toObject()).toJson(QJsonDocument::Compact);
-    return QString::fromLatin1(
-        QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex().left(32));
+    return legacyContentHashOf(
+        stateText.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(stateText.toUtf8()).object());
 }
 
 qint64 count(Database &db, const QString &sql)

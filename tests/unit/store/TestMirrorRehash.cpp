@@ -1,11 +1,11 @@
 // Migration 18 (issue 20): the mirror's hashes re-computed once with the canonical byte hash, in
 // batches, on SQLite and PostgreSQL (LB_TEST_BACKEND); a failure at any statement leaves the
 // store at version 17 with every old hash, and the next start completes it.
+#include "LegacyContentHash.h"
 #include "TestBackend.h"
 #include "mapping/ContentHash.h"
 #include "store/Migrations.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -15,41 +15,9 @@ using namespace lb;
 
 namespace {
 
-// The hash versions 1 to 17 stored, copied here from the release that wrote them so the test
-// does not trust the migration's own copy: SHA-256 over compact JSON with sorted keys, whole
-// numbers below 1e15 as integers, "attributes" left out.
-QJsonValue oldNormalise(const QJsonValue &v)
-{
-    if (v.isDouble()) {
-        const double d = v.toDouble();
-        if (d == double(qint64(d)) && std::abs(d) < 1e15)
-            return qint64(d);
-        return d;
-    }
-    if (v.isObject()) {
-        QJsonObject o;
-        const QJsonObject in = v.toObject();
-        for (auto it = in.begin(); it != in.end(); ++it) {
-            if (it.key() != QLatin1String("attributes"))
-                o.insert(it.key(), oldNormalise(it.value()));
-        }
-        return o;
-    }
-    if (v.isArray()) {
-        QJsonArray a;
-        for (const QJsonValue &item : v.toArray())
-            a.append(oldNormalise(item));
-        return a;
-    }
-    return v;
-}
-
 QString oldHash(const QJsonObject &fields)
 {
-    const QByteArray canonical
-        = QJsonDocument(oldNormalise(fields).toObject()).toJson(QJsonDocument::Compact);
-    return QString::fromLatin1(
-        QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex().left(32));
+    return test::legacyContentHashOf(fields);
 }
 
 QString text(const QJsonObject &o)
