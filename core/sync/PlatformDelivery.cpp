@@ -22,6 +22,7 @@ void PlatformDelivery::deliver(std::function<void(DeliveryRound)> done)
         return;
     ClaimFilter filter;
     filter.target = JobTarget::Platform;
+    filter.inOrderPerRecord = true; // as for Salesforce: an older write never lands last
     if (batch->urgentOnly)
         filter.minPriority = jobs::UrgentPriority;
     auto claimed = m_store.outbox().claim(m_config.workerId, m_config.platformBatch,

@@ -77,6 +77,10 @@ void SalesforceDelivery::claim(const Batch &batch)
         ClaimFilter filter;
         filter.target = JobTarget::Salesforce;
         filter.kind = g.kind;
+        // A lead's newer write waits while another worker holds its older one (a bulk job
+        // still running, a process frozen mid-call): sent side by side, the older could land
+        // last and undo the newer.
+        filter.inOrderPerRecord = true;
         if (batch->urgentOnly)
             filter.minPriority = jobs::UrgentPriority;
         auto claimed = m_store.outbox().claim(m_config.workerId, g.max, m_config.leaseMs, filter);

@@ -6,7 +6,9 @@
 //    landed, is stale: it goes neither to Salesforce nor into the mirror;
 //  - a Salesforce write that landed but whose call failed in transit (the connection dropped
 //    after the commit, a timeout) is checked before the resend like one whose answer a kill
-//    lost: written once, and a deletion in Salesforce meanwhile is honoured.
+//    lost: written once, and a deletion in Salesforce meanwhile is honoured;
+//  - a lead's newer write waits while another worker holds its older one (a running bulk job,
+//    a process frozen mid-call), so the older never lands last.
 #include "FakePorts.h"
 #include "PolledChanges.h"
 #include "SyncStoreFixture.h"
@@ -295,6 +297,43 @@ private slots:
         deliver(false);
         QVERIFY(m_pf.deleted.contains(kLead));
         QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+    // The SIGSTOP run's L-002224: one process held L-1's first write in a running bulk job
+    // while a platform edit was taken in; another process claimed the edit's job and sent it
+    // at once, then the bulk job landed the older values over it. The newer job now waits
+    // until the older is finished, on either side.
+    void newerWriteWaitsWhileAnotherWorkerHoldsTheOlder_data()
+    {
+        QTest::addColumn<bool>("salesforce");
+        QTest::newRow("to Salesforce") << true;
+        QTest::newRow("to the platform") << false;
+    }
+    void newerWriteWaitsWhileAnotherWorkerHoldsTheOlder()
+    {
+        QFETCH(bool, salesforce);
+        leadInBothSystems();
+        const int sfWrites = m_sf.leadWrites.value(kLead);
+        if (salesforce)
+            receive(platformLead(2, 30));
+        else
+            readFromSalesforce(editInSalesforce(30, QStringLiteral("2026-01-01T00:00:20.000Z")));
+        QCOMPARE(m_store->outbox().claim(QStringLiteral("frozen-worker"), 10, 30'000)->size(), 1);
+        if (salesforce)
+            receive(platformLead(3, 31));
+        else
+            readFromSalesforce(editInSalesforce(31, QStringLiteral("2026-01-01T00:00:21.000Z")));
+        const QString kind = salesforce ? jobs::SalesforceLeadUpsert : jobs::PlatformLeadPut;
+        QCOMPARE(activeJobs(kind), 2);
+
+        QCOMPARE(deliver(salesforce).delivered, 0);
+        QCOMPARE(m_sf.leadWrites.value(kLead), sfWrites);
+        QCOMPARE(m_pf.leadWrites.value(kLead), 0);
+
+        m_fixture.clock.advanceMs(31'000); // the frozen worker's lease ends
+        for (int round = 0; round < 4 && activeJobs(kind) > 0; ++round)
+            deliver(salesforce);
+        QCOMPARE(activeJobs(kind), 0);
+        QCOMPARE(salesforce ? salesforceScore() : platformScore(), 31);
     }
 };
 
