@@ -71,4 +71,39 @@ Result<QHash<QString, QSet<QByteArray>>> SentWrites::unrecorded(const QString &k
     return out;
 }
 
+Result<QSet<QString>> SentWrites::supersededUnsettled(const QString &kind,
+                                                      const QStringList &recordKeys)
+{
+    QSet<QString> out;
+    for (qsizetype start = 0; start < recordKeys.size(); start += Database::MaxRowsPerStatement) {
+        const int n
+            = int(std::min<qsizetype>(Database::MaxRowsPerStatement, recordKeys.size() - start));
+        QVariantList bound {kind};
+        for (int i = 0; i < n; ++i)
+            bound << recordKeys.at(start + i);
+        // sql-constant: only the count of bound placeholders varies
+        const QString sql
+            = QStringLiteral("SELECT s.record_key, s.payload FROM outbox AS s WHERE s.kind = ? "
+                             "AND s.state = 'superseded' AND s.attempts > 0 AND s.record_key IN (")
+            + Database::listPlaceholders(n)
+            + QStringLiteral(") AND NOT EXISTS (SELECT 1 FROM outbox AS d WHERE d.kind = s.kind "
+                             "AND d.record_key = s.record_key AND d.state = 'done' "
+                             "AND d.id > s.id)");
+        auto q = m_db.run(QStringLiteral("sentWrites.supersededUnsettled.%1").arg(n), sql, bound);
+        if (!q)
+            return q.error();
+        while ((*q)->next()) {
+            // Only a job that noted a send went out; one superseded before its call did not.
+            const QJsonArray sent = QJsonDocument::fromJson((*q)->value(1).toByteArray())
+                                        .object()
+                                        .value(QStringLiteral("sent"))
+                                        .toArray();
+            if (!sent.isEmpty())
+                out.insert((*q)->value(0).toString());
+        }
+        (*q)->finish();
+    }
+    return out;
+}
+
 } // namespace lb

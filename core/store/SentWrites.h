@@ -33,6 +33,12 @@ public:
     Result<QHash<QString, QSet<QByteArray>>> unrecorded(const QString &kind,
                                                         const QStringList &recordKeys);
 
+    // The keys among `recordKeys` whose write of `kind` was sent and then superseded before its
+    // outcome was recorded (the worker died, its lease ran out, a newer job took its place),
+    // with no later job of the record done since: that write may have landed, so the newer job
+    // checks Salesforce first, as its predecessor's resend would have.
+    Result<QSet<QString>> supersededUnsettled(const QString &kind, const QStringList &recordKeys);
+
 private:
     Database &m_db;
 };

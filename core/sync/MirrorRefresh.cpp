@@ -25,10 +25,17 @@ MirrorRefresh::MirrorRefresh(Store &store, SalesforcePort &salesforce, PlatformP
     m_changes.setPlatformDelete(m_platformDelete);
 }
 
-void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()> then)
+void MirrorRefresh::fromSalesforce(const QStringList &ids,
+                                   std::function<void(const Unchecked &)> then)
+{
+    fromSalesforceFrom(ids, {}, std::move(then));
+}
+
+void MirrorRefresh::fromSalesforceFrom(const QStringList &ids, Unchecked unchecked,
+                                       std::function<void(const Unchecked &)> then)
 {
     if (ids.isEmpty()) {
-        then();
+        then(unchecked);
         return;
     }
     const ObjectMapping &m = m_leads.mapping();
@@ -48,24 +55,26 @@ void MirrorRefresh::fromSalesforce(const QStringList &ids, std::function<void()>
     // With the Recycle Bin: a lead a user deleted since is not "not there" (that would send it
     // again, and an upsert by its key would create it anew), it is deleted.
     m_salesforce.queryAll(
-        soql, this, [this, chunk, rest, then = std::move(then)](Result<RecordPage> page) mutable {
+        soql, this,
+        [this, chunk, rest, unchecked = std::move(unchecked),
+         then = std::move(then)](Result<RecordPage> page) mutable {
+            const auto leftUnchecked = [&](const Error &error, bool callFailed, const char *what) {
+                qCInfo(lcSync) << what << error.toString();
+                unchecked.platformIds.append(chunk);
+                if (!unchecked.error) {
+                    unchecked.error = error;
+                    unchecked.callFailed = callFailed;
+                }
+            };
             if (!page) {
-                qCInfo(lcSync) << "could not check Salesforce before a resend:"
-                               << page.error().toString();
-                fromSalesforce(rest, std::move(then));
-                return;
+                leftUnchecked(page.error(), true, "could not check Salesforce before a resend:");
+            } else if (auto mirrors = m_store.leads().byKeys(chunk); !mirrors) {
+                leftUnchecked(mirrors.error(), false, "could not read the mirror before a resend:");
+            } else if (auto r = observe(chunk, page->records, *mirrors); !r) {
+                leftUnchecked(r.error(), false,
+                              "could not keep what Salesforce holds before a resend:");
             }
-            auto mirrors = m_store.leads().byKeys(chunk);
-            if (!mirrors) {
-                qCWarning(lcSync) << "could not read the mirror before a resend:"
-                                  << mirrors.error().toString();
-                fromSalesforce(rest, std::move(then));
-                return;
-            }
-            if (auto r = observe(chunk, page->records, *mirrors); !r)
-                qCWarning(lcSync) << "could not keep what Salesforce holds before a resend:"
-                                  << r.error().toString();
-            fromSalesforce(rest, std::move(then));
+            fromSalesforceFrom(rest, std::move(unchecked), std::move(then));
         });
 }
 

@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace lb {
 
@@ -19,17 +20,28 @@ namespace lb {
 //    and not sent again;
 //  - a job an admin retried from the inbox: the platform record, so data fixed at the source is
 //    what goes out.
-// A read that fails leaves the mirror as it was (the resend plans from it); `then` always runs.
+// `then` always runs. A Salesforce check that fails (the call, or keeping what it read) names
+// the leads it left unchecked, so their resend waits instead of going out blind; a platform read
+// that fails leaves the mirror as it was (the retry plans from it).
 class MirrorRefresh : public QObject
 {
     Q_OBJECT
 public:
+    // The leads a Salesforce check could not read (or keep), and why.
+    struct Unchecked
+    {
+        QStringList platformIds;
+        std::optional<Error> error; // the first failure
+        bool callFailed = false; // the error is Salesforce's answer (not the store's)
+    };
+
     MirrorRefresh(Store &store, SalesforcePort &salesforce, PlatformPort &platform,
                   const SyncPlanner &leads, const SyncPlanner &agents, QString platformDelete,
                   const QString &actor, QObject *parent = nullptr);
 
     // Leads by platform id, read from Salesforce 100 at a time with one SOQL query each.
-    void fromSalesforce(const QStringList &platformIds, std::function<void()> then);
+    void fromSalesforce(const QStringList &platformIds,
+                        std::function<void(const Unchecked &)> then);
     // Leads by platform id, read from the platform one by one.
     void fromPlatform(const QStringList &platformIds, std::function<void()> then);
 
@@ -40,6 +52,8 @@ private:
     // closed or deleted, a lead not found did not land.
     Result<void> observe(const QStringList &chunk, const QList<QJsonObject> &records,
                          const QHash<QString, MirrorRecord> &mirrors);
+    void fromSalesforceFrom(const QStringList &platformIds, Unchecked unchecked,
+                            std::function<void(const Unchecked &)> then);
     void fromPlatformAt(const QStringList &platformIds, int index, std::function<void()> then);
 
     Store &m_store;

@@ -93,8 +93,10 @@ std::optional<qint64> OutcomeRecorder::noteCallFailure(const Error &error, ApiBu
 }
 
 void OutcomeRecorder::failCall(DeliveryBatch &batch, const QList<OutboxJob> &jobs,
-                               const Error &error, ApiBudget &budget, CircuitBreaker &breaker)
+                               const Error &error, ApiBudget &budget, CircuitBreaker &breaker,
+                               const QString &code)
 {
+    const QString recordedCode = code.isEmpty() ? error.code : code;
     // Anything but throttling and refused credentials is each job's failure.
     const std::optional<qint64> waitUntil = noteCallFailure(error, budget, breaker);
     if (waitUntil) {
@@ -106,10 +108,10 @@ void OutcomeRecorder::failCall(DeliveryBatch &batch, const QList<OutboxJob> &job
         for (const OutboxJob &job : jobs) {
             if (waitUntil) {
                 if (auto r = m_store.outbox().failTransient(job.id, m_config.workerId, *waitUntil,
-                                                            error.code, error.message, false);
+                                                            recordedCode, error.message, false);
                     !r)
                     return r.error();
-            } else if (auto r = failOne(counts, job, error.code, error.message, error.retryable);
+            } else if (auto r = failOne(counts, job, recordedCode, error.message, error.retryable);
                        !r) {
                 return r;
             }
@@ -258,7 +260,8 @@ bool OutcomeRecorder::outcomeUnknown(const OutboxJob &job)
 {
     return job.attempts > 1
         && (job.lastErrorCode.isEmpty() || failedInTransit(job.lastErrorCode)
-            || job.lastErrorCode == QLatin1String("missing_result"));
+            || job.lastErrorCode == QLatin1String("missing_result")
+            || job.lastErrorCode == CheckFailed);
 }
 
 WriteOutcome OutcomeRecorder::missingResult(const QString &message)

@@ -42,9 +42,10 @@ public:
     // the records wait without losing an attempt (throttled, refused credentials), if they do.
     std::optional<qint64> noteCallFailure(const Error &error, ApiBudget &budget,
                                           CircuitBreaker &breaker);
-    // Applies a whole-call failure to every job of a group.
+    // Applies a whole-call failure to every job of a group, recorded under `code` when given
+    // (else the error's own).
     void failCall(DeliveryBatch &batch, const QList<OutboxJob> &jobs, const Error &error,
-                  ApiBudget &budget, CircuitBreaker &breaker);
+                  ApiBudget &budget, CircuitBreaker &breaker, const QString &code = {});
     // Records the per-record outcomes of one call (complete, retry or inbox) as one unit, with
     // `alsoInUnit` (what the outcomes change beside the jobs) in it.
     void recordOutcomes(DeliveryBatch &batch, const QList<OutboxJob> &jobs,
@@ -85,9 +86,12 @@ public:
     // a kill or a lease that ran out (no error recorded), its call failed in transit (the
     // connection dropped or the answer timed out, maybe after the system committed), or the
     // answer told nothing of this record (`missing_result`: a bulk job collected after a
-    // restart, aborted or reporting no row for it). Such a job
-    // is resent only after the check before a resend (MirrorRefresh) read what landed.
+    // restart, aborted or reporting no row for it), or that check itself failed (CheckFailed).
+    // Such a job is resent only after the check before a resend (MirrorRefresh) read what
+    // landed.
     static bool outcomeUnknown(const OutboxJob &job);
+    // The error code of a job whose check before a resend failed: it waits, still unknown.
+    static inline const QString CheckFailed = QStringLiteral("check_failed");
     // A call that failed this way may have been carried out: no answer, or one cut short.
     static bool failedInTransit(const QString &errorCode);
 

@@ -102,15 +102,60 @@ void SalesforceDelivery::sendLeads(Batch batch)
     // Before planning, look again where our knowledge may be stale (MirrorRefresh).
     QStringList unknownOutcome;
     QStringList retriedByAdmin;
+    QStringList others;
     for (const OutboxJob &job : batch->leads) {
         if (OutcomeRecorder::outcomeUnknown(job))
             unknownOutcome.append(jobPlatformId(job));
         else if (job.lastErrorCode == QLatin1String("inbox_retry"))
             retriedByAdmin.append(jobPlatformId(job));
+        else
+            others.append(job.recordKey);
     }
-    m_refresh.fromSalesforce(unknownOutcome, [this, batch, retriedByAdmin] {
-        m_refresh.fromPlatform(retriedByAdmin, [this, batch] { planLeadsAndSend(batch); });
+    // A job that took the place of a sent one whose outcome is unknown inherits its check.
+    if (auto inherited
+        = SentWrites(m_store.database()).supersededUnsettled(jobs::SalesforceLeadUpsert, others);
+        !inherited) {
+        qCWarning(lcSync) << "could not read the superseded sends:" << inherited.error().toString();
+    } else if (!inherited->isEmpty()) {
+        for (const OutboxJob &job : std::as_const(batch->leads)) {
+            if (inherited->contains(job.recordKey) && !OutcomeRecorder::outcomeUnknown(job)
+                && job.lastErrorCode != QLatin1String("inbox_retry"))
+                unknownOutcome.append(jobPlatformId(job));
+        }
+    }
+    m_refresh.fromSalesforce(
+        unknownOutcome, [this, batch, retriedByAdmin](const MirrorRefresh::Unchecked &unchecked) {
+            holdBackUnchecked(*batch, unchecked);
+            m_refresh.fromPlatform(retriedByAdmin, [this, batch] { planLeadsAndSend(batch); });
+        });
+}
+
+void SalesforceDelivery::holdBackUnchecked(DeliveryBatch &batch,
+                                           const MirrorRefresh::Unchecked &unchecked)
+{
+    if (unchecked.platformIds.isEmpty())
+        return;
+    // Sent blind, the write could land a second time, go over a user's edit made since, or
+    // create anew a lead a user deleted (an upsert by its key).
+    const QSet<QString> ids(unchecked.platformIds.cbegin(), unchecked.platformIds.cend());
+    QList<OutboxJob> held;
+    batch.leads.removeIf([&](const OutboxJob &job) {
+        if (!ids.contains(jobPlatformId(job)))
+            return false;
+        held.append(job);
+        return true;
     });
+    if (held.isEmpty())
+        return;
+    if (unchecked.callFailed) {
+        m_recorder.failCall(batch, held, *unchecked.error, m_budget, m_breaker,
+                            OutcomeRecorder::CheckFailed);
+        return;
+    }
+    // The store failed: nothing can be recorded now; the jobs stay claimed and are claimed
+    // again (still of unknown outcome) once their lease ends.
+    qCWarning(lcSync) << held.size()
+                      << "lead writes wait for their lease to end:" << unchecked.error->toString();
 }
 
 SalesforceDelivery::PlannedLeads SalesforceDelivery::planLeads(DeliveryBatch &batch,

@@ -32,6 +32,9 @@ private:
 
     void claim(const Batch &batch);
     void sendLeads(Batch batch);
+    // Takes the leads whose check before a resend failed out of the batch: they wait (as after a
+    // failed call) and are checked again on their next try, never sent blind.
+    void holdBackUnchecked(DeliveryBatch &batch, const MirrorRefresh::Unchecked &unchecked);
     void planLeadsAndSend(Batch batch);
     PlannedLeads planLeads(DeliveryBatch &batch, const QList<OutboxJob> &jobs);
     QList<QJsonObject> leadRecords(const QList<PlannedLead> &planned) const;

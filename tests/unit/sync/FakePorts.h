@@ -277,10 +277,16 @@ public:
     // The roster's query (a poll of People__c) reads `people` when rosterReadsPeople is set;
     // otherwise every query reads the leads, as the tests written before it expect.
     bool rosterReadsPeople = false;
+    std::optional<Error> failNextQueryAll; // the check before a resend fails with it
     void queryAll(const QString &soql, QObject *context,
                   std::function<void(Result<RecordPage>)> done) override
     {
         ++calls;
+        if (failNextQueryAll) {
+            Error e = *std::exchange(failNextQueryAll, std::nullopt);
+            answerLater<Result<RecordPage>>(context, std::move(done), e);
+            return;
+        }
         const bool roster = rosterReadsPeople && soql.contains(QLatin1String("FROM People__c"));
         answerLater<Result<RecordPage>>(
             context, std::move(done),

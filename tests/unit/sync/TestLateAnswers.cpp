@@ -7,6 +7,8 @@
 //  - a Salesforce write that landed but whose call failed in transit (the connection dropped
 //    after the commit, a timeout) is checked before the resend like one whose answer a kill
 //    lost: written once, and a deletion in Salesforce meanwhile is honoured;
+//  - a check before a resend that fails sends nothing: the write waits and is checked again;
+//  - a job that takes the place of a sent one whose outcome is unknown checks first too;
 //  - a lead's newer write waits while another worker holds its older one (a running bulk job,
 //    a process frozen mid-call), so the older never lands last.
 #include "FakePorts.h"
@@ -149,6 +151,21 @@ private:
         QCOMPARE(m_sf.leadWrites.value(kLead), 1);
     }
 
+    // A worker as a (re)started process builds it.
+    void startWorker(const QString &id)
+    {
+        m_dispatcher.reset();
+        Dispatcher::Config config;
+        config.workerId = id;
+        config.platformDelete = kDelete;
+        config.retry = RetryPolicy {1000, 10'000, 5};
+        m_dispatcher = std::make_unique<Dispatcher>(*m_store, m_sf, m_pf, *m_fixture.leads,
+                                                    *m_fixture.agents, *m_fixture.sfBudget,
+                                                    *m_fixture.pfBudget, *m_fixture.sfBreaker,
+                                                    *m_fixture.pfBreaker, m_fixture.clock, config);
+        m_dispatcher->setRandomSeed(7);
+    }
+
 private slots:
     void init()
     {
@@ -157,15 +174,7 @@ private slots:
         QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().toString()));
         m_sf = {};
         m_pf = {};
-        Dispatcher::Config config;
-        config.workerId = QStringLiteral("worker");
-        config.platformDelete = kDelete;
-        config.retry = RetryPolicy {1000, 10'000, 5};
-        m_dispatcher = std::make_unique<Dispatcher>(*m_store, m_sf, m_pf, *m_fixture.leads,
-                                                    *m_fixture.agents, *m_fixture.sfBudget,
-                                                    *m_fixture.pfBudget, *m_fixture.sfBreaker,
-                                                    *m_fixture.pfBreaker, m_fixture.clock, config);
-        m_dispatcher->setRandomSeed(7);
+        startWorker(QStringLiteral("worker"));
     }
 
     // The soak's L-001828: a Salesforce user sets the score to 23; the stream reads it and it
@@ -298,6 +307,75 @@ private slots:
         QVERIFY(m_pf.deleted.contains(kLead));
         QVERIFY(m_store->outbox().active()->isEmpty());
     }
+    // As above, and the check itself fails (Salesforce unavailable): the resend is not sent
+    // blind (an upsert by L-1's key would create anew the lead a user deleted); it waits, and
+    // its next try checks again.
+    void failedCheckBeforeAResendSendsNothing()
+    {
+        leadInBothSystems();
+        QJsonObject edited = platformLead(2, 40);
+        edited.insert(QStringLiteral("updated_at"), QStringLiteral("2026-01-01T00:00:30.000Z"));
+        m_pf.leads.insert(kLead, edited);
+        receive(edited);
+        Error dropped = makeError(QStringLiteral("network"), QStringLiteral("connection reset"));
+        dropped.retryable = true;
+        m_sf.failNextCallAfterLanding = dropped;
+        deliver(true);
+        QJsonObject deleted
+            = asRead(m_sf.leads.take(kLead), QStringLiteral("2026-01-01T00:00:40.000+0000"));
+        deleted.insert(QStringLiteral("IsDeleted"), true);
+        m_sf.recycleBin.insert(kLead, deleted);
+
+        Error unavailable = makeError(QStringLiteral("http_503"), QStringLiteral("unavailable"));
+        unavailable.retryable = true;
+        m_sf.failNextQueryAll = unavailable;
+        m_fixture.clock.advanceMs(11'000);
+        QCOMPARE(deliver(true).delivered, 0);
+        QVERIFY(m_sf.leads.isEmpty()); // not created again
+        QCOMPARE(m_sf.leadWrites.value(kLead), 2);
+        const auto waiting = *m_store->outbox().active();
+        QCOMPARE(waiting.size(), 1);
+        QCOMPARE(waiting.first().lastErrorCode, QStringLiteral("check_failed"));
+
+        m_fixture.clock.advanceMs(60'000);
+        deliver(true); // checks again: the lead is in the Recycle Bin
+        QVERIFY(m_sf.leads.isEmpty());
+        QCOMPARE(m_sf.leadWrites.value(kLead), 2);
+        const auto mirror = *m_store->leads().byPlatformId(kLead);
+        QVERIFY(mirror->isDeleted());
+    }
+
+    // L-1's first write lands and its answer is lost with the worker; a user deletes L-1 in
+    // Salesforce. Once the dead worker's lease ends, a platform edit's job takes the lost one's
+    // place (superseded while pending): it inherits the check before a resend, so the deletion
+    // is found and L-1 is not created again by an upsert of its key.
+    void jobThatSupersedesALostWriteChecksFirst()
+    {
+        m_pf.leads.insert(kLead, platformLead(1, 22));
+        receive(platformLead(1, 22));
+        m_sf.holdUpserts = true;
+        m_dispatcher->deliverSalesforce([](Dispatcher::Round) {});
+        QCOMPARE(m_sf.heldUpserts.size(), 1);
+        m_sf.releaseUpserts(); // lands; its answer is lost with the worker
+        startWorker(QStringLiteral("worker-after-restart"));
+        QVERIFY(m_sf.leads.contains(kLead));
+        QJsonObject deleted
+            = asRead(m_sf.leads.take(kLead), QStringLiteral("2026-01-01T00:00:40.000+0000"));
+        deleted.insert(QStringLiteral("IsDeleted"), true);
+        m_sf.recycleBin.insert(kLead, deleted);
+
+        m_fixture.clock.advanceMs(6 * 60'000); // the dead worker's lease ends
+        deliver(false); // a claim gives the lost write back: pending again
+        receive(platformLead(2, 30)); // its job supersedes the pending lost write
+        QCOMPARE(activeJobs(jobs::SalesforceLeadUpsert), 1);
+        deliver(true);
+        QVERIFY(!m_sf.leads.contains(kLead)); // not created again
+        QCOMPARE(m_sf.leadWrites.value(kLead), 1);
+        const auto mirror = *m_store->leads().byPlatformId(kLead);
+        QVERIFY(mirror->isDeleted());
+        QCOMPARE(mirror->deletedOn, QStringLiteral("salesforce"));
+    }
+
     // The SIGSTOP run's L-002224: one process held L-1's first write in a running bulk job
     // while a platform edit was taken in; another process claimed the edit's job and sent it
     // at once, then the bulk job landed the older values over it. The newer job now waits
