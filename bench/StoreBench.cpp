@@ -1,11 +1,10 @@
 #include "StoreBench.h"
 
+#include "PostgresAdmin.h"
 #include "store/Store.h"
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 
 #include <atomic>
 #include <thread>
@@ -70,27 +69,6 @@ double claimComplete(const StoreConfig &config, int workers, int batch, int tota
     return completed.load() == total ? total / seconds : -1;
 }
 
-void resetPostgres(const StoreConfig &config)
-{
-    const QString name = QStringLiteral("bench-pg-reset");
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        db.setHostName(config.host);
-        db.setPort(config.port);
-        db.setUserName(config.user);
-        db.setPassword(config.password);
-        db.setDatabaseName(config.database);
-        db.setConnectOptions(QStringLiteral("options='-c client_min_messages=warning'"));
-        if (db.open()) {
-            QSqlQuery q(db);
-            q.exec(QStringLiteral("DROP SCHEMA IF EXISTS public CASCADE"));
-            q.exec(QStringLiteral("CREATE SCHEMA public"));
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-}
-
 } // namespace
 
 void runStoreBench(BenchReport &report, const QString &workDir, int jobs,
@@ -121,7 +99,10 @@ void runStoreBench(BenchReport &report, const QString &workDir, int jobs,
         report.note(QStringLiteral("PostgreSQL figures skipped: pass --pg URL"));
         return;
     }
-    resetPostgres(*postgres);
+    if (const QString error = resetPostgres(*postgres); !error.isEmpty()) {
+        report.failure(QStringLiteral("PostgreSQL store: ") + error);
+        return;
+    }
     auto store = Store::open(*postgres, Clock::system(), QStringLiteral("bench"));
     if (!store) {
         report.failure(QStringLiteral("PostgreSQL store: ") + store.error().message);

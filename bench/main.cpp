@@ -65,7 +65,8 @@ int main(int argc, char **argv)
                                          QStringLiteral("N"), QStringLiteral("1000000"));
     const QCommandLineOption consoleChild(
         QStringLiteral("console-child"),
-        QStringLiteral("(internal) measure the leads view on FILE."), QStringLiteral("FILE"));
+        QStringLiteral("(internal) measure the leads view on the store at URL."),
+        QStringLiteral("URL"));
     const QCommandLineOption soak(
         QStringLiteral("soak"),
         QStringLiteral("Only the soak: two-way traffic with every sandbox fault on for MINUTES; "
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
     }
     if (!parser.isSet(soak) && wanted("console"))
         lb::bench::runConsoleBench(report, work.path(), QCoreApplication::applicationFilePath(),
-                                   isQuick ? 20'000 : parser.value(consoleRows).toInt());
+                                   isQuick ? 20'000 : parser.value(consoleRows).toInt(), postgres);
 
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);

@@ -395,6 +395,32 @@ constexpr const char *V18[] = {
     nullptr,
 };
 
+// The console's leads view on PostgreSQL (issue 20): a window deep in a million rows is read
+// through the sort column's index alone. Each sort index also holds `id` (the order's tiebreak),
+// so the ids of a window come from an index-only scan and only the window's own rows are read
+// from the table (LeadsTableModel::loadPage). SQLite's indexes already end with the rowid.
+constexpr const char *V19[] = {
+    "postgres:DROP INDEX IF EXISTS leads_updated_at",
+    "postgres:CREATE INDEX leads_updated_at ON leads (updated_at, id)",
+    "postgres:DROP INDEX IF EXISTS leads_sync_state",
+    "postgres:CREATE INDEX leads_sync_state ON leads (sync_state, id)",
+    "postgres:DROP INDEX IF EXISTS leads_last_name",
+    "postgres:CREATE INDEX leads_last_name ON leads (last_name, id)",
+    "postgres:DROP INDEX IF EXISTS leads_company",
+    "postgres:CREATE INDEX leads_company ON leads (company, id)",
+    "postgres:DROP INDEX IF EXISTS leads_status",
+    "postgres:CREATE INDEX leads_status ON leads (status, id)",
+    "postgres:DROP INDEX IF EXISTS leads_score",
+    "postgres:CREATE INDEX leads_score ON leads (score, id)",
+    "postgres:DROP INDEX IF EXISTS leads_agent",
+    "postgres:CREATE INDEX leads_agent ON leads (agent_id, id)",
+    "postgres:DROP INDEX IF EXISTS leads_last_synced",
+    "postgres:CREATE INDEX leads_last_synced ON leads (last_synced_at, id)",
+    "postgres:CREATE INDEX IF NOT EXISTS leads_platform_id_order ON leads (platform_id, id)",
+    "postgres:CREATE INDEX IF NOT EXISTS leads_salesforce_id_order ON leads (salesforce_id, id)",
+    nullptr,
+};
+
 constexpr Migration AllMigrations[] = {
     {1, "initial schema", V1},
     {2, "mirror state per side", V2},
@@ -414,6 +440,7 @@ constexpr Migration AllMigrations[] = {
     {16, "destinations", V16},
     {17, "alert incidents, lane counts by state", V17},
     {18, "mirror hashes over canonical bytes", V18, rehashMirrorStates},
+    {19, "leads view sort indexes hold the id (PostgreSQL)", V19},
 };
 
 // The statement for this backend, or a null string when it is for the other one.
@@ -472,6 +499,8 @@ Result<void> Migrations::migrate(Database &db, int upTo)
         = QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                          "description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     for (const Migration &migration : AllMigrations) {
+        if (migration.version > upTo)
+            break; // in order: nothing later is wanted
         Transaction tx(db);
         if (!tx.started())
             return tx.started().error();
@@ -486,7 +515,7 @@ Result<void> Migrations::migrate(Database &db, int upTo)
         const auto current = readVersion(db);
         if (!current)
             return current.error();
-        if (*current >= migration.version || migration.version > upTo)
+        if (*current >= migration.version)
             continue;
         for (const char *const *s = migration.statements; *s; ++s) {
             const QString sql = forDialect(*s, db.dialect());

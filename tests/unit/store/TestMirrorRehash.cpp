@@ -142,7 +142,7 @@ private slots:
         int failures = 0;
         for (int n = 1;; ++n) {
             (*db)->failAfterStatements(n);
-            auto migrated = Migrations::migrate(**db);
+            auto migrated = Migrations::migrate(**db, 18);
             if (migrated.ok()) { // n is past the upgrade's last statement, its commit
                 (*db)->failAfterStatements(0);
                 break;
@@ -152,7 +152,7 @@ private slots:
             QVERIFY2(stored(**db) == before, qPrintable(QString::number(n)));
         }
         QVERIFY(failures > 10); // it did strike inside the re-hash, not only before it
-        QCOMPARE(*Migrations::currentVersion(**db), Migrations::latestVersion());
+        QCOMPARE(*Migrations::currentVersion(**db), 18);
 
         const auto after = stored(**db);
         QCOMPARE(after.size(), Leads + 1);
