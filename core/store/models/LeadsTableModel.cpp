@@ -432,24 +432,25 @@ bool LeadsTableModel::loadPage(int page) const
                                                                          : LeadsQuery::Drive::Sort);
     QVariantList values = sql.values;
     values << limit << offset;
+    // On PostgreSQL OFFSET reads every row it skips from the table: the window's ids come from
+    // the sort column's index alone (it holds id too, migration 19), then only its rows are read.
+    const bool idsFirst = db.dialect() == SqlDialect::Postgres;
+    const QString key = QStringLiteral("leads.page.%1.%2.%3")
+                            .arg(sql.key)
+                            .arg(m_sortColumn)
+                            .arg(int(m_sortOrder) * 2 + int(reversed));
     // sql-constant: Columns is a compile-time constant, sql.where comes from LeadsQuery::build's
     // literals, orderBy() from a closed switch; values are bound
-    QString statement = QStringLiteral("SELECT ") + QLatin1String(Columns)
-        + QStringLiteral(" FROM leads") + sql.where + orderBy(reversed)
-        + QStringLiteral(" LIMIT ? OFFSET ?");
-    if (db.dialect() == SqlDialect::Postgres) {
-        // OFFSET reads every row it skips from the table. The window's ids come from the sort
-        // column's index alone (it holds id too, migration 19), then only its rows are read.
-        // sql-constant: as above
-        statement = QStringLiteral("SELECT ") + QLatin1String(Columns)
-            + QStringLiteral(" FROM leads WHERE id IN (SELECT id FROM leads") + sql.where
-            + orderBy(reversed) + QStringLiteral(" LIMIT ? OFFSET ?)") + orderBy(reversed);
-    }
-    auto q = db.run(QStringLiteral("leads.page.%1.%2.%3")
-                        .arg(sql.key)
-                        .arg(m_sortColumn)
-                        .arg(int(m_sortOrder) * 2 + int(reversed)),
-                    statement, values);
+    auto q = db.run(key,
+                    idsFirst
+                        ? QString(QStringLiteral("SELECT ") + QLatin1String(Columns)
+                                  + QStringLiteral(" FROM leads WHERE id IN (SELECT id FROM leads")
+                                  + sql.where + orderBy(reversed)
+                                  + QStringLiteral(" LIMIT ? OFFSET ?)") + orderBy(reversed))
+                        : QString(QStringLiteral("SELECT ") + QLatin1String(Columns)
+                                  + QStringLiteral(" FROM leads") + sql.where + orderBy(reversed)
+                                  + QStringLiteral(" LIMIT ? OFFSET ?")),
+                    values);
     QList<Row> rows;
     if (!q) {
         fail(q.error().message);
