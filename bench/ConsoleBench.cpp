@@ -59,8 +59,11 @@ bool generate(BenchReport &report, const QString &section, const StoreConfig &co
 }
 
 // The child opens the view on `store` and its figures go into `section`, with the goals.
+// On PostgreSQL only the jumps and the memory have goals (issue 20); the other figures are
+// reported beside them.
 void measure(BenchReport &report, const QString &section, const QString &label,
-             const QString &workDir, const QString &selfBinary, const QString &store, int rows)
+             const QString &workDir, const QString &selfBinary, const QString &store, int rows,
+             bool allGoals)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
@@ -91,11 +94,13 @@ void measure(BenchReport &report, const QString &section, const QString &label,
         report.goal(name + at, figures.value(QLatin1String(key)).toDouble(), QStringLiteral("<="),
                     300, QStringLiteral("ms"));
     };
-    goal(QStringLiteral("leads view open "), "view_open_ms");
     goal(QStringLiteral("leads view jump to the middle "), "jump_middle_ms");
     goal(QStringLiteral("leads view jump to the end "), "jump_end_ms");
-    report.goal(QStringLiteral("leads view text filter (slower of email, name) ") + at, worstFilter,
-                QStringLiteral("<="), 300, QStringLiteral("ms"));
+    if (allGoals) {
+        goal(QStringLiteral("leads view open "), "view_open_ms");
+        report.goal(QStringLiteral("leads view text filter (slower of email, name) ") + at,
+                    worstFilter, QStringLiteral("<="), 300, QStringLiteral("ms"));
+    }
     report.goal(QStringLiteral("console peak RSS ") + at, peakRss, QStringLiteral("<="), 400,
                 QStringLiteral("MB"));
 }
@@ -189,7 +194,7 @@ void runConsoleBench(BenchReport &report, const QString &workDir, const QString 
     const StoreConfig sqlite = StoreConfig::sqlite(path);
     if (generate(report, QStringLiteral("console"), sqlite, rows))
         measure(report, QStringLiteral("console"), QStringLiteral("SQLite"), workDir, selfBinary,
-                sqlite.displayUrl(), rows);
+                sqlite.displayUrl(), rows, true);
     if (!postgres) {
         report.note(QStringLiteral("PostgreSQL leads view skipped: pass --pg URL"));
         return;
@@ -200,7 +205,7 @@ void runConsoleBench(BenchReport &report, const QString &workDir, const QString 
     }
     if (generate(report, QStringLiteral("console_pg"), *postgres, rows))
         measure(report, QStringLiteral("console_pg"), QStringLiteral("PostgreSQL"), workDir,
-                selfBinary, postgres->displayUrl(), rows);
+                selfBinary, postgres->displayUrl(), rows, false);
 }
 
 } // namespace lb::bench

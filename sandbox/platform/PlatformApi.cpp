@@ -473,6 +473,9 @@ void PlatformApi::logLead(const QString &operation, const LeadRepository::Write 
     e.id = write.stored.id;
     e.fields = fields;
     e.changedFields = write.created ? fields : write.changed;
+    const QJsonObject stored = write.stored.toJson();
+    for (const QString &field : std::as_const(write.changed))
+        e.changedTo.insert(field, stored.value(field));
     e.updatedBy = updatedBy;
     e.status = status;
     e.version = write.stored.version;

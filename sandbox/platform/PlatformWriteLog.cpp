@@ -13,6 +13,7 @@ QJsonObject PlatformWriteEntry::toJson() const
         {QStringLiteral("id"), id},
         {QStringLiteral("fields"), QJsonArray::fromStringList(fields)},
         {QStringLiteral("changed_fields"), QJsonArray::fromStringList(changedFields)},
+        {QStringLiteral("changed_to"), changedTo},
         {QStringLiteral("updated_by"), updatedBy},
         {QStringLiteral("status"), status},
         {QStringLiteral("version"), version},

@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -17,6 +18,7 @@ struct PlatformWriteEntry
     QString id;
     QStringList fields; // data fields the request wrote
     QStringList changedFields; // of those, the ones whose value changed
+    QJsonObject changedTo; // their values after the write (what a test's diagnostics show)
     QString updatedBy; // as the request gave it ("salesforce" for LeadBridge)
     int status = 0; // 200 | 201 | 204
     qint64 version = 0; // the record's version after the write

@@ -284,6 +284,8 @@ private:
               "platform; %lld repeated; %lld writes that changed nothing",
               repeats.salesforceWrites, repeats.platformWrites, qint64(repeats.repeated.size()),
               repeats.unchanged);
+        if (!repeats.repeated.isEmpty())
+            explain(repeats.repeated.join(u'\n'));
         QVERIFY2(repeats.repeated.isEmpty(), qPrintable(repeats.repeated.mid(0, 20).join(u'\n')));
 
         // A further pass writes nothing.

@@ -421,9 +421,12 @@ bool LeadsTableModel::loadPage(int page) const
 {
     Database &db = m_store.database();
     const int first = page * PageSize;
-    const int limit = std::min(PageSize, m_count - first);
-    if (limit <= 0)
+    if (first >= m_count)
         return false;
+    // The rows on screen mostly span two windows: the next one, if not cached yet, comes in the
+    // same statement (deep in a million rows, each statement walks half of them).
+    const bool withNext = first + PageSize < m_count && !m_pages.contains(page + 1);
+    const int limit = std::min(withNext ? 2 * PageSize : PageSize, m_count - first);
     // Deep windows are cheaper from the other end: OFFSET walks the index from its start.
     const bool reversed = m_exact && first > m_count / 2;
     const int offset = reversed ? std::max(0, m_count - first - limit) : first;
@@ -469,12 +472,19 @@ bool LeadsTableModel::loadPage(int page) const
     }
     ++m_pagesFetched;
     // A failed window is remembered empty so painting does not retry it on every frame.
-    m_pages.insert(page, rows);
+    if (withNext)
+        remember(page + 1, rows.size() > PageSize ? rows.mid(PageSize) : QList<Row> {});
+    remember(page, rows.mid(0, PageSize));
+    return true;
+}
+
+void LeadsTableModel::remember(int page, QList<Row> rows) const
+{
+    m_pages.insert(page, std::move(rows));
     m_recent.removeOne(page);
     m_recent.append(page);
     while (m_recent.size() > CachedPages)
         m_pages.remove(m_recent.takeFirst());
-    return true;
 }
 
 void LeadsTableModel::clearPages()

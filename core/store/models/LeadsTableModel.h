@@ -13,8 +13,9 @@ class Store;
 
 // The local mirror of leads for the console, read page by page so a million rows open and
 // scroll at once: rows are fetched in windows of PageSize (LIMIT/OFFSET on the index of the
-// sort column; beyond the middle the window is read from the other end), a few dozen windows
-// are cached, and the row count is one COUNT per filter.
+// sort column; beyond the middle the window is read from the other end; on PostgreSQL the
+// window's ids come from that index alone; the next window comes along when not cached), a few
+// dozen windows are cached, and the row count is one COUNT per filter.
 //
 // A text filter that matches very many rows is counted only up to a cap (countIsExact() is
 // then false); the view grows it through canFetchMore()/fetchMore() as the user scrolls.
@@ -104,6 +105,7 @@ private:
     bool collectMatches(int limit, bool *common);
     const Row *rowAt(int row) const;
     bool loadPage(int page) const;
+    void remember(int page, QList<Row> rows) const; // into the cache, most recent
     void clearPages();
     void fail(const QString &message) const;
     QString orderBy(bool reversed) const;
