@@ -102,26 +102,23 @@ void SalesforceDelivery::sendLeads(Batch batch)
     // Before planning, look again where our knowledge may be stale (MirrorRefresh).
     QStringList unknownOutcome;
     QStringList retriedByAdmin;
-    QStringList others;
+    QHash<QString, QString> knownOutcome; // record key -> platform id
     for (const OutboxJob &job : batch->leads) {
         if (OutcomeRecorder::outcomeUnknown(job))
             unknownOutcome.append(jobPlatformId(job));
         else if (job.lastErrorCode == QLatin1String("inbox_retry"))
             retriedByAdmin.append(jobPlatformId(job));
         else
-            others.append(job.recordKey);
+            knownOutcome.insert(job.recordKey, jobPlatformId(job));
     }
     // A job that took the place of a sent one whose outcome is unknown inherits its check.
-    if (auto inherited
-        = SentWrites(m_store.database()).supersededUnsettled(jobs::SalesforceLeadUpsert, others);
+    if (auto inherited = SentWrites(m_store.database())
+                             .supersededUnsettled(jobs::SalesforceLeadUpsert, knownOutcome.keys());
         !inherited) {
         qCWarning(lcSync) << "could not read the superseded sends:" << inherited.error().toString();
-    } else if (!inherited->isEmpty()) {
-        for (const OutboxJob &job : std::as_const(batch->leads)) {
-            if (inherited->contains(job.recordKey) && !OutcomeRecorder::outcomeUnknown(job)
-                && job.lastErrorCode != QLatin1String("inbox_retry"))
-                unknownOutcome.append(jobPlatformId(job));
-        }
+    } else {
+        for (const QString &key : std::as_const(*inherited))
+            unknownOutcome.append(knownOutcome.value(key));
     }
     m_refresh.fromSalesforce(
         unknownOutcome, [this, batch, retriedByAdmin](const MirrorRefresh::Unchecked &unchecked) {
