@@ -39,4 +39,18 @@ std::optional<NewJob> salesforceDeletionJob(MirrorRecord &tombstone, const QStri
     return close;
 }
 
+NewJob recreatedRecordDeletion(const QString &platformId, const QString &salesforceId)
+{
+    NewJob job;
+    job.kind = jobs::SalesforceLeadDelete;
+    job.target = JobTarget::Salesforce;
+    job.recordKey = QStringLiteral("lead:") + platformId;
+    job.idempotencyKey = jobs::idempotencyKey(job.kind, job.recordKey,
+                                              QStringLiteral("recreated:") + salesforceId);
+    job.payload = QJsonDocument(QJsonObject {{QStringLiteral("platform_id"), platformId},
+                                             {QStringLiteral("salesforce_id"), salesforceId}})
+                      .toJson(QJsonDocument::Compact);
+    return job;
+}
+
 } // namespace lb

@@ -19,4 +19,10 @@ namespace lb {
 std::optional<NewJob> salesforceDeletionJob(MirrorRecord &tombstone, const QString &action,
                                             const ObjectMapping &mapping);
 
+// The deletion of a record an upsert of a lead's key created in Salesforce after a user deleted
+// the lead there (a resend whose check read the lead before the deletion): Salesforce's undelete
+// keeps a record's Id, so a live record under the key with another Id is not the lead back. The
+// lead stays deleted and that record goes (keyed on its Id: queued once).
+NewJob recreatedRecordDeletion(const QString &platformId, const QString &salesforceId);
+
 } // namespace lb

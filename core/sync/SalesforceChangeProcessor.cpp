@@ -119,7 +119,8 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
         const bool known = mirror->contains(it.key());
         MirrorRecord record = mirror->value(it.key());
         record.platformId = it.key();
-        const bool knewSalesforceId = !record.salesforceId.isEmpty();
+        const QString knownId = record.salesforceId;
+        const bool knewSalesforceId = !knownId.isEmpty();
         record.salesforceId = c.id;
         const qint64 modstamp = c.modstamp;
         if (c.deleted) {
@@ -154,6 +155,21 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             m_events.leadDeleted(record, jobs);
             ++stats.deleted;
             updates.append(record);
+            continue;
+        }
+        // Deleted in Salesforce, and live again under another Id: not an undelete (that keeps
+        // the Id) but a record an upsert of the key created after the deletion, racing it. The
+        // lead stays deleted; that record is deleted too (recreatedRecordDeletion).
+        if (record.isDeleted() && record.deletedOn == QLatin1String("salesforce")
+            && knewSalesforceId && knownId != c.id) {
+            jobs.append(recreatedRecordDeletion(record.platformId, c.id));
+            audit.append({record.platformId,
+                          QStringLiteral("recreated_in_salesforce"),
+                          {{QStringLiteral("salesforce_id"), c.id},
+                           {QStringLiteral("deleted_id"), knownId},
+                           {QStringLiteral("via"), c.origin},
+                           {QStringLiteral("note"), QStringLiteral("deleted again")}}});
+            ++stats.echoes;
             continue;
         }
         // Read before a newer state of the record was taken in (a poll page read before the

@@ -265,9 +265,17 @@ void SalesforceDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Plan
         // fields).
         const bool deletedMeanwhile = record.isDeleted() && !p.before.isDeleted();
         if (outcome.success) {
-            const bool knewSalesforceId = !record.salesforceId.isEmpty();
-            if (!outcome.id.isEmpty())
+            const QString knownId = record.salesforceId;
+            const bool knewSalesforceId = !knownId.isEmpty();
+            if (deletedMeanwhile && record.deletedOn == QLatin1String("salesforce")
+                && knewSalesforceId && !outcome.id.isEmpty() && outcome.id != knownId) {
+                // A user deleted the lead in Salesforce while this write was on the wire, and
+                // the upsert of its key created it anew: the lead stays deleted (the tombstone
+                // keeps the deleted Id) and the new record goes.
+                deletions.append(recreatedRecordDeletion(p.platformId, outcome.id));
+            } else if (!outcome.id.isEmpty()) {
                 record.salesforceId = outcome.id;
+            }
             const bool observedMeanwhile = record.existsInSalesforce()
                 && record.salesforceModstamp > p.before.salesforceModstamp;
             if (deletedMeanwhile || observedMeanwhile) {

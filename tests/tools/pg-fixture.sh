@@ -38,8 +38,9 @@ stop_server() {
 
 free_port() {
   local candidate
-  # A random start, so two build trees testing at once rarely race for the same port.
-  for candidate in $(shuf -i 20000-60000 -n 200); do
+  # A random start, so two build trees testing at once rarely race for the same port; below the
+  # kernel's ephemeral range (32768 and up), which other tests' listeners and clients draw from.
+  for candidate in $(shuf -i 20000-32767 -n 200); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return; fi
   done
 }
@@ -59,11 +60,19 @@ start)
   echo "$dir" >"$state/server"
   as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
     --locale=C.UTF-8 >"$state/initdb.log" 2>&1 || { cat "$state/initdb.log" >&2; exit 1; }
-  port=$(free_port)
-  [ -n "$port" ] || { echo "no free port for PostgreSQL" >&2; exit 1; }
-  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null || { as_owner cat "$dir/server.log" >&2; exit 1; }
+  # A port found free may be taken before the server binds it: then another one, a few times.
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    [ -n "$port" ] || { echo "no free port for PostgreSQL" >&2; exit 1; }
+    if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null; then
+      break
+    fi
+    if [ "$attempt" = 5 ] || ! as_owner grep -q "Address already in use" "$dir/server.log"; then
+      as_owner cat "$dir/server.log" >&2; exit 1
+    fi
+  done
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$state/url"
   echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
   ;;

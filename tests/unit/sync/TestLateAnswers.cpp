@@ -9,6 +9,8 @@
 //    lost: written once, and a deletion in Salesforce meanwhile is honoured;
 //  - a check before a resend that fails sends nothing: the write waits and is checked again;
 //  - a job that takes the place of a sent one whose outcome is unknown checks first too;
+//  - a record an upsert created anew after a user deleted the lead in Salesforce (another Id
+//    under the key) is deleted again, not taken for an undelete;
 //  - a lead's newer write waits while another worker holds its older one (a running bulk job,
 //    a process frozen mid-call), so the older never lands last.
 #include "FakePorts.h"
@@ -374,6 +376,40 @@ private slots:
         const auto mirror = *m_store->leads().byPlatformId(kLead);
         QVERIFY(mirror->isDeleted());
         QCOMPARE(mirror->deletedOn, QStringLiteral("salesforce"));
+    }
+
+    // The SQLite kill run's L-000574 (seed 2707951489): a resend checked Salesforce, then a user
+    // deleted L-1 there, then the resend's upsert of L-1's key created it anew under another Id.
+    // The stream took the deletion in; a poll then read the new record and, newer than the
+    // tombstone, took it for an undelete: L-1 came back on the platform. An undelete keeps the
+    // Id, so the new record is deleted instead and L-1 stays deleted on both sides.
+    void recordCreatedAnewAfterADeletionIsDeletedNotRestored()
+    {
+        leadInBothSystems();
+        const QJsonObject before = m_sf.leads.value(kLead);
+        const QString deletedId = before.value(QStringLiteral("Id")).toString();
+        QVERIFY(!deletedId.isEmpty());
+        QJsonObject deleted = asRead(before, QStringLiteral("2026-01-01T00:00:40.000+0000"));
+        deleted.insert(QStringLiteral("IsDeleted"), true);
+        m_sf.leads.remove(kLead);
+        readFromSalesforce(deleted); // the stream
+        QCOMPARE(activeJobs(jobs::PlatformLeadDelete), 1);
+
+        const QString newId = QStringLiteral("00Q000000000099AAA");
+        QJsonObject recreated = asRead(before, QStringLiteral("2026-01-01T00:00:45.000+0000"));
+        recreated.insert(QStringLiteral("Id"), newId);
+        m_sf.leads.insert(kLead, recreated);
+        readFromSalesforce(recreated); // a poll
+        QCOMPARE(activeJobs(jobs::PlatformLeadRestore), 0);
+        const auto mirror = *m_store->leads().byPlatformId(kLead);
+        QVERIFY(mirror->isDeleted());
+        QCOMPARE(mirror->salesforceId, deletedId);
+        QCOMPARE(activeJobs(jobs::SalesforceLeadDelete), 1);
+        deliver(true);
+        QVERIFY(!m_sf.leads.contains(kLead)); // the new record deleted
+        deliver(false);
+        QVERIFY(m_pf.deleted.contains(kLead));
+        QVERIFY(m_store->outbox().active()->isEmpty());
     }
 
     // The SIGSTOP run's L-002224: one process held L-1's first write in a running bulk job
