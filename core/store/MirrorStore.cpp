@@ -169,11 +169,16 @@ Result<std::optional<MirrorRecord>> MirrorStore::bySalesforceId(const QString &s
     return r->isEmpty() ? std::nullopt : std::optional(r->first());
 }
 
-Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &keys, bool lock)
+Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &unsortedKeys, bool lock)
 {
     const bool forUpdate = lock && !m_db.isSqlite();
     const bool leads = m_kind == Kind::Leads;
     QHash<QString, MirrorRecord> out;
+    // Locked in the keys' order, so two transactions locking overlapping rows never wait on
+    // each other in a circle.
+    QStringList keys = unsortedKeys;
+    if (forUpdate)
+        keys.sort();
     for (qsizetype start = 0; start < keys.size(); start += Database::MaxRowsPerStatement) {
         const int count
             = int(std::min<qsizetype>(Database::MaxRowsPerStatement, keys.size() - start));
@@ -182,18 +187,20 @@ Result<QHash<QString, MirrorRecord>> MirrorStore::byKeys(const QStringList &keys
             values << keys.at(start + i);
         // sql-constant: column lists and table names are the compile-time constants of this file,
         // chosen by the store's kind, and the locking clause a constant; values are bound
-        auto r
-            = read(QStringLiteral("mirror.%1.byKeys%2.%3")
-                       .arg(leads ? QLatin1String("leads") : QLatin1String("agents"),
-                            forUpdate ? QLatin1String(".locked") : QLatin1String(""))
-                       .arg(count),
-                   QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)%5")
-                       .arg(QLatin1String(leads ? LeadColumns : AgentColumns),
-                            leads ? QLatin1String("leads") : QLatin1String("agents"),
-                            leads ? QLatin1String("platform_id") : QLatin1String("salesforce_id"),
-                            Database::listPlaceholders(count),
-                            forUpdate ? QLatin1String(" FOR UPDATE") : QLatin1String("")),
-                   values);
+        auto r = read(
+            QStringLiteral("mirror.%1.byKeys%2.%3")
+                .arg(leads ? QLatin1String("leads") : QLatin1String("agents"),
+                     forUpdate ? QLatin1String(".locked") : QLatin1String(""))
+                .arg(count),
+            QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4)%5")
+                .arg(QLatin1String(leads ? LeadColumns : AgentColumns),
+                     leads ? QLatin1String("leads") : QLatin1String("agents"),
+                     leads ? QLatin1String("platform_id") : QLatin1String("salesforce_id"),
+                     Database::listPlaceholders(count),
+                     forUpdate ? (leads ? QLatin1String(" ORDER BY platform_id FOR UPDATE")
+                                        : QLatin1String(" ORDER BY salesforce_id FOR UPDATE"))
+                               : QLatin1String("")),
+            values);
         if (!r)
             return r.error();
         for (const MirrorRecord &m : *r)

@@ -347,6 +347,29 @@ Result<int> OutboxStore::holdUntil(const QList<qint64> &ids, const QString &work
     return held;
 }
 
+Result<int> OutboxStore::endHold(const QList<qint64> &ids, qint64 leaseUntil)
+{
+    const qint64 now = m_clock.nowMs();
+    int ended = 0;
+    for (qsizetype start = 0; start < ids.size(); start += Database::MaxRowsPerStatement) {
+        const int count
+            = int(std::min<qsizetype>(Database::MaxRowsPerStatement, ids.size() - start));
+        QVariantList values {leaseUntil, now, leaseUntil};
+        for (int i = 0; i < count; ++i)
+            values << ids.at(start + i);
+        // sql-constant: only the count of bound placeholders varies
+        auto q = m_db.run(QStringLiteral("outbox.endHold.%1").arg(count),
+                          QStringLiteral("UPDATE outbox SET lease_until = ?, updated_at = ? "
+                                         "WHERE state = 'claimed' AND lease_until > ? AND id IN (")
+                              + Database::listPlaceholders(count) + QStringLiteral(")"),
+                          values);
+        if (!q)
+            return q.error();
+        ended += (*q)->numRowsAffected();
+    }
+    return ended;
+}
+
 Result<QList<OutboxJob>> OutboxStore::adopt(const QList<qint64> &ids, const QString &workerId,
                                             qint64 leaseUntil)
 {

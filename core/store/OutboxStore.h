@@ -49,6 +49,10 @@ public:
     // Keeps this worker's claim on `ids` until `leaseUntil`: jobs a Bulk API 2.0 job carries
     // wait for its results however long Salesforce takes. Returns how many it still held.
     Result<int> holdUntil(const QList<qint64> &ids, const QString &workerId, qint64 leaseUntil);
+    // Ends such a hold once its bulk job is finished: a job of `ids` still claimed (by anyone)
+    // past `leaseUntil` is held only until then, so none stays held (and, claimed in order per
+    // record, holds its lead's newer writes back) for the days a bulk job may run.
+    Result<int> endHold(const QList<qint64> &ids, qint64 leaseUntil);
     // Takes over the claimed jobs among `ids` (whoever held them, e.g. a worker that died while
     // its bulk job ran) without counting an attempt, and returns them.
     Result<QList<OutboxJob>> adopt(const QList<qint64> &ids, const QString &workerId,

@@ -166,7 +166,9 @@ Result<InboundProcessor::Stats> InboundProcessor::processPending(int limit)
         return tx.started().error();
     if (auto r = dropErased(newest, arrivals, processed, stats); !r)
         return r.error();
-    auto mirror = m_store.leads().byKeys(newest.keys());
+    // Locked (PostgreSQL): the stream or a landing taking in a change of these leads meanwhile
+    // waits for this transaction, or this one for it; neither overwrites the other.
+    auto mirror = m_store.leads().byKeys(newest.keys(), true);
     if (!mirror)
         return mirror.error();
 

@@ -105,31 +105,6 @@ PlannedLeadWrites<Write> planLeadWrites(Store &store, OutcomeRecorder &recorder,
     return planned;
 }
 
-// The planned leads deleted since they were planned (the intake, the polls and the stream run
-// while a write is on the wire), as the mirror holds them now. Their outcome is recorded on the
-// tombstone, never on the row the write was planned from: an answer that arrives after the
-// deletion was taken in does not bring the lead back, nor undo what the deletion recorded (a
-// close's fields). Not readable: the outcome is not recorded (the jobs stay claimed and are
-// claimed again once their lease ends).
-template<typename Write>
-Result<QHash<QString, MirrorRecord>>
-deletedSincePlanned(Store &store, const QList<PlannedLeadWrite<Write>> &planned)
-{
-    QStringList ids;
-    for (const PlannedLeadWrite<Write> &p : planned)
-        ids.append(p.platformId);
-    auto now = store.leads().byKeys(ids);
-    if (!now)
-        return now.error();
-    QHash<QString, MirrorRecord> deleted;
-    for (const PlannedLeadWrite<Write> &p : planned) {
-        const auto it = now->constFind(p.platformId);
-        if (it != now->cend() && it->isDeleted() && !p.before.isDeleted())
-            deleted.insert(p.platformId, *it);
-    }
-    return deleted;
-}
-
 template<typename Write> QList<OutboxJob> jobsOf(const QList<PlannedLeadWrite<Write>> &planned)
 {
     QList<OutboxJob> jobs;

@@ -132,33 +132,49 @@ void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Planne
     // 412: planned again next round, the attempt given back.
     QList<std::pair<qint64, WriteOutcome>> conflicted;
     int conflictedLeads = 0;
-    const auto deletedMeanwhile = deletedSincePlanned(m_store, planned);
-    if (!deletedMeanwhile) {
+    // The rows as the mirror holds them now, read and written in one transaction, locked: a
+    // Salesforce edit the stream took in while this write was on the wire (its own platform job
+    // waits behind this one) stays in the mirror; written back from the rows as planned, it was
+    // undone there and its job then found nothing to send (the soak's lost edits).
+    QStringList keys;
+    for (const PlannedLead &p : planned)
+        keys.append(p.platformId);
+    Transaction tx(m_store.database());
+    auto current = tx.started() ? m_store.leads().byKeys(keys, true)
+                                : Result<QHash<QString, MirrorRecord>>(tx.started().error());
+    if (!current) {
         qCWarning(lcSync)
             << "could not record delivered platform leads (the jobs are claimed again "
                "when their lease ends):"
-            << deletedMeanwhile.error().toString();
+            << current.error().toString();
         return;
     }
-    const QHash<QString, MirrorRecord> &deleted = *deletedMeanwhile;
     for (int i = 0; i < planned.size(); ++i) {
         const PlannedLead &p = planned.at(i);
         const WriteOutcome o = i < outcomes.size()
             ? outcomes.at(i)
             : OutcomeRecorder::missingResult(
                 QStringLiteral("The platform returned no result for this lead"));
-        const auto tombstone = deleted.constFind(p.platformId);
-        MirrorRecord record = tombstone != deleted.cend() ? *tombstone : p.before;
+        MirrorRecord record = current->value(p.platformId, p.before);
+        const bool deletedMeanwhile = record.isDeleted() && !p.before.isDeleted();
+        const bool changedMeanwhile = deletedMeanwhile
+            || record.salesforceHash != p.before.salesforceHash
+            || record.platformHash != p.before.platformHash;
         if (o.success) {
-            record.platformState = p.write.record;
-            record.platformHash = p.write.newHash;
+            // A newer platform version taken in meanwhile (a user's edit after this write
+            // landed) stays the mirror's platform side.
+            if (o.version <= 0 || record.platformVersion <= o.version) {
+                record.platformState = p.write.record;
+                record.platformHash = p.write.newHash;
+            }
             // The version it stored (its updated_at is not told, and our write does not make the
             // platform's values the latest): the webhooks of older versions, such as our own
             // earlier write of the lead arriving after this one landed, are stale.
             record.platformVersion = std::max(record.platformVersion, o.version);
+            const QString syncState = record.syncState;
             writes.landed(record, p.jobs, now);
-            if (tombstone != deleted.cend())
-                writes.updates.last().syncState = tombstone->syncState; // its deletion may be due
+            if (changedMeanwhile)
+                writes.updates.last().syncState = syncState; // its deletion or put may be due
         } else if (!o.current.isEmpty()) {
             // 412: the platform changed meanwhile. Take its current record and re-plan the
             // write per field authority in the next round.
@@ -171,6 +187,7 @@ void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Planne
             writes.refused(record, p.jobs, o);
         }
     }
+    const DeliveryRound counted = batch.round; // as it was, should the commit below fail
     const bool recorded = m_recorder.recordLeadWrites(
         batch, "delivered platform leads", writes, [&]() -> Result<void> {
             for (const auto &[id, o] : conflicted) {
@@ -181,9 +198,17 @@ void PlatformDelivery::recordLeadWrites(DeliveryBatch &batch, const QList<Planne
             }
             return {};
         });
-    if (recorded)
-        batch.round.retried += conflictedLeads;
-    if (recorded && writes.delivered > 0)
+    if (!recorded)
+        return; // rolled back: the jobs are claimed again when their lease ends
+    if (auto c = tx.commit(); !c) {
+        batch.round = counted; // nothing of it was kept
+        qCWarning(lcSync) << "could not record delivered platform leads (the jobs are claimed "
+                             "again when their lease ends):"
+                          << c.error().toString();
+        return;
+    }
+    batch.round.retried += conflictedLeads;
+    if (writes.delivered > 0)
         emit delivered(writes.delivered);
 }
 

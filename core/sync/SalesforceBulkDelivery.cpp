@@ -117,8 +117,11 @@ void SalesforceDelivery::resumeBulk(Batch batch, IngestJob job)
     PlannedLeads planned = planLeads(*batch, *adopted);
     if (planned->isEmpty() && orphans.isEmpty()) {
         m_breaker.cancelRequest();
-        if (!m_recorder.recordUnit("a bulk job with nothing left",
-                                   [&] { return m_store.ingestJobs().finish(job.jobId); }))
+        if (!m_recorder.recordUnit("a bulk job with nothing left", [&]() -> Result<void> {
+                if (auto r = m_store.ingestJobs().finish(job.jobId); !r)
+                    return r;
+                return endHold(ids);
+            }))
             batch->round.blocked = true;
         batch->finish();
         return;
@@ -236,8 +239,23 @@ void SalesforceDelivery::recordBulkResult(DeliveryBatch &batch, const QString &j
             if (auto r = closeOrphans(orphans, result); !r)
                 return r;
         }
-        return m_store.ingestJobs().finish(jobId);
+        if (auto r = m_store.ingestJobs().finish(jobId); !r)
+            return r;
+        QList<qint64> ids = plannedHashes.keys();
+        for (const OutboxJob &job : jobsOf(planned))
+            ids.append(job.id);
+        return endHold(ids);
     });
+}
+
+Result<void> SalesforceDelivery::endHold(const QList<qint64> &ids)
+{
+    auto ended = m_store.outbox().endHold(ids, m_clock.nowMs() + m_config.leaseMs);
+    if (!ended)
+        return ended.error();
+    if (*ended > 0)
+        qCInfo(lcSync) << *ended << "jobs of a finished bulk job are held no longer";
+    return {};
 }
 
 void SalesforceDelivery::onBulkPoll(const QString &jobId, const QString &state, qint64 processed,

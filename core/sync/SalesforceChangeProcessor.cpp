@@ -101,7 +101,10 @@ SalesforceChangeProcessor::processLeads(const QList<SalesforceRecordChange> &cha
             ++it;
         }
     }
-    auto mirror = m_store.leads().byKeys(byPlatformId.keys());
+    // Locked (PostgreSQL): a process taking in a platform edit of these leads meanwhile would
+    // otherwise have it overwritten by what was read here before it (the SIGSTOP run's
+    // L-002710).
+    auto mirror = m_store.leads().byKeys(byPlatformId.keys(), true);
     if (!mirror)
         return mirror.error();
     // Our writes whose answer was not recorded (SentWrites): read back, they are echoes.

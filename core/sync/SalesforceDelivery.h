@@ -32,6 +32,8 @@ private:
 
     void claim(const Batch &batch);
     void sendLeads(Batch batch);
+    // A finished bulk job's jobs still claimed are held for a lease at most (OutboxStore).
+    Result<void> endHold(const QList<qint64> &ids);
     // Takes the leads whose check before a resend failed out of the batch: they wait (as after a
     // failed call) and are checked again on their next try, never sent blind.
     void holdBackUnchecked(DeliveryBatch &batch, const MirrorRefresh::Unchecked &unchecked);

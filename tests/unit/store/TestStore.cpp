@@ -172,6 +172,29 @@ private slots:
             4);
     }
 
+    // A bulk job's jobs are held for days while it runs; once it is finished, any of them
+    // still claimed (by whichever worker) is held for a lease at most, so it cannot hold its
+    // record's newer jobs back (claimed in order per record) for days.
+    void finishedBulkJobsHoldEndsWithALease()
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        QVERIFY(store->outbox().enqueue({job("a"), job("b")}, QStringLiteral("test")).ok());
+        const auto claimed = store->outbox().claim(QStringLiteral("w1"), 10, 30'000);
+        QVERIFY(claimed.ok());
+        QCOMPARE(claimed->size(), 2);
+        const qint64 a = claimed->at(0).id, b = claimed->at(1).id;
+        const qint64 week = 7 * 24 * 3600 * 1000LL;
+        QCOMPARE(*store->outbox().holdUntil({a}, QStringLiteral("w1"), m_clock.nowMs() + week), 1);
+        auto ended = store->outbox().endHold({a, b}, m_clock.nowMs() + 60'000);
+        QVERIFY(ended.ok());
+        QCOMPARE(*ended, 1); // b's own lease is shorter already
+        QCOMPARE(store->outbox().get(a)->leaseUntil, m_clock.nowMs() + 60'000);
+        QCOMPARE(store->outbox().get(b)->leaseUntil, m_clock.nowMs() + 30'000);
+        m_clock.advanceMs(61'000);
+        QCOMPARE(store->outbox().claim(QStringLiteral("w2"), 10, 30'000)->size(), 2);
+    }
+
     void incompleteJobIsRejectedAndNothingIsStored()
     {
         auto store = openStore();

@@ -364,9 +364,24 @@ public:
     {
         answerLater<Result<RecordPage>>(context, std::move(done), RecordPage {agents.values(), {}});
     }
+    // Upserts held on the wire until released (a write whose answer comes later).
+    bool holdUpserts = false;
+    QList<std::function<void()>> heldUpserts;
+    void releaseUpserts()
+    {
+        for (const auto &send : std::exchange(heldUpserts, {}))
+            send();
+    }
     void upsertLeads(const QList<QJsonObject> &records, QObject *context,
                      std::function<void(Result<QList<WriteOutcome>>)> done) override
     {
+        if (holdUpserts) {
+            heldUpserts.append([=, this] {
+                holdUpserts = false;
+                upsertLeads(records, context, done);
+            });
+            return;
+        }
         ++calls;
         if (failNextCall) {
             Error e = *failNextCall;

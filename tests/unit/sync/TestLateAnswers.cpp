@@ -11,6 +11,8 @@
 //  - a job that takes the place of a sent one whose outcome is unknown checks first too;
 //  - a record an upsert created anew after a user deleted the lead in Salesforce (another Id
 //    under the key) is deleted again, not taken for an undelete;
+//  - a Salesforce edit taken in while a platform write of the lead is on the wire is not undone
+//    in the mirror when that write lands (the soak's lost edits);
 //  - a lead's newer write waits while another worker holds its older one (a running bulk job,
 //    a process frozen mid-call), so the older never lands last.
 #include "FakePorts.h"
@@ -409,6 +411,29 @@ private slots:
         QVERIFY(!m_sf.leads.contains(kLead)); // the new record deleted
         deliver(false);
         QVERIFY(m_pf.deleted.contains(kLead));
+        QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // The soak's L-001242: two Salesforce edits 0.26 s apart (scores 54, then 55). The first
+    // one's platform write was on the wire when the stream took the second in; the landing
+    // wrote back the row as planned, with 54 as Salesforce's value, so the second edit's job
+    // found nothing to send and the platform kept 54.
+    void salesforceEditTakenInWhileAPlatformWriteIsOnTheWireIsKept()
+    {
+        leadInBothSystems();
+        readFromSalesforce(editInSalesforce(54, QStringLiteral("2026-01-01T00:00:20.000+0000")));
+        m_pf.holdUpserts = true;
+        std::optional<Dispatcher::Round> first;
+        m_dispatcher->deliverPlatform([&](Dispatcher::Round r) { first = r; });
+        QVERIFY(QTest::qWaitFor([&] { return m_pf.heldUpserts.size() == 1; }, 10'000));
+        readFromSalesforce(editInSalesforce(55, QStringLiteral("2026-01-01T00:00:21.000+0000")));
+        m_pf.releaseUpserts();
+        QVERIFY(QTest::qWaitFor([&] { return first.has_value(); }, 10'000));
+        QCOMPARE(platformScore(), 54);
+        const auto mirror = *m_store->leads().byPlatformId(kLead);
+        QCOMPARE(mirror->salesforceState.value(QStringLiteral("Lead_Score__c")).toInt(), 55);
+        deliver(false);
+        QCOMPARE(platformScore(), 55);
         QVERIFY(m_store->outbox().active()->isEmpty());
     }
 
