@@ -248,7 +248,8 @@ Result<void> Reconciler::compareAndRepair(Snapshot &s)
             it = gone ? keys.erase(it) : std::next(it);
         }
     }
-    auto mirror = m_store.leads().byKeys(QStringList(keys.cbegin(), keys.cend()));
+    // Locked (PostgreSQL), as the intake and the stream read them: neither overwrites the other.
+    auto mirror = m_store.leads().byKeys(QStringList(keys.cbegin(), keys.cend()), true);
     if (!mirror)
         return mirror.error();
     QList<MirrorRecord> updates;
@@ -304,9 +305,15 @@ Result<void> Reconciler::compareAndRepair(Snapshot &s)
             continue; // written while this reconcile read: the next one compares it
 
         // What each side really holds now; a side that lacks the record forgets our hash of it.
+        // A read older than what the mirror took in while the sides were read (an edit the
+        // intake or the stream took in meanwhile) is not: taken, it undid that edit in the
+        // mirror, and the edit's own job then sent the older values (the SIGSTOP run's
+        // L-002491).
         if (onPlatform) {
             const QJsonObject lead = s.platformLeads.value(key);
-            observePlatformLead(record, m_leads.platformView(lead), lead);
+            const qint64 version = lead.value(QStringLiteral("version")).toInteger();
+            if (version <= 0 || version >= record.platformVersion)
+                observePlatformLead(record, m_leads.platformView(lead), lead);
         } else {
             record.platformHash.clear();
             ++report.missingOnPlatform;
@@ -316,11 +323,14 @@ Result<void> Reconciler::compareAndRepair(Snapshot &s)
         const QJsonObject salesforceBefore = record.salesforceState;
         if (inSalesforce) {
             const QJsonObject r = s.salesforceLeads.value(key);
+            const qint64 modstamp
+                = parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString());
             record.salesforceId = r.value(QStringLiteral("Id")).toString();
-            observeSalesforce(
-                record, SalesforceState::fromRecord(r, m_leads.mapping()),
-                parseTimestampMs(r.value(QStringLiteral("SystemModstamp")).toString()));
-            m_events.leadChanged(salesforceBefore, record, m_clock.nowMs(), jobs);
+            if (modstamp <= 0 || modstamp >= record.salesforceModstamp) {
+                observeSalesforce(record, SalesforceState::fromRecord(r, m_leads.mapping()),
+                                  modstamp);
+                m_events.leadChanged(salesforceBefore, record, m_clock.nowMs(), jobs);
+            }
         } else {
             record.salesforceHash.clear();
             record.salesforceState = {};

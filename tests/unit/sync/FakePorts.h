@@ -352,12 +352,25 @@ public:
     // Lead listings (polls), readable from another thread while the engine runs.
     std::shared_ptr<std::atomic<int>> listings = std::make_shared<std::atomic<int>>(0);
 
+    // Listings read now and answered when released (a slow page, read before a change).
+    bool holdListings = false;
+    QList<std::function<void()>> heldListings;
+    void releaseListings()
+    {
+        for (const auto &answer : std::exchange(heldListings, {}))
+            answer();
+    }
     void listLeads(qint64, const QString &, int, QObject *context,
                    std::function<void(Result<RecordPage>)> done) override
     {
         ++*listings;
-        answerLater<Result<RecordPage>>(context, std::move(done),
-                                        RecordPage {leads.values(), {}, rejected, tombstones});
+        RecordPage page {leads.values(), {}, rejected, tombstones};
+        if (holdListings) {
+            heldListings.append(
+                [context, done, page] { answerLater<Result<RecordPage>>(context, done, page); });
+            return;
+        }
+        answerLater<Result<RecordPage>>(context, std::move(done), std::move(page));
     }
     void listAgents(const QString &, int, QObject *context,
                     std::function<void(Result<RecordPage>)> done) override

@@ -13,6 +13,7 @@
 //    under the key) is deleted again, not taken for an undelete;
 //  - a Salesforce edit taken in while a platform write of the lead is on the wire is not undone
 //    in the mirror when that write lands (the soak's lost edits);
+//  - a reconcile's read older than an edit taken in while it read does not undo the edit;
 //  - a lead's newer write waits while another worker holds its older one (a running bulk job,
 //    a process frozen mid-call), so the older never lands last.
 #include "FakePorts.h"
@@ -21,6 +22,7 @@
 #include "sync/Dispatcher.h"
 #include "sync/InboundProcessor.h"
 #include "sync/JobKinds.h"
+#include "sync/Reconciler.h"
 #include "sync/SalesforceChangeProcessor.h"
 
 #include <QJsonDocument>
@@ -435,6 +437,32 @@ private slots:
         deliver(false);
         QCOMPARE(platformScore(), 55);
         QVERIFY(m_store->outbox().active()->isEmpty());
+    }
+
+    // The SIGSTOP run's L-002491: a reconcile listed the platform's leads; a platform user's
+    // edit was taken in before the reconcile compared them; the reconcile took its older read
+    // for what the platform holds, undoing the edit in the mirror, and the edit's job then sent
+    // the older values to Salesforce.
+    void reconcileReadOlderThanAnEditDoesNotUndoIt()
+    {
+        leadInBothSystems();
+        Reconciler reconciler(*m_store, m_sf, m_pf, *m_fixture.leads, *m_fixture.agents,
+                              m_fixture.clock, QStringLiteral("reconciler"), 2000);
+        m_pf.holdListings = true;
+        std::optional<Result<ReconcileReport>> report;
+        reconciler.run(QStringLiteral("manual"), [&](Result<ReconcileReport> r) { report = r; });
+        QVERIFY(QTest::qWaitFor([&] { return !m_pf.heldListings.isEmpty(); }, 10'000));
+        QJsonObject edited = platformLead(2, 30);
+        m_pf.leads.insert(kLead, edited);
+        receive(edited);
+        m_pf.releaseListings();
+        QVERIFY(QTest::qWaitFor([&] { return report.has_value(); }, 10'000));
+        QVERIFY(report->ok());
+        const auto mirror = *m_store->leads().byPlatformId(kLead);
+        QCOMPARE(mirror->platformState.value(QStringLiteral("score")).toInt(), 30);
+        for (int round = 0; round < 3 && activeJobs(jobs::SalesforceLeadUpsert) > 0; ++round)
+            deliver(true);
+        QCOMPARE(salesforceScore(), 30);
     }
 
     // The SIGSTOP run's L-002224: one process held L-1's first write in a running bulk job
