@@ -172,6 +172,25 @@ private:
         m_dispatcher->setRandomSeed(7);
     }
 
+    // L-1's platform edit lands in Salesforce but its call fails in transit; then a user deletes
+    // L-1 there (it goes to the Recycle Bin) before the retry.
+    void deletedAfterAWriteWhoseCallFailed()
+    {
+        leadInBothSystems();
+        QJsonObject edited = platformLead(2, 40);
+        edited.insert(QStringLiteral("updated_at"), QStringLiteral("2026-01-01T00:00:30.000Z"));
+        m_pf.leads.insert(kLead, edited);
+        receive(edited);
+        Error dropped = makeError(QStringLiteral("network"), QStringLiteral("connection reset"));
+        dropped.retryable = true;
+        m_sf.failNextCallAfterLanding = dropped;
+        deliver(true);
+        QJsonObject deleted
+            = asRead(m_sf.leads.take(kLead), QStringLiteral("2026-01-01T00:00:40.000+0000"));
+        deleted.insert(QStringLiteral("IsDeleted"), true);
+        m_sf.recycleBin.insert(kLead, deleted);
+    }
+
 private slots:
     void init()
     {
@@ -288,19 +307,7 @@ private slots:
     // to the platform.
     void deletionAfterAWriteWhoseCallFailedIsHonoured()
     {
-        leadInBothSystems();
-        QJsonObject edited = platformLead(2, 40);
-        edited.insert(QStringLiteral("updated_at"), QStringLiteral("2026-01-01T00:00:30.000Z"));
-        m_pf.leads.insert(kLead, edited);
-        receive(edited);
-        Error dropped = makeError(QStringLiteral("network"), QStringLiteral("connection reset"));
-        dropped.retryable = true;
-        m_sf.failNextCallAfterLanding = dropped;
-        deliver(true);
-        QJsonObject deleted
-            = asRead(m_sf.leads.take(kLead), QStringLiteral("2026-01-01T00:00:40.000+0000"));
-        deleted.insert(QStringLiteral("IsDeleted"), true);
-        m_sf.recycleBin.insert(kLead, deleted);
+        deletedAfterAWriteWhoseCallFailed();
 
         m_fixture.clock.advanceMs(11'000);
         deliver(true);
@@ -318,19 +325,7 @@ private slots:
     // its next try checks again.
     void failedCheckBeforeAResendSendsNothing()
     {
-        leadInBothSystems();
-        QJsonObject edited = platformLead(2, 40);
-        edited.insert(QStringLiteral("updated_at"), QStringLiteral("2026-01-01T00:00:30.000Z"));
-        m_pf.leads.insert(kLead, edited);
-        receive(edited);
-        Error dropped = makeError(QStringLiteral("network"), QStringLiteral("connection reset"));
-        dropped.retryable = true;
-        m_sf.failNextCallAfterLanding = dropped;
-        deliver(true);
-        QJsonObject deleted
-            = asRead(m_sf.leads.take(kLead), QStringLiteral("2026-01-01T00:00:40.000+0000"));
-        deleted.insert(QStringLiteral("IsDeleted"), true);
-        m_sf.recycleBin.insert(kLead, deleted);
+        deletedAfterAWriteWhoseCallFailed();
 
         Error unavailable = makeError(QStringLiteral("http_503"), QStringLiteral("unavailable"));
         unavailable.retryable = true;
